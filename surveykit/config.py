@@ -1,0 +1,132 @@
+"""Settings: one place for every option of the workbench, each with a help string.
+
+Values come, in order of precedence, from environment variables ``SURVEYKIT_<NAME>``, from a
+``surveykit.toml`` file in the project root (``[surveykit]`` table), and from the defaults below.
+Methodology numbers (weights, thresholds, pass marks) are not settings: they live in the methodology
+profiles and the training rules under ``questionnaires/``, next to the sources they cite.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from surveykit.errors import ConfigError, ErrorCode, Location
+
+__all__ = ["PROJECT_ROOT", "Settings", "settings"]
+
+#: the checkout the package runs from (``surveykit/`` sits in it); used for ``questionnaires/`` and ``data/``
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _opt(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path = _opt(PROJECT_ROOT, "Project folder holding questionnaires/, data/, apps/ and notebooks/.")
+    database_url: str = _opt(
+        "",
+        "SQLAlchemy URL of the response store. Empty: an embedded SQLite file data/surveykit.sqlite. "
+        "For many interviewers at once use PostgreSQL: postgresql+psycopg://user:pass@host/db",
+    )
+    data_dir: Path = _opt(Path(""), "Folder for the embedded database, logs, keys and generated files (default root/data).")
+    questionnaires_dir: Path = _opt(Path(""), "Folder with questionnaires, methodology profiles and course data.")
+    min_cell_size: int = _opt(
+        5, "Council outputs never show a number backed by fewer respondents than this (small-cell suppression)."
+    )
+    signing_key: Path = _opt(
+        Path(""), "Ed25519 private key (PEM) used to sign certificates (default data/keys/issuer.pem)."
+    )
+    issuer_name: str = _opt("Public Council Training Centre", "Issuer named on certificates and in signed records.")
+    issuer_url: str = _opt("https://example.org/surveykit", "Issuer URL placed in signed credentials.")
+    verify_url: str = _opt(
+        "http://localhost:8866/voila/render/verify.ipynb",
+        "Base URL the certificate QR code points to (the verification app).",
+    )
+    default_language: str = _opt("ru", "Language of the apps when the user has not chosen one.")
+    pseudonymise_exports: bool = _opt(True, "Replace interviewer identities in exports with stable pseudonyms.")
+    busy_timeout_ms: int = _opt(30000, "How long an SQLite writer waits for a lock before giving up.")
+    log_level: str = _opt("INFO", "Log level of apps and CLI (DEBUG, INFO, WARNING).")
+
+    def __post_init__(self) -> None:
+        root = Path(self.root)
+        object.__setattr__(self, "root", root)
+        if not str(self.data_dir) or str(self.data_dir) == ".":
+            object.__setattr__(self, "data_dir", root / "data")
+        if not str(self.questionnaires_dir) or str(self.questionnaires_dir) == ".":
+            object.__setattr__(self, "questionnaires_dir", root / "questionnaires")
+        if not str(self.signing_key) or str(self.signing_key) == ".":
+            object.__setattr__(self, "signing_key", Path(self.data_dir) / "keys" / "issuer.pem")
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{Path(self.data_dir) / 'surveykit.sqlite'}")
+        if self.min_cell_size < 1:
+            raise ConfigError(
+                ErrorCode.CONFIG_INVALID,
+                Location(field="min_cell_size"),
+                name="min_cell_size",
+                detail=f"must be at least 1, got {self.min_cell_size}",
+                fix="Set SURVEYKIT_MIN_CELL_SIZE to a whole number of respondents, e.g. 5.",
+            )
+
+    @property
+    def logs_dir(self) -> Path:
+        return Path(self.data_dir) / "logs"
+
+    @classmethod
+    def help(cls) -> dict[str, str]:
+        return {f.name: f.metadata.get("help", "") for f in fields(cls)}
+
+    @classmethod
+    def load(cls, environ: dict[str, str] | None = None, root: Path | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        base_root = Path(env.get("SURVEYKIT_ROOT") or root or PROJECT_ROOT)
+        values: dict[str, Any] = {"root": base_root}
+        toml_path = base_root / "surveykit.toml"
+        if toml_path.exists():
+            try:
+                values.update(tomllib.loads(toml_path.read_text(encoding="utf-8")).get("surveykit", {}))
+            except tomllib.TOMLDecodeError as err:
+                raise ConfigError(
+                    ErrorCode.CONFIG_INVALID,
+                    Location(file=str(toml_path)),
+                    name="surveykit.toml",
+                    detail=str(err),
+                    fix="Fix the TOML syntax.",
+                ) from err
+        for f in fields(cls):
+            key = f"SURVEYKIT_{f.name.upper()}"
+            if key in env:
+                values[f.name] = env[key]
+        return cls(**{k: _convert(k, v) for k, v in values.items() if k in {f.name for f in fields(cls)}})
+
+
+def _convert(name: str, value: Any) -> Any:
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    try:
+        if kind == "int":
+            return int(value)
+        if kind == "bool":
+            return value if isinstance(value, bool) else str(value).strip().lower() in {"1", "true", "yes", "on"}
+        if kind == "Path":
+            return Path(value)
+    except ValueError as err:
+        raise ConfigError(
+            ErrorCode.CONFIG_INVALID,
+            Location(field=name),
+            name=name,
+            detail=f"{value!r} is not a valid {kind}",
+            fix=f"Set SURVEYKIT_{name.upper()} to a {kind}.",
+        ) from err
+    return value
+
+
+@functools.cache
+def settings() -> Settings:
+    """The settings of this process (read once; tests call ``settings.cache_clear()`` after changing env)."""
+    return Settings.load()

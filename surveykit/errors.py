@@ -1,0 +1,737 @@
+"""One exception tree, one catalog of coded messages, and the typed problem report.
+
+Every message a user can see comes from :class:`ErrorCode`: a stable code (``SK204``), an English template
+that says *what* is wrong, and a hint that says *how to fix it*. The *where* comes from a :class:`Location`
+(file and line, sheet and row, question code, CSV row and column). Russian translations of the templates
+live in ``surveykit/locale/ru.yaml`` under the same codes, so tests and translations refer to codes, never
+to copied strings.
+
+Problems found in data (a questionnaire file, a batch of answers, an import file) are *returned* as a
+:class:`Report`; only a problem that stops the work raises. The exception tree::
+
+    SurveykitError                      base of everything raised on purpose; carries code, location, report
+    ├── ConfigError                     a bad setting or configuration file
+    ├── QuestionnaireError              a questionnaire file cannot be loaded (the report lists every problem)
+    │   └── ExpressionError             an expression cannot be parsed, is too big, or fails at run time
+    ├── ValidationError                 answers failed validation where the caller asked for strictness
+    ├── StoreError                      the response store refused an operation
+    │   ├── NotFoundError               an institution, person, interview, version ... does not exist
+    │   ├── ConflictError               idempotent submit saw different content, a frozen version changed
+    │   └── AccessDenied                the person may not do this (not certified, wrong access code)
+    ├── DataImportError                 an import file has problems; nothing was imported (report attached)
+    ├── ExportError                     an export cannot be written
+    ├── MethodologyError                a methodology profile is invalid or cannot be applied
+    ├── TrainingError                   course data, exam rules, grading input
+    │   └── CertificateError            signing, verification, revocation
+    └── ReportError                     a report notebook failed (names the notebook cell)
+
+Errors of other libraries (YAML, openpyxl, pyreadstat, SQLAlchemy) are wrapped once, where the file or the
+database is touched, with ``raise ... from err``.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "AccessDenied",
+    "CertificateError",
+    "ConfigError",
+    "ConflictError",
+    "DataImportError",
+    "ErrorCode",
+    "ExportError",
+    "ExpressionError",
+    "Location",
+    "MethodologyError",
+    "NotFoundError",
+    "Problem",
+    "QuestionnaireError",
+    "Report",
+    "ReportError",
+    "Severity",
+    "StoreError",
+    "SurveykitError",
+    "TrainingError",
+    "ValidationError",
+    "did_you_mean",
+]
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class ErrorCode(enum.Enum):
+    """The catalog: ``(code, template, hint)``. Templates use ``str.format`` fields.
+
+    Ranges: SK1xx files and formats, SK2xx questionnaire structure, SK3xx expressions, SK4xx answers,
+    SK5xx store, SK6xx methodology and scoring, SK7xx data exchange, SK8xx training and certificates,
+    SK9xx configuration, command line, reports and apps.
+    """
+
+    # --- SK1xx: files and formats -------------------------------------------------------------
+    FILE_NOT_FOUND = ("SK101", "file not found: {path}", "Check the path; relative paths start in {cwd}.")
+    FILE_FORMAT_UNKNOWN = (
+        "SK102",
+        "cannot tell the format of '{path}' from its extension",
+        "Use one of: {expected}.",
+    )
+    YAML_SYNTAX = ("SK103", "YAML syntax error: {detail}", "Fix the indentation or quoting near this line.")
+    JSON_SYNTAX = ("SK104", "JSON syntax error: {detail}", "Fix the JSON near this position.")
+    SCHEMA_VERSION_TOO_NEW = (
+        "SK105",
+        "schema_version {found} is newer than this surveykit understands ({supported})",
+        "Upgrade surveykit, or save the file with schema_version {supported}.",
+    )
+    SCHEMA_VERSION_TOO_OLD = (
+        "SK106",
+        "schema_version {found} is older than the oldest supported ({supported})",
+        "Convert the file with `surveykit convert` from an older surveykit, or edit it to the current format.",
+    )
+    FIELD_MISSING = ("SK107", "required field '{field}' is missing", "Add '{field}' here.")
+    FIELD_UNKNOWN = ("SK108", "unknown field '{field}'{suggestion}", "Remove it or correct the spelling.")
+    FIELD_INVALID = ("SK109", "invalid value for '{field}': {detail}", "{fix}")
+    XLSX_UNREADABLE = (
+        "SK110",
+        "cannot read the workbook: {detail}",
+        "Save the file as .xlsx (Excel 2007 or later) and try again.",
+    )
+    XLSFORM_SHEET_MISSING = (
+        "SK111",
+        "the workbook has no '{sheet}' sheet",
+        "An XLSForm needs the sheets 'survey' and 'choices' (and optionally 'settings').",
+    )
+    XLSFORM_COLUMN_UNSUPPORTED = (
+        "SK112",
+        "column '{column}' is not supported and its values would be ignored",
+        "Remove the column, or move its content into a supported column ({supported}).",
+    )
+    XLSFORM_TYPE_UNSUPPORTED = (
+        "SK113",
+        "question type '{type}' is not supported",
+        "Use one of: {supported}; or remove the row.",
+    )
+    XLSFORM_GROUP_UNBALANCED = (
+        "SK114",
+        "'{found}' has no matching '{expected}'",
+        "Every begin_group/begin_repeat needs its end_group/end_repeat, in nested order.",
+    )
+    XLSFORM_LIST_MISSING = (
+        "SK115",
+        "choice list '{list_name}' is used here but not defined on the 'choices' sheet",
+        "Add rows with list_name '{list_name}' to the 'choices' sheet{suggestion}.",
+    )
+    XLSFORM_LANGUAGE_NO_CODE = (
+        "SK116",
+        "language '{language}' in column '{column}' has no language code",
+        "Write the column as 'label::{language} (xx)' with a two-letter code, e.g. 'label::English (en)'.",
+    )
+    XLSFORM_SETTING_UNSUPPORTED = (
+        "SK117",
+        "setting '{setting}' is not supported and is ignored",
+        "Remove it from the 'settings' sheet; surveykit does not use it.",
+    )
+    CSV_UNREADABLE = ("SK118", "cannot read the CSV file: {detail}", "Save it as UTF-8 CSV with a header row.")
+
+    # --- SK2xx: questionnaire structure --------------------------------------------------------
+    CODE_INVALID = (
+        "SK201",
+        "question code '{code}' is not a valid SPSS/Stata variable name: {reason}",
+        "Use up to 32 characters: a letter first, then letters, digits or underscores{suggestion}.",
+    )
+    CODE_DUPLICATE = (
+        "SK202",
+        "code '{code}' is used more than once (also at {other})",
+        "Give every question, group and matrix row a unique code.",
+    )
+    CHOICE_LIST_UNKNOWN = (
+        "SK203",
+        "choice list '{list_name}' is not defined{suggestion}",
+        "Define it under 'choice_lists', or correct the name.",
+    )
+    CHOICE_LIST_MISSING = (
+        "SK204",
+        "a {type} question needs a choice list",
+        "Add 'choices: <list name>' to the question.",
+    )
+    CHOICE_DUPLICATE = (
+        "SK205",
+        "choice '{name}' appears twice in list '{list_name}'",
+        "Give every choice in a list a unique name.",
+    )
+    CHOICE_VALUE_DUPLICATE = (
+        "SK206",
+        "numeric value {value} is used by two choices ('{first}' and '{second}') in list '{list_name}'",
+        "Give every choice a unique numeric value; SPSS and Stata value labels need it.",
+    )
+    CHOICE_LIST_UNUSED = (
+        "SK207",
+        "choice list '{list_name}' is never used",
+        "Remove it, or point a question at it.",
+    )
+    TRANSLATION_MISSING = (
+        "SK208",
+        "no '{language}' text for {what}; '{fallback}' is shown instead",
+        "Add the '{language}' translation.",
+    )
+    LANGUAGE_UNDECLARED = (
+        "SK209",
+        "text in language '{language}' but the questionnaire declares only {declared}",
+        "Add '{language}' to 'languages', or remove the text.",
+    )
+    QUESTION_NEVER_SHOWN = (
+        "SK210",
+        "question '{code}' can never be shown: its relevance '{expression}' is always false",
+        "Correct the relevance condition, or remove the question.",
+    )
+    CONSTRAINT_NEVER_PASSES = (
+        "SK211",
+        "the constraint '{expression}' of '{code}' can never pass",
+        "Correct the constraint; as written no answer is accepted.",
+    )
+    OPTION_INVALID = (
+        "SK212",
+        "'{option}' is not valid for a {type} question",
+        "{fix}",
+    )
+    RANGE_INVALID = ("SK213", "min {min} is greater than max {max}", "Swap or correct the bounds.")
+    GROUP_EMPTY = ("SK214", "group '{code}' has no questions", "Add questions to it, or remove it.")
+    MATRIX_ROWS_MISSING = ("SK215", "matrix '{code}' has no rows", "Add 'rows:' with at least one row.")
+    LANGUAGE_DEFAULT_UNDECLARED = (
+        "SK216",
+        "default language '{language}' is not among the declared languages {declared}",
+        "Add it to 'languages', or choose a declared language.",
+    )
+    SCALE_ITEM_UNKNOWN = (
+        "SK217",
+        "scale '{scale}' lists '{item}', which is not a question of this questionnaire{suggestion}",
+        "Correct the item code.",
+    )
+    LIKERT_SCALE_INVALID = (
+        "SK218",
+        "the Likert scale '{list_name}' needs numeric values on its substantive points",
+        "Give each non-missing choice a numeric 'value' (e.g. 1..5).",
+    )
+
+    # --- SK3xx: expressions ---------------------------------------------------------------------
+    EXPR_SYNTAX = (
+        "SK301",
+        "cannot read the expression {expression!r}: {detail} (at character {column})",
+        "Check brackets, quotes and operators; references are written ${{code}}.",
+    )
+    EXPR_UNKNOWN_REFERENCE = (
+        "SK302",
+        "the expression refers to ${{{name}}}, which does not exist{suggestion}",
+        "Correct the question code.",
+    )
+    EXPR_UNKNOWN_FUNCTION = (
+        "SK303",
+        "unknown function '{name}()'{suggestion}",
+        "Supported functions: {supported}.",
+    )
+    EXPR_ARITY = (
+        "SK304",
+        "{name}() takes {expected} argument(s), {found} given",
+        "Correct the number of arguments.",
+    )
+    EXPR_TOO_COMPLEX = (
+        "SK305",
+        "the expression is too large or too deeply nested ({detail})",
+        "Split it into calculate questions; limits: {limits}.",
+    )
+    EXPR_CYCLE = (
+        "SK306",
+        "references form a cycle: {cycle}",
+        "Break the cycle: a question cannot depend, directly or indirectly, on itself.",
+    )
+    EXPR_RUNTIME = (
+        "SK307",
+        "the expression {expression!r} failed: {detail}",
+        "Check the values it works on; for example a regex pattern or a date format.",
+    )
+    EXPR_CURRENT_NOT_ALLOWED = (
+        "SK308",
+        "'.' (the current value) is only allowed in a constraint or a choice filter",
+        "Write ${{{code}}} instead of '.'.",
+    )
+    EXPR_REGEX_INVALID = (
+        "SK309",
+        "invalid regular expression {pattern!r}: {detail}",
+        "Correct the pattern (Python/ICU syntax).",
+    )
+    EXPR_REGEX_TIMEOUT = (
+        "SK310",
+        "the regular expression {pattern!r} took too long",
+        "Simplify the pattern; avoid nested repetition such as (a+)+.",
+    )
+    EXPR_BARE_NAME = (
+        "SK311",
+        "bare name '{name}' is only allowed in a choice filter, where it names a choice column",
+        "Write ${{{name}}} to refer to a question.",
+    )
+
+    # --- SK4xx: answers ----------------------------------------------------------------------------
+    ANSWER_REQUIRED = ("SK401", "an answer is required", "Answer the question, or record 'don't know'.")
+    ANSWER_CONSTRAINT = ("SK402", "{message}", "Correct the answer.")
+    ANSWER_NOT_IN_LIST = (
+        "SK403",
+        "{value!r} is not one of the choices ({choices})",
+        "Use one of the listed choice names.",
+    )
+    ANSWER_WRONG_TYPE = ("SK404", "{value!r} is not a valid {type}", "{fix}")
+    ANSWER_NOT_RELEVANT = (
+        "SK405",
+        "answered although the question does not apply here (relevance: {expression})",
+        "Remove the answer, or check the answers that decide whether the question applies.",
+    )
+    ANSWER_UNKNOWN_QUESTION = (
+        "SK406",
+        "'{code}' is not a question of this questionnaire{suggestion}",
+        "Remove the column or correct its name.",
+    )
+    ANSWER_OUT_OF_RANGE = ("SK407", "{value} is outside the allowed range {min}..{max}", "Enter a value in range.")
+    ANSWER_FILTERED_CHOICE = (
+        "SK408",
+        "{value!r} is not offered here (choice filter: {expression})",
+        "Choose one of the choices offered for the earlier answers.",
+    )
+    ANSWER_CALCULATION_DIFFERS = (
+        "SK409",
+        "stored value {value!r} differs from the calculation {expression!r} = {expected!r}",
+        "Recompute calculated values, or leave the column empty to have it computed.",
+    )
+
+    # --- SK5xx: store --------------------------------------------------------------------------
+    DB_UNAVAILABLE = (
+        "SK501",
+        "cannot open the database {url}: {detail}",
+        "Check SURVEYKIT_DATABASE_URL, that the server runs, and run `surveykit db upgrade`.",
+    )
+    DB_NOT_UPGRADED = (
+        "SK502",
+        "the database is at schema revision {found}, this surveykit needs {expected}",
+        "Run `surveykit db upgrade`.",
+    )
+    NOT_FOUND = ("SK503", "{entity} '{key}' does not exist{suggestion}", "Check the identifier.")
+    VERSION_FROZEN = (
+        "SK504",
+        "questionnaire '{questionnaire}' version '{version}' is already published with different content",
+        "Published versions never change: raise the version number and publish again.",
+    )
+    SUBMISSION_CONFLICT = (
+        "SK505",
+        "interview {uuid} was already submitted with different answers",
+        "Nothing was changed. If this is a new interview, start a new one; if it is a correction, a supervisor "
+        "must reject the stored interview first.",
+    )
+    ACCESS_CODE_WRONG = ("SK506", "the access code is not correct", "Check the code, or ask your supervisor.")
+    NOT_CERTIFIED = (
+        "SK507",
+        "{person} has no valid interviewer certificate ({reason})",
+        "Real interviews need a valid certificate; practice mode is open to everyone.",
+    )
+    STATUS_TRANSITION = (
+        "SK508",
+        "an interview in status '{current}' cannot become '{target}'",
+        "Allowed from '{current}': {allowed}.",
+    )
+    AUDIT_APPEND_ONLY = ("SK509", "the audit log is append-only", "Audit entries can never be changed or deleted.")
+    INTERVIEW_NOT_DRAFT = (
+        "SK510",
+        "interview {uuid} is {status} and can no longer be edited",
+        "Start a new interview, or ask a supervisor to reject it for correction.",
+    )
+    DB_BUSY = (
+        "SK511",
+        "the database stayed busy for {seconds} s",
+        "Try again; if it repeats, use PostgreSQL for many simultaneous interviewers.",
+    )
+
+    # --- SK6xx: methodology and scoring ----------------------------------------------------------
+    PROFILE_INVALID = ("SK601", "{detail}", "Correct the methodology profile.")
+    PROFILE_QUESTION_UNKNOWN = (
+        "SK602",
+        "indicator {indicator} refers to '{code}', which is not in questionnaire '{questionnaire}'{suggestion}",
+        "Correct the question code in the profile.",
+    )
+    PROFILE_WEIGHTS = (
+        "SK603",
+        "the weights of {what} add up to {total}, not 1",
+        "Correct the weights so that they sum to 1.",
+    )
+    SAMPLE_TOO_SMALL = (
+        "SK604",
+        "{institution}: {n} respondents, below the minimum of {minimum}",
+        "Interpret with care, or collect more interviews.",
+    )
+    INDICATOR_NO_DATA = (
+        "SK605",
+        "{institution}: indicator {indicator} has no data ({reason})",
+        "{fix}",
+    )
+
+    # --- SK7xx: data exchange -------------------------------------------------------------------
+    IMPORT_COLUMN_UNKNOWN = (
+        "SK701",
+        "column '{column}' does not match any question{suggestion}",
+        "Rename the column, map it with --map, or drop it.",
+    )
+    IMPORT_COLUMN_MISSING = (
+        "SK702",
+        "the file has no column '{column}'",
+        "Add the column; it is needed for {reason}.",
+    )
+    IMPORT_DUPLICATE_KEY = (
+        "SK703",
+        "{key} '{value}' appears more than once in the file (rows {rows})",
+        "Each interview must appear once.",
+    )
+    IMPORT_VALUE_INVALID = ("SK704", "{detail}", "{fix}")
+    EXPORT_NAME_CLASH = (
+        "SK705",
+        "variable name '{name}' would be used twice in the export",
+        "Rename one of the questions.",
+    )
+    EXPORT_FORMAT_UNSUPPORTED = ("SK706", "unknown export format '{format}'", "Use one of: {supported}.")
+    EXPORT_WRITE_FAILED = ("SK707", "cannot write {path}: {detail}", "Check the folder exists and is writable.")
+
+    # --- SK8xx: training and certificates -------------------------------------------------------
+    COURSE_INVALID = ("SK801", "{detail}", "Correct the course file.")
+    ITEM_INVALID = ("SK802", "quiz item {item}: {detail}", "{fix}")
+    EXAM_CLOSED = ("SK803", "the exam attempt {attempt} is {state}", "{fix}")
+    EXAM_RESIT_WAIT = (
+        "SK804",
+        "a re-sit is possible from {when}",
+        "The rules require {hours} hours between attempts.",
+    )
+    EXAM_NO_ATTEMPTS_LEFT = ("SK805", "no exam attempts left ({used} of {allowed} used)", "Ask your trainer.")
+    CERT_NOT_ELIGIBLE = ("SK806", "{person} does not meet the certification rules: {reasons}", "{fix}")
+    CERT_FORGED = ("SK807", "the certificate record is not authentic: {detail}", "Do not accept this certificate.")
+    CERT_UNKNOWN = ("SK808", "no certificate with serial '{serial}'", "Check the serial number.")
+    KEY_MISSING = (
+        "SK809",
+        "no signing key at {path}",
+        "Create one with `surveykit certificates keygen`.",
+    )
+    BANK_TOO_SMALL = (
+        "SK810",
+        "module {module} has {available} items, the exam draws {needed}",
+        "Add items to the bank, or draw fewer per module.",
+    )
+
+    # --- SK9xx: configuration, command line, reports, apps ----------------------------------------
+    CONFIG_INVALID = ("SK901", "setting {name}: {detail}", "{fix}")
+    REPORT_CELL_FAILED = (
+        "SK902",
+        "notebook '{notebook}' failed in cell {cell}: {detail}",
+        "Open the notebook in JupyterLab with the same parameters to see the full error.",
+    )
+    APP_ERROR = ("SK903", "something went wrong: {detail}", "The details were written to the log {log}.")
+    OPTION_CONFLICT = ("SK904", "{detail}", "{fix}")
+
+    def __init__(self, code: str, template: str, hint: str) -> None:
+        self.code = code
+        self.template = template
+        self.hint_template = hint
+
+    def format(self, **params: Any) -> tuple[str, str]:
+        """Return ``(message, hint)`` with the parameters filled in (English)."""
+        return _safe_format(self.template, params), _safe_format(self.hint_template, params)
+
+
+class _Missing(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _safe_format(template: str, params: dict[str, Any]) -> str:
+    try:
+        return template.format_map(_Missing(params))
+    except (ValueError, IndexError, KeyError, AttributeError):  # a malformed template must not hide the error
+        return template
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: a file with line/column, a workbook with sheet/row, a data row and column,
+    and/or a path inside the questionnaire (a question code and the attribute, e.g. ``q3.relevant``)."""
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    sheet: str | None = None
+    row: int | None = None
+    field: str | None = None
+    path: str | None = None
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        if self.file:
+            if self.sheet is not None:
+                text = f"{self.file}, sheet '{self.sheet}'"
+                if self.row is not None:
+                    text += f", row {self.row}"
+                parts.append(text)
+            elif self.line is not None:
+                parts.append(f"{self.file}:{self.line}" + (f":{self.column}" if self.column else ""))
+            elif self.row is not None:
+                parts.append(f"{self.file}, row {self.row}")
+            else:
+                parts.append(self.file)
+        elif self.sheet is not None:
+            parts.append(f"sheet '{self.sheet}'" + (f", row {self.row}" if self.row is not None else ""))
+        elif self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.field:
+            parts.append(f"column '{self.field}'")
+        if self.path:
+            parts.append(f"at {self.path}")
+        return ", ".join(parts) if parts else "(no location)"
+
+    def with_(self, **changes: Any) -> Location:
+        values = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        values.update(changes)
+        return Location(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__ if getattr(self, k) is not None}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: what (code and message), where (location), how to fix (hint), how bad (severity)."""
+
+    code: ErrorCode
+    location: Location = field(default_factory=Location)
+    severity: Severity = Severity.ERROR
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, code: ErrorCode, location: Location | None = None, severity: Severity = Severity.ERROR, **params: Any
+    ) -> Problem:
+        return cls(code=code, location=location or Location(), severity=severity, params=params)
+
+    @property
+    def message(self) -> str:
+        return self.code.format(**self.params)[0]
+
+    @property
+    def hint(self) -> str:
+        return self.code.format(**self.params)[1]
+
+    def localized(self, language: str = "en") -> tuple[str, str]:
+        """Message and hint in ``language`` (falls back to English where no translation exists)."""
+        if language == "en":
+            return self.code.format(**self.params)
+        from surveykit.i18n import error_templates
+
+        message_t, hint_t = error_templates(self.code.code, language)
+        message_en, hint_en = self.code.format(**self.params)
+        message = _safe_format(message_t, self.params) if message_t else message_en
+        hint = _safe_format(hint_t, self.params) if hint_t else hint_en
+        return message, hint
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity.value} {self.code.code}: {self.message}. {self.hint}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code.code,
+            "name": self.code.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "hint": self.hint,
+            "location": self.location.to_dict(),
+            "where": str(self.location),
+        }
+
+
+class Report:
+    """An ordered collection of problems, returned by loaders, checks, validators and importers."""
+
+    def __init__(self, problems: Iterable[Problem] = (), *, subject: str | None = None) -> None:
+        self.problems: list[Problem] = list(problems)
+        self.subject = subject
+
+    def add(
+        self,
+        code: ErrorCode,
+        location: Location | None = None,
+        severity: Severity = Severity.ERROR,
+        **params: Any,
+    ) -> Problem:
+        problem = Problem.of(code, location, severity, **params)
+        self.problems.append(problem)
+        return problem
+
+    def extend(self, other: Report | Iterable[Problem]) -> None:
+        self.problems.extend(other.problems if isinstance(other, Report) else other)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def codes(self) -> list[ErrorCode]:
+        return [p.code for p in self.problems]
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def __str__(self) -> str:
+        head = f"{self.subject}: " if self.subject else ""
+        if not self.problems:
+            return f"{head}no problems"
+        counts = f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+        return "\n".join([f"{head}{counts}"] + [f"  {p}" for p in self.problems])
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [p.to_dict() for p in self.problems]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"subject": self.subject, "ok": self.ok, "problems": self.to_dicts()}, ensure_ascii=False, indent=2
+        )
+
+    def flatten(self):  # -> pandas.DataFrame, imported lazily to keep the errors module light
+        """One row per problem: severity, code, message, hint and every location field."""
+        import pandas as pd
+
+        rows = []
+        for p in self.problems:
+            row = {"severity": p.severity.value, "code": p.code.code, "message": p.message, "hint": p.hint}
+            row.update({k: getattr(p.location, k) for k in Location.__dataclass_fields__})
+            rows.append(row)
+        columns = ["severity", "code", "message", "hint", *Location.__dataclass_fields__]
+        return pd.DataFrame(rows, columns=columns)
+
+    def raise_if_errors(self, exc_type: type[SurveykitError] | None = None) -> None:
+        if self.errors:
+            first = self.errors[0]
+            raise (exc_type or SurveykitError)(first.code, first.location, report=self, **first.params)
+
+
+class SurveykitError(Exception):
+    """Base of every error surveykit raises on purpose. ``str(err)`` says where, what and how to fix."""
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        location: Location | None = None,
+        *,
+        report: Report | None = None,
+        **params: Any,
+    ) -> None:
+        self.code = code
+        self.location = location or Location()
+        self.params = params
+        self.report = report
+        self.problem = Problem.of(code, self.location, Severity.ERROR, **params)
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        if self.report is not None and len(self.report.errors) > 1:
+            return str(self.report)
+        return str(self.problem)
+
+    @property
+    def message(self) -> str:
+        return self.problem.message
+
+    @property
+    def hint(self) -> str:
+        return self.problem.hint
+
+    def localized(self, language: str = "en") -> str:
+        message, hint = self.problem.localized(language)
+        return f"{message}. {hint}"
+
+
+class ConfigError(SurveykitError):
+    pass
+
+
+class QuestionnaireError(SurveykitError):
+    pass
+
+
+class ExpressionError(QuestionnaireError):
+    pass
+
+
+class ValidationError(SurveykitError):
+    pass
+
+
+class StoreError(SurveykitError):
+    pass
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+class ConflictError(StoreError):
+    pass
+
+
+class AccessDenied(StoreError):
+    pass
+
+
+class DataImportError(SurveykitError):
+    pass
+
+
+class ExportError(SurveykitError):
+    pass
+
+
+class MethodologyError(SurveykitError):
+    pass
+
+
+class TrainingError(SurveykitError):
+    pass
+
+
+class CertificateError(TrainingError):
+    pass
+
+
+class ReportError(SurveykitError):
+    pass
+
+
+def did_you_mean(name: str, candidates: Iterable[str], *, prefix: str = "; did you mean ") -> str:
+    """``"; did you mean 'age'?"`` for the closest candidate, or ``""`` when nothing is close."""
+    import difflib
+
+    pool = [c for c in candidates if c]
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    if not close:
+        lowered = {c.lower(): c for c in pool}
+        if name.lower() in lowered:
+            close = [lowered[name.lower()]]
+    return f"{prefix}'{close[0]}'?" if close else ""

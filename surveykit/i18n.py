@@ -1,0 +1,81 @@
+"""Languages: picking a translation with fallback, and the UI message catalogs (English and Russian).
+
+Questionnaire texts carry their own translations (``{"en": ..., "ru": ...}``). The user interface of the
+apps, the CLI's human messages and the translations of error templates live in
+``surveykit/locale/<lang>.yaml``: a flat mapping ``key -> text`` plus ``errors: {SK201: {message, hint}}``.
+A key missing in a language falls back to English, and a key missing in English is shown as the key
+itself, so a forgotten string is visible but never crashes an app.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["UI_LANGUAGES", "error_templates", "pick", "t", "ui_catalog"]
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+
+#: languages the user interface is translated into (questionnaires may carry any language)
+UI_LANGUAGES = ("ru", "en")
+
+#: what a language is called in its own language, for language switches
+LANGUAGE_NAMES = {
+    "ru": "Русский",
+    "en": "English",
+    "uk": "Українська",
+    "bg": "Български",
+    "pl": "Polski",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es": "Español",
+}
+
+
+def pick(texts: Mapping[str, str] | str | None, language: str, fallback: str | None = None) -> str:
+    """The text in ``language``; else in ``fallback``; else the first one available; else ``""``."""
+    if texts is None:
+        return ""
+    if isinstance(texts, str):
+        return texts
+    if texts.get(language):
+        return texts[language]
+    if fallback and texts.get(fallback):
+        return texts[fallback]
+    for value in texts.values():
+        if value:
+            return value
+    return ""
+
+
+@functools.cache
+def ui_catalog(language: str) -> dict[str, Any]:
+    path = LOCALE_DIR / f"{language}.yaml"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def t(key: str, language: str = "en", /, **params: Any) -> str:
+    """A UI string by key, formatted with ``params``; falls back to English, then to the key."""
+    text = ui_catalog(language).get(key)
+    if text is None and language != "en":
+        text = ui_catalog("en").get(key)
+    if text is None:
+        return key
+    if params:
+        from surveykit.errors import _safe_format
+
+        return _safe_format(str(text), params)
+    return str(text)
+
+
+def error_templates(code: str, language: str) -> tuple[str | None, str | None]:
+    """The translated ``(message, hint)`` templates of an error code, or ``(None, None)``."""
+    entry = (ui_catalog(language).get("errors") or {}).get(code) or {}
+    return entry.get("message"), entry.get("hint")

@@ -278,7 +278,7 @@ class ErrorCode(enum.Enum):
     )
 
     # --- SK4xx: answers ----------------------------------------------------------------------------
-    ANSWER_REQUIRED = ("SK401", "an answer is required", "Answer the question, or record 'don't know'.")
+    ANSWER_REQUIRED = ("SK401", "{message}", "Answer the question, or record 'don't know'.")
     ANSWER_CONSTRAINT = ("SK402", "{message}", "Correct the answer.")
     ANSWER_NOT_IN_LIST = (
         "SK403",
@@ -515,7 +515,12 @@ class Problem:
 
     @classmethod
     def of(
-        cls, code: ErrorCode, location: Location | None = None, severity: Severity = Severity.ERROR, **params: Any
+        cls,
+        code: ErrorCode,
+        location: Location | None = None,
+        severity: Severity = Severity.ERROR,
+        /,
+        **params: Any,
     ) -> Problem:
         return cls(code=code, location=location or Location(), severity=severity, params=params)
 
@@ -566,6 +571,7 @@ class Report:
         code: ErrorCode,
         location: Location | None = None,
         severity: Severity = Severity.ERROR,
+        /,
         **params: Any,
     ) -> Problem:
         problem = Problem.of(code, location, severity, **params)
@@ -639,6 +645,7 @@ class SurveykitError(Exception):
         self,
         code: ErrorCode,
         location: Location | None = None,
+        /,
         *,
         report: Report | None = None,
         **params: Any,

@@ -1,0 +1,50 @@
+# surveykit: the three commands of the README, plus helpers.
+#   make demo   set up, build the demo database, serve every Voila app (prints their URLs)
+#   make test   set up and run the whole test suite (lint, unit, notebooks, browser, PostgreSQL)
+#   make lab    set up and open JupyterLab on notebooks/
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.surveykit-installed
+PORT ?= 8866
+
+.PHONY: setup demo serve test lab bench lint format clean
+
+$(STAMP): pyproject.toml tools/bootstrap_venv.py
+	$(PYTHON) tools/bootstrap_venv.py $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/surveykit db upgrade
+	$(BIN)/surveykit demo build --if-missing
+	$(BIN)/surveykit serve --port $(PORT)
+
+serve: setup
+	$(BIN)/surveykit serve --port $(PORT)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lab: setup
+	$(BIN)/surveykit db upgrade
+	$(BIN)/surveykit demo build --if-missing
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: setup
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check surveykit tests benchmarks
+
+format: setup
+	$(BIN)/ruff format surveykit tests benchmarks
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts

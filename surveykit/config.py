@@ -35,22 +35,31 @@ class Settings:
         "SQLAlchemy URL of the response store. Empty: an embedded SQLite file data/surveykit.sqlite. "
         "For many interviewers at once use PostgreSQL: postgresql+psycopg://user:pass@host/db",
     )
-    data_dir: Path = _opt(Path(""), "Folder for the embedded database, logs, keys and generated files (default root/data).")
-    questionnaires_dir: Path = _opt(Path(""), "Folder with questionnaires, methodology profiles and course data.")
+    data_dir: Path = _opt(
+        Path(""), "Folder for the embedded database, logs, keys and generated files (default root/data)."
+    )
+    questionnaires_dir: Path = _opt(
+        Path(""), "Folder with questionnaires, methodology profiles and course data."
+    )
     min_cell_size: int = _opt(
-        5, "Council outputs never show a number backed by fewer respondents than this (small-cell suppression)."
+        5,
+        "Council outputs never show a number backed by fewer respondents than this (small-cell suppression).",
     )
     signing_key: Path = _opt(
         Path(""), "Ed25519 private key (PEM) used to sign certificates (default data/keys/issuer.pem)."
     )
-    issuer_name: str = _opt("Public Council Training Centre", "Issuer named on certificates and in signed records.")
+    issuer_name: str = _opt(
+        "Public Council Training Centre", "Issuer named on certificates and in signed records."
+    )
     issuer_url: str = _opt("https://example.org/surveykit", "Issuer URL placed in signed credentials.")
     verify_url: str = _opt(
         "http://localhost:8866/voila/render/verify.ipynb",
         "Base URL the certificate QR code points to (the verification app).",
     )
     default_language: str = _opt("ru", "Language of the apps when the user has not chosen one.")
-    pseudonymise_exports: bool = _opt(True, "Replace interviewer identities in exports with stable pseudonyms.")
+    pseudonymise_exports: bool = _opt(
+        True, "Replace interviewer identities in exports with stable pseudonyms."
+    )
     busy_timeout_ms: int = _opt(30000, "How long an SQLite writer waits for a lock before giving up.")
     log_level: str = _opt("INFO", "Log level of apps and CLI (DEBUG, INFO, WARNING).")
 
@@ -112,7 +121,9 @@ def _convert(name: str, value: Any) -> Any:
         if kind == "int":
             return int(value)
         if kind == "bool":
-            return value if isinstance(value, bool) else str(value).strip().lower() in {"1", "true", "yes", "on"}
+            return (
+                value if isinstance(value, bool) else str(value).strip().lower() in {"1", "true", "yes", "on"}
+            )
         if kind == "Path":
             return Path(value)
     except ValueError as err:

@@ -83,7 +83,11 @@ class ErrorCode(enum.Enum):
         "cannot tell the format of '{path}' from its extension",
         "Use one of: {expected}.",
     )
-    YAML_SYNTAX = ("SK103", "YAML syntax error: {detail}", "Fix the indentation or quoting near this line.")
+    YAML_SYNTAX = (
+        "SK103",
+        "YAML syntax error: {detail}",
+        "Fix the indentation or quoting near this line; inside {...} put texts containing ',' ':' or '?' in quotes.",
+    )
     JSON_SYNTAX = ("SK104", "JSON syntax error: {detail}", "Fix the JSON near this position.")
     SCHEMA_VERSION_TOO_NEW = (
         "SK105",
@@ -138,7 +142,11 @@ class ErrorCode(enum.Enum):
         "setting '{setting}' is not supported and is ignored",
         "Remove it from the 'settings' sheet; surveykit does not use it.",
     )
-    CSV_UNREADABLE = ("SK118", "cannot read the CSV file: {detail}", "Save it as UTF-8 CSV with a header row.")
+    CSV_UNREADABLE = (
+        "SK118",
+        "cannot read the CSV file: {detail}",
+        "Save it as UTF-8 CSV with a header row.",
+    )
 
     # --- SK2xx: questionnaire structure --------------------------------------------------------
     CODE_INVALID = (
@@ -296,7 +304,11 @@ class ErrorCode(enum.Enum):
         "'{code}' is not a question of this questionnaire{suggestion}",
         "Remove the column or correct its name.",
     )
-    ANSWER_OUT_OF_RANGE = ("SK407", "{value} is outside the allowed range {min}..{max}", "Enter a value in range.")
+    ANSWER_OUT_OF_RANGE = (
+        "SK407",
+        "{value} is outside the allowed range {min}..{max}",
+        "Enter a value in range.",
+    )
     ANSWER_FILTERED_CHOICE = (
         "SK408",
         "{value!r} is not offered here (choice filter: {expression})",
@@ -342,7 +354,11 @@ class ErrorCode(enum.Enum):
         "an interview in status '{current}' cannot become '{target}'",
         "Allowed from '{current}': {allowed}.",
     )
-    AUDIT_APPEND_ONLY = ("SK509", "the audit log is append-only", "Audit entries can never be changed or deleted.")
+    AUDIT_APPEND_ONLY = (
+        "SK509",
+        "the audit log is append-only",
+        "Audit entries can never be changed or deleted.",
+    )
     INTERVIEW_NOT_DRAFT = (
         "SK510",
         "interview {uuid} is {status} and can no longer be edited",
@@ -400,7 +416,11 @@ class ErrorCode(enum.Enum):
         "Rename one of the questions.",
     )
     EXPORT_FORMAT_UNSUPPORTED = ("SK706", "unknown export format '{format}'", "Use one of: {supported}.")
-    EXPORT_WRITE_FAILED = ("SK707", "cannot write {path}: {detail}", "Check the folder exists and is writable.")
+    EXPORT_WRITE_FAILED = (
+        "SK707",
+        "cannot write {path}: {detail}",
+        "Check the folder exists and is writable.",
+    )
 
     # --- SK8xx: training and certificates -------------------------------------------------------
     COURSE_INVALID = ("SK801", "{detail}", "Correct the course file.")
@@ -413,7 +433,11 @@ class ErrorCode(enum.Enum):
     )
     EXAM_NO_ATTEMPTS_LEFT = ("SK805", "no exam attempts left ({used} of {allowed} used)", "Ask your trainer.")
     CERT_NOT_ELIGIBLE = ("SK806", "{person} does not meet the certification rules: {reasons}", "{fix}")
-    CERT_FORGED = ("SK807", "the certificate record is not authentic: {detail}", "Do not accept this certificate.")
+    CERT_FORGED = (
+        "SK807",
+        "the certificate record is not authentic: {detail}",
+        "Do not accept this certificate.",
+    )
     CERT_UNKNOWN = ("SK808", "no certificate with serial '{serial}'", "Check the serial number.")
     KEY_MISSING = (
         "SK809",
@@ -617,7 +641,9 @@ class Report:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"subject": self.subject, "ok": self.ok, "problems": self.to_dicts()}, ensure_ascii=False, indent=2
+            {"subject": self.subject, "ok": self.ok, "problems": self.to_dicts()},
+            ensure_ascii=False,
+            indent=2,
         )
 
     def flatten(self):  # -> pandas.DataFrame, imported lazily to keep the errors module light

@@ -91,7 +91,9 @@ def read_yaml(text: str, file: str | None = None) -> tuple[Any, SourceMap, Repor
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        location = Location(file=file, line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None)
+        location = Location(
+            file=file, line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None
+        )
         detail = " ".join(str(x) for x in (err.context, err.problem) if x)
         report.add(ErrorCode.YAML_SYNTAX, location, detail=detail)
         return None, smap, report
@@ -109,7 +111,9 @@ def read_json(text: str, file: str | None = None) -> tuple[Any, SourceMap, Repor
     try:
         return json.loads(text), smap, report
     except json.JSONDecodeError as err:
-        report.add(ErrorCode.JSON_SYNTAX, Location(file=file, line=err.lineno, column=err.colno), detail=err.msg)
+        report.add(
+            ErrorCode.JSON_SYNTAX, Location(file=file, line=err.lineno, column=err.colno), detail=err.msg
+        )
         return None, smap, report
 
 
@@ -127,7 +131,9 @@ _Dumper.add_representer(str, _str_representer)
 
 def write_yaml(data: Any) -> str:
     """YAML text for ``data``: readable, Unicode kept, insertion order kept."""
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110, default_flow_style=False)
+    return yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110, default_flow_style=False
+    )
 
 
 def read_text(path: Path, report: Report | None = None) -> str | None:
@@ -136,7 +142,9 @@ def read_text(path: Path, report: Report | None = None) -> str | None:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         if report is not None:
-            report.add(ErrorCode.FILE_NOT_FOUND, Location(file=str(path)), path=str(path), cwd=str(Path.cwd()))
+            report.add(
+                ErrorCode.FILE_NOT_FOUND, Location(file=str(path)), path=str(path), cwd=str(Path.cwd())
+            )
         return None
     except UnicodeDecodeError as err:
         if report is not None:

@@ -21,7 +21,9 @@ _SUFFIX = {"yaml": ".yaml", "json": ".json", "xlsform": ".xlsx"}
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="questionnaire file to convert")
     parser.add_argument("--to", required=True, choices=sorted(_SUFFIX), help="target format")
-    parser.add_argument("-o", "--output", type=Path, help="output file (default: FILE with the new extension)")
+    parser.add_argument(
+        "-o", "--output", type=Path, help="output file (default: FILE with the new extension)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

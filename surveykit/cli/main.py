@@ -55,7 +55,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser, modules = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(message)s"
+    )
     if not args.command:
         parser.print_help()
         return 2
@@ -66,7 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             payload = err.report.to_dicts() if err.report is not None else [err.problem.to_dict()]
             print(json.dumps({"ok": False, "problems": payload}, ensure_ascii=False, indent=2))
         else:
-            text = str(err.report) if err.report is not None and len(err.report.errors) > 1 else err.localized(args.lang)
+            text = (
+                str(err.report)
+                if err.report is not None and len(err.report.errors) > 1
+                else err.localized(args.lang)
+            )
             where = "" if err.report is not None and len(err.report.errors) > 1 else f"{err.location}: "
             print(f"error {err.code.code}: {where}{text}", file=sys.stderr)
         if args.debug:
@@ -78,7 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # an internal error: a short message, the traceback only with --debug
         if args.debug:
             raise
-        print(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)", file=sys.stderr)
+        print(
+            f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return 3
 
 

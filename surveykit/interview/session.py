@@ -27,7 +27,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from surveykit.errors import ErrorCode, Problem
@@ -189,7 +189,9 @@ class InterviewSession:
     def _reevaluate(self) -> None:
         """Evaluate relevance and calculations; clear answers of questions that are no longer relevant."""
         for _ in range(len(self.form.variables) + 1):  # clearing can change relevance further down
-            state = evaluate(self.form, self.answers, language=self.language, now=self._now(), report_not_relevant=False)
+            state = evaluate(
+                self.form, self.answers, language=self.language, now=self._now(), report_not_relevant=False
+            )
             cleared = self._clear_not_relevant(state)
             if not cleared:
                 self._state = state
@@ -200,12 +202,24 @@ class InterviewSession:
         cleared = False
         main = state.levels[None]
         for code, var in self.form.variables.items():
-            if var.repeat is None and var.calculation is None:
-                if code in self.answers and self.answers[code] not in (None, "", frozenset()) and not main.relevant[code][0]:
-                    self._event("answer_cleared", page=self.page.code, question=code, old=self.answers[code],
-                                detail="not relevant")
-                    self.answers[code] = None
-                    cleared = True
+            if (
+                var.repeat is None
+                and var.calculation is None
+                and (
+                    code in self.answers
+                    and self.answers[code] not in (None, "", frozenset())
+                    and not main.relevant[code][0]
+                )
+            ):
+                self._event(
+                    "answer_cleared",
+                    page=self.page.code,
+                    question=code,
+                    old=self.answers[code],
+                    detail="not relevant",
+                )
+                self.answers[code] = None
+                cleared = True
         for repeat in self.form.repeats:
             if self.form.repeat_parent[repeat] is not None:
                 continue
@@ -213,12 +227,21 @@ class InterviewSession:
             instances = self.answers.get(repeat) or []
             for row, instance in enumerate(instances):
                 for var in self.form.variables_of(repeat):
-                    if var.calculation is None and instance.get(var.code) not in (None, "", frozenset()):
-                        if row < level.n and not level.relevant[var.code][row]:
-                            self._event("answer_cleared", page=self.page.code, question=f"{repeat}[{row + 1}].{var.code}",
-                                        old=instance[var.code], detail="not relevant")
-                            instance[var.code] = None
-                            cleared = True
+                    answered = var.calculation is None and instance.get(var.code) not in (
+                        None,
+                        "",
+                        frozenset(),
+                    )
+                    if answered and row < level.n and not level.relevant[var.code][row]:
+                        self._event(
+                            "answer_cleared",
+                            page=self.page.code,
+                            question=f"{repeat}[{row + 1}].{var.code}",
+                            old=instance[var.code],
+                            detail="not relevant",
+                        )
+                        instance[var.code] = None
+                        cleared = True
         return cleared
 
     # --- answering -----------------------------------------------------------------------------------------
@@ -253,7 +276,9 @@ class InterviewSession:
     def add_instance(self, repeat: str) -> int:
         instances = self.answers.setdefault(repeat, [])
         instances.append({})
-        self._event("answer_set", page=self.page.code, question=repeat, new=len(instances), detail="instance added")
+        self._event(
+            "answer_set", page=self.page.code, question=repeat, new=len(instances), detail="instance added"
+        )
         self._reevaluate()
         return len(instances) - 1
 
@@ -261,8 +286,13 @@ class InterviewSession:
         instances = self.answers.get(repeat) or []
         if 0 <= row < len(instances):
             old = instances.pop(row)
-            self._event("answer_cleared", page=self.page.code, question=f"{repeat}[{row + 1}]", old=old,
-                        detail="instance removed")
+            self._event(
+                "answer_cleared",
+                page=self.page.code,
+                question=f"{repeat}[{row + 1}]",
+                old=old,
+                detail="instance removed",
+            )
             self._reevaluate()
 
     def _sync_repeat_counts(self) -> None:
@@ -295,32 +325,35 @@ class InterviewSession:
 
     # --- navigation -------------------------------------------------------------------------------------------
     def _page_visible(self, index: int) -> bool:
+        """A page is shown when at least one of its questions, notes or repeat groups applies."""
         page = self.pages[index]
-        if page.group is not None and page.group.is_repeat:
-            return True
         main = self.state.levels[None]
         for code in page.variables:
             var = self.form.variables[code]
-            if var.repeat is not None:
-                return True
-            if var.calculation is None and main.relevant[code][0]:
+            if var.repeat is None and var.calculation is None and main.relevant[code][0]:
                 return True
         for question in page.questions:
-            if question.type is QuestionType.NOTE and self._note_relevant(question):
+            if question.type is QuestionType.NOTE and self._item_relevant(question):
                 return True
-        return False
+        return any(
+            self._item_relevant(self.form.repeats[r]) for r in self.form.repeats if self._on_page(r, page)
+        )
 
-    def _note_relevant(self, question: Question) -> bool:
+    def _on_page(self, code: str, page: Page) -> bool:
+        return page.group is not None and (
+            page.group.code == code
+            or any(g.code == page.group.code for g in self.questionnaire.parents(code))
+        )
+
+    def _item_relevant(self, item: Question | Group) -> bool:
+        """Relevance of a note or a repeat group outside any repeat: its groups' conditions and its own."""
         from surveykit.questionnaire.compiled import parse_attr
 
-        parents = self.questionnaire.parents(question.code)
-        exprs = [parse_attr(g.relevant, g.code, "relevant") for g in parents]
-        exprs.append(parse_attr(question.relevant, question.code, "relevant"))
         main = self.state.levels[None]
-        for expr in exprs:
-            if expr is None:
-                continue
-            if not self.state._eval(expr, main)[0]:
+        chain = [*self.questionnaire.parents(item.code), item]
+        for element in chain:
+            expr = parse_attr(element.relevant, element.code, "relevant")
+            if expr is not None and not self.state.condition(expr, main)[0]:
                 return False
         return True
 
@@ -335,12 +368,17 @@ class InterviewSession:
         changed = False
         for code in self.page.variables:
             var = self.form.variables[code]
-            if var.repeat is None and var.question.default is not None and self.answers.get(code) is None:
-                if self.state.levels[None].relevant[code][0]:
-                    self.answers[code] = _normalise(var, var.question.default)
-                    self._event("answer_set", page=self.page.code, question=code, new=self.answers[code],
-                                detail="default")
-                    changed = True
+            unanswered = var.repeat is None and self.answers.get(code) is None
+            if unanswered and var.question.default is not None and self.state.levels[None].relevant[code][0]:
+                self.answers[code] = _normalise(var, var.question.default)
+                self._event(
+                    "answer_set",
+                    page=self.page.code,
+                    question=code,
+                    new=self.answers[code],
+                    detail="default",
+                )
+                changed = True
         if changed:
             self._reevaluate()
             self._sync_repeat_counts()
@@ -353,7 +391,9 @@ class InterviewSession:
     def is_last(self) -> bool:
         return not any(self._page_visible(i) for i in range(self.page_index + 1, len(self.pages)))
 
-    def page_problems(self, index: int | None = None, *, include_required: bool | None = None) -> dict[str, list[str]]:
+    def page_problems(
+        self, index: int | None = None, *, include_required: bool | None = None
+    ) -> dict[str, list[str]]:
         """Problems of the questions on a page, by variable (repeat rows as ``repeat[n].code``)."""
         index = self.page_index if index is None else index
         if include_required is None:
@@ -423,7 +463,9 @@ class InterviewSession:
         value = python_value(var, main.values[variable], 0)
         if value is None:
             return "…"
-        labels = {c.name: pick(c.label, self.language, self.questionnaire.default_language) for c in var.choices}
+        labels = {
+            c.name: pick(c.label, self.language, self.questionnaire.default_language) for c in var.choices
+        }
         if isinstance(value, frozenset):
             return ", ".join(labels.get(v, v) for v in value)
         if isinstance(value, float) and value.is_integer():
@@ -447,8 +489,10 @@ class InterviewSession:
         page = self.page
         problems = self.page_problems()
         blocks: list[Field | RepeatView | tuple[str, str]] = []
-        items = page.group.items if page.group is not None and not page.group.is_repeat else (
-            [page.group] if page.group is not None else list(page.questions)
+        items = (
+            page.group.items
+            if page.group is not None and not page.group.is_repeat
+            else ([page.group] if page.group is not None else list(page.questions))
         )
         main = self.state.levels[None]
         for item in _flatten_groups(items):
@@ -456,7 +500,7 @@ class InterviewSession:
                 blocks.append(self._repeat_view(item, problems))
             elif isinstance(item, Question):
                 if item.type is QuestionType.NOTE:
-                    if self._note_relevant(item):
+                    if self._item_relevant(item):
                         blocks.append((self.text(item.label), self.text(item.instruction)))
                     continue
                 for var in self.form.variable_of_question(item.code):
@@ -467,12 +511,14 @@ class InterviewSession:
         instruction = self.text(page.group.instruction) if page.group is not None else ""
         return PageView(self.page_index, page.code, title, instruction, blocks)
 
-    def _field(self, var: Variable, problems: Mapping[str, list[str]], row: int | None, repeat: str | None = None) -> Field:
+    def _field(
+        self, var: Variable, problems: Mapping[str, list[str]], row: int | None, repeat: str | None = None
+    ) -> Field:
         q = var.question
         level = self.state.levels[var.repeat]
         r = 0 if row is None else row
         required = var.required is True or (
-            var.required is not False and bool(self.state._eval(var.required, level)[r])
+            var.required is not False and bool(self.state.condition(var.required, level)[r])
         )
         key = var.code if repeat is None else f"{repeat}[{r + 1}].{var.code}"
         value = self.value(var.code, None if repeat is None else (repeat, r))
@@ -534,7 +580,14 @@ class InterviewSession:
         for key, messages in by_var.items():
             if "[" in key:
                 repeat = key.split("[")[0]
-                page = next((p for p in self.pages if any(self.form.variables[v].repeat == repeat for v in p.variables)), self.pages[0])
+                page = next(
+                    (
+                        p
+                        for p in self.pages
+                        if any(self.form.variables[v].repeat == repeat for v in p.variables)
+                    ),
+                    self.pages[0],
+                )
                 rows.append((page, key, key, messages))
         return rows
 

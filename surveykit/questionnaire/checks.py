@@ -56,7 +56,15 @@ class _Checker:
         self.parsed: dict[tuple[str, str], Expression] = {}
         self.repeat_of: dict[str, str | None] = {}
 
-    def add(self, code: ErrorCode, where: str | None, attr: str | None = None, severity=Severity.ERROR, **params):
+    def add(
+        self,
+        code: ErrorCode,
+        where: str | None,
+        attr: str | None = None,
+        severity=Severity.ERROR,
+        /,
+        **params,
+    ):
         location = self.locate(where, attr)
         if where and not location.path:
             location = location.with_(path=where if attr is None else f"{where}.{attr}")
@@ -169,7 +177,9 @@ class _Checker:
             elif t is QuestionType.LIKERT:
                 substantive = [c for c in lists[item.choice_list_name] if not c.missing]
                 if len(substantive) < 2:
-                    self.add(ErrorCode.LIKERT_SCALE_INVALID, item.code, "choices", list_name=item.choice_list_name)
+                    self.add(
+                        ErrorCode.LIKERT_SCALE_INVALID, item.code, "choices", list_name=item.choice_list_name
+                    )
             if item.choices and not t.has_choices:
                 self._option(item, "choices", "only choice questions have a choice list")
             if item.choice_filter and t not in (QuestionType.SELECT_ONE, QuestionType.SELECT_MULTIPLE):
@@ -178,8 +188,13 @@ class _Checker:
                 self.add(ErrorCode.MATRIX_ROWS_MISSING, item.code, "rows", code=item.code)
             if item.rows and t is not QuestionType.MATRIX:
                 self._option(item, "rows", "only a matrix has rows")
-            if (item.min is not None or item.max is not None) and t not in (QuestionType.INTEGER, QuestionType.DECIMAL):
-                self._option(item, "min/max", "min and max apply to integer and decimal questions; use a constraint")
+            if (item.min is not None or item.max is not None) and t not in (
+                QuestionType.INTEGER,
+                QuestionType.DECIMAL,
+            ):
+                self._option(
+                    item, "min/max", "min and max apply to integer and decimal questions; use a constraint"
+                )
             if item.min is not None and item.max is not None and item.min > item.max:
                 self.add(ErrorCode.RANGE_INVALID, item.code, "min", min=item.min, max=item.max)
             if t is QuestionType.CALCULATE and not item.calculation:
@@ -189,7 +204,9 @@ class _Checker:
             if t is QuestionType.NOTE and (item.constraint or item.required not in (False, "", "no")):
                 self._option(item, "required/constraint", "a note records nothing")
             if item.value_type != "text" and t is not QuestionType.CALCULATE:
-                self._option(item, "value_type", "value_type is for calculate questions; the type sets the value")
+                self._option(
+                    item, "value_type", "value_type is for calculate questions; the type sets the value"
+                )
             if item.default is not None:
                 self._check_default(item)
 
@@ -218,14 +235,23 @@ class _Checker:
         elif item.type is QuestionType.DATE:
             problem = None if _is_date(value) else f"'{value}' is not a date YYYY-MM-DD"
         if problem:
-            self.add(ErrorCode.FIELD_INVALID, item.code, "default", field="default", detail=problem, fix="Correct the default.")
+            self.add(
+                ErrorCode.FIELD_INVALID,
+                item.code,
+                "default",
+                field="default",
+                detail=problem,
+                fix="Correct the default.",
+            )
 
     def check_languages(self) -> None:
         q = self.q
         declared = set(q.languages)
         default = q.default_language
 
-        def texts(where: str | None, attr: str, value: dict[str, str], what: str, required: bool = True) -> None:
+        def texts(
+            where: str | None, attr: str, value: dict[str, str], what: str, required: bool = True
+        ) -> None:
             if not value and not required:
                 return
             for language in value:
@@ -255,11 +281,29 @@ class _Checker:
         for item, _ in q.walk():
             label_required = not (isinstance(item, Question) and item.type is QuestionType.CALCULATE)
             texts(item.code, "label", item.label, f"the label of '{item.code}'", required=label_required)
-            texts(item.code, "instruction", item.instruction, f"the instruction of '{item.code}'", required=False)
+            texts(
+                item.code,
+                "instruction",
+                item.instruction,
+                f"the instruction of '{item.code}'",
+                required=False,
+            )
             if isinstance(item, Question):
                 texts(item.code, "hint", item.hint, f"the hint of '{item.code}'", required=False)
-                texts(item.code, "constraint_message", item.constraint_message, f"the constraint message of '{item.code}'", required=False)
-                texts(item.code, "required_message", item.required_message, f"the required message of '{item.code}'", required=False)
+                texts(
+                    item.code,
+                    "constraint_message",
+                    item.constraint_message,
+                    f"the constraint message of '{item.code}'",
+                    required=False,
+                )
+                texts(
+                    item.code,
+                    "required_message",
+                    item.required_message,
+                    f"the required message of '{item.code}'",
+                    required=False,
+                )
                 for row in item.rows:
                     texts(item.code, "rows", row.label, f"row '{row.code}' of '{item.code}'")
         lists_used = {qq.choice_list_name for qq in q.questions() if qq.choice_list_name}
@@ -288,7 +332,7 @@ class _Checker:
             expr = self._parse("settings", "instance_name", q.settings.instance_name)
             if expr is not None:
                 self._check_refs(expr, "settings", "instance_name", known, allow_current=False)
-        for item, parents in q.walk():
+        for item, _parents in q.walk():
             attrs = ("relevant", "repeat_count") if isinstance(item, Group) else _EXPR_ATTRS_QUESTION
             for attr in attrs:
                 text = getattr(item, attr, None)
@@ -308,7 +352,9 @@ class _Checker:
                     self._check_bare(expr, item)
         self._check_cycles()
 
-    def _check_refs(self, expr: Expression, code: str, attr: str, known: set[str], allow_current: bool) -> None:
+    def _check_refs(
+        self, expr: Expression, code: str, attr: str, known: set[str], allow_current: bool
+    ) -> None:
         for name in sorted(expr.references - known):
             self.add(
                 ErrorCode.EXPR_UNKNOWN_REFERENCE,
@@ -367,13 +413,23 @@ class _Checker:
                 ok = self._sometimes_true(expr, current=item, now=now)
                 if ok is False:
                     self.add(
-                        ErrorCode.CONSTRAINT_NEVER_PASSES, code, attr, Severity.WARNING, code=code, expression=expr.text
+                        ErrorCode.CONSTRAINT_NEVER_PASSES,
+                        code,
+                        attr,
+                        Severity.WARNING,
+                        code=code,
+                        expression=expr.text,
                     )
             elif attr == "relevant":
                 ok = self._sometimes_true(expr, current=None, now=now)
                 if ok is False:
                     self.add(
-                        ErrorCode.QUESTION_NEVER_SHOWN, code, attr, Severity.WARNING, code=code, expression=expr.text
+                        ErrorCode.QUESTION_NEVER_SHOWN,
+                        code,
+                        attr,
+                        Severity.WARNING,
+                        code=code,
+                        expression=expr.text,
                     )
 
     def _candidates(self, question: Question) -> list[object]:
@@ -382,12 +438,33 @@ class _Checker:
         if t.has_choices:
             names = [c.name for c in lists.get(question.choice_list_name or "", [])]
             if t is QuestionType.SELECT_MULTIPLE:
-                combos = [" ".join(c) for r in range(0, min(3, len(names)) + 1) for c in itertools.combinations(names, r)]
+                combos = [
+                    " ".join(c)
+                    for r in range(0, min(3, len(names)) + 1)
+                    for c in itertools.combinations(names, r)
+                ]
                 return combos[:64]
             return ["", *names]
         kind = kind_of(question)
         if kind in (Kind.INTEGER, Kind.DECIMAL):
-            points = {-1000.0, -1.0, 0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 17.0, 18.0, 50.0, 99.0, 100.0, 120.0, 1000.0, 1e6}
+            points = {
+                -1000.0,
+                -1.0,
+                0.0,
+                0.5,
+                1.0,
+                2.0,
+                5.0,
+                10.0,
+                17.0,
+                18.0,
+                50.0,
+                99.0,
+                100.0,
+                120.0,
+                1000.0,
+                1e6,
+            }
             for bound in (question.min, question.max):
                 if bound is not None:
                     points |= {bound - 1, bound, bound + 1}

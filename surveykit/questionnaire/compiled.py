@@ -257,7 +257,14 @@ def _pages(q: Questionnaire, variables: dict[str, Variable]) -> tuple[Page, ...]
     def flush() -> None:
         if loose:
             codes, questions = codes_in(loose)
-            pages.append(Page(code=f"page{len(pages) + 1}", group=None, variables=tuple(codes), questions=tuple(questions)))
+            pages.append(
+                Page(
+                    code=f"page{len(pages) + 1}",
+                    group=None,
+                    variables=tuple(codes),
+                    questions=tuple(questions),
+                )
+            )
             loose.clear()
 
     for item in q.items:

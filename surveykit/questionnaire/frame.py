@@ -81,7 +81,9 @@ def coerce(var: Variable, column: Any, n: int) -> CoercionResult:
     """Read an input column (any dtype) into the variable's working array, flagging unreadable values."""
     raw = _as_object(column, n)
     present = ~np.asarray(pd.isna(raw), dtype=bool)
-    present &= np.array([not (isinstance(x, str) and x.strip() == "") for x in raw], dtype=bool) if n else present
+    present &= (
+        np.array([not (isinstance(x, str) and x.strip() == "") for x in raw], dtype=bool) if n else present
+    )
     bad = np.zeros(n, dtype=bool)
     not_in_list = np.zeros(n, dtype=bool)
     kind = var.kind
@@ -122,7 +124,9 @@ def coerce(var: Variable, column: Any, n: int) -> CoercionResult:
         return CoercionResult(values, bad, not_in_list, raw)
     # single choice and text
     idx = np.flatnonzero(present)
-    texts = np.array([_to_text(x) for x in raw[idx]], dtype=object) if idx.size else np.array([], dtype=object)
+    texts = (
+        np.array([_to_text(x) for x in raw[idx]], dtype=object) if idx.size else np.array([], dtype=object)
+    )
     values[idx] = texts
     if _is_choice(var) and idx.size:
         ok = pd.Series(texts, dtype=object).isin(var.choice_names).to_numpy()

@@ -112,14 +112,90 @@ def questionnaire_from_data(
     if not _check_schema_version(data, smap, report):
         return LoadResult(None, report)
     default_language = data.get("default_language") if isinstance(data.get("default_language"), str) else None
+    context = {"default_language": default_language}
     try:
-        questionnaire = Questionnaire.model_validate(data, context={"default_language": default_language})
+        questionnaire = Questionnaire.model_validate(data, context=context)
     except pydantic.ValidationError as err:
-        for problem in _pydantic_problems(err, data, smap):
-            report.problems.append(problem)
+        report.problems.extend(_pydantic_problems(err, data, smap))
+        # Repair a copy (drop what is broken) so the checks can still report the other problems at once;
+        # the file stays unusable: the structural errors above remain in the report.
+        repaired, dropped = _repaired(data, err)
+        if repaired is not None:
+            checks = check_questionnaire(repaired, locate or _item_locator(data, smap))
+            report.extend(
+                p
+                for p in checks
+                if not (p.code is ErrorCode.EXPR_UNKNOWN_REFERENCE and p.params.get("name") in dropped)
+            )
         return LoadResult(None, report)
     report.extend(check_questionnaire(questionnaire, locate or _item_locator(data, smap)))
     return LoadResult(questionnaire, report)
+
+
+def _repaired(
+    data: Mapping[str, Any], err: pydantic.ValidationError
+) -> tuple[Questionnaire | None, set[str]]:
+    """A copy of ``data`` without the parts that failed validation, validated; or ``(None, ...)``.
+
+    Unknown or invalid optional fields are removed; an item (question, group, choice) missing a required
+    field is removed whole, and its code remembered so references to it are not reported twice."""
+    import copy
+
+    working = copy.deepcopy(dict(data))
+    dropped: set[str] = set()
+    context = {"default_language": data.get("default_language")}
+    for _ in range(5):
+        fields: list[tuple[dict[str, Any], Any]] = []
+        items: list[tuple[list[Any], Any]] = []
+        for error in err.errors(include_url=False):
+            target = _removal(working, _data_path(error["loc"], working), error["type"])
+            if target is None:
+                return None, dropped
+            kind, container, key = target
+            (fields if kind == "field" else items).append((container, key))
+        for container, key in fields:
+            container.pop(key, None)
+        for container, item in items:
+            if isinstance(item, dict) and isinstance(item.get("code"), str):
+                dropped.add(item["code"])
+            container[:] = [x for x in container if x is not item]
+        try:
+            return Questionnaire.model_validate(working, context=context), dropped
+        except pydantic.ValidationError as again:
+            err = again
+    return None, dropped
+
+
+def _removal(data: dict[str, Any], path: tuple[Any, ...], kind: str) -> tuple[str, Any, Any] | None:
+    """What to remove for one error: ``("field", mapping, key)`` or ``("item", list, item)``; None: give up."""
+    from surveykit.questionnaire import model
+
+    optional = {
+        name
+        for cls in (
+            model.Question,
+            model.Group,
+            model.Choice,
+            model.FormSettings,
+            model.MatrixRow,
+            model.Scale,
+        )
+        for name, f in cls.model_fields.items()
+        if not f.is_required()
+    } | {"description", "settings", "scales", "metadata", "choice_lists"}
+    parent = _resolve(data, path[:-1])
+    if (
+        path
+        and isinstance(parent, dict)
+        and (kind == "extra_forbidden" or (kind != "missing" and path[-1] in optional))
+    ):
+        return "field", parent, path[-1]
+    for cut in range(len(path) - 1, -1, -1):  # the innermost list element holding the problem
+        holder = _resolve(data, path[:cut])
+        index = path[cut]
+        if isinstance(holder, list) and isinstance(index, int) and 0 <= index < len(holder):
+            return "item", holder, holder[index]
+    return None
 
 
 def _check_schema_version(data: Mapping[str, Any], smap: SourceMap, report: Report) -> bool:
@@ -288,8 +364,10 @@ def save_questionnaire(questionnaire: Questionnaire, path: str | Path, format: s
         from surveykit.errors import ExportError
 
         raise ExportError(
-            ErrorCode.EXPORT_FORMAT_UNSUPPORTED, Location(file=str(path)), format=fmt or path.suffix, supported="yaml, json, xlsform"
+            ErrorCode.EXPORT_FORMAT_UNSUPPORTED,
+            Location(file=str(path)),
+            format=fmt or path.suffix,
+            supported="yaml, json, xlsform",
         )
     path.write_text(dumps(questionnaire, fmt), encoding="utf-8")
     return path
-

@@ -136,7 +136,9 @@ class Choice(_Model):
         default=None,
         description="Numeric code in SPSS/Stata exports and scoring (Likert points). Default: position 1, 2, ...",
     )
-    missing: bool = Field(default=False, description="A coded missing value: don't know, refused, not applicable.")
+    missing: bool = Field(
+        default=False, description="A coded missing value: don't know, refused, not applicable."
+    )
     attributes: dict[str, str] = Field(
         default_factory=dict, description="Extra columns a choice_filter can refer to by bare name."
     )
@@ -160,7 +162,9 @@ class MatrixRow(_Model):
 class ScoringMeta(_Model):
     """What methodology profiles and quiz items need to know about a question."""
 
-    indicators: list[str] = Field(default_factory=list, description="Indicator ids this question feeds, e.g. ['1.3'].")
+    indicators: list[str] = Field(
+        default_factory=list, description="Indicator ids this question feeds, e.g. ['1.3']."
+    )
     correct: Any = Field(default=None, description="The correct answer of a quiz item.")
     points: float | None = Field(default=None, description="Points of a quiz item.")
     critical: bool = Field(default=False, description="A quiz item whose miss fails the test.")
@@ -182,7 +186,8 @@ class Question(_Model):
     label: Text = Field(default_factory=dict, description="The text read aloud / shown to the respondent.")
     hint: Text = Field(default_factory=dict, description="Shown to the respondent under the label.")
     instruction: Text = Field(
-        default_factory=dict, description="For the interviewer only; never read aloud (XLSForm guidance_hint)."
+        default_factory=dict,
+        description="For the interviewer only; never read aloud (XLSForm guidance_hint).",
     )
     required: bool | str = False
     required_message: Text = Field(default_factory=dict)
@@ -238,7 +243,9 @@ class Group(_Model):
     label: Text = Field(default_factory=dict)
     instruction: Text = Field(default_factory=dict)
     relevant: str | None = None
-    repeat_count: str | None = Field(default=None, description="Expression for the number of repeats (rosters).")
+    repeat_count: str | None = Field(
+        default=None, description="Expression for the number of repeats (rosters)."
+    )
     appearance: str | None = None
     items: list[Item] = Field(default_factory=list)
 
@@ -259,7 +266,9 @@ Item = Annotated[
 
 
 class FormSettings(_Model):
-    modes: list[Mode] = Field(default_factory=lambda: [Mode.FACE_TO_FACE, Mode.TELEPHONE, Mode.SELF_COMPLETED])
+    modes: list[Mode] = Field(
+        default_factory=lambda: [Mode.FACE_TO_FACE, Mode.TELEPHONE, Mode.SELF_COMPLETED]
+    )
     allow_proxy: bool = Field(default=True, description="Relatives or legal representatives may answer.")
     instance_name: str | None = Field(default=None, description="Expression naming an interview in lists.")
     respondent: Literal["recipient", "staff", "institution", "client", "trainee"] = "recipient"
@@ -281,7 +290,9 @@ class Questionnaire(_Model):
     choice_lists: dict[str, list[Choice]] = Field(default_factory=dict)
     items: list[Item]
     scales: dict[str, Scale] = Field(default_factory=dict)
-    metadata: dict[str, Any] = Field(default_factory=dict, description="Free-form: sources, legal references.")
+    metadata: dict[str, Any] = Field(
+        default_factory=dict, description="Free-form: sources, legal references."
+    )
 
     @field_validator("version", mode="before")
     @classmethod
@@ -351,7 +362,9 @@ class Questionnaire(_Model):
     @functools.cached_property
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON of the full model: equal hashes mean identical questionnaires."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        canonical = json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     @property

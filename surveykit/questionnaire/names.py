@@ -24,7 +24,7 @@ _SPSS_RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not",
 _STATA_RESERVED = {
     "_all", "_b", "_coef", "_cons", "_n", "_N", "_pi", "_pred", "_rc", "_se", "_skip",
     "byte", "double", "float", "if", "in", "int", "long", "using", "with",
-    "str", "strl", "e", "b",
+    "str", "strl",
 }  # fmt: skip
 RESERVED = frozenset({w.lower() for w in _SPSS_RESERVED | _STATA_RESERVED})
 
@@ -42,7 +42,11 @@ def name_problem(name: str) -> str | None:
         return "it must start with a Latin letter"
     if not _NAME.match(name):
         bad = sorted({c for c in name if not (c.isascii() and (c.isalnum() or c == "_"))})
-        return "it contains " + ", ".join(repr(c) for c in bad) + " (only Latin letters, digits and _ are allowed)"
+        return (
+            "it contains "
+            + ", ".join(repr(c) for c in bad)
+            + " (only Latin letters, digits and _ are allowed)"
+        )
     if name.lower() in RESERVED or _STR_N.match(name):
         return "it is a reserved word in SPSS or Stata"
     return None

@@ -138,8 +138,14 @@ class Evaluation:
             current = self.levels[self.form.repeat_parent[current.repeat]]
         return values[index]
 
-    def _context(self, expr: Expression, level: _Level, current: np.ndarray | None = None, current_kind=None,
-                 bare: Mapping[str, Any] | None = None) -> Context:
+    def _context(
+        self,
+        expr: Expression,
+        level: _Level,
+        current: np.ndarray | None = None,
+        current_kind=None,
+        bare: Mapping[str, Any] | None = None,
+    ) -> Context:
         values: dict[str, Any] = {}
         kinds: dict[str, Kind] = {}
         nodesets: dict[str, tuple[np.ndarray, Any]] = {}
@@ -154,7 +160,13 @@ class Evaluation:
             else:
                 nodesets[ref] = self._nodeset(ref, level)
         return Context(
-            level.n, values, kinds, current=current, current_kind=current_kind, bare=bare, nodesets=nodesets,
+            level.n,
+            values,
+            kinds,
+            current=current,
+            current_kind=current_kind,
+            bare=bare,
+            nodesets=nodesets,
             now=self.now,
         )
 
@@ -168,7 +180,8 @@ class Evaluation:
             current = self.levels[self.form.repeat_parent[current.repeat]]
         return index, owner.values[code]
 
-    def _eval(self, expr: Expression, level: _Level) -> np.ndarray:
+    def condition(self, expr: Expression, level: _Level) -> np.ndarray:
+        """A boolean expression evaluated over the rows of ``level`` (cached for this pass)."""
         key = (id(expr), level.repeat)
         cached = self._expr_cache.get(key)
         if cached is None:
@@ -191,7 +204,7 @@ class Evaluation:
             level = self.levels[var.repeat]
             relevant = np.ones(level.n, dtype=bool)
             for expr in var.relevant:
-                relevant &= self._eval(expr, level)
+                relevant &= self.condition(expr, level)
             level.relevant[code] = relevant
             if var.calculation is not None:
                 level.values[code] = self._calculate(var, level, relevant)
@@ -212,7 +225,12 @@ class Evaluation:
             self._problem(ErrorCode.ANSWER_WRONG_TYPE, var, level, i, value=result.raw[i], type=word, fix=fix)
         for i in np.flatnonzero(result.not_in_list):
             self._problem(
-                ErrorCode.ANSWER_NOT_IN_LIST, var, level, i, value=result.raw[i], choices=", ".join(var.choice_names)
+                ErrorCode.ANSWER_NOT_IN_LIST,
+                var,
+                level,
+                i,
+                value=result.raw[i],
+                choices=", ".join(var.choice_names),
             )
         answered = ~empty_mask(values)
         dropped = answered & ~relevant
@@ -222,8 +240,10 @@ class Evaluation:
                 for i in np.flatnonzero(dropped):
                     self._problem(ErrorCode.ANSWER_NOT_RELEVANT, var, level, i, expression=condition)
             values = values.copy()
-            values[dropped] = np.nan if values.dtype.kind == "f" else (
-                np.datetime64("NaT") if values.dtype.kind == "M" else None
+            values[dropped] = (
+                np.nan
+                if values.dtype.kind == "f"
+                else (np.datetime64("NaT") if values.dtype.kind == "M" else None)
             )
         return values
 
@@ -246,7 +266,26 @@ class Evaluation:
         if (~relevant).any():
             values = values.copy()
             values[~relevant] = empty[~relevant]
+        given = self._inputs[level.repeat].get(var.code)
+        if given is not None:
+            self._compare_given(var, level, coerce(var, given, level.n), values)
         return values
+
+    def _compare_given(self, var: Variable, level: _Level, given, computed: np.ndarray) -> None:
+        """A calculated value supplied in the input must equal the calculation (it is replaced either way)."""
+        supplied = ~empty_mask(given.values) | given.bad_type
+        for i in np.flatnonzero(supplied):
+            expected = python_value(var, computed, i)
+            value = python_value(var, given.values, i) if not given.bad_type[i] else given.raw[i]
+            if value != expected:
+                self.report.add(
+                    ErrorCode.ANSWER_CALCULATION_DIFFERS,
+                    Location(row=int(level.to_main[i]) + 1, field=var.code, path=level.labels[i]),
+                    Severity.WARNING,
+                    value=value,
+                    expression=var.calculation.text,
+                    expected=expected,
+                )
 
     def _check(self, var: Variable, level: _Level) -> None:
         q = var.question
@@ -254,7 +293,9 @@ class Evaluation:
         relevant = level.relevant[var.code]
         empty = empty_mask(values)
         if var.required is not False and var.calculation is None:
-            required = relevant.copy() if var.required is True else relevant & self._eval(var.required, level)
+            required = (
+                relevant.copy() if var.required is True else relevant & self.condition(var.required, level)
+            )
             missing = required & empty
             message = pick(q.required_message, self.language, self.form.questionnaire.default_language)
             message = message or t("validation.required", self.language)
@@ -268,22 +309,31 @@ class Evaluation:
             ok = self._safe(
                 expr,
                 level,
-                lambda: expr.evaluate(self._context(expr, level, current=values, current_kind=var.kind)).to_bool(),
+                lambda: expr.evaluate(
+                    self._context(expr, level, current=values, current_kind=var.kind)
+                ).to_bool(),
             )
             failed = answered & ~ok
             if failed.any():
                 message = pick(q.constraint_message, self.language, self.form.questionnaire.default_language)
                 message = message or t("validation.constraint", self.language, expression=expr.text)
                 for i in np.flatnonzero(failed):
-                    self._problem(ErrorCode.ANSWER_CONSTRAINT, var, level, i, message=message, expression=expr.text)
+                    self._problem(
+                        ErrorCode.ANSWER_CONSTRAINT, var, level, i, message=message, expression=expr.text
+                    )
         if var.kind in (Kind.INTEGER, Kind.DECIMAL) and (q.min is not None or q.max is not None):
             low = -np.inf if q.min is None else q.min
             high = np.inf if q.max is None else q.max
             outside = answered & ((values < low) | (values > high))
             for i in np.flatnonzero(outside):
                 self._problem(
-                    ErrorCode.ANSWER_OUT_OF_RANGE, var, level, i, value=_num_text(values[i]),
-                    min=_num_text(q.min), max=_num_text(q.max),
+                    ErrorCode.ANSWER_OUT_OF_RANGE,
+                    var,
+                    level,
+                    i,
+                    value=_num_text(values[i]),
+                    min=_num_text(q.min),
+                    max=_num_text(q.max),
                 )
         if var.choice_filter is not None:
             self._check_filter(var, level, values, answered)
@@ -302,7 +352,12 @@ class Evaluation:
         for i, name, ok in zip(pairs_row, pairs_name, allowed, strict=True):
             if not ok:
                 self._problem(
-                    ErrorCode.ANSWER_FILTERED_CHOICE, var, level, i, value=name, expression=var.choice_filter.text
+                    ErrorCode.ANSWER_FILTERED_CHOICE,
+                    var,
+                    level,
+                    i,
+                    value=name,
+                    expression=var.choice_filter.text,
                 )
 
     def choice_filter_mask(
@@ -317,13 +372,17 @@ class Evaluation:
             [pick(by_name[n].label, self.language) if n in by_name else "" for n in names], dtype=object
         )
         for col in columns:
-            bare[col] = np.asarray([by_name[n].attributes.get(col, "") if n in by_name else "" for n in names], dtype=object)
+            bare[col] = np.asarray(
+                [by_name[n].attributes.get(col, "") if n in by_name else "" for n in names], dtype=object
+            )
         sub = _Level(level.repeat, len(rows), None, level.to_main[rows], [level.labels[r] for r in rows])
         for ref in expr.references:
             if ref in self.form.variables:
-                sub.values[ref] = self._broadcast(ref, level)[rows] if self.form.variables[ref].repeat in (
-                    set(self.form.repeat_chain(level.repeat)) | {None}
-                ) else None
+                sub.values[ref] = (
+                    self._broadcast(ref, level)[rows]
+                    if self.form.variables[ref].repeat in (set(self.form.repeat_chain(level.repeat)) | {None})
+                    else None
+                )
         values = {r: v for r, v in sub.values.items() if v is not None}
         kinds = {r: self.form.variables[r].kind for r in values}
         ctx = Context(len(rows), values, kinds, bare=bare, now=self.now)
@@ -352,9 +411,7 @@ class Evaluation:
         rows = np.flatnonzero(level.parent == parent_row)
         out = []
         for r in rows:
-            item = {
-                v.code: python_value(v, level.values[v.code], r) for v in self.form.variables_of(repeat)
-            }
+            item = {v.code: python_value(v, level.values[v.code], r) for v in self.form.variables_of(repeat)}
             for child, parent in self.form.repeat_parent.items():
                 if parent == repeat:
                     item[child] = self._instances(child, r)
@@ -427,7 +484,9 @@ def evaluate(
 ) -> Evaluation:
     """Evaluate one interview given as ``{code: value, repeat_code: [{...}, ...]}``."""
     form = _form(questionnaire)
-    main_columns = {code: [answers.get(code)] for code in form.variables if form.variables[code].repeat is None}
+    main_columns = {
+        code: [answers.get(code)] for code in form.variables if form.variables[code].repeat is None
+    }
     repeats: dict[str, tuple[dict[str, list[Any]], np.ndarray]] = {}
 
     def collect(repeat: str, instances_by_parent: list[tuple[int, Any]]) -> None:
@@ -447,7 +506,13 @@ def evaluate(
         if parent is None:
             collect(code, [(0, answers.get(code))])
     return Evaluation(
-        form, main_columns, 1, repeats, labels=["interview"], language=language, now=now,
+        form,
+        main_columns,
+        1,
+        repeats,
+        labels=["interview"],
+        language=language,
+        now=now,
         report_not_relevant=report_not_relevant,
     )
 
@@ -500,7 +565,11 @@ def validate_frame(
                 code=str(column),
                 suggestion=did_you_mean(str(column), form.variables),
             )
-    main = {code: frame[code] for code in form.variables if code in frame.columns and form.variables[code].repeat is None}
+    main = {
+        code: frame[code]
+        for code in form.variables
+        if code in frame.columns and form.variables[code].repeat is None
+    }
     repeat_inputs: dict[str, tuple[dict[str, Any], np.ndarray]] = {}
     for code, table in (repeats or {}).items():
         if code not in form.repeats:
@@ -512,11 +581,15 @@ def validate_frame(
             )
             continue
         if "_parent" not in table.columns:
-            report.add(ErrorCode.IMPORT_COLUMN_MISSING, Location(sheet=code), column="_parent", reason="linking instances to their interview")
+            report.add(
+                ErrorCode.IMPORT_COLUMN_MISSING,
+                Location(sheet=code),
+                column="_parent",
+                reason="linking instances to their interview",
+            )
             continue
         columns = {c: table[c] for c in table.columns if c in form.variables}
         repeat_inputs[code] = (columns, table["_parent"].to_numpy(dtype=np.int64))
     evaluation = Evaluation(form, main, len(frame), repeat_inputs, labels=labels, language=language, now=now)
     report.extend(evaluation.report)
     return ValidationResult(report, evaluation)
-

@@ -346,16 +346,7 @@ class InterviewSession:
         )
 
     def _item_relevant(self, item: Question | Group) -> bool:
-        """Relevance of a note or a repeat group outside any repeat: its groups' conditions and its own."""
-        from surveykit.questionnaire.compiled import parse_attr
-
-        main = self.state.levels[None]
-        chain = [*self.questionnaire.parents(item.code), item]
-        for element in chain:
-            expr = parse_attr(element.relevant, element.code, "relevant")
-            if expr is not None and not self.state.condition(expr, main)[0]:
-                return False
-        return True
+        return self.state.item_relevant(item.code)
 
     def _enter_page(self) -> None:
         self._apply_defaults()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+import re
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -132,7 +133,7 @@ class _Checker:
                     seen[key] = str(self.locate(item.code, "code"))
 
     def check_choice_lists(self) -> None:
-        used = {q.choices for q in self.q.questions() if q.choices}
+        used = {q.choice_list_name for q in self.q.questions() if q.choice_list_name}
         for name, choices in self.q.choice_lists.items():
             where = f"choice_lists.{name}"
             names: set[str] = set()
@@ -432,7 +433,7 @@ class _Checker:
                         expression=expr.text,
                     )
 
-    def _candidates(self, question: Question) -> list[object]:
+    def _candidates(self, question: Question, literals: tuple[str, ...] = ()) -> list[object]:
         lists = self.q.all_choice_lists()
         t = question.type
         if t.has_choices:
@@ -474,7 +475,20 @@ class _Checker:
             return [np.nan, *values]
         if kind is Kind.DATE:
             return [None, "1930-01-01", "1990-06-15", "2025-12-31", "2026-01-15", "2026-06-01", "2040-01-01"]
-        return ["", "a", "abc", "Text", "12345", "test@example.org", "+7 900 123-45-67", "x" * 300]
+        samples = [
+            "",
+            "a",
+            "abc",
+            "Text",
+            "12345",
+            "test@example.org",
+            "+7 900 123-45-67",
+            "https://example.org/page",
+        ]
+        samples.append("x" * 300)
+        for literal in literals:  # texts the expression itself compares with, and around them
+            samples.extend([literal, literal + "x", "x" + literal, literal + "/page"])
+        return list(dict.fromkeys(samples))
 
     def _sometimes_true(self, expr: Expression, current: Question | None, now: dt.datetime) -> bool | None:
         """Whether ``expr`` is true for some combination of candidate values (``None``: could not tell)."""
@@ -483,8 +497,9 @@ class _Checker:
             return None
         if any(self.repeat_of.get(r) is not None for r in refs):
             return None  # node-set semantics: not sampled
-        pools = [self._candidates(self.variables[r]) for r in refs]
-        current_pool = self._candidates(current) if current is not None else [None]
+        literals = tuple(dict.fromkeys(m.group(2) for m in _LITERAL.finditer(expr.text)))[:8]
+        pools = [self._candidates(self.variables[r], literals) for r in refs]
+        current_pool = self._candidates(current, literals) if current is not None else [None]
         total = 1
         for pool in [*pools, current_pool]:
             total *= max(1, len(pool))
@@ -513,6 +528,7 @@ class _Checker:
         return bool(result.any())
 
 
+_LITERAL = re.compile(r"(['\"])(.*?)\1")
 _BOOL_WORDS = {"yes", "no", "true", "false", "true()", "false()", "1", "0", ""}
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 from surveykit.errors import ErrorCode, ExpressionError, Location, Report, Severity, did_you_mean
 from surveykit.expressions import Context, Expression, Kind
 from surveykit.i18n import pick, t
-from surveykit.questionnaire.compiled import Form, Variable, compile_form
+from surveykit.questionnaire.compiled import Form, Variable, compile_form, parse_attr
 from surveykit.questionnaire.frame import (
     coerce,
     empty_mask,
@@ -393,6 +393,20 @@ class Evaluation:
         self.report.add(code, location, Severity.ERROR, **params)
 
     # --- results ------------------------------------------------------------------------------------------
+    def item_relevant(self, code: str, row: int = 0) -> bool:
+        """Whether a question, note or group applies in ``row`` of the main table: its enclosing groups'
+        conditions and its own (a variable's relevance is known directly; notes and groups are evaluated)."""
+        variable = self.form.variables.get(code)
+        if variable is not None:
+            return bool(self.levels[variable.repeat].relevant[code][row])
+        q = self.form.questionnaire
+        main = self.levels[None]
+        for element in (*q.parents(code), q.item(code)):
+            expr = parse_attr(element.relevant, element.code, "relevant")
+            if expr is not None and not self.condition(expr, main)[row]:
+                return False
+        return True
+
     def python_answers(self, row: int = 0) -> dict[str, Any]:
         """Row ``row`` of the main table as Python values, with repeat instances as lists of dicts."""
         main = self.levels[None]
@@ -459,8 +473,8 @@ class ValidationResult:
         return {code: self.evaluation.canonical(code) for code in self.evaluation.form.repeats}
 
     def relevant(self, code: str, row: int = 0) -> bool:
-        var = self.evaluation.form.variables[code]
-        return bool(self.evaluation.levels[var.repeat].relevant[code][row])
+        """Whether a question, matrix row, note or group applies (row of the main table)."""
+        return self.evaluation.item_relevant(code, row)
 
     def answers(self, row: int = 0) -> dict[str, Any]:
         return self.evaluation.python_answers(row)

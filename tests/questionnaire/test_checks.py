@@ -288,3 +288,56 @@ def test_never_shown_and_never_passes(load_yaml):
         (ErrorCode.CONSTRAINT_NEVER_PASSES, "c"),
         (ErrorCode.QUESTION_NEVER_SHOWN, "d"),
     }
+
+
+def test_a_list_used_through_its_type_counts_as_used(load_yaml):
+    result = load_yaml(
+        """\
+        choice_lists:
+          yes_no:
+            - {name: "yes", label: {en: Yes, ru: Да}}
+            - {name: "no", label: {en: No, ru: Нет}}
+        items:
+          - {code: a, type: yes_no, label: {en: A, ru: А}}
+        """
+    )
+    assert result.report.problems == []
+
+
+def test_constraints_on_text_are_sampled_with_their_own_literals(load_yaml):
+    result = load_yaml(
+        """\
+        items:
+          - code: url
+            type: text
+            constraint: "starts-with(., 'http://') or starts-with(., 'https://')"
+            label: {en: Link, ru: Ссылка}
+          - code: code
+            type: text
+            constraint: ". = 'AB-17' or regex(., '^Z[0-9]{3}$')"
+            label: {en: Code, ru: Код}
+        """
+    )
+    assert result.report.problems == []
+
+
+def test_notes_and_groups_have_a_relevance_too(load_yaml):
+    from surveykit.questionnaire.validate import validate_answers
+
+    result = load_yaml(
+        """\
+        items:
+          - {code: n, type: integer, label: {en: N, ru: Н}}
+          - {code: high, type: note, relevant: "${n} > 5", label: {en: High, ru: Много}}
+          - code: g
+            type: group
+            relevant: "${n} > 1"
+            label: {en: G, ru: Г}
+            items:
+              - {code: low, type: note, relevant: "${n} <= 5", label: {en: Low, ru: Мало}}
+        """
+    )
+    q = result.unwrap()
+    assert [validate_answers(q, {"n": 7}).relevant(c) for c in ("high", "g", "low")] == [True, True, False]
+    assert [validate_answers(q, {"n": 3}).relevant(c) for c in ("high", "g", "low")] == [False, True, True]
+    assert [validate_answers(q, {"n": 1}).relevant(c) for c in ("high", "g", "low")] == [False, False, False]

@@ -1,0 +1,171 @@
+"""Shared pieces of the Voilà apps: styles, the error boundary, messages, plotly without an Output.
+
+Rules learnt the hard way (docs/apps.md, ../shared toolchain notes):
+
+* never write into an ``ipywidgets.Output`` while Voilà first executes the notebook (pages then hang);
+  apps build widgets only, and plotly figures go into an ``HTML`` widget holding an ``<iframe srcdoc>``
+  that loads ``plotly.min.js`` served by Voilà from ``apps/static/`` (:func:`plotly_html`);
+* app users never see a traceback: every callback runs inside :func:`guarded`, which shows a short
+  message and writes the details to ``data/logs/apps.log``.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import logging.handlers
+import os
+import traceback
+import urllib.parse
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as W
+
+from surveykit.config import settings
+from surveykit.errors import SurveykitError
+from surveykit.i18n import LANGUAGE_NAMES, UI_LANGUAGES, t
+
+__all__ = [
+    "STYLE",
+    "Notice",
+    "app_logger",
+    "guarded",
+    "language_picker",
+    "plotly_html",
+    "query_params",
+]
+
+#: CSS for every app: large, readable widgets usable on a tablet; read-aloud text visibly distinct
+#: from interviewer instructions.
+STYLE = """
+<style>
+.sk-app { font-size: 17px; max-width: 980px; margin: 0 auto; }
+.sk-app .widget-label, .sk-app .widget-radio-box label, .sk-app .widget-checkbox label { font-size: 17px; }
+.sk-app input, .sk-app textarea, .sk-app select { font-size: 17px !important; min-height: 38px; }
+.sk-app .jupyter-button, .sk-app .widget-button { font-size: 17px; min-height: 42px; padding: 0 18px; }
+.sk-app .widget-radio-box label { padding: 6px 0; }
+.sk-app .widget-toggle-buttons .widget-toggle-button { min-height: 42px; font-size: 16px; }
+.sk-title { font-size: 24px; font-weight: 600; margin: 6px 0 2px 0; }
+.sk-subtitle { color: #555; margin-bottom: 8px; }
+.sk-question { border-left: 4px solid #2b6cb0; padding: 8px 12px; margin: 10px 0; background: #fbfdff; }
+.sk-read { font-size: 19px; font-weight: 600; color: #1a202c; }
+.sk-hint { color: #4a5568; font-size: 15px; }
+.sk-instruction { color: #7b341e; background: #fffaf0; border: 1px dashed #dd6b20; border-radius: 4px;
+                  padding: 4px 8px; margin: 4px 0; font-size: 15px; font-style: italic; }
+.sk-instruction::before { content: attr(data-prefix); font-weight: 600; font-style: normal; }
+.sk-error { color: #c53030; font-weight: 600; }
+.sk-ok { color: #276749; font-weight: 600; }
+.sk-note { background: #f7fafc; border-radius: 6px; padding: 10px 14px; margin: 10px 0; }
+.sk-card { border: 1px solid #e2e8f0; border-radius: 8px; padding: 10px 14px; margin: 8px 0; }
+.sk-repeat { border: 1px solid #cbd5e0; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
+.sk-nav { margin-top: 14px; }
+.sk-banner { padding: 8px 12px; border-radius: 6px; margin: 6px 0; }
+.sk-banner-error { background: #fff5f5; color: #9b2c2c; border: 1px solid #feb2b2; }
+.sk-banner-info { background: #ebf8ff; color: #2a4365; border: 1px solid #90cdf4; }
+.sk-banner-ok { background: #f0fff4; color: #22543d; border: 1px solid #9ae6b4; }
+.sk-practice { background: #faf089; color: #5f370e; padding: 4px 10px; border-radius: 4px; font-weight: 700; }
+.sk-table { border-collapse: collapse; width: 100%; }
+.sk-table td, .sk-table th { border-bottom: 1px solid #e2e8f0; padding: 4px 8px; text-align: left; }
+.sk-matrix-row .widget-label { min-width: 260px; }
+</style>
+"""
+
+
+def app_logger() -> logging.Logger:
+    """The apps' log file (``data/logs/apps.log``): where the details of every error go."""
+    logger = logging.getLogger("surveykit.apps")
+    if not logger.handlers:
+        folder = settings().logs_dir
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handler: logging.Handler = logging.handlers.RotatingFileHandler(
+                folder / "apps.log", maxBytes=5_000_000, backupCount=3, encoding="utf-8"
+            )
+        except OSError:  # a read-only data folder must not stop the app
+            handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    return logger
+
+
+class Notice(W.HTML):
+    """A one-line banner for errors and confirmations (an HTML widget: safe at start-up, unlike Output)."""
+
+    def show(self, text: str, kind: str = "info") -> None:
+        self.value = f'<div class="sk-banner sk-banner-{kind}">{html.escape(text)}</div>' if text else ""
+
+    def clear(self) -> None:
+        self.value = ""
+
+
+def guarded(
+    notice: Notice, language: Callable[[], str]
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator for widget callbacks: a SurveykitError shows its own (translated) message; anything
+    else shows a short apology; the details go to the log, never a traceback to the user."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except SurveykitError as err:
+                app_logger().info("%s: %s", fn.__qualname__, err)
+                notice.show(err.localized(language()), "error")
+            except Exception as err:  # the boundary: the user sees a message, the log sees everything
+                app_logger().error("%s failed: %s\n%s", fn.__qualname__, err, traceback.format_exc())
+                notice.show(
+                    t("app.internal_error", language(), log=str(settings().logs_dir / "apps.log")), "error"
+                )
+            return None
+
+        return run
+
+    return wrap
+
+
+def language_picker(
+    value: str, on_change: Callable[[str], None], languages: tuple[str, ...] = UI_LANGUAGES
+) -> W.ToggleButtons:
+    picker = W.ToggleButtons(
+        options=[(LANGUAGE_NAMES.get(code, code), code) for code in languages],
+        value=value if value in languages else languages[0],
+        style={"button_width": "auto"},
+    )
+    picker.add_class("sk-lang")
+    picker.observe(lambda change: on_change(change["new"]), names="value")
+    return picker
+
+
+def query_params() -> dict[str, str]:
+    """URL query parameters of the Voilà page (``QUERY_STRING``), empty inside JupyterLab."""
+    query = os.environ.get("QUERY_STRING", "")
+    return {k: v[-1] for k, v in urllib.parse.parse_qs(query).items()}
+
+
+def plotly_html(figure: Any, height: int = 480) -> str:
+    """A plotly figure as an ``<iframe srcdoc>`` for an ``HTML`` widget (works in Voilà and JupyterLab).
+
+    Under ``surveykit serve`` the page loads ``plotly.min.js`` once from the Voilà file route given in
+    ``SURVEYKIT_PLOTLY_JS``; elsewhere (JupyterLab) the library is embedded in the frame. Never a CDN:
+    the apps must work offline.
+    """
+    script_src = os.environ.get("SURVEYKIT_PLOTLY_JS")
+    body = figure.to_html(
+        include_plotlyjs=not script_src,
+        full_html=False,
+        config={"displaylogo": False, "responsive": True},
+    )
+    script = f"<script src='{html.escape(script_src)}'></script>" if script_src else ""
+    doc = (
+        "<html><head><meta charset='utf-8'>"
+        f"{script}<style>body{{margin:0;font-family:sans-serif}}</style></head>"
+        f"<body>{body}</body></html>"
+    )
+    return (
+        f'<iframe class="sk-plot" style="width:100%;height:{height + 20}px;border:0" '
+        f'srcdoc="{html.escape(doc, quote=True)}"></iframe>'
+    )

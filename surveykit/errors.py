@@ -57,6 +57,7 @@ __all__ = [
     "StoreError",
     "SurveykitError",
     "TrainingError",
+    "Translated",
     "ValidationError",
     "did_you_mean",
 ]
@@ -475,9 +476,21 @@ class _Missing(dict):
         return "{" + key + "}"
 
 
-def _safe_format(template: str, params: dict[str, Any]) -> str:
+class Translated(dict):
+    """A message parameter given in several languages, e.g. ``Translated(en="whole number", ru="целое число")``:
+    each language's message shows its own text."""
+
+    def __str__(self) -> str:
+        return self.get("en") or next(iter(self.values()), "")
+
+
+def _localize_params(params: dict[str, Any], language: str) -> dict[str, Any]:
+    return {k: (v.get(language) or str(v)) if isinstance(v, Translated) else v for k, v in params.items()}
+
+
+def _safe_format(template: str, params: dict[str, Any], language: str = "en") -> str:
     try:
-        return template.format_map(_Missing(params))
+        return template.format_map(_Missing(_localize_params(params, language)))
     except (ValueError, IndexError, KeyError, AttributeError):  # a malformed template must not hide the error
         return template
 
@@ -564,8 +577,8 @@ class Problem:
 
         message_t, hint_t = error_templates(self.code.code, language)
         message_en, hint_en = self.code.format(**self.params)
-        message = _safe_format(message_t, self.params) if message_t else message_en
-        hint = _safe_format(hint_t, self.params) if hint_t else hint_en
+        message = _safe_format(message_t, self.params, language) if message_t else message_en
+        hint = _safe_format(hint_t, self.params, language) if hint_t else hint_en
         return message, hint
 
     def __str__(self) -> str:

@@ -2,7 +2,8 @@
 
 Questionnaire texts carry their own translations (``{"en": ..., "ru": ...}``). The user interface of the
 apps, the CLI's human messages and the translations of error templates live in
-``surveykit/locale/<lang>.yaml``: a flat mapping ``key -> text`` plus ``errors: {SK201: {message, hint}}``.
+``surveykit/locale/<lang>.yaml`` and ``surveykit/locale/<lang>/*.yaml`` (one file per area): a flat mapping
+``key -> text`` plus ``errors: {SK201: {message, hint}}``.
 A key missing in a language falls back to English, and a key missing in English is shown as the key
 itself, so a forgotten string is visible but never crashes an app.
 """
@@ -54,11 +55,17 @@ def pick(texts: Mapping[str, str] | str | None, language: str, fallback: str | N
 
 @functools.cache
 def ui_catalog(language: str) -> dict[str, Any]:
-    path = LOCALE_DIR / f"{language}.yaml"
-    if not path.exists():
-        return {}
-    with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+    """``locale/<lang>.yaml`` merged with every ``locale/<lang>/*.yaml`` (one file per area of the app)."""
+    catalog: dict[str, Any] = {"errors": {}}
+    paths = [LOCALE_DIR / f"{language}.yaml", *sorted((LOCALE_DIR / language).glob("*.yaml"))]
+    for path in paths:
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+        catalog["errors"].update(data.pop("errors", None) or {})
+        catalog.update(data)
+    return catalog
 
 
 def t(key: str, language: str = "en", /, **params: Any) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveykit.errors import ErrorCode, ExpressionError, Location, Report, Severity, did_you_mean
+from surveykit.errors import ErrorCode, ExpressionError, Location, Report, Severity, Translated, did_you_mean
 from surveykit.expressions import Context, Expression, Kind
 from surveykit.i18n import pick, t
 from surveykit.questionnaire.compiled import Form, Variable, compile_form, parse_attr
@@ -63,11 +63,23 @@ META_COLUMNS = (
 )
 
 _TYPE_WORDS = {
-    Kind.INTEGER: ("whole number", "Enter digits only, e.g. 42."),
-    Kind.DECIMAL: ("number", "Enter a number, e.g. 3.5."),
-    Kind.DATE: ("date", "Enter a date as YYYY-MM-DD, e.g. 2026-03-01."),
-    Kind.MULTI: ("set of choices", "Separate choice names with spaces, e.g. 'a c'."),
-    Kind.STRING: ("text", "Enter text."),
+    Kind.INTEGER: (
+        Translated(en="whole number", ru="целое число"),
+        Translated(en="Enter digits only, e.g. 42.", ru="Введите только цифры, например 42."),
+    ),
+    Kind.DECIMAL: (
+        Translated(en="number", ru="число"),
+        Translated(en="Enter a number, e.g. 3.5.", ru="Введите число, например 3,5."),
+    ),
+    Kind.DATE: (
+        Translated(en="date", ru="дата"),
+        Translated(en="Enter a date as YYYY-MM-DD, e.g. 2026-03-01.", ru="Введите дату как ГГГГ-ММ-ДД или ДД.ММ.ГГГГ."),
+    ),
+    Kind.MULTI: (
+        Translated(en="set of choices", ru="набор вариантов"),
+        Translated(en="Separate choice names with spaces, e.g. 'a c'.", ru="Перечислите имена вариантов через пробел."),
+    ),
+    Kind.STRING: (Translated(en="text", ru="текст"), Translated(en="Enter text.", ru="Введите текст.")),
 }
 
 

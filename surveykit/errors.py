@@ -770,8 +770,8 @@ class ReportError(SurveykitError):
     pass
 
 
-def did_you_mean(name: str, candidates: Iterable[str], *, prefix: str = "; did you mean ") -> str:
-    """``"; did you mean 'age'?"`` for the closest candidate, or ``""`` when nothing is close."""
+def did_you_mean(name: str, candidates: Iterable[str], *, prefix: str = " (did you mean ") -> str:
+    """``" (did you mean 'age'?)"`` for the closest candidate, or ``""`` when nothing is close."""
     import difflib
 
     pool = [c for c in candidates if c]
@@ -780,4 +780,4 @@ def did_you_mean(name: str, candidates: Iterable[str], *, prefix: str = "; did y
         lowered = {c.lower(): c for c in pool}
         if name.lower() in lowered:
             close = [lowered[name.lower()]]
-    return f"{prefix}'{close[0]}'?" if close else ""
+    return f"{prefix}'{close[0]}'?)" if close else ""

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from surveykit.errors import ErrorCode, ExpressionError, Location, Report, Severity, did_you_mean
+from surveykit.errors import ErrorCode, ExpressionError, Location, Report, Severity, Translated, did_you_mean
 from surveykit.expressions import FUNCTIONS, Context, Expression, Kind, parse
 from surveykit.questionnaire.compiled import kind_of
 from surveykit.questionnaire.model import Group, Question, Questionnaire, QuestionType
@@ -37,6 +37,7 @@ _SAMPLE_LIMIT = 4096  # rows of synthetic answers tried by the "never shown" / "
 
 
 def _default_locator(code: str | None, attribute: str | None) -> Location:
+    code = code.split("#")[0] if code else code  # "q#2": the second item with code q
     path = code if attribute is None else f"{code}.{attribute}" if code else attribute
     return Location(path=path, field=attribute)
 
@@ -106,7 +107,10 @@ class _Checker:
 
     def check_codes(self) -> None:
         seen: dict[str, str] = {}
+        occurrence: dict[str, int] = {}
         for item, parents in self.q.walk():
+            occurrence[item.code] = occurrence.get(item.code, 0) + 1
+            where = item.code if occurrence[item.code] == 1 else f"{item.code}#{occurrence[item.code]}"
             enclosing = [g.code for g in parents if g.is_repeat]
             codes = [item.code]
             if isinstance(item, Question):
@@ -120,7 +124,7 @@ class _Checker:
                     suggestion = suggest_name(code)
                     self.add(
                         ErrorCode.CODE_INVALID,
-                        item.code,
+                        where,
                         "code",
                         code=code,
                         reason=problem,
@@ -128,9 +132,9 @@ class _Checker:
                     )
                 key = code.lower()  # SPSS and Stata names clash regardless of case in practice
                 if key in seen:
-                    self.add(ErrorCode.CODE_DUPLICATE, item.code, "code", code=code, other=seen[key])
+                    self.add(ErrorCode.CODE_DUPLICATE, where, "code", code=code, other=seen[key])
                 else:
-                    seen[key] = str(self.locate(item.code, "code"))
+                    seen[key] = str(self.locate(where, "code"))
 
     def check_choice_lists(self) -> None:
         used = {q.choice_list_name for q in self.q.questions() if q.choice_list_name}
@@ -277,42 +281,72 @@ class _Checker:
                         fallback=default if value.get(default) else next(iter(value), "(none)"),
                     )
 
-        texts(None, "title", q.title, "the title")
-        texts(None, "description", q.description, "the description", required=False)
+        texts(None, "title", q.title, _what("the title", "названия анкеты"))
+        texts(None, "description", q.description, _what("the description", "описания анкеты"), required=False)
         for item, _ in q.walk():
             label_required = not (isinstance(item, Question) and item.type is QuestionType.CALCULATE)
-            texts(item.code, "label", item.label, f"the label of '{item.code}'", required=label_required)
+            texts(
+                item.code,
+                "label",
+                item.label,
+                _what(f"the label of '{item.code}'", f"текста «{item.code}»"),
+                required=label_required,
+            )
             texts(
                 item.code,
                 "instruction",
                 item.instruction,
-                f"the instruction of '{item.code}'",
+                _what(f"the instruction of '{item.code}'", f"инструкции к «{item.code}»"),
                 required=False,
             )
             if isinstance(item, Question):
-                texts(item.code, "hint", item.hint, f"the hint of '{item.code}'", required=False)
+                texts(
+                    item.code,
+                    "hint",
+                    item.hint,
+                    _what(f"the hint of '{item.code}'", f"подсказки к «{item.code}»"),
+                    required=False,
+                )
                 texts(
                     item.code,
                     "constraint_message",
                     item.constraint_message,
-                    f"the constraint message of '{item.code}'",
+                    _what(f"the constraint message of '{item.code}'", f"сообщения проверки «{item.code}»"),
                     required=False,
                 )
                 texts(
                     item.code,
                     "required_message",
                     item.required_message,
-                    f"the required message of '{item.code}'",
+                    _what(
+                        f"the required message of '{item.code}'",
+                        f"сообщения об обязательном ответе «{item.code}»",
+                    ),
                     required=False,
                 )
                 for row in item.rows:
-                    texts(item.code, "rows", row.label, f"row '{row.code}' of '{item.code}'")
+                    texts(
+                        item.code,
+                        "rows",
+                        row.label,
+                        _what(
+                            f"row '{row.code}' of '{item.code}'", f"строки «{row.code}» таблицы «{item.code}»"
+                        ),
+                    )
         lists_used = {qq.choice_list_name for qq in q.questions() if qq.choice_list_name}
         for name, choices in q.all_choice_lists().items():
             if name not in lists_used:
                 continue
             for choice in choices:
-                texts(None, f"choice_lists.{name}", choice.label, f"choice '{choice.name}' of list '{name}'")
+                texts(
+                    None,
+                    f"choice_lists.{name}",
+                    choice.label,
+                    _what(
+                        f"choice '{choice.name}' of list '{name}'",
+                        f"варианта «{choice.name}» списка «{name}»",
+                    ),
+                )
 
     # --- expressions ---------------------------------------------------------------------------------
     def _parse(self, code: str, attr: str, text: str) -> Expression | None:
@@ -526,6 +560,10 @@ class _Checker:
         except ExpressionError:
             return None
         return bool(result.any())
+
+
+def _what(en: str, ru: str) -> Translated:
+    return Translated(en=en, ru=ru)
 
 
 _LITERAL = re.compile(r"(['\"])(.*?)\1")

@@ -221,18 +221,24 @@ def _check_schema_version(data: Mapping[str, Any], smap: SourceMap, report: Repo
 
 def _item_locator(data: Mapping[str, Any], smap: SourceMap) -> Locator:
     """Map ``(code, attribute)`` to the YAML position of that item's attribute."""
-    paths: dict[str, tuple[Any, ...]] = {}
-    stack: list[tuple[Any, tuple[Any, ...]]] = [(data.get("items"), ("items",))]
+    paths: dict[str, tuple[Any, ...]] = {}  # "code", and "code#2", "code#3"... for repeated codes
+    # document order (as Questionnaire.walk), so that "code#2" means the same item here and in the checks
+    stack: list[tuple[Any, int, tuple[Any, ...]]] = [(data.get("items"), 0, ("items",))]
     while stack:
-        items, prefix = stack.pop()
-        if not isinstance(items, list):
+        items, i, prefix = stack.pop()
+        if not isinstance(items, list) or i >= len(items):
             continue
-        for i, item in enumerate(items):
-            if isinstance(item, Mapping):
-                code = item.get("code")
-                if isinstance(code, str):
-                    paths.setdefault(code, (*prefix, i))
-                stack.append((item.get("items"), (*prefix, i, "items")))
+        stack.append((items, i + 1, prefix))
+        item = items[i]
+        if isinstance(item, Mapping):
+            code = item.get("code")
+            if isinstance(code, str):
+                key, n = code, 1
+                while key in paths:
+                    n += 1
+                    key = f"{code}#{n}"
+                paths[key] = (*prefix, i)
+            stack.append((item.get("items"), 0, (*prefix, i, "items")))
 
     def locate(code: str | None, attribute: str | None) -> Location:
         path: tuple[Any, ...]
@@ -243,7 +249,8 @@ def _item_locator(data: Mapping[str, Any], smap: SourceMap) -> Locator:
         else:
             base = paths.get(code, ())
             path = (*base, attribute) if attribute else base
-        where = f"{code}.{attribute}" if code and attribute else code or attribute
+        shown = code.split("#")[0] if code else code
+        where = f"{shown}.{attribute}" if shown and attribute else shown or attribute
         return smap.locate(path, path=where, field=attribute)
 
     return locate

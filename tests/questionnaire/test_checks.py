@@ -341,3 +341,20 @@ def test_notes_and_groups_have_a_relevance_too(load_yaml):
     assert [validate_answers(q, {"n": 7}).relevant(c) for c in ("high", "g", "low")] == [True, True, False]
     assert [validate_answers(q, {"n": 3}).relevant(c) for c in ("high", "g", "low")] == [False, True, True]
     assert [validate_answers(q, {"n": 1}).relevant(c) for c in ("high", "g", "low")] == [False, False, False]
+
+
+def test_a_duplicate_code_is_located_at_its_second_occurrence(load_yaml):
+    result = load_yaml(
+        """\
+        items:
+          - {code: b, type: text, label: {en: B, ru: Б}}
+          - code: g
+            type: group
+            label: {en: G, ru: Г}
+            items:
+              - {code: b, type: text, label: {en: B2, ru: Б2}}
+        """
+    )
+    duplicate = next(p for p in result.report.errors if p.code is ErrorCode.CODE_DUPLICATE)
+    assert duplicate.location.line == 13 and duplicate.location.path == "b.code"
+    assert "form.yaml:8:6" in duplicate.params["other"]

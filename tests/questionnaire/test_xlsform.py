@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,9 @@ def _household_form(tmp_path: Path) -> Path:
 
     survey = [
         header,
-        row("begin_group", "hh", tr("Household", "Домохозяйство", "Домогосподарство"), appearance="field-list"),
+        row(
+            "begin_group", "hh", tr("Household", "Домохозяйство", "Домогосподарство"), appearance="field-list"
+        ),
         row(
             "integer",
             "n_members",
@@ -122,7 +125,11 @@ def _household_form(tmp_path: Path) -> Path:
         ),
         ["end_group"],
         ["end_group"],
-        row("note", "bye", tr("Total age: ${total_age}", "Общий возраст: ${total_age}", "Загальний вік: ${total_age}")),
+        row(
+            "note",
+            "bye",
+            tr("Total age: ${total_age}", "Общий возраст: ${total_age}", "Загальний вік: ${total_age}"),
+        ),
     ]
     choices = [
         ["list_name", "name", f"label::{EN}", f"label::{RU}", f"label::{UK}", "region"],
@@ -132,9 +139,24 @@ def _household_form(tmp_path: Path) -> Path:
         ["district", "d2", "D2", "Р2", "Р2", "south"],
     ]
     settings = [
-        [f"form_title::{EN}", f"form_title::{RU}", f"form_title::{UK}", "form_id", "version", "default_language"]
+        [
+            f"form_title::{EN}",
+            f"form_title::{RU}",
+            f"form_title::{UK}",
+            "form_id",
+            "version",
+            "default_language",
+        ]
         + ["instance_name"],
-        ["Household survey", "Опрос домохозяйств", "Опитування", "hh_survey", 2024, RU, "concat(${region}, '-', ${n_members})"],
+        [
+            "Household survey",
+            "Опрос домохозяйств",
+            "Опитування",
+            "hh_survey",
+            2024,
+            RU,
+            "concat(${region}, '-', ${n_members})",
+        ],
     ]
     return xlsx(tmp_path, survey, choices, settings)
 
@@ -144,7 +166,12 @@ def test_realistic_multilingual_form_imports_every_feature(tmp_path):
     assert result.ok, result.report
     assert result.report.problems == []
     q = result.questionnaire
-    assert (q.id, q.version, q.languages, q.default_language) == ("hh_survey", "2024", ["en", "ru", "uk"], "ru")
+    assert (q.id, q.version, q.languages, q.default_language) == (
+        "hh_survey",
+        "2024",
+        ["en", "ru", "uk"],
+        "ru",
+    )
     assert q.title == {"en": "Household survey", "ru": "Опрос домохозяйств", "uk": "Опитування"}
     assert q.settings.instance_name == "concat(${region}, '-', ${n_members})"
     hh = q.item("hh")
@@ -185,7 +212,10 @@ def test_kobo_names_that_are_not_spss_names_are_renamed_with_references_and_kept
     result = read_xlsform(xlsx(tmp_path, survey, [["list_name", "name", "label"]]))
     assert result.ok, result.report
     q = result.questionnaire
-    renames = {p.params["code"]: (p.location.row, p.params["reason"]) for p in problems(result, ErrorCode.CODE_INVALID)}
+    renames = {
+        p.params["code"]: (p.location.row, str(p.params["reason"]))
+        for p in problems(result, ErrorCode.CODE_INVALID)
+    }
     assert set(renames) == {"group.one", "q1-a", "Фамилия", long, "if"}
     assert all(p.severity is Severity.WARNING for p in problems(result, ErrorCode.CODE_INVALID))
     assert renames["q1-a"][0] == 3 and "renamed to 'q1_a'" in renames["q1-a"][1]
@@ -219,6 +249,17 @@ def test_sk110_a_file_that_is_not_a_workbook(tmp_path):
     assert problem.location.file == str(path)
 
 
+def test_sk110_a_workbook_with_a_damaged_sheet_inside(tmp_path):
+    good = write_xlsform(load_questionnaire(EXAMPLE), tmp_path / "good.xlsx")
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info, data[: len(data) // 2] if info.filename.endswith("sheet1.xml") else data)
+    result = read_xlsform(damaged)
+    assert result.questionnaire is None and result.report.codes() == [ErrorCode.XLSX_UNREADABLE]
+
+
 def test_a_missing_file_is_reported_not_raised(tmp_path):
     result = read_xlsform(tmp_path / "nowhere.xlsx")
     assert result.questionnaire is None and result.report.codes() == [ErrorCode.FILE_NOT_FOUND]
@@ -248,7 +289,10 @@ def test_sk112_unsupported_columns_are_reported_at_their_first_cell_never_droppe
         ["text", "c", "C", None, None, "${b}", "timestamp", "ask Ann"],
     ]
     result = read_xlsform(xlsx(tmp_path, survey, [["list_name", "name", "label"]]))
-    found = {p.params["column"]: (where(p), p.severity) for p in problems(result, ErrorCode.XLSFORM_COLUMN_UNSUPPORTED)}
+    found = {
+        p.params["column"]: (where(p), p.severity)
+        for p in problems(result, ErrorCode.XLSFORM_COLUMN_UNSUPPORTED)
+    }
     assert found == {
         "read_only": (("survey", 3, "read_only"), Severity.WARNING),
         "media::image": (("survey", 3, "media::image"), Severity.WARNING),
@@ -257,6 +301,17 @@ def test_sk112_unsupported_columns_are_reported_at_their_first_cell_never_droppe
         "my_notes": (("survey", 4, "my_notes"), Severity.WARNING),
     }
     assert not result.ok
+
+
+def test_sk112_kobo_bookkeeping_columns_are_only_noted(tmp_path):
+    survey = [["type", "name", "label", "$kuid", "$autoname"], ["text", "a", "A", "k1x9", "a"]]
+    result = read_xlsform(xlsx(tmp_path, survey, [["list_name", "name", "label"]]))
+    found = problems(result, ErrorCode.XLSFORM_COLUMN_UNSUPPORTED)
+    assert [(p.params["column"], p.severity) for p in found] == [
+        ("$kuid", Severity.INFO),
+        ("$autoname", Severity.INFO),
+    ]
+    assert result.report.warnings == [] and result.ok
 
 
 def test_sk112_a_column_that_means_nothing_on_this_kind_of_row(tmp_path):
@@ -284,7 +339,11 @@ def test_sk113_unsupported_types_name_sheet_and_row(tmp_path):
 
 
 def test_sk113_a_reference_to_an_unsupported_question_is_not_reported_twice(tmp_path):
-    survey = [["type", "name", "label", "relevant"], ["geopoint", "gps", "GPS"], ["text", "t", "T", "${gps} != ''"]]
+    survey = [
+        ["type", "name", "label", "relevant"],
+        ["geopoint", "gps", "GPS"],
+        ["text", "t", "T", "${gps} != ''"],
+    ]
     result = read_xlsform(xlsx(tmp_path, survey, [["list_name", "name", "label"]]))
     assert result.report.codes() == [ErrorCode.XLSFORM_TYPE_UNSUPPORTED]
 
@@ -299,8 +358,15 @@ def test_sk114_unbalanced_groups_name_the_row(tmp_path):
         ["text", "b", "B"],
     ]
     result = read_xlsform(xlsx(tmp_path, survey, [["list_name", "name", "label"]]))
-    found = sorted((p.location.row, p.params["found"], p.params["expected"]) for p in problems(result, ErrorCode.XLSFORM_GROUP_UNBALANCED))
-    assert found == [(2, "begin_group", "end_group"), (4, "end_repeat", "begin_repeat"), (5, "begin_repeat", "end_repeat")]
+    found = sorted(
+        (p.location.row, p.params["found"], p.params["expected"])
+        for p in problems(result, ErrorCode.XLSFORM_GROUP_UNBALANCED)
+    )
+    assert found == [
+        (2, "begin_group", "end_group"),
+        (4, "end_repeat", "begin_repeat"),
+        (5, "begin_repeat", "end_repeat"),
+    ]
 
 
 def test_sk115_a_list_not_on_the_choices_sheet_with_did_you_mean(tmp_path):
@@ -314,11 +380,22 @@ def test_sk115_a_list_not_on_the_choices_sheet_with_did_you_mean(tmp_path):
 
 
 def test_sk116_a_language_without_a_code_is_mapped_and_reported(tmp_path):
-    survey = [["type", "name", "label::English", "label::Русский", "label::Українська (uk)"], ["text", "a", "A", "А", "А"]]
+    survey = [
+        ["type", "name", "label::English", "label::Русский", "label::Українська (uk)"],
+        ["text", "a", "A", "А", "А"],
+    ]
     choices = [["list_name", "name", "label::English", "label::Русский", "label::Українська (uk)"]]
     result = read_xlsform(xlsx(tmp_path, survey, choices))
-    found = {(p.location.sheet, p.location.row, p.params["language"]) for p in problems(result, ErrorCode.XLSFORM_LANGUAGE_NO_CODE)}
-    assert found == {("survey", 1, "English"), ("survey", 1, "Русский"), ("choices", 1, "English"), ("choices", 1, "Русский")}
+    found = {
+        (p.location.sheet, p.location.row, p.params["language"])
+        for p in problems(result, ErrorCode.XLSFORM_LANGUAGE_NO_CODE)
+    }
+    assert found == {
+        ("survey", 1, "English"),
+        ("survey", 1, "Русский"),
+        ("choices", 1, "English"),
+        ("choices", 1, "Русский"),
+    }
     assert result.ok
     assert result.questionnaire.languages == ["en", "ru", "uk"]
     assert result.questionnaire.question("a").label == {"en": "A", "ru": "А", "uk": "А"}
@@ -326,9 +403,15 @@ def test_sk116_a_language_without_a_code_is_mapped_and_reported(tmp_path):
 
 def test_sk117_unsupported_settings_are_reported_and_ignored(tmp_path):
     survey = [["type", "name", "label"], ["text", "a", "A"]]
-    settings = [["form_id", "public_key", "submission_url", "style"], ["f", "MIIB...", "https://example.org", "theme-grid pages"]]
+    settings = [
+        ["form_id", "public_key", "submission_url", "style"],
+        ["f", "MIIB...", "https://example.org", "theme-grid pages"],
+    ]
     result = read_xlsform(xlsx(tmp_path, survey, [["list_name", "name", "label"]], settings))
-    found = {p.params["setting"]: (where(p), p.severity) for p in problems(result, ErrorCode.XLSFORM_SETTING_UNSUPPORTED)}
+    found = {
+        p.params["setting"]: (where(p), p.severity)
+        for p in problems(result, ErrorCode.XLSFORM_SETTING_UNSUPPORTED)
+    }
     assert found == {
         "public_key": (("settings", 2, "public_key"), Severity.WARNING),
         "submission_url": (("settings", 2, "submission_url"), Severity.WARNING),
@@ -339,7 +422,12 @@ def test_sk117_unsupported_settings_are_reported_and_ignored(tmp_path):
 
 # --- expressions are checked with cell locations -------------------------------------------------------------
 def test_an_unknown_function_in_a_relevance_cell_is_located_at_its_sheet_row_and_column(tmp_path):
-    survey = [["Type", "Name", "Label", "Relevance"], ["integer", "age", "Age"], [], ["text", "job", "Job", "fooo(${age}) > 1"]]
+    survey = [
+        ["Type", "Name", "Label", "Relevance"],
+        ["integer", "age", "Age"],
+        [],
+        ["text", "job", "Job", "fooo(${age}) > 1"],
+    ]
     result = read_xlsform(xlsx(tmp_path, survey, [["list_name", "name", "label"]]))
     problem = only(result, ErrorCode.EXPR_UNKNOWN_FUNCTION)
     assert where(problem) == ("survey", 4, "Relevance")
@@ -348,7 +436,11 @@ def test_an_unknown_function_in_a_relevance_cell_is_located_at_its_sheet_row_and
 
 
 def test_an_unknown_reference_in_a_choices_label_and_a_calculation_are_located(tmp_path):
-    survey = [["type", "name", "label", "calculation"], ["text", "a", "A"], ["calculate", "c", None, "${b} + 1"]]
+    survey = [
+        ["type", "name", "label", "calculation"],
+        ["text", "a", "A"],
+        ["calculate", "c", None, "${b} + 1"],
+    ]
     result = read_xlsform(xlsx(tmp_path, survey, [["list_name", "name", "label"]]))
     problem = only(result, ErrorCode.EXPR_UNKNOWN_REFERENCE)
     assert where(problem) == ("survey", 3, "calculation")
@@ -362,23 +454,41 @@ def test_meta_types_are_paradata_not_questions(tmp_path):
     notes = problems(result, ErrorCode.FIELD_INVALID)
     assert [p.location.row for p in notes] == [2, 3, 4]
     assert all(p.severity is Severity.WARNING and "paradata" in p.message for p in notes)
+    assert "параданные" in notes[0].localized("ru")[0]  # the explanation is translated, not only the template
     assert [qq.code for qq in result.questionnaire.questions()] == ["a"]
 
 
 def test_or_other_adds_the_other_choice_and_a_specify_question_with_a_warning(tmp_path):
     survey = [["type", "name", "label::English (en)"], ["select_one fruit or_other", "fruit", "Fruit"]]
     survey += [["select_multiple fruit", "more", "More fruit"]]
-    choices = [["list_name", "name", "label::English (en)"], ["fruit", "apple", "Apple"], ["fruit", "pear", "Pear"]]
+    choices = [
+        ["list_name", "name", "label::English (en)"],
+        ["fruit", "apple", "Apple"],
+        ["fruit", "pear", "Pear"],
+    ]
     result = read_xlsform(xlsx(tmp_path, survey, choices))
     assert result.ok, result.report
     warning = only(result, ErrorCode.FIELD_INVALID)
-    assert warning.severity is Severity.WARNING and "fruit_other" in warning.message and where(warning)[1] == 2
+    assert (
+        warning.severity is Severity.WARNING and "fruit_other" in warning.message and where(warning)[1] == 2
+    )
     q = result.questionnaire
     assert [qq.code for qq in q.questions()] == ["fruit", "fruit_other", "more"]
     assert q.question("fruit_other").relevant == "selected(${fruit}, 'other')"
     target = q.question("fruit").choices
     assert [c.name for c in q.choice_lists[target]] == ["apple", "pear", "other"]
     assert [c.name for c in q.choice_lists["fruit"]] == ["apple", "pear"]  # 'more' keeps the list as it was
+
+
+def test_or_other_of_a_renamed_question_keeps_odk_references_to_name_other(tmp_path):
+    survey = [["type", "name", "label", "relevant"], ["select_one fruit or_other", "Фрукт", "Fruit"]]
+    survey += [["text", "why", "Why?", "${Фрукт_other} != ''"]]
+    choices = [["list_name", "name", "label"], ["fruit", "apple", "Apple"]]
+    result = read_xlsform(xlsx(tmp_path, survey, choices))
+    assert result.ok, result.report
+    q = result.questionnaire
+    assert [qq.code for qq in q.questions()] == ["frukt", "frukt_other", "why"]
+    assert q.question("why").relevant == "${frukt_other} != ''"
 
 
 def test_range_becomes_a_number_with_min_and_max(tmp_path):
@@ -414,7 +524,16 @@ def test_a_plain_odk_table_list_group_stays_a_group_of_select_ones(tmp_path):
 
 def test_headers_are_case_insensitive_and_pyxform_aliases_are_understood(tmp_path):
     survey = [
-        ["TYPE", "Name", "Label", "Relevance", "Constraint", "Constraint Message", "bind::required", "Required Message"],
+        [
+            "TYPE",
+            "Name",
+            "Label",
+            "Relevance",
+            "Constraint",
+            "Constraint Message",
+            "bind::required",
+            "Required Message",
+        ],
         ["integer", "age", "Age", None, ". > 0", "Positive", "yes", "Needed"],
         ["text", "t", "T", "${age} > 1"],
     ]
@@ -453,7 +572,11 @@ def test_choice_value_and_missing_columns_are_read_and_duplicates_located(tmp_pa
     assert where(only(result, ErrorCode.CHOICE_DUPLICATE)) == ("choices", 5, "name")
     survey_ok = xlsx(tmp_path, survey, choices[:4], name="ok.xlsx")
     agree = read_xlsform(survey_ok).questionnaire.choice_lists["agree"]
-    assert [(c.name, c.value, c.missing) for c in agree] == [("1", 1, False), ("2", 2, False), ("dk", 98, True)]
+    assert [(c.name, c.value, c.missing) for c in agree] == [
+        ("1", 1, False),
+        ("2", 2, False),
+        ("dk", 98, True),
+    ]
 
 
 def test_surveykit_matrix_encoding_is_read_back_as_a_matrix(tmp_path):
@@ -479,6 +602,16 @@ def test_example_all_types_round_trips_exactly(tmp_path):
     result = read_xlsform(path)
     assert result.report.problems == []
     assert result.questionnaire == original
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLE.parent.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_questionnaire_round_trips_exactly(path, tmp_path):
+    loaded = read_questionnaire(path)
+    if not loaded.ok:
+        pytest.skip(f"{path.name} does not load; its own tests report why")
+    result = read_xlsform(write_xlsform(loaded.questionnaire, tmp_path / f"{path.stem}.xlsx"))
+    assert result.report.errors == []
+    assert result.questionnaire == loaded.questionnaire
 
 
 def _edge_questionnaire() -> Questionnaire:
@@ -518,7 +651,13 @@ def _edge_questionnaire() -> Questionnaire:
                 "appearance": "field-list",
                 "items": [
                     {"code": "lik", "type": "likert", "choices": "scale", "label": {"en": "L"}},
-                    {"code": "yn", "type": "yes_no", "choices": "yes_no_dk", "required": "yes", "label": {"en": "Y"}},
+                    {
+                        "code": "yn",
+                        "type": "yes_no",
+                        "choices": "yes_no_dk",
+                        "required": "yes",
+                        "label": {"en": "Y"},
+                    },
                     {"code": "plain_yn", "type": "select_one", "choices": "yes_no", "label": {"en": "P"}},
                 ],
             },
@@ -534,9 +673,18 @@ def _edge_questionnaire() -> Questionnaire:
                 "relevant": "${lik} != ''",
                 "scoring": {"indicators": ["2.1"]},
                 "label": {"en": "M", "de": "M"},
-                "rows": [{"code": "r1", "label": {"en": "R1"}}, {"code": "r2", "label": {"en": "R2", "eo": "R2"}}],
+                "rows": [
+                    {"code": "r1", "label": {"en": "R1"}},
+                    {"code": "r2", "label": {"en": "R2", "eo": "R2"}},
+                ],
             },
-            {"code": "town", "type": "select_one", "choices": "town", "choice_filter": "zone = 'z1'", "label": {"en": "T"}},
+            {
+                "code": "town",
+                "type": "select_one",
+                "choices": "town",
+                "choice_filter": "zone = 'z1'",
+                "label": {"en": "T"},
+            },
             {"code": "n", "type": "integer", "min": 1, "label": {"en": "=1 or more"}, "default": "4"},
             {
                 "code": "d",
@@ -557,9 +705,17 @@ def _edge_questionnaire() -> Questionnaire:
 
 def test_an_inline_form_with_every_model_corner_round_trips_exactly(tmp_path):
     original = _edge_questionnaire()
-    result = read_xlsform(write_xlsform(original, tmp_path / "edge.xlsx"))
+    path = write_xlsform(original, tmp_path / "edge.xlsx")
+    result = read_xlsform(path)
     assert result.report.errors == []
     assert result.questionnaire == original
+    survey = list(openpyxl.load_workbook(path)["survey"].iter_rows(values_only=True))
+    column = survey[0].index("surveykit_fields")
+    # only what the plain and surveykit_* columns cannot say needs the JSON cell
+    assert {row[1]: json.loads(row[column]) for row in survey[1:] if row[column]} == {
+        "lik": {"appearance": None},
+        "yn": {"required": "yes"},
+    }
 
 
 def test_export_is_an_odk_workbook_pleasant_to_edit(tmp_path):
@@ -578,6 +734,11 @@ def test_export_is_an_odk_workbook_pleasant_to_edit(tmp_path):
     assert rows["grid_late"][0] == "select_one frequency"
     assert rows["age"][column["constraint"]] == ". >= 18 and . <= 110"  # ODK enforces min/max too
     assert rows["n_services"][column["surveykit_value_type"]] == "integer"
+    # the plain columns carry everything; the JSON safety net is needed only for a likert without appearance
+    fields = {
+        name: row[column["surveykit_fields"]] for name, row in rows.items() if row[column["surveykit_fields"]]
+    }
+    assert fields == {"waiting": '{"appearance": null}'}
     choices = workbook["choices"]
     choice_header = [c.value for c in choices[1]]
     # every extra column of the choices sheet becomes an XML element in ODK: it must be a valid XML name
@@ -624,3 +785,98 @@ def test_cli_validate_a_bad_workbook_exits_1_and_names_the_row(tmp_path, capsys)
     assert main(["validate", str(path)]) == 1
     out = capsys.readouterr().out
     assert "sheet 'survey', row 3" in out and "SK113" in out
+
+
+# --- more reported conditions -----------------------------------------------------------------------------
+def test_a_reference_to_a_metadata_row_is_an_error_because_the_row_is_not_imported(tmp_path):
+    survey = [
+        ["type", "name", "label", "calculation"],
+        ["start", "started"],
+        ["calculate", "c", None, "${started}"],
+    ]
+    result = read_xlsform(xlsx(tmp_path, survey, [["list_name", "name", "label"]]))
+    problem = only(result, ErrorCode.EXPR_UNKNOWN_REFERENCE)
+    assert where(problem) == ("survey", 3, "calculation") and problem.params["name"] == "started"
+    assert result.questionnaire is None
+
+
+def test_survey_sheet_without_type_or_name_column(tmp_path):
+    result = read_xlsform(xlsx(tmp_path, [["label"], ["Hello"]], [["list_name", "name", "label"]]))
+    missing = {p.params["field"]: where(p) for p in problems(result, ErrorCode.FIELD_MISSING)}
+    assert missing == {"type": ("survey", 1, None), "name": ("survey", 1, None)}
+
+
+def test_rows_without_type_or_name_and_a_select_without_list_are_reported_at_their_rows(tmp_path):
+    survey = [
+        ["type", "name", "label"],
+        [None, "lost", "No type"],
+        ["text", None, "No name"],
+        ["select_one", "s", "S"],
+    ]
+    result = read_xlsform(xlsx(tmp_path, survey, [["list_name", "name", "label"]]))
+    assert sorted((p.params["field"], p.location.row) for p in problems(result, ErrorCode.FIELD_MISSING)) == [
+        ("name", 3),
+        ("type", 2),
+    ]
+    assert where(only(result, ErrorCode.FIELD_INVALID)) == ("survey", 4, "type")
+
+
+def test_sheets_surveykit_does_not_use_are_reported(tmp_path):
+    survey = [["type", "name", "label"], ["text", "a", "A"]]
+    entities = [["list_name", "label"], ["trees", "${a}"]]
+    notes = [["anything"], ["ignored like pyxform ignores it"]]
+    path = xlsx(
+        tmp_path, survey, [["list_name", "name", "label"]], sheets={"entities": entities, "notes": notes}
+    )
+    result = read_xlsform(path)
+    problem = only(result, ErrorCode.FIELD_INVALID)
+    assert problem.location.sheet == "entities" and problem.severity is Severity.WARNING
+    assert result.ok
+
+
+def test_bad_surveykit_extension_cells_are_located(tmp_path):
+    survey = [
+        ["type", "name", "label", "surveykit_type", "surveykit_scoring", "surveykit_min", "surveykit_fields"],
+        ["text", "a", "A", "likert"],
+        ["integer", "b", "B", None, "{not json", "low"],
+        ["text", "c", "C", None, None, None, '{"colour": "red"}'],
+    ]
+    result = read_xlsform(xlsx(tmp_path, survey, [["list_name", "name", "label"]]))
+    assert where(only(result, ErrorCode.JSON_SYNTAX)) == ("survey", 3, "surveykit_scoring")
+    invalid = sorted(where(p) for p in problems(result, ErrorCode.FIELD_INVALID))
+    assert invalid == [
+        ("survey", 2, "surveykit_type"),
+        ("survey", 3, "surveykit_min"),
+        ("survey", 4, "surveykit_fields"),
+    ]
+    assert not result.ok
+
+
+def test_surveykit_sheet_keys_are_checked(tmp_path):
+    survey = [["type", "name", "label"], ["text", "a", "A"]]
+    extra = [
+        ["key", "value"],
+        ["modes", "telephone"],
+        ["respondnet", "staff"],
+        ["kind", "exam"],
+        ["metadata", "[1]"],
+    ]
+    result = read_xlsform(
+        xlsx(tmp_path, survey, [["list_name", "name", "label"]], sheets={"surveykit": extra})
+    )
+    unknown = only(result, ErrorCode.FIELD_UNKNOWN)
+    assert where(unknown) == ("surveykit", 3, "key") and "respondent" in unknown.params["suggestion"]
+    assert sorted(p.location.row for p in problems(result, ErrorCode.FIELD_INVALID)) == [4, 5]
+    assert not result.ok
+
+
+@pytest.mark.parametrize("code", [f"SK11{i}" for i in range(8)])
+def test_every_xlsform_message_has_a_russian_translation(code):
+    from surveykit.errors import Problem
+
+    error = next(e for e in ErrorCode if e.code == code)
+    params = {name: "x" for name in re.findall(r"\{(\w+)", error.template + error.hint_template)}
+    problem = Problem.of(error, **params)
+    message, hint = problem.localized("ru")
+    assert (message, hint) != problem.code.format(**params)
+    assert re.search("[а-яё]", message + hint)

@@ -1,0 +1,784 @@
+"""What the XLSForm reader and writer share: column names and their aliases, question types, languages,
+cell values, and how one survey row becomes a question (used by the reader, and by the writer to check
+that what it writes reads back unchanged). Internal: the public surface is :mod:`.xlsform`.
+
+Column and type names follow pyxform (``pyxform/aliases.py``, ``question_type_dictionary.py``) and the
+XLSForm reference (xlsform.org): headers are case-insensitive, spaces count as underscores, and
+``bind::relevant`` is the same column as ``relevant``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from surveykit.i18n import LANGUAGE_NAMES
+from surveykit.questionnaire.names import suggest_name
+
+# --- sheets ------------------------------------------------------------------------------------------
+SURVEY = "survey"
+CHOICES = "choices"
+SETTINGS = "settings"
+#: the extra sheet with what XLSForm has no place for (ignored by pyxform and KoboToolbox)
+EXTRA = "surveykit"
+
+# --- survey columns ------------------------------------------------------------------------------------
+#: columns whose text is per language (``label::English (en)``)
+TRANSLATABLE = ("label", "hint", "guidance_hint", "constraint_message", "required_message")
+#: the survey columns surveykit reads, in the order the writer puts them
+SURVEY_COLUMNS = (
+    "type",
+    "name",
+    "label",
+    "hint",
+    "guidance_hint",
+    "required",
+    "required_message",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "calculation",
+    "choice_filter",
+    "default",
+    "appearance",
+    "repeat_count",
+    "parameters",
+)
+
+#: surveykit's own columns: what the model has and XLSForm lacks. Plain names with an underscore (not
+#: ``surveykit::x``): pyxform groups ``a::b`` headers into nested values, and on the choices sheet every
+#: extra column becomes an XML element of the choice, so its name must be a valid XML name.
+EXT_TYPE = "surveykit_type"
+EXT_VALUE_TYPE = "surveykit_value_type"
+EXT_MIN = "surveykit_min"
+EXT_MAX = "surveykit_max"
+EXT_SCORING = "surveykit_scoring"
+EXT_FIELDS = "surveykit_fields"
+SURVEY_EXTENSIONS = (EXT_TYPE, EXT_VALUE_TYPE, EXT_MIN, EXT_MAX, EXT_SCORING, EXT_FIELDS)
+EXT_CHOICE_VALUE = "surveykit_value"
+EXT_CHOICE_MISSING = "surveykit_missing"
+CHOICE_EXTENSIONS = (EXT_CHOICE_VALUE, EXT_CHOICE_MISSING)
+
+#: header (lower case, spaces as underscores) -> column; from pyxform's ``survey_header`` and the reference
+SURVEY_ALIASES: dict[str, str] = {
+    **{name: name for name in SURVEY_COLUMNS},
+    "command": "type",
+    "tag": "name",
+    "value": "name",
+    "caption": "label",
+    "guidance": "guidance_hint",
+    "relevance": "relevant",
+    "calculate": "calculation",
+    "constraining_message": "constraint_message",
+    "constraint-msg": "constraint_message",
+    "constraintmsg": "constraint_message",
+    "jr:constraintmsg": "constraint_message",
+    "requiredmsg": "required_message",
+    "jr:requiredmsg": "required_message",
+    "count": "repeat_count",
+    "jr:count": "repeat_count",
+    "repeat-count": "repeat_count",
+}
+#: ``prefix::name`` headers that mean a supported column
+PREFIXED_ALIASES: dict[tuple[str, str], str] = {
+    ("bind", "relevant"): "relevant",
+    ("bind", "required"): "required",
+    ("bind", "constraint"): "constraint",
+    ("bind", "calculate"): "calculation",
+    ("bind", "jr:constraintmsg"): "constraint_message",
+    ("bind", "jr:requiredmsg"): "required_message",
+    ("control", "appearance"): "appearance",
+    ("body", "appearance"): "appearance",
+    ("control", "jr:count"): "repeat_count",
+}
+#: known XLSForm columns surveykit does not support; True: dropping their content changes what is
+#: collected (an error), False: only how the form looks or what the server does (a warning)
+UNSUPPORTED_COLUMNS: dict[str, bool] = {
+    "read_only": False,
+    "readonly": False,
+    "trigger": True,
+    "disabled": True,
+    "save_to": True,
+    "image": False,
+    "big-image": False,
+    "big_image": False,
+    "audio": False,
+    "video": False,
+    "autoplay": False,
+    "rows": False,
+    "intent": False,
+    "hxl": False,
+    "compact_tag": False,
+    "sms_field": False,
+    "sms_option": False,
+    "no_app_error_string": False,
+    "noapperrorstring": False,
+}
+#: for ``prefix::anything``: dropping ``bind::`` attributes changes the data, the others change the looks
+UNSUPPORTED_PREFIXES: dict[str, bool] = {
+    "bind": True,
+    "media": False,
+    "body": False,
+    "control": False,
+    "instance": False,
+}
+
+CHOICE_ALIASES: dict[str, str] = {
+    "list_name": "list_name",
+    "name": "name",
+    "label": "label",
+    "caption": "label",
+}
+CHOICE_MEDIA = {"image", "big-image", "big_image", "audio", "video", "media"}
+
+SETTINGS_ALIASES: dict[str, str] = {
+    "form_title": "form_title",
+    "title": "form_title",
+    "set_form_title": "form_title",
+    "form_id": "form_id",
+    "id_string": "form_id",
+    "set_form_id": "form_id",
+    "version": "version",
+    "default_language": "default_language",
+    "instance_name": "instance_name",
+    "style": "style",
+}
+
+# --- question types ----------------------------------------------------------------------------------
+SIMPLE_TYPES: dict[str, str] = {
+    "text": "text",
+    "string": "text",
+    "integer": "integer",
+    "int": "integer",
+    "decimal": "decimal",
+    "date": "date",
+    "note": "note",
+    "calculate": "calculate",
+    "range": "range",
+    "acknowledge": "acknowledge",
+    "trigger": "acknowledge",
+}
+SELECT_KEYWORDS: dict[str, str] = {
+    "select_one": "select_one",
+    "select one": "select_one",
+    "select1": "select_one",
+    "select_multiple": "select_multiple",
+    "select multiple": "select_multiple",
+    "select all that apply": "select_multiple",
+}
+#: filled in automatically by ODK Collect / Enketo; surveykit records its own paradata instead
+META_TYPES = frozenset(
+    {
+        "start",
+        "end",
+        "today",
+        "deviceid",
+        "imei",
+        "device id",
+        "subscriberid",
+        "simserial",
+        "phonenumber",
+        "phone_number",
+        "username",
+        "email",
+        "audit",
+        "start time",
+        "end time",
+        "start-time",
+        "end-time",
+    }
+)
+#: XLSForm types surveykit cannot collect (or, for the *_from_file/external ones, cannot resolve)
+UNSUPPORTED_TYPES = frozenset(
+    {
+        "time",
+        "datetime",
+        "date time",
+        "date_time",
+        "geopoint",
+        "location",
+        "gps",
+        "geotrace",
+        "geoshape",
+        "start-geopoint",
+        "background-geopoint",
+        "background-audio",
+        "image",
+        "photo",
+        "audio",
+        "video",
+        "file",
+        "barcode",
+        "hidden",
+        "rank",
+        "osm",
+        "xml-external",
+        "csv-external",
+        "select_one_from_file",
+        "select_multiple_from_file",
+        "select_one_external",
+        "select_multiple_external",
+    }
+)
+SUPPORTED_TYPES_TEXT = (
+    "select_one <list>, select_multiple <list>, text, integer, decimal, date, note, calculate, range, "
+    "acknowledge, begin_group/end_group, begin_repeat/end_repeat"
+)
+SUPPORTED_COLUMNS_TEXT = ", ".join(SURVEY_COLUMNS)
+#: surveykit types an ``surveykit_type`` cell may give a select_one row (matrix: a begin_group row)
+EXT_TYPES = ("likert", "yes_no", "matrix")
+
+_FROM_FILE_RE = re.compile(r"^select[ _](one|multiple)[ _](from[ _]file|external)\b")
+_GROUP_RE = re.compile(r"^(begin|end)[ _]+(group|repeat|loop|looped[ _]group|lgroup)\b\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    """What a ``type`` cell says: ``kind`` is question, begin, end, meta, unsupported or unknown."""
+
+    kind: str
+    raw: str
+    qtype: str | None = None  # question: select_one, ..., range, acknowledge; begin/end: group, repeat, loop
+    list_name: str | None = None
+    or_other: bool = False
+
+
+def parse_type(cell: str) -> TypeSpec:
+    """What a ``type`` cell says; ``kind``: question, begin, end, meta, nolist, unsupported or unknown."""
+    raw = " ".join(cell.split())
+    lowered = raw.lower()
+    m = _GROUP_RE.match(lowered)
+    if m:
+        what = m.group(2).replace(" ", "_")
+        what = {"looped_group": "repeat", "lgroup": "repeat"}.get(what, what)
+        return TypeSpec("begin" if m.group(1) == "begin" else "end", raw, qtype=what)
+    first = lowered.split(" ")[0]
+    if first in UNSUPPORTED_TYPES or lowered in UNSUPPORTED_TYPES or _FROM_FILE_RE.match(lowered):
+        return TypeSpec("unsupported", raw)
+    for keyword, qtype in sorted(SELECT_KEYWORDS.items(), key=lambda kv: -len(kv[0])):
+        if lowered.startswith(keyword + " "):
+            rest = raw[len(keyword) :].split()
+            or_other = False
+            if len(rest) >= 2 and [t.lower() for t in rest[-2:]] == ["or", "other"]:
+                rest, or_other = rest[:-2], True
+            elif rest and rest[-1].lower() == "or_other":
+                rest, or_other = rest[:-1], True
+            if len(rest) != 1:
+                return TypeSpec("unknown", raw)
+            return TypeSpec("question", raw, qtype=qtype, list_name=rest[0], or_other=or_other)
+    if lowered in SELECT_KEYWORDS:
+        return TypeSpec("nolist", raw)
+    if lowered in SIMPLE_TYPES:
+        return TypeSpec("question", raw, qtype=SIMPLE_TYPES[lowered])
+    if lowered in META_TYPES or lowered.startswith("uri:"):
+        return TypeSpec("meta", raw)
+    return TypeSpec("unknown", raw)
+
+
+# --- languages ---------------------------------------------------------------------------------------
+#: language names (English and native, lower case) -> code, for columns written without a code
+KNOWN_LANGUAGES: dict[str, str] = {
+    "english": "en",
+    "russian": "ru",
+    "русский": "ru",
+    "ukrainian": "uk",
+    "українська": "uk",
+    "украинский": "uk",
+    "bulgarian": "bg",
+    "български": "bg",
+    "polish": "pl",
+    "polski": "pl",
+    "german": "de",
+    "deutsch": "de",
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "spanish": "es",
+    "español": "es",
+    "espanol": "es",
+    "portuguese": "pt",
+    "português": "pt",
+    "italian": "it",
+    "italiano": "it",
+    "romanian": "ro",
+    "română": "ro",
+    "belarusian": "be",
+    "беларуская": "be",
+    "kazakh": "kk",
+    "қазақ тілі": "kk",
+    "қазақша": "kk",
+    "kyrgyz": "ky",
+    "кыргызча": "ky",
+    "uzbek": "uz",
+    "oʻzbek": "uz",
+    "tajik": "tg",
+    "тоҷикӣ": "tg",
+    "georgian": "ka",
+    "ქართული": "ka",
+    "armenian": "hy",
+    "հայերեն": "hy",
+    "azerbaijani": "az",
+    "azərbaycan": "az",
+    "turkish": "tr",
+    "türkçe": "tr",
+    "arabic": "ar",
+    "العربية": "ar",
+    "persian": "fa",
+    "farsi": "fa",
+    "hebrew": "he",
+    "greek": "el",
+    "czech": "cs",
+    "čeština": "cs",
+    "slovak": "sk",
+    "hungarian": "hu",
+    "magyar": "hu",
+    "serbian": "sr",
+    "српски": "sr",
+    "croatian": "hr",
+    "hrvatski": "hr",
+    "lithuanian": "lt",
+    "latvian": "lv",
+    "estonian": "et",
+    "finnish": "fi",
+    "swedish": "sv",
+    "norwegian": "no",
+    "danish": "da",
+    "dutch": "nl",
+    "nederlands": "nl",
+    "chinese": "zh",
+    "中文": "zh",
+    "japanese": "ja",
+    "korean": "ko",
+    "vietnamese": "vi",
+    "indonesian": "id",
+    "thai": "th",
+    "hindi": "hi",
+    "bengali": "bn",
+    "urdu": "ur",
+    "nepali": "ne",
+    "swahili": "sw",
+    "kiswahili": "sw",
+    "amharic": "am",
+    "hausa": "ha",
+    "somali": "so",
+    "tigrinya": "ti",
+    "oromo": "om",
+    "kinyarwanda": "rw",
+    **{name.lower(): code for code, name in LANGUAGE_NAMES.items()},
+}
+_ENGLISH_NAMES = {code: name.title() for name, code in KNOWN_LANGUAGES.items() if name.isascii()}
+KNOWN_CODES = frozenset(KNOWN_LANGUAGES.values())
+_CODE_IN_PARENS = re.compile(r"^(.*?)\s*\(\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)\s*\)\s*$")
+_BARE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language as written in a column header: ``English (en)``, ``English``, ``en``."""
+
+    code: str
+    written: str
+    has_code: bool
+
+
+def parse_language(written: str) -> Language:
+    """``English (en)`` -> en; ``en`` -> en; ``English``/``Русский`` -> en/ru but without a code."""
+    text = written.strip()
+    m = _CODE_IN_PARENS.match(text)
+    if m:
+        return Language(m.group(2), text, True)
+    if _BARE_CODE.match(text) and text.split("-")[0] in KNOWN_CODES:
+        return Language(text, text, True)
+    code = KNOWN_LANGUAGES.get(text.lower())
+    if code is None:
+        code = suggest_name(text).lower()
+    return Language(code, text, False)
+
+
+def language_label(code: str) -> str:
+    """``Русский (ru)``: what the writer puts after ``label::`` (and into ``default_language``)."""
+    name = LANGUAGE_NAMES.get(code) or _ENGLISH_NAMES.get(code) or code
+    return f"{name} ({code})"
+
+
+# --- headers -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Header:
+    """One column: ``key`` is a supported column, an extension, or None; ``status`` says which."""
+
+    index: int
+    text: str
+    key: str | None
+    status: str  # "column", "extension", "unsupported", "unknown", "empty"
+    language: Language | None = None
+    changes_meaning: bool = False
+
+    @property
+    def letter(self) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return get_column_letter(self.index + 1)
+
+
+def snake(text: str) -> str:
+    return "_".join(text.split()).lower()
+
+
+def split_header(text: str, single_colon: bool) -> list[str]:
+    """``label::English (en)`` -> [label, English (en)]; with ``single_colon``, ``label:English`` too."""
+    if "::" in text:
+        return [t.strip() for t in text.split("::")]
+    if single_colon and ":" in text:
+        tokens = [t.strip() for t in text.split(":")]
+        merged: list[str] = []
+        skip = False
+        for i, token in enumerate(tokens):
+            if skip:
+                skip = False
+                continue
+            if token.lower() == "jr" and i + 1 < len(tokens):
+                merged.append(f"jr:{tokens[i + 1]}")
+                skip = True
+            else:
+                merged.append(token)
+        return merged
+    return [text.strip()]
+
+
+def parse_survey_header(index: int, text: str, single_colon: bool) -> Header:
+    raw = text.strip()
+    if not raw:
+        return Header(index, raw, None, "empty")
+    tokens = split_header(raw, single_colon)
+    first = snake(tokens[0])
+    rest = tokens[1:]
+    if first.startswith("surveykit_") and not rest:
+        return Header(index, raw, first, "extension" if first in SURVEY_EXTENSIONS else "unknown")
+    if first == "surveykit" and len(rest) == 1:
+        key = "surveykit_" + snake(rest[0])
+        return Header(index, raw, key, "extension" if key in SURVEY_EXTENSIONS else "unknown")
+    if first in UNSUPPORTED_PREFIXES and rest:
+        alias = PREFIXED_ALIASES.get((first, snake(rest[0])))
+        if alias is None:
+            return Header(index, raw, None, "unsupported", changes_meaning=UNSUPPORTED_PREFIXES[first])
+        first, rest = alias, rest[1:]
+    key = SURVEY_ALIASES.get(first)
+    if key is None:
+        if first in UNSUPPORTED_COLUMNS:
+            return Header(index, raw, None, "unsupported", changes_meaning=UNSUPPORTED_COLUMNS[first])
+        return Header(index, raw, None, "unknown")
+    if key in TRANSLATABLE:
+        language = parse_language("::".join(rest)) if rest else None
+        return Header(index, raw, key, "column", language)
+    if rest:
+        return Header(index, raw, None, "unknown")
+    return Header(index, raw, key, "column")
+
+
+def parse_choices_header(index: int, text: str, single_colon: bool, has_name: bool) -> Header:
+    raw = text.strip()
+    if not raw:
+        return Header(index, raw, None, "empty")
+    tokens = split_header(raw, single_colon)
+    first = snake(tokens[0])
+    rest = tokens[1:]
+    if first in ("surveykit_value", "surveykit_missing") and not rest:
+        return Header(index, raw, first, "extension")
+    if first == "surveykit" and len(rest) == 1 and "surveykit_" + snake(rest[0]) in CHOICE_EXTENSIONS:
+        return Header(index, raw, "surveykit_" + snake(rest[0]), "extension")
+    if first == "value" and not rest:
+        # pyxform reads `value` as another name for `name`; surveykit files use it for the numeric code
+        return Header(
+            index, raw, EXT_CHOICE_VALUE if has_name else "name", "extension" if has_name else "column"
+        )
+    if first == "missing" and not rest:
+        return Header(index, raw, EXT_CHOICE_MISSING, "extension")
+    if first in CHOICE_MEDIA or (first in UNSUPPORTED_PREFIXES and rest):
+        return Header(index, raw, None, "unsupported")
+    key = CHOICE_ALIASES.get(first)
+    if key == "label":
+        language = parse_language("::".join(rest)) if rest else None
+        return Header(index, raw, "label", "column", language)
+    if key is not None and not rest:
+        return Header(index, raw, key, "column")
+    # any other column is a choice attribute that a choice_filter can name
+    return Header(index, raw, raw, "attribute")
+
+
+# --- cells -------------------------------------------------------------------------------------------
+def cell_text(value: Any, *, strip: bool = True) -> str | None:
+    """The text of a cell as an XLSForm tool reads it: numbers without a trailing ``.0``, dates as ISO."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else repr(value)
+    elif isinstance(value, dt.datetime):
+        text = value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    elif isinstance(value, (dt.date, dt.time)):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    if not text.strip():
+        return None
+    return text.strip() if strip else text
+
+
+_TRUE = {"yes", "true", "true()", "1"}
+_FALSE = {"no", "false", "false()", "0"}
+
+
+def parse_yes_no(text: str | None) -> bool | None:
+    """yes/no/true/false/true()/false()/1/0 -> bool; anything else -> None."""
+    if text is None:
+        return None
+    lowered = text.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    return None
+
+
+def format_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def range_constraint(minimum: float | None, maximum: float | None) -> str:
+    parts = []
+    if minimum is not None:
+        parts.append(f". >= {format_number(minimum)}")
+    if maximum is not None:
+        parts.append(f". <= {format_number(maximum)}")
+    return " and ".join(parts)
+
+
+def merge_constraint(constraint: str | None, minimum: float | None, maximum: float | None) -> str | None:
+    """The constraint ODK enforces: the question's own and its min/max bounds."""
+    bounds = range_constraint(minimum, maximum)
+    if not bounds:
+        return constraint
+    if not constraint:
+        return bounds
+    return f"({constraint}) and {bounds}"
+
+
+def split_constraint(constraint: str | None, minimum: float | None, maximum: float | None) -> str | None:
+    """Undo :func:`merge_constraint`; a constraint edited by hand is kept as it is."""
+    bounds = range_constraint(minimum, maximum)
+    if not bounds or constraint is None:
+        return constraint
+    if constraint.strip() == bounds:
+        return None
+    suffix = f") and {bounds}"
+    if constraint.startswith("(") and constraint.endswith(suffix):
+        return constraint[1 : -len(suffix)]
+    return constraint
+
+
+_REFERENCE = re.compile(r"\$\{\s*([^}\s]+)\s*\}")
+
+
+def rename_references(text: str, renamed: dict[str, str]) -> str:
+    """Rewrite ``${old}`` to ``${new}`` for every renamed question."""
+    if "${" not in text:
+        return text
+    return _REFERENCE.sub(lambda m: "${" + renamed.get(m.group(1), m.group(1)) + "}", text)
+
+
+def rename_everywhere(data: Any, renamed: dict[str, str]) -> Any:
+    """:func:`rename_references` in every string of a nested structure of dicts and lists."""
+    if not renamed:
+        return data
+    if isinstance(data, str):
+        return rename_references(data, renamed)
+    if isinstance(data, list):
+        return [rename_everywhere(v, renamed) for v in data]
+    if isinstance(data, dict):
+        return {k: rename_everywhere(v, renamed) for k, v in data.items()}
+    return data
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=False, default=str)
+
+
+# --- one survey row -----------------------------------------------------------------------------------
+@dataclass
+class Row:
+    """A survey row after its headers are understood: texts by column and language code, other values
+    as text, and surveykit's extension cells. ``number`` is Excel's row number (the header is row 1)."""
+
+    number: int
+    values: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    ext: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str) -> str | None:
+        return self.values.get(key)
+
+    def text(self, key: str) -> dict[str, str]:
+        return dict(self.texts.get(key, {}))
+
+
+@dataclass
+class Built:
+    """The plain data of one item, and what went wrong building it: ``(column, detail, fix)``."""
+
+    data: dict[str, Any]
+    invalid: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def question_from_row(row: Row, spec: TypeSpec) -> Built:
+    """The question a survey row describes, before names are fixed: the reader's single source of truth
+    for what each column means (the writer calls it too, to prove its rows read back unchanged)."""
+    built = Built({})
+    data = built.data
+    data["code"] = row.get("name")
+    qtype = spec.qtype or "text"
+    ext_type = row.ext.get(EXT_TYPE)
+    if qtype in ("select_one", "select_multiple"):
+        data["choices"] = spec.list_name
+    if ext_type:
+        if ext_type in ("likert", "yes_no") and qtype == "select_one":
+            qtype = ext_type
+            if ext_type == "yes_no" and spec.list_name == "yes_no":
+                data["choices"] = None
+        else:
+            built.invalid.append(
+                (
+                    EXT_TYPE,
+                    f"'{ext_type}' cannot be the surveykit type of a '{spec.raw}' row",
+                    "Use likert or yes_no on a select_one row, matrix on a begin_group row, or leave it empty.",
+                )
+            )
+    if qtype == "range":
+        qtype = "integer"
+        params = parse_parameters(row.get("parameters") or "")
+        numbers: dict[str, float] = {}
+        for key, default in (("start", 1.0), ("end", 10.0), ("step", 1.0)):
+            try:
+                numbers[key] = float(params.get(key, default))
+            except ValueError:
+                built.invalid.append(
+                    ("parameters", f"{key}={params[key]} is not a number", "Write start=1 end=10 step=1.")
+                )
+                numbers[key] = default
+        if not all(float(v).is_integer() for v in numbers.values()):
+            qtype = "decimal"
+        data["min"], data["max"] = numbers["start"], numbers["end"]
+    elif qtype == "acknowledge":
+        qtype = "yes_no"
+    data["type"] = qtype
+    for key, attr in (
+        ("label", "label"),
+        ("hint", "hint"),
+        ("guidance_hint", "instruction"),
+        ("constraint_message", "constraint_message"),
+        ("required_message", "required_message"),
+    ):
+        if row.texts.get(key):
+            data[attr] = row.text(key)
+    required = row.get("required")
+    if required is not None:
+        flag = parse_yes_no(required)
+        data["required"] = flag if flag is not None else required
+    for key in ("relevant", "constraint", "calculation", "choice_filter", "default", "appearance"):
+        if row.get(key) is not None:
+            data[key] = row.get(key)
+    value_type = row.ext.get(EXT_VALUE_TYPE)
+    if value_type is not None:
+        data["value_type"] = value_type
+    for key, attr in ((EXT_MIN, "min"), (EXT_MAX, "max")):
+        if row.ext.get(key) is not None:
+            data[attr] = row.ext[key]
+    if (row.ext.get(EXT_MIN) is not None or row.ext.get(EXT_MAX) is not None) and qtype in (
+        "integer",
+        "decimal",
+    ):
+        data["constraint"] = split_constraint(data.get("constraint"), data.get("min"), data.get("max"))
+    if row.ext.get(EXT_SCORING) is not None:
+        data["scoring"] = row.ext[EXT_SCORING]
+    data.update(row.ext.get(EXT_FIELDS) or {})
+    return built
+
+
+def parse_parameters(text: str) -> dict[str, str]:
+    """``start=1 end=10 step=1`` (separated by spaces, commas or semicolons) -> a dict."""
+    pairs: dict[str, str] = {}
+    for token in re.split(r"[\s,;]+", text.strip()):
+        if "=" in token:
+            key, _, value = token.partition("=")
+            pairs[key.strip().lower()] = value.strip()
+    return pairs
+
+
+def matrix_from_rows(group: Row, rows: list[tuple[Row, TypeSpec]]) -> Built:
+    """A surveykit matrix written as a ``table-list`` group of select_one rows named ``<code>_<row>``."""
+    built = Built({})
+    data = built.data
+    code = group.get("name") or ""
+    data["code"] = code
+    data["type"] = "matrix"
+    if group.texts.get("label"):
+        data["label"] = group.text("label")
+    if group.texts.get("hint"):
+        data["hint"] = group.text("hint")
+    if group.texts.get("guidance_hint"):
+        data["instruction"] = group.text("guidance_hint")
+    if group.get("relevant") is not None:
+        data["relevant"] = group.get("relevant")
+    tokens = [t for t in (group.get("appearance") or "").split() if t != "table-list"]
+    if tokens:
+        data["appearance"] = " ".join(tokens)
+    if group.ext.get(EXT_SCORING) is not None:
+        data["scoring"] = group.ext[EXT_SCORING]
+    matrix_rows = []
+    for i, (row, spec) in enumerate(rows):
+        name = row.get("name") or ""
+        row_code = name[len(code) + 1 :] if name.startswith(code + "_") else name
+        matrix_rows.append({"code": row_code, "label": row.text("label")})
+        if i == 0:
+            if spec.qtype == "select_one":
+                data["choices"] = spec.list_name
+            first = question_from_row(row, spec).data
+            for key in (
+                "required",
+                "required_message",
+                "constraint",
+                "constraint_message",
+                "choice_filter",
+                "default",
+            ):
+                if key in first:
+                    data[key] = first[key]
+        if spec.kind != "question" or spec.qtype != "select_one":
+            built.invalid.append(
+                (
+                    "type",
+                    f"row {row.number} of matrix '{code}' is '{spec.raw}', not a select_one",
+                    "Make every row of the matrix a select_one of the same list.",
+                )
+            )
+        elif spec.list_name != data.get("choices"):
+            built.invalid.append(
+                (
+                    "type",
+                    f"row {row.number} of matrix '{code}' uses list '{spec.list_name}', the first row '{data.get('choices')}'",
+                    "Make every row of the matrix a select_one of the same list.",
+                )
+            )
+    data["rows"] = matrix_rows
+    data.update(group.ext.get(EXT_FIELDS) or {})
+    return built
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))

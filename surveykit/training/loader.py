@@ -1,0 +1,404 @@
+"""Reading the course files: YAML with line numbers, and every problem located in its file.
+
+:func:`load` is what :func:`surveykit.training.course.load_course` runs. Each file is parsed once with
+PyYAML's node tree, so every key and list element has a line; pydantic errors and the cross checks of
+:func:`surveykit.training.course.check_course` are turned into problems at those lines. A file that cannot
+be used is reported and skipped, and checks that depend on it are skipped too, so one mistake is reported
+once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+
+from surveykit.errors import ErrorCode, Location, Report, TrainingError, did_you_mean
+from surveykit.training.course import (
+    SCHEMA_VERSION,
+    AttendanceRules,
+    AuditGroup,
+    AuditItem,
+    AuditItems,
+    CalibrationCase,
+    CalibrationRules,
+    CertificateRules,
+    ChecklistItem,
+    Computation,
+    Course,
+    CourseInfo,
+    ExamRules,
+    ItemReviewRules,
+    KnowledgeRules,
+    Lesson,
+    LogEntry,
+    MockChecklist,
+    MockRules,
+    Module,
+    Option,
+    ProbationRules,
+    QuizItem,
+    Ref,
+    RoleRule,
+    Rules,
+    course_problems,
+    default_locate,
+)
+
+__all__ = ["load"]
+
+
+# --------------------------------------------------------------------------------------------------------
+# YAML with line numbers
+# --------------------------------------------------------------------------------------------------------
+
+
+class _Doc:
+    """A parsed YAML file with the line of every key and list element (1-based)."""
+
+    def __init__(self, path: Path, display: str, data: Any, lines: dict[Ref, int]) -> None:
+        self.path = path
+        self.display = display
+        self.data = data
+        self.lines = lines
+
+    def line(self, path: Ref) -> int | None:
+        for end in range(len(path), -1, -1):
+            found = self.lines.get(tuple(path[:end]))
+            if found is not None:
+                return found
+        return None
+
+    def location(self, path: Ref, shown: str | None = None) -> Location:
+        return Location(file=self.display, line=self.line(path), path=shown)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read_yaml(path: Path, report: Report) -> _Doc | None:
+    display = _display(path)
+    if not path.is_file():
+        report.add(ErrorCode.FILE_NOT_FOUND, Location(file=display), path=display, cwd=str(Path.cwd()))
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        report.add(ErrorCode.COURSE_INVALID, Location(file=display), detail=f"cannot read the file: {err}")
+        return None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        detail = str(getattr(err, "problem", None) or err)
+        report.add(ErrorCode.YAML_SYNTAX, Location(file=display, line=line), detail=detail)
+        return None
+    finally:
+        loader.dispose()
+    lines: dict[Ref, int] = {}
+    if node is not None:
+        _walk(node, (), lines, report, display)
+    return _Doc(path, display, data, lines)
+
+
+def _walk(node: yaml.Node, path: Ref, lines: dict[Ref, int], report: Report, display: str) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                report.add(
+                    ErrorCode.COURSE_INVALID,
+                    Location(
+                        file=display, line=key_node.start_mark.line + 1, path=".".join(map(str, (*path, key)))
+                    ),
+                    detail=f"key '{key}' appears twice in the same mapping; YAML would silently keep the last one",
+                )
+            seen.add(key)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _walk(value_node, (*path, key), lines, report, display)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            _walk(child, (*path, index), lines, report, display)
+
+
+def _check_version(doc: _Doc, report: Report) -> bool:
+    """Check ``schema_version`` of a file whose top level is a mapping; remove it from the data."""
+    if not isinstance(doc.data, dict):
+        report.add(
+            ErrorCode.COURSE_INVALID,
+            doc.location(()),
+            detail=f"the file must hold a mapping (key: value), found {type(doc.data).__name__}",
+        )
+        return False
+    version = doc.data.pop("schema_version", None)
+    where = doc.location(("schema_version",))
+    if version is None:
+        report.add(ErrorCode.FIELD_MISSING, where, field="schema_version")
+        return False
+    if not isinstance(version, int) or isinstance(version, bool):
+        report.add(
+            ErrorCode.FIELD_INVALID,
+            where,
+            field="schema_version",
+            detail=repr(version),
+            fix="Write schema_version: 1.",
+        )
+        return False
+    if version > SCHEMA_VERSION:
+        report.add(ErrorCode.SCHEMA_VERSION_TOO_NEW, where, found=version, supported=SCHEMA_VERSION)
+        return False
+    if version < SCHEMA_VERSION:
+        report.add(ErrorCode.SCHEMA_VERSION_TOO_OLD, where, found=version, supported=SCHEMA_VERSION)
+        return False
+    return True
+
+
+#: every field name of the course models, for "did you mean" on unknown fields
+def _field_names() -> set[str]:
+    models: Iterable[type[BaseModel]] = (
+        Lesson, Module, Option, Computation, QuizItem, RoleRule, AttendanceRules, KnowledgeRules, ExamRules,
+        MockRules, CalibrationRules, CertificateRules, ProbationRules, ItemReviewRules, Rules, ChecklistItem,
+        MockChecklist, AuditGroup, AuditItem, AuditItems, LogEntry, CalibrationCase, CourseInfo,
+    )  # fmt: skip
+    return {name for model in models for name in model.model_fields}
+
+
+def _pydantic_problems(
+    err: PydanticValidationError,
+    doc: _Doc,
+    base: Ref,
+    report: Report,
+    *,
+    item: str | None = None,
+    shown: Callable[[Ref], str] | None = None,
+) -> None:
+    """Turn a pydantic error into located problems: one per field, or one per issue of a model check."""
+    names = _field_names()
+
+    def show(loc: Ref) -> str:
+        if shown is not None:
+            return shown(loc)
+        return ".".join(str(p) for p in (*base, *loc)) or "(top)"
+
+    errors = err.errors()
+    locs = [tuple(e["loc"]) for e in errors]
+    for error in errors:
+        loc: Ref = tuple(error["loc"])
+        if error["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in locs):
+            continue  # a list emptied by its own invalid elements: those are reported
+        ctx = error.get("ctx") or {}
+        if error["type"] in {"item_invalid", "course_invalid"} and "issues" in ctx:
+            for issue in ctx["issues"]:
+                where = doc.location((*base, *loc, *issue.field), show((*loc, *issue.field)))
+                if item is not None:
+                    report.add(ErrorCode.ITEM_INVALID, where, item=item, detail=issue.detail, fix=issue.fix)
+                else:
+                    report.add(ErrorCode.COURSE_INVALID, where, detail=f"{issue.detail}. {issue.fix}")
+            continue
+        where = doc.location((*base, *loc), show(loc))
+        field = str(loc[-1]) if loc else "(top)"
+        path = next((str(p) for p in reversed(loc) if isinstance(p, str)), "(top)")  # the field, not an index
+        if error["type"] == "missing":
+            report.add(ErrorCode.FIELD_MISSING, where, field=field)
+        elif error["type"] == "extra_forbidden":
+            report.add(ErrorCode.FIELD_UNKNOWN, where, field=field, suggestion=did_you_mean(field, names))
+        elif item is not None:
+            report.add(
+                ErrorCode.ITEM_INVALID,
+                where,
+                item=item,
+                detail=f"{path}: {error['msg']}",
+                fix=_fix_for(error["type"], path),
+            )
+        else:
+            report.add(ErrorCode.COURSE_INVALID, where, detail=f"{path}: {error['msg']}")
+
+
+def _fix_for(error_type: str, field: str) -> str:
+    if error_type == "translation_missing":
+        return f"Add the missing translation to '{field}'."
+    if error_type == "string_type":
+        return f"Write '{field}' as text; quote ids that look like numbers."
+    return f"Correct '{field}' (see docs/training.md, 'Item format')."
+
+
+# --------------------------------------------------------------------------------------------------------
+# the loader
+# --------------------------------------------------------------------------------------------------------
+
+
+def load(root: Path | None = None) -> Course:
+    """Load and check the course in ``root`` (default: ``questionnaires/training`` from the settings).
+
+    Raises :class:`~surveykit.errors.TrainingError` whose ``report`` lists every problem found, each with
+    its file and line; warnings alone do not raise.
+    """
+    if root is None:
+        from surveykit.config import settings
+
+        root = settings().questionnaires_dir / "training"
+    root = Path(root)
+    report = Report(subject=f"course {_display(root)}")
+
+    # course.yaml -------------------------------------------------------------------------------------
+    info: CourseInfo | None = None
+    course_doc = _read_yaml(root / "course.yaml", report)
+    if course_doc is not None and _check_version(course_doc, report):
+        try:
+            info = CourseInfo.model_validate(course_doc.data)
+        except PydanticValidationError as err:
+            _pydantic_problems(err, course_doc, (), report)
+
+    # items/*.yaml ------------------------------------------------------------------------------------
+    items: list[QuizItem] = []
+    item_where: list[tuple[_Doc, Ref]] = []
+    invalid_items: list[tuple[str, str]] = []
+    item_files = sorted((root / "items").glob("*.yaml")) if (root / "items").is_dir() else []
+    if not item_files:
+        report.add(
+            ErrorCode.COURSE_INVALID,
+            Location(file=_display(root / "items")),
+            detail="no item files; the bank lives in items/m0.yaml, items/m1.yaml ...",
+        )
+    for path in item_files:
+        doc = _read_yaml(path, report)
+        if doc is None or not _check_version(doc, report):
+            continue
+        module_id = doc.data.get("module")
+        raw_items = doc.data.get("items")
+        unknown = sorted(set(doc.data) - {"module", "items"})
+        for key in unknown:
+            report.add(
+                ErrorCode.FIELD_UNKNOWN,
+                doc.location((key,)),
+                field=key,
+                suggestion=did_you_mean(key, ["module", "items"]),
+            )
+        if not isinstance(module_id, str):
+            report.add(ErrorCode.FIELD_MISSING, doc.location(("module",)), field="module")
+            continue
+        if not isinstance(raw_items, list) or not raw_items:
+            report.add(
+                ErrorCode.COURSE_INVALID,
+                doc.location(("items",)),
+                detail=f"module {module_id} lists no items; add a non-empty 'items:' list",
+            )
+            continue
+        for index, raw in enumerate(raw_items):
+            base: Ref = ("items", index)
+            name = (
+                str(raw.get("id"))
+                if isinstance(raw, dict) and raw.get("id")
+                else f"#{index + 1} of {path.name}"
+            )
+            if not isinstance(raw, dict):
+                report.add(
+                    ErrorCode.ITEM_INVALID,
+                    doc.location(base, name),
+                    item=name,
+                    detail="an item must be a mapping",
+                    fix="Write the item as 'id: ..., type: ..., stem: ...'.",
+                )
+                continue
+            raw = dict(raw)
+            if raw.setdefault("module", module_id) != module_id:
+                report.add(
+                    ErrorCode.ITEM_INVALID,
+                    doc.location((*base, "module"), f"{name}.module"),
+                    item=name,
+                    detail=f"the item says module {raw['module']} but sits in the file of module {module_id}",
+                    fix="Move it to the right file, or remove its 'module:' line.",
+                )
+                continue
+            try:
+                item = QuizItem.model_validate(raw)
+            except PydanticValidationError as err:
+                _pydantic_problems(
+                    err, doc, base, report, item=name, shown=lambda loc, n=name: ".".join(map(str, (n, *loc)))
+                )
+                invalid_items.append((name, module_id))
+                continue
+            items.append(item)
+            item_where.append((doc, base))
+
+    # single-object files -----------------------------------------------------------------------------
+    def load_one(name: str, model: type[BaseModel]) -> tuple[Any, _Doc | None]:
+        doc = _read_yaml(root / name, report)
+        if doc is None or not _check_version(doc, report):
+            return None, doc
+        try:
+            return model.model_validate(doc.data), doc
+        except PydanticValidationError as err:
+            _pydantic_problems(err, doc, (), report)
+            return None, doc
+
+    rules, rules_doc = load_one("rules.yaml", Rules)
+    checklist, checklist_doc = load_one("mock_checklist.yaml", MockChecklist)
+    audit, audit_doc = load_one("audit_items.yaml", AuditItems)
+
+    # calibration/*.yaml ------------------------------------------------------------------------------
+    cases: list[CalibrationCase] = []
+    case_docs: list[_Doc] = []
+    cases_complete = True
+    case_dir = root / "calibration"
+    for path in sorted(case_dir.glob("*.yaml")) if case_dir.is_dir() else []:
+        doc = _read_yaml(path, report)
+        if doc is None or not _check_version(doc, report):
+            continue
+        try:
+            cases.append(CalibrationCase.model_validate(doc.data))
+            case_docs.append(doc)
+        except PydanticValidationError as err:
+            _pydantic_problems(err, doc, (), report)
+            cases_complete = False
+
+    # cross checks, located in the files --------------------------------------------------------------
+    modules = info.modules if info is not None else None
+
+    def locate(ref: Ref) -> Location:
+        head, rest = ref[0], ref[1:]
+        if head == "items" and rest and isinstance(rest[0], int) and rest[0] < len(item_where):
+            doc, base = item_where[rest[0]]
+            return doc.location((*base, *rest[1:]), ".".join(map(str, (items[rest[0]].id, *rest[1:]))))
+        if head == "cases" and rest and isinstance(rest[0], int) and rest[0] < len(case_docs):
+            return case_docs[rest[0]].location(rest[1:], ".".join(map(str, (cases[rest[0]].id, *rest[1:]))))
+        docs = {"modules": course_doc, "rules": rules_doc, "checklist": checklist_doc, "audit": audit_doc}
+        doc = docs.get(str(head))
+        if doc is None:
+            return default_locate(ref)
+        path = ref if head == "modules" else rest
+        return doc.location(path, ".".join(map(str, ref)))
+
+    report.extend(
+        course_problems(modules, items, rules, checklist, audit, cases, locate, invalid_items, cases_complete)
+    )
+    if report.errors or info is None or rules is None or checklist is None or audit is None:
+        if not report.errors:  # pragma: no cover - every None above has added an error
+            report.add(
+                ErrorCode.COURSE_INVALID, Location(file=_display(root)), detail="the course is incomplete"
+            )
+        report.raise_if_errors(TrainingError)
+    return Course(
+        id=info.id,
+        title=info.title,
+        methodology=info.methodology,
+        modules=info.modules,
+        items=tuple(items),
+        rules=rules,
+        checklist=checklist,
+        audit_items=audit,
+        calibration_cases=tuple(cases),
+    )

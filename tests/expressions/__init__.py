@@ -1,0 +1,1 @@
+"""Tests of surveykit.expressions (the XLSForm expression language)."""

@@ -1,0 +1,37 @@
+"""Serve the Voilà apps (interview, exam, practice, trainer, verification, council dashboard) and print
+their URLs. Runs until interrupted (Ctrl-C). Settings come from ``apps/voila.json`` and the environment
+(``SURVEYKIT_DATABASE_URL`` chooses the database)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+
+from surveykit.ui.server import APPS, app_urls, start_voila, wait_until_up
+
+NAME = "serve"
+HELP = "serve the Voilà apps and print their URLs"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+
+
+def run(args: argparse.Namespace) -> int:
+    process = start_voila(args.port)
+    try:
+        wait_until_up(args.port, timeout=120, process=process)
+        print("surveykit apps are ready:")
+        for name, url in app_urls(args.port).items():
+            print(f"  {name:<11} {url}   ({APPS[name]})")
+        print("Stop with Ctrl-C.", flush=True)
+        return process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except Exception:
+                process.kill()

@@ -1,0 +1,387 @@
+"""The interview app: sign in, pick an assignment, interview, review, submit — over the response store.
+
+:class:`InterviewApp` is the whole app as one widget. In Voilà (``apps/interview.ipynb``) it is created by
+:func:`InterviewApp.from_request`, which reads the URL (``?assignment=12&lang=en&mode=telephone``); in
+JupyterLab a sociologist can try a questionnaire without a database: ``InterviewApp.sandbox(questionnaire)``.
+
+Every rule lives in the package: the session (:mod:`surveykit.interview.session`) decides what is shown
+and what is wrong, the store decides what may be saved and submitted (the certification gate, idempotent
+submission). This module only lays out widgets and passes clicks on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as W
+
+from surveykit.config import settings
+from surveykit.i18n import UI_LANGUAGES, t
+from surveykit.interview.session import InterviewSession
+from surveykit.questionnaire.model import Questionnaire
+from surveykit.ui.common import STYLE, Notice, app_logger, guarded, language_picker, query_params
+from surveykit.ui.form import FormView
+
+__all__ = ["InterviewApp"]
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text or ""))
+
+
+class InterviewApp(W.VBox):
+    """The interviewer's app. ``store=None`` with a ``questionnaire``: a sandbox that saves nothing."""
+
+    def __init__(
+        self,
+        store: Any = None,
+        *,
+        questionnaire: Questionnaire | None = None,
+        language: str | None = None,
+        params: dict[str, str] | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.add_class("sk-app")
+        self.add_class("sk-interview-app")
+        self.store = store
+        self.params = params or {}
+        self.clock = clock or dt.datetime.now
+        wanted = language or self.params.get("lang") or settings().default_language
+        self.language = wanted if wanted in UI_LANGUAGES else "ru"
+        self.person = None
+        self.session: InterviewSession | None = None
+        self.meta = None  # the interview record in the store
+        self.practice = self.params.get("practice") in ("1", "true", "yes")
+        self.notice = Notice()
+        self.guard = guarded(self.notice, lambda: self.language)
+        self.body = W.VBox()
+        self.header = W.HTML()
+        self.children = [W.HTML(STYLE), self.header, self.notice, self.body]
+        self._sandbox_questionnaire = questionnaire
+        if store is None:
+            if questionnaire is None:
+                raise ValueError("InterviewApp needs a store, or a questionnaire to try out")
+            self._start_session(questionnaire, institution="", interview_id=None)
+        else:
+            self.show_sign_in()
+
+    # --- construction -----------------------------------------------------------------------------------------
+    @classmethod
+    def from_request(cls) -> InterviewApp:
+        """The app for a Voilà page: settings from the environment, options from the URL."""
+        from surveykit.store import Store
+
+        params = query_params()
+        try:
+            store = Store.open()
+        except Exception as err:  # the page must still say what is wrong, in words
+            app_logger().error("interview app: cannot open the store: %s", err)
+            app = cls.__new__(cls)
+            W.VBox.__init__(app)
+            app.add_class("sk-app")
+            message = err.localized(params.get("lang", "ru")) if hasattr(err, "localized") else str(err)
+            app.children = [W.HTML(STYLE), W.HTML(f'<div class="sk-banner sk-banner-error">{_esc(message)}</div>')]
+            return app
+        return cls(store, params=params)
+
+    @classmethod
+    def sandbox(cls, questionnaire: Questionnaire, language: str | None = None) -> InterviewApp:
+        """Try a questionnaire in JupyterLab: nothing is saved."""
+        return cls(None, questionnaire=questionnaire, language=language)
+
+    # --- header ---------------------------------------------------------------------------------------------------
+    def _set_header(self, title: str, subtitle: str = "") -> None:
+        banner = f'<span class="sk-practice">{_esc(t("app.practice_banner", self.language))}</span> ' if self.practice else ""
+        self.header.value = (
+            f'<div class="sk-title">{banner}{_esc(title)}</div>'
+            + (f'<div class="sk-subtitle">{_esc(subtitle)}</div>' if subtitle else "")
+        )
+
+    def _switch_ui_language(self, language: str) -> None:
+        self.language = language
+        self.notice.clear()
+
+    # --- sign in --------------------------------------------------------------------------------------------------
+    def show_sign_in(self) -> None:
+        lang = self.language
+        self._set_header(t("app.interview_title", lang), t("app.sign_in_prompt", lang))
+        login = W.Text(description=t("app.login", lang), style={"description_width": "160px"})
+        code = W.Password(description=t("app.access_code", lang), style={"description_width": "160px"})
+        login.add_class("sk-login")
+        code.add_class("sk-code")
+        button = W.Button(description=t("app.sign_in", lang), button_style="primary")
+        button.add_class("sk-sign-in")
+
+        @self.guard
+        def sign_in(_: Any) -> None:
+            self.person = self.store.check_access_code(login.value.strip(), code.value)
+            code.value = ""
+            app_logger().info("signed in: %s", self.person.id)
+            self.notice.clear()
+            self.show_home()
+
+        button.on_click(sign_in)
+        picker = language_picker(lang, lambda new: (self._switch_ui_language(new), self.show_sign_in()))
+        self.body.children = [picker, login, code, button]
+
+    # --- home: assignments, drafts --------------------------------------------------------------------------------
+    def _certificate(self) -> tuple[bool, str]:
+        """Whether the person may collect real data, and a sentence saying why (the store decides)."""
+        status = self.store.certification_status(self.person.id, now=self.clock())
+        if status.valid:
+            return True, t("app.certified_until", self.language, date=status.valid_until.strftime("%d.%m.%Y"))
+        return False, t("app.not_certified", self.language, reason=status.reason(self.language))
+
+    def show_home(self) -> None:
+        lang = self.language
+        self.session = None
+        self.meta = None
+        person = self.person
+        self._set_header(t("app.hello", lang, name=person.display_name), t("app.home_subtitle", lang))
+        certified, why = self._certificate()
+        cert_line = W.HTML(f'<div class="sk-banner sk-banner-{"ok" if certified else "info"}">{_esc(why)}</div>')
+        practice = W.Checkbox(value=self.practice or not certified, description=t("app.practice_mode", lang), indent=False)
+        practice.add_class("sk-practice-toggle")
+        practice.disabled = not certified  # without a certificate only practice is possible
+
+        def set_practice(change: dict[str, Any]) -> None:
+            self.practice = bool(change["new"])
+            self.show_home()
+
+        practice.observe(set_practice, names="value")
+        self.practice = bool(practice.value)
+        rows: list[W.Widget] = [cert_line, practice]
+        progress = self.store.progress(interviewer_id=person.id)
+        assignments = self.store.assignments(interviewer_id=person.id)
+        wanted = self.params.get("assignment")
+        if not assignments:
+            rows.append(W.HTML(f"<p>{_esc(t('app.no_assignments', lang))}</p>"))
+        for assignment in assignments:
+            rows.append(self._assignment_card(assignment, progress))
+            if wanted and str(assignment.id) == wanted:
+                self.params.pop("assignment", None)
+                self.start(assignment, self.params.get("mode"))
+                return
+        drafts = self.store.drafts(person.id, practice=self.practice)
+        if drafts:
+            rows.append(W.HTML(f"<h3>{_esc(t('app.drafts', lang))}</h3>"))
+            for meta in drafts:
+                rows.append(self._draft_row(meta))
+        sign_out = W.Button(description=t("app.sign_out", lang), icon="sign-out")
+        sign_out.on_click(self.guard(lambda _: self._sign_out()))
+        rows.append(sign_out)
+        self.body.children = rows
+
+    def _sign_out(self) -> None:
+        self.person = None
+        self.practice = False
+        self.show_sign_in()
+
+    def _assignment_card(self, assignment: Any, progress: Any) -> W.Widget:
+        lang = self.language
+        institution = self.store.institution(assignment.institution_id)
+        questionnaire = self.store.questionnaire(assignment.questionnaire_id)
+        done = 0
+        if progress is not None and len(progress):
+            match = progress[progress["assignment_id"] == assignment.id]
+            if len(match):
+                done = int(match["done"].iloc[0])
+        bar = W.IntProgress(value=min(done, assignment.target), min=0, max=max(1, assignment.target))
+        title = questionnaire.text(questionnaire.title, lang)
+        info = W.HTML(
+            f"<b>{_esc(institution.name)}</b><br>{_esc(title)} · {_esc(assignment.period)}<br>"
+            + _esc(t("app.done_of", lang, done=done, target=assignment.target))
+        )
+        modes = [(t(f"mode.{m.value}", lang), m.value) for m in questionnaire.settings.modes]
+        mode = W.Dropdown(options=modes, value=modes[0][1], description=t("app.mode", lang))
+        mode.add_class(f"sk-mode-{assignment.id}")
+        start = W.Button(description=t("app.start", lang), button_style="success", icon="play")
+        start.add_class(f"sk-start-{assignment.id}")
+        start.on_click(self.guard(lambda _: self.start(assignment, mode.value)))
+        card = W.VBox([info, bar, W.HBox([mode, start])])
+        card.add_class("sk-card")
+        return card
+
+    def _draft_row(self, meta: Any) -> W.Widget:
+        lang = self.language
+        institution = self.store.institution(meta.institution_id)
+        when = meta.updated_at.astimezone().strftime("%d.%m.%Y %H:%M") if meta.updated_at else ""
+        label = W.HTML(f"{_esc(institution.name)} · {_esc(meta.questionnaire_id)} · {_esc(when)}")
+        resume = W.Button(description=t("app.resume", lang), icon="undo")
+        resume.add_class("sk-resume")
+        resume.on_click(self.guard(lambda _: self.resume(meta.id)))
+        return W.HBox([label, resume])
+
+    # --- interviewing ----------------------------------------------------------------------------------------------
+    def start(self, assignment: Any, mode: str | None) -> None:
+        questionnaire = self.store.questionnaire(assignment.questionnaire_id)
+        modes = [m.value for m in questionnaire.settings.modes]
+        meta = self.store.start_interview(
+            assignment.questionnaire_id,
+            institution_id=assignment.institution_id,
+            interviewer_id=self.person.id,
+            mode=mode if mode in modes else modes[0],
+            language=self._form_language(questionnaire),
+            practice=self.practice,
+            period=assignment.period,
+            assignment_id=assignment.id,
+            by=self.person.id,
+        )
+        self._open(meta, questionnaire, answers=None, page=None)
+
+    def resume(self, interview_id: str) -> None:
+        loaded = self.store.load_interview(interview_id)
+        meta = loaded.meta
+        self.practice = meta.practice
+        questionnaire = self.store.questionnaire(meta.questionnaire_id, meta.questionnaire_version)
+        self._open(meta, questionnaire, answers=loaded.answers, page=loaded.page)
+
+    def _form_language(self, questionnaire: Questionnaire) -> str:
+        return self.language if self.language in questionnaire.languages else questionnaire.default_language
+
+    def _open(self, meta: Any, questionnaire: Questionnaire, *, answers: dict | None, page: str | None) -> None:
+        self.meta = meta
+        institution = self.store.institution(meta.institution_id).name
+        self._start_session(questionnaire, institution=institution, interview_id=meta.id, answers=answers, page=page,
+                            language=meta.language)
+        self._save_draft()
+
+    def _start_session(
+        self,
+        questionnaire: Questionnaire,
+        *,
+        institution: str,
+        interview_id: str | None,
+        answers: dict | None = None,
+        page: str | None = None,
+        language: str | None = None,
+    ) -> None:
+        form_language = language or self._form_language(questionnaire)
+        self.session = InterviewSession(
+            questionnaire, interview_id=interview_id, language=form_language, answers=answers, page=page,
+            clock=self.clock,
+        )
+        self.form_view = FormView(
+            self.session,
+            on_page_change=lambda _: self._save_draft(),
+            on_finish=lambda _: self.show_review(),
+            guard=self.guard,
+        )
+        self._institution = institution
+        self._show_form()
+
+    def _form_header(self) -> W.Widget:
+        s = self.session
+        q = s.questionnaire
+        title = q.text(q.title, s.language)
+        mode = t(f"mode.{self.meta.mode}", self.language) if self.meta is not None else t("app.sandbox", self.language)
+        self._set_header(title, " · ".join(x for x in (self._institution, mode) if x))
+        options = tuple(q.languages)
+
+        def switch(language: str) -> None:
+            s.set_language(language)
+            if language in UI_LANGUAGES:
+                self.language = language
+            self.form_view.relabel()
+            self._show_form()
+
+        picker = language_picker(s.language, self.guard(switch), languages=options)
+        items: list[W.Widget] = [picker]
+        if self.store is not None:
+            leave = W.Button(description=t("app.save_exit", self.language), icon="save")
+            leave.add_class("sk-save-exit")
+            leave.on_click(self.guard(lambda _: (self._save_draft(), self.show_home())))
+            items.append(leave)
+        return W.HBox(items)
+
+    def _show_form(self) -> None:
+        self.body.children = [self._form_header(), self.form_view]
+
+    def _save_draft(self) -> None:
+        if self.store is None or self.meta is None or self.session is None:
+            return
+        events = [e.to_dict() for e in self.session.take_events()]
+        self.meta = self.store.save_draft(self.meta.id, self.session.answers, self.session.page.code, events,
+                                          by=self.person.id if self.person else None)
+
+    # --- review and submit -----------------------------------------------------------------------------------------
+    def show_review(self) -> None:
+        lang = self.language
+        s = self.session
+        self._save_draft()
+        rows = s.review()
+        items: list[W.Widget] = [W.HTML(f'<div class="sk-title">{_esc(t("app.review_title", lang))}</div>')]
+        blocking = False
+        if not rows:
+            items.append(W.HTML(f'<div class="sk-ok">{_esc(t("app.review_all_good", lang))}</div>'))
+        for page, code, label, problems in rows:
+            blocking |= bool(problems)
+            text = _esc(label) + (
+                "".join(f'<div class="sk-error">⚠ {_esc(p)}</div>' for p in problems)
+                if problems
+                else f' <span class="sk-hint">({_esc(t("app.unanswered", lang))})</span>'
+            )
+            go = W.Button(description=t("app.go_to", lang), layout=W.Layout(width="auto"))
+            go.on_click(self.guard(lambda _, p=page.code: self._go_to(p)))
+            row = W.HBox([W.HTML(text, layout=W.Layout(width="75%")), go])
+            row.add_class(f"sk-review-{code}")
+            items.append(row)
+        submit = W.Button(description=t("app.submit", lang), button_style="success", icon="check", disabled=blocking)
+        submit.add_class("sk-submit")
+        submit.on_click(self.guard(lambda _: self.submit()))
+        back = W.Button(description=t("form.back", lang), icon="arrow-left")
+        back.on_click(self.guard(lambda _: self._show_form()))
+        items.append(W.HBox([back, submit]))
+        self.body.children = items
+
+    def _go_to(self, page: str) -> None:
+        self.session.go_to(page)
+        self.form_view.refresh()
+        self._show_form()
+
+    def submit(self) -> None:
+        lang = self.language
+        result, events = self.session.submission()
+        if not result.ok:
+            self.show_review()
+            return
+        if self.store is None:  # sandbox: show what would be stored
+            self.body.children = [
+                W.HTML(f'<div class="sk-banner sk-banner-ok">{_esc(t("app.sandbox_valid", lang))}</div>'),
+                W.HTML(result.data.T.to_html(header=False, na_rep="")),
+            ]
+            return
+        outcome = self.store.submit(
+            self.meta.id, self.session.answers, events=[e.to_dict() for e in events], by=self.person.id
+        )
+        app_logger().info("submitted %s (%s)", self.meta.id, outcome.outcome)
+        self.show_done()
+
+    def show_done(self) -> None:
+        lang = self.language
+        meta = self.meta
+        progress = self.store.progress(interviewer_id=self.person.id)
+        done_text = ""
+        if meta.assignment_id is not None and progress is not None and len(progress):
+            row = progress[progress["assignment_id"] == meta.assignment_id]
+            if len(row):
+                done_text = t("app.done_of", lang, done=int(row["done"].iloc[0]), target=int(row["target"].iloc[0]))
+        self._set_header(t("app.submitted_title", lang), done_text)
+        again = W.Button(description=t("app.next_interview", lang), button_style="success", icon="play")
+        again.add_class("sk-next-interview")
+        assignment = next((a for a in self.store.assignments(interviewer_id=self.person.id) if a.id == meta.assignment_id), None)
+        if assignment is not None:
+            again.on_click(self.guard(lambda _: self.start(assignment, meta.mode)))
+        else:
+            again.disabled = True
+        home = W.Button(description=t("app.home", lang), icon="home")
+        home.on_click(self.guard(lambda _: self.show_home()))
+        self.body.children = [
+            W.HTML(f'<div class="sk-banner sk-banner-ok">{_esc(t("app.submitted", lang))}</div>'),
+            W.HBox([again, home]),
+        ]
+

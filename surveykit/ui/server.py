@@ -1,0 +1,102 @@
+"""Serving the apps with Voilà: one home for the command line, the Voilà settings and the app URLs.
+
+Used by ``surveykit serve`` (and ``make demo``) and by the browser tests, so what is tested is what users
+run. The Voilà settings live in ``apps/voila.json`` (read by Voilà from its working directory); this module
+adds only what depends on the run: the port, and the URL under which ``plotly.min.js`` is served.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
+
+from surveykit.config import settings
+
+__all__ = ["APPS", "app_urls", "apps_dir", "free_port", "prepare_static", "start_voila", "voila_command", "wait_until_up"]
+
+#: the apps and what they are for (the order is the order they are listed in)
+APPS = {
+    "interview": "interviewers: sign in, interview, submit",
+    "exam": "trainees: the final exam",
+    "practice": "trainees: practice interviews with a simulated respondent",
+    "trainer": "trainers: cohort progress, exam results, item statistics, certificates",
+    "verify": "anyone: verify a certificate by serial, QR link or signed record",
+    "dashboard": "council members: ratings, institutions, fieldwork progress",
+    "supervisor": "supervisors: review submitted interviews, approve open answers",
+}
+
+
+def apps_dir() -> Path:
+    return settings().root / "apps"
+
+
+def prepare_static(root: Path | None = None) -> Path:
+    """Copy ``plotly.min.js`` next to the apps (``apps/static/``) so charts load without internet."""
+    import plotly
+
+    target_dir = (root or apps_dir()) / "static"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    target = target_dir / "plotly.min.js"
+    if not target.exists() or target.stat().st_size != source.stat().st_size:
+        shutil.copyfile(source, target)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def voila_command(port: int, *, ip: str = "127.0.0.1") -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={ip}",
+    ]
+
+
+def app_urls(port: int, host: str = "127.0.0.1", root: Path | None = None) -> dict[str, str]:
+    folder = root or apps_dir()
+    present = {p.stem for p in folder.glob("*.ipynb")}
+    return {name: f"http://{host}:{port}/voila/render/{name}.ipynb" for name in APPS if name in present}
+
+
+def start_voila(port: int, env: Mapping[str, str] | None = None, *, log: Path | None = None) -> subprocess.Popen:
+    """Start Voilà on ``apps/`` in the background (the caller stops it)."""
+    prepare_static()
+    environment = {**os.environ, **(env or {})}
+    environment.setdefault("SURVEYKIT_PLOTLY_JS", "/voila/files/static/plotly.min.js")
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - handed to the child process
+    return subprocess.Popen(
+        voila_command(port), cwd=apps_dir(), env=environment, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def wait_until_up(port: int, timeout: float = 60.0, process: subprocess.Popen | None = None) -> None:
+    """Wait until Voilà answers on ``port`` (raises TimeoutError, or RuntimeError if it exited)."""
+    deadline = time.monotonic() + timeout
+    url = f"http://127.0.0.1:{port}/voila/api/kernelspecs"
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"Voilà exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+        except urllib.error.HTTPError:
+            return
+    raise TimeoutError(f"Voilà did not answer on port {port} within {timeout:.0f} s")

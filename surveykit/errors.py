@@ -422,6 +422,7 @@ class ErrorCode(enum.Enum):
         "cannot write {path}: {detail}",
         "Check the folder exists and is writable.",
     )
+    EXPORT_VALUE_INVALID = ("SK708", "{detail}", "{fix}")
 
     # --- SK8xx: training and certificates -------------------------------------------------------
     COURSE_INVALID = ("SK801", "{detail}", "Correct the course file.")

@@ -32,21 +32,39 @@ def _commands() -> list[ModuleType]:
     return modules
 
 
+def _shared_options(*, top_level: bool) -> argparse.ArgumentParser:
+    """The shared options, declared once. After the subcommand they default to "not given", so that
+    ``surveykit --lang ru validate`` and ``surveykit validate --lang ru`` mean the same."""
+    options = argparse.ArgumentParser(add_help=False)
+    unset = {} if top_level else {"default": argparse.SUPPRESS}
+    options.add_argument(
+        "--json", action="store_true", help="machine-readable output (JSON on stdout)", **unset
+    )
+    options.add_argument("--debug", action="store_true", help="show tracebacks of internal errors", **unset)
+    options.add_argument(
+        "--lang",
+        default="en" if top_level else argparse.SUPPRESS,
+        help="language of messages: en or ru (default en)",
+    )
+    return options
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="machine-readable output (JSON on stdout)")
-    common.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    common.add_argument("--lang", default="en", help="language of messages: en or ru (default en)")
     parser = argparse.ArgumentParser(
         prog="surveykit",
         description="Questionnaires, fieldwork, ratings and interviewer training for public councils.",
-        parents=[common],
+        parents=[_shared_options(top_level=True)],
     )
     parser.add_argument("--version", action="version", version=f"surveykit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules: dict[str, ModuleType] = {}
     for module in _commands():
-        command = sub.add_parser(module.NAME, help=module.HELP, description=module.__doc__, parents=[common])
+        command = sub.add_parser(
+            module.NAME,
+            help=module.HELP,
+            description=module.__doc__,
+            parents=[_shared_options(top_level=False)],
+        )
         module.add_arguments(command)
         modules[module.NAME] = module
     return parser, modules

@@ -70,7 +70,9 @@ def empty_mask(values: np.ndarray) -> np.ndarray:
 def _as_object(column: Any, n: int) -> np.ndarray:
     if isinstance(column, pd.Series):
         if isinstance(column.dtype, pd.CategoricalDtype):
-            return np.asarray(column.astype(object), dtype=object)
+            values = np.array(column.astype(object), dtype=object)  # a writable copy
+            values[np.asarray(column.isna())] = None
+            return values
         return column.to_numpy(dtype=object, na_value=None)
     array = np.empty(n, dtype=object)
     array[:] = list(column) if not isinstance(column, np.ndarray) else column
@@ -228,7 +230,7 @@ def python_value(var: Variable, values: np.ndarray, i: int) -> Any:
         return int(value) if var.kind is Kind.INTEGER else float(value)
     if var.kind is Kind.DATE:
         return None if np.isnat(value) else pd.Timestamp(value).date()
-    if value is None or value == "":
+    if value is None or value == "" or (isinstance(value, float) and value != value):
         return None
     if var.kind is Kind.MULTI:
         return frozenset(str(value).split())

@@ -43,6 +43,19 @@ def test_variable_names_valid_in_spss_and_stata(name, valid):
     assert (name_problem(name) is None) is valid
 
 
+def test_codes_may_not_take_the_names_of_interview_metadata(load_yaml):
+    result = load_yaml(
+        """\
+        items:
+          - {code: period, type: text, label: {en: P, ru: П}}
+          - {code: Status, type: text, label: {en: S, ru: С}}
+        """
+    )
+    invalid = [p for p in result.report.errors if p.code is ErrorCode.CODE_INVALID]
+    assert [p.params["code"] for p in invalid] == ["period", "Status"]
+    assert "interview's own record" in invalid[0].message
+
+
 def test_suggested_names_are_valid_and_unique():
     assert suggest_name("Возраст респондента") == "vozrast_respondenta"
     assert suggest_name("1st question") == "v1st_question"

@@ -1,1 +1,48 @@
-"""surveykit."""
+"""The council dashboard's data and charts, without widgets (the app is :mod:`surveykit.ui.dashboard_app`).
+
+::
+
+    from surveykit.dashboard import dashboard_data, charts
+
+    data = dashboard_data(Store.open(), "ru_nok_344n_2018", Filters(period="2025"), "ru")   # or a dict of frames
+    charts.rating_chart(data)                      # plotly figures, tested without a browser
+    view = data.institution("kcson_sev")          # criteria, indicators, trend, findings, conclusion ...
+    write_council_export(data, "data/exports")    # the same numbers as a workbook for council members
+
+Every number passes :mod:`surveykit.dashboard.privacy` (small-cell suppression, approved open answers only)
+before it reaches a chart, a table, an export or a report.
+"""
+
+from surveykit.dashboard import charts
+from surveykit.dashboard.data import ChoiceQuestion, DashboardData, Filters, InstitutionView, dashboard_data
+from surveykit.dashboard.export import council_tables, council_workbook, write_council_export
+from surveykit.dashboard.privacy import (
+    Disclosure,
+    approved_open_answers,
+    publish_conclusions,
+    publish_rating,
+    withhold_small_bases,
+)
+from surveykit.dashboard.sources import DataSource, FramesSource, Snapshot, StoreSource, as_source
+
+__all__ = [
+    "ChoiceQuestion",
+    "DashboardData",
+    "DataSource",
+    "Disclosure",
+    "Filters",
+    "FramesSource",
+    "InstitutionView",
+    "Snapshot",
+    "StoreSource",
+    "approved_open_answers",
+    "as_source",
+    "charts",
+    "council_tables",
+    "council_workbook",
+    "dashboard_data",
+    "publish_conclusions",
+    "publish_rating",
+    "withhold_small_bases",
+    "write_council_export",
+]

@@ -84,7 +84,10 @@ class InterviewApp(W.VBox):
             W.VBox.__init__(app)
             app.add_class("sk-app")
             message = err.localized(params.get("lang", "ru")) if hasattr(err, "localized") else str(err)
-            app.children = [W.HTML(STYLE), W.HTML(f'<div class="sk-banner sk-banner-error">{_esc(message)}</div>')]
+            app.children = [
+                W.HTML(STYLE),
+                W.HTML(f'<div class="sk-banner sk-banner-error">{_esc(message)}</div>'),
+            ]
             return app
         return cls(store, params=params)
 
@@ -95,10 +98,13 @@ class InterviewApp(W.VBox):
 
     # --- header ---------------------------------------------------------------------------------------------------
     def _set_header(self, title: str, subtitle: str = "") -> None:
-        banner = f'<span class="sk-practice">{_esc(t("app.practice_banner", self.language))}</span> ' if self.practice else ""
-        self.header.value = (
-            f'<div class="sk-title">{banner}{_esc(title)}</div>'
-            + (f'<div class="sk-subtitle">{_esc(subtitle)}</div>' if subtitle else "")
+        banner = (
+            f'<span class="sk-practice">{_esc(t("app.practice_banner", self.language))}</span> '
+            if self.practice
+            else ""
+        )
+        self.header.value = f'<div class="sk-title">{banner}{_esc(title)}</div>' + (
+            f'<div class="sk-subtitle">{_esc(subtitle)}</div>' if subtitle else ""
         )
 
     def _switch_ui_language(self, language: str) -> None:
@@ -143,8 +149,12 @@ class InterviewApp(W.VBox):
         person = self.person
         self._set_header(t("app.hello", lang, name=person.display_name), t("app.home_subtitle", lang))
         certified, why = self._certificate()
-        cert_line = W.HTML(f'<div class="sk-banner sk-banner-{"ok" if certified else "info"}">{_esc(why)}</div>')
-        practice = W.Checkbox(value=self.practice or not certified, description=t("app.practice_mode", lang), indent=False)
+        cert_line = W.HTML(
+            f'<div class="sk-banner sk-banner-{"ok" if certified else "info"}">{_esc(why)}</div>'
+        )
+        practice = W.Checkbox(
+            value=self.practice or not certified, description=t("app.practice_mode", lang), indent=False
+        )
         practice.add_class("sk-practice-toggle")
         practice.disabled = not certified  # without a certificate only practice is possible
 
@@ -243,11 +253,19 @@ class InterviewApp(W.VBox):
     def _form_language(self, questionnaire: Questionnaire) -> str:
         return self.language if self.language in questionnaire.languages else questionnaire.default_language
 
-    def _open(self, meta: Any, questionnaire: Questionnaire, *, answers: dict | None, page: str | None) -> None:
+    def _open(
+        self, meta: Any, questionnaire: Questionnaire, *, answers: dict | None, page: str | None
+    ) -> None:
         self.meta = meta
         institution = self.store.institution(meta.institution_id).name
-        self._start_session(questionnaire, institution=institution, interview_id=meta.id, answers=answers, page=page,
-                            language=meta.language)
+        self._start_session(
+            questionnaire,
+            institution=institution,
+            interview_id=meta.id,
+            answers=answers,
+            page=page,
+            language=meta.language,
+        )
         self._save_draft()
 
     def _start_session(
@@ -262,7 +280,11 @@ class InterviewApp(W.VBox):
     ) -> None:
         form_language = language or self._form_language(questionnaire)
         self.session = InterviewSession(
-            questionnaire, interview_id=interview_id, language=form_language, answers=answers, page=page,
+            questionnaire,
+            interview_id=interview_id,
+            language=form_language,
+            answers=answers,
+            page=page,
             clock=self.clock,
         )
         self.form_view = FormView(
@@ -278,7 +300,11 @@ class InterviewApp(W.VBox):
         s = self.session
         q = s.questionnaire
         title = q.text(q.title, s.language)
-        mode = t(f"mode.{self.meta.mode}", self.language) if self.meta is not None else t("app.sandbox", self.language)
+        mode = (
+            t(f"mode.{self.meta.mode}", self.language)
+            if self.meta is not None
+            else t("app.sandbox", self.language)
+        )
         self._set_header(title, " · ".join(x for x in (self._institution, mode) if x))
         options = tuple(q.languages)
 
@@ -305,8 +331,13 @@ class InterviewApp(W.VBox):
         if self.store is None or self.meta is None or self.session is None:
             return
         events = [e.to_dict() for e in self.session.take_events()]
-        self.meta = self.store.save_draft(self.meta.id, self.session.answers, self.session.page.code, events,
-                                          by=self.person.id if self.person else None)
+        self.meta = self.store.save_draft(
+            self.meta.id,
+            self.session.answers,
+            self.session.page.code,
+            events,
+            by=self.person.id if self.person else None,
+        )
 
     # --- review and submit -----------------------------------------------------------------------------------------
     def show_review(self) -> None:
@@ -330,7 +361,9 @@ class InterviewApp(W.VBox):
             row = W.HBox([W.HTML(text, layout=W.Layout(width="75%")), go])
             row.add_class(f"sk-review-{code}")
             items.append(row)
-        submit = W.Button(description=t("app.submit", lang), button_style="success", icon="check", disabled=blocking)
+        submit = W.Button(
+            description=t("app.submit", lang), button_style="success", icon="check", disabled=blocking
+        )
         submit.add_class("sk-submit")
         submit.on_click(self.guard(lambda _: self.submit()))
         back = W.Button(description=t("form.back", lang), icon="arrow-left")
@@ -369,11 +402,16 @@ class InterviewApp(W.VBox):
         if meta.assignment_id is not None and progress is not None and len(progress):
             row = progress[progress["assignment_id"] == meta.assignment_id]
             if len(row):
-                done_text = t("app.done_of", lang, done=int(row["done"].iloc[0]), target=int(row["target"].iloc[0]))
+                done_text = t(
+                    "app.done_of", lang, done=int(row["done"].iloc[0]), target=int(row["target"].iloc[0])
+                )
         self._set_header(t("app.submitted_title", lang), done_text)
         again = W.Button(description=t("app.next_interview", lang), button_style="success", icon="play")
         again.add_class("sk-next-interview")
-        assignment = next((a for a in self.store.assignments(interviewer_id=self.person.id) if a.id == meta.assignment_id), None)
+        assignment = next(
+            (a for a in self.store.assignments(interviewer_id=self.person.id) if a.id == meta.assignment_id),
+            None,
+        )
         if assignment is not None:
             again.on_click(self.guard(lambda _: self.start(assignment, meta.mode)))
         else:
@@ -384,4 +422,3 @@ class InterviewApp(W.VBox):
             W.HTML(f'<div class="sk-banner sk-banner-ok">{_esc(t("app.submitted", lang))}</div>'),
             W.HBox([again, home]),
         ]
-

@@ -20,7 +20,16 @@ from pathlib import Path
 
 from surveykit.config import settings
 
-__all__ = ["APPS", "app_urls", "apps_dir", "free_port", "prepare_static", "start_voila", "voila_command", "wait_until_up"]
+__all__ = [
+    "APPS",
+    "app_urls",
+    "apps_dir",
+    "free_port",
+    "prepare_static",
+    "start_voila",
+    "voila_command",
+    "wait_until_up",
+]
 
 #: the apps and what they are for (the order is the order they are listed in)
 APPS = {
@@ -74,29 +83,36 @@ def app_urls(port: int, host: str = "127.0.0.1", root: Path | None = None) -> di
     return {name: f"http://{host}:{port}/voila/render/{name}.ipynb" for name in APPS if name in present}
 
 
-def start_voila(port: int, env: Mapping[str, str] | None = None, *, log: Path | None = None) -> subprocess.Popen:
+def start_voila(
+    port: int, env: Mapping[str, str] | None = None, *, log: Path | None = None
+) -> subprocess.Popen:
     """Start Voilà on ``apps/`` in the background (the caller stops it)."""
     prepare_static()
     environment = {**os.environ, **(env or {})}
     environment.setdefault("SURVEYKIT_PLOTLY_JS", "/voila/files/static/plotly.min.js")
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - handed to the child process
     return subprocess.Popen(
-        voila_command(port), cwd=apps_dir(), env=environment, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        voila_command(port),
+        cwd=apps_dir(),
+        env=environment,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
 def wait_until_up(port: int, timeout: float = 60.0, process: subprocess.Popen | None = None) -> None:
     """Wait until Voilà answers on ``port`` (raises TimeoutError, or RuntimeError if it exited)."""
     deadline = time.monotonic() + timeout
-    url = f"http://127.0.0.1:{port}/voila/api/kernelspecs"
+    url = f"http://127.0.0.1:{port}/voila/"
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"Voilà exited with code {process.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
+        except urllib.error.HTTPError:  # any HTTP answer means the server is up (HTTPError is a URLError)
+            return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
-        except urllib.error.HTTPError:
-            return
     raise TimeoutError(f"Voilà did not answer on port {port} within {timeout:.0f} s")

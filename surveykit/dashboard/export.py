@@ -1,0 +1,189 @@
+"""Council exports: the dashboard's tables as a workbook (or CSV files) for council members.
+
+Everything exported comes from a :class:`~surveykit.dashboard.data.DashboardData`, i.e. from the published
+rating, so no number with fewer than k respondents behind it can reach a file: withheld cells hold the text
+"n < 5". Column names and sheet names are in the dashboard's language; a notes sheet says when and from what
+data the file was made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from surveykit.dashboard.data import DashboardData
+from surveykit.dashboard.labels import measure_name
+from surveykit.errors import ErrorCode, ExportError, Location
+from surveykit.i18n import t
+
+__all__ = ["council_tables", "council_workbook", "write_council_export"]
+
+
+def _c(key: str, language: str) -> str:
+    return t(f"export.col.{key}", language)
+
+
+def _shown(values: pd.Series, withheld: np.ndarray, label: str, decimals: int = 2) -> list[object]:
+    out: list[object] = []
+    for value, hidden in zip(values, withheld, strict=True):
+        if hidden:
+            out.append(label)
+        elif value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            out.append(None)
+        else:
+            out.append(round(float(value), decimals))
+    return out
+
+
+def council_tables(data: DashboardData) -> dict[str, pd.DataFrame]:
+    """Sheet name -> table: the rating, criteria and indicators per institution, regional means, checklist
+    findings and notes (the selected period and institutions)."""
+    lang = data.language
+    label = data.disclosure.label(lang)
+    ranking = data.ranking()
+    hidden = ranking["withheld"].to_numpy(dtype=bool)
+    n_hidden = ~ranking["n_shown"].to_numpy(dtype=bool)
+    rating = pd.DataFrame(
+        {
+            _c("place", lang): [None if (r is pd.NA or r != r) else int(r) for r in ranking["rank"]],
+            _c("of", lang): [None if (r is pd.NA or r != r) else int(r) for r in ranking["rank_of"]],
+            _c("institution", lang): ranking["name"],
+            _c("institution_id", lang): ranking["institution_id"],
+            _c("municipality", lang): ranking["municipality"],
+            _c("type", lang): ranking["type_label"],
+            _c("period", lang): data.period,
+            _c("score", lang): _shown(ranking["S"], hidden, label),
+            _c("lo", lang): _shown(ranking["S_lo"], hidden, label),
+            _c("hi", lang): _shown(ranking["S_hi"], hidden, label),
+            _c("respondents", lang): [
+                label if h else (None if n is pd.NA else int(n))
+                for n, h in zip(ranking["n"], n_hidden, strict=True)
+            ],
+            _c("change", lang): _shown(ranking["change_S"], hidden, label),
+        }
+    )
+    measures = []
+    findings = []
+    for ident in ranking["institution_id"]:
+        view = data.institution(ident, data.period)
+        m = view.measures
+        measures.append(
+            pd.DataFrame(
+                {
+                    _c("institution", lang): view.name,
+                    _c("institution_id", lang): ident,
+                    _c("period", lang): view.period,
+                    _c("measure", lang): m["id"],
+                    _c("name", lang): m["name"],
+                    _c("value", lang): _shown(m["value"], m["withheld"].to_numpy(dtype=bool), label),
+                    _c("respondents", lang): [
+                        label if h else (None if n != n else int(n))
+                        for n, h in zip(m["n"], m["withheld"].to_numpy(dtype=bool), strict=True)
+                    ],
+                }
+            )
+        )
+        f = view.findings
+        if len(f):
+            findings.append(
+                pd.DataFrame(
+                    {
+                        _c("institution", lang): view.name,
+                        _c("institution_id", lang): ident,
+                        _c("indicator", lang): [
+                            f"{i} {n}" for i, n in zip(f["indicator"], f["indicator_name"], strict=True)
+                        ],
+                        _c("channel", lang): f["channel_label"],
+                        _c("item", lang): f["item_label"],
+                        _c("found", lang): f["found"],
+                    }
+                )
+            )
+    regional_rows = []
+    for measure in ["S", *[c.id for c in data.profile.criteria]]:
+        regional_rows.append(
+            {
+                _c("period", lang): data.period,
+                _c("measure", lang): measure,
+                _c("name", lang): measure_name(data.profile, measure, lang),
+                _c("value", lang): data.regional_mean(measure),
+            }
+        )
+    snapshot = data.snapshot()
+    notes = pd.DataFrame(
+        {
+            "": [
+                t(
+                    "export.note.generated",
+                    lang,
+                    when=dt.datetime.now().astimezone().strftime("%d.%m.%Y %H:%M"),
+                    snapshot=snapshot.taken_at.astimezone().strftime("%d.%m.%Y %H:%M"),
+                    hash=snapshot.short_hash,
+                    profile=data.profile.id,
+                ),
+                data.disclosure.note(lang),
+            ]
+        }
+    )
+    return {
+        t("export.sheet.rating", lang): rating,
+        t("export.sheet.measures", lang): pd.concat(measures, ignore_index=True)
+        if measures
+        else pd.DataFrame(),
+        t("export.sheet.regional", lang): pd.DataFrame(regional_rows),
+        t("export.sheet.findings", lang): pd.concat(findings, ignore_index=True)
+        if findings
+        else pd.DataFrame(),
+        t("export.sheet.notes", lang): notes,
+    }
+
+
+def council_workbook(data: DashboardData) -> bytes:
+    """The council tables as an .xlsx file in memory (for a download link in the app)."""
+    buffer = io.BytesIO()
+    _write_xlsx(council_tables(data), buffer)
+    return buffer.getvalue()
+
+
+def _write_xlsx(tables: dict[str, pd.DataFrame], target: object) -> None:
+    with pd.ExcelWriter(target, engine="openpyxl") as writer:
+        for name, frame in tables.items():
+            sheet_name = name[:31]
+            frame.astype(object).where(frame.notna(), None).to_excel(
+                writer, sheet_name=sheet_name, index=False
+            )
+            sheet = writer.sheets[sheet_name]
+            sheet.freeze_panes = "A2"
+            for cells in sheet.iter_cols(min_row=1, max_row=1):
+                header = cells[0]
+                width = 90 if not str(header.value or "") else max(12, min(60, len(str(header.value)) + 6))
+                sheet.column_dimensions[header.column_letter].width = width
+
+
+def write_council_export(
+    data: DashboardData, folder: str | Path, formats: tuple[str, ...] = ("xlsx",)
+) -> list[Path]:
+    """Write the council tables into ``folder``: ``council-<period>.xlsx`` and/or one CSV per sheet."""
+    target = Path(folder)
+    written: list[Path] = []
+    tables = council_tables(data)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        if "xlsx" in formats:
+            path = target / f"council-{data.period}.xlsx"
+            _write_xlsx(tables, path)
+            written.append(path)
+        if "csv" in formats:
+            for i, (name, frame) in enumerate(tables.items(), start=1):
+                path = target / f"council-{data.period}-{i}-{name.replace(' ', '_')}.csv"
+                frame.to_csv(path, index=False, encoding="utf-8-sig")
+                written.append(path)
+    except OSError as err:
+        raise ExportError(
+            ErrorCode.EXPORT_WRITE_FAILED, Location(file=str(target)), path=str(target), detail=str(err)
+        ) from err
+    return written

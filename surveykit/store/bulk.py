@@ -1,0 +1,132 @@
+"""Writing many rows fast: SQLAlchemy Core ``insert()`` executemany in chunks, COPY on PostgreSQL.
+
+Used by every writer of answers (a draft of one interview, an import of 100,000) so there is one way rows
+reach the ``answers`` table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Table, insert
+from sqlalchemy.engine import Connection
+
+from surveykit.store.codec import ROW_COLUMNS, AnswerRows
+from surveykit.store.schema import UTCDateTime, answers
+
+__all__ = ["copy_records", "insert_answers", "insert_rows"]
+
+CHUNK = 20000
+#: below this many rows a plain executemany beats setting up COPY
+COPY_THRESHOLD = 2000
+
+
+def insert_answers(conn: Connection, rows: AnswerRows) -> int:
+    """Insert answer rows; returns the number inserted (COPY on PostgreSQL for many rows)."""
+    if not len(rows):
+        return 0
+    columns = [rows.columns[name] for name in ROW_COLUMNS]
+    if conn.dialect.name == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        columns[6] = _map_unique(columns[6], lambda text: json.dumps(text.split(), ensure_ascii=False))
+        _copy(conn, answers, ROW_COLUMNS, zip(*(c.tolist() for c in columns), strict=True))
+    else:
+        insert_rows(conn, answers, ROW_COLUMNS, columns, converters={"choices": str.split})
+    return len(rows)
+
+
+def _map_unique(values: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
+    """``fn`` applied to every non-None value, computed once per distinct value (ids, dates and choice sets
+    repeat a lot in bulk data)."""
+    values = np.asarray(values, dtype=object)
+    present = np.flatnonzero(pd.notna(values))
+    out = np.full(len(values), None, dtype=object)
+    if present.size:
+        codes, uniques = pd.factorize(values[present])
+        mapped = np.array([fn(u) for u in uniques] + [None], dtype=object)[:-1]
+        out[present] = mapped[codes]
+    return out
+
+
+def insert_rows(
+    conn: Connection,
+    table: Table,
+    names: Sequence[str],
+    columns: Sequence[Sequence[Any]],
+    *,
+    converters: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> None:
+    """Core ``insert()`` executemany of column arrays, in chunks; ``converters`` turn a column's values into
+    what its type expects (e.g. space-separated names into a list for a JSON column).
+
+    For drivers with positional parameters (SQLite) the statement is compiled once and each column's bind
+    processor (SQLAlchemy's own: UUIDs, dates, JSON, UTC times) runs once per distinct value instead of once
+    per row, which is most of the cost of a large executemany."""
+    converters = dict(converters or {})
+    n = len(columns[0]) if columns else 0
+    if not n:
+        return
+    dialect = conn.dialect
+    if dialect.paramstyle != "qmark":
+        arrays = [
+            _map_unique(np.asarray(c, dtype=object), converters[name])
+            if name in converters
+            else np.asarray(c, dtype=object)
+            for name, c in zip(names, columns, strict=True)
+        ]
+        for start in range(0, n, CHUNK):
+            chunk = [a[start : start + CHUNK].tolist() for a in arrays]
+            conn.execute(
+                insert(table), [dict(zip(names, values, strict=True)) for values in zip(*chunk, strict=True)]
+            )
+        return
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
+    by_name = {}
+    for name, column in zip(names, columns, strict=True):
+        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        convert = converters.get(name)
+        if processor is None and convert is None:
+            by_name[name] = np.asarray(column, dtype=object)
+            continue
+
+        def fn(value: Any, convert=convert, processor=processor) -> Any:
+            value = convert(value) if convert is not None else value
+            return processor(value) if processor is not None else value
+
+        by_name[name] = _map_unique(np.asarray(column, dtype=object), fn)
+    ordered = [by_name[key] for key in compiled.positiontup]
+    for start in range(0, n, CHUNK):
+        chunk = [a[start : start + CHUNK].tolist() for a in ordered]
+        conn.exec_driver_sql(str(compiled), list(zip(*chunk, strict=True)))
+
+
+def copy_records(conn: Connection, table: Table, records: Sequence[dict[str, Any]]) -> None:
+    """Insert dicts (all with the same keys): COPY on PostgreSQL for many, :func:`insert_rows` otherwise.
+    Aware datetimes of UTC columns are stored as naive UTC, as :class:`~surveykit.store.schema.UTCDateTime`
+    does."""
+    if not records:
+        return
+    names = list(records[0])
+    columns = [np.array([r[name] for r in records] + [None], dtype=object)[:-1] for name in names]
+    if conn.dialect.name != "postgresql" or len(records) < COPY_THRESHOLD:
+        insert_rows(conn, table, names, columns)
+        return
+    utc_columns = {c.name for c in table.columns if isinstance(c.type, UTCDateTime)}
+    for i, name in enumerate(names):
+        if name in utc_columns:
+            columns[i] = _map_unique(
+                columns[i], lambda v: v.astimezone(dt.UTC).replace(tzinfo=None) if v.tzinfo else v
+            )
+    _copy(conn, table, names, zip(*(c.tolist() for c in columns), strict=True))
+
+
+def _copy(conn: Connection, table: Table, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    raw = conn.connection.dbapi_connection
+    quoted = ", ".join(f'"{n}"' for n in names)
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)

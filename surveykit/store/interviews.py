@@ -1,0 +1,668 @@
+"""Interviews: start, drafts, resume, idempotent submission, supervisor review, paradata.
+
+Life of an interview::
+
+    draft --submit--> submitted --review--> approved
+                          |
+                          +----review--> rejected --submit (corrected)--> submitted
+
+* :meth:`Interviews.save_draft` replaces the answers in one transaction each time the interviewer changes
+  page, so at most the page in progress can be lost.
+* :meth:`Interviews.submit` validates with :func:`~surveykit.questionnaire.validate.validate_answers` (errors:
+  ValidationError, nothing stored), then stores the cleaned answers and their content hash. The same UUID
+  submitted again with the same content is a "duplicate" and changes nothing; with different content it is
+  refused (SK505) and nothing changes.
+* A real (non-practice) interview needs an interviewer with a valid certificate (SK507), unless the store
+  was opened with ``enforce_certification=False``; the audit entry then says the check was not applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuidlib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
+
+from surveykit.errors import (
+    AccessDenied,
+    ConflictError,
+    ErrorCode,
+    Location,
+    NotFoundError,
+    StoreError,
+    ValidationError,
+    did_you_mean,
+)
+from surveykit.questionnaire.validate import validate_answers
+from surveykit.store import audit
+from surveykit.store.bulk import insert_answers
+from surveykit.store.catalog import Catalog
+from surveykit.store.codec import (
+    ROW_COLUMNS,
+    answers_from_levels,
+    content_hashes,
+    levels_from_answers,
+    levels_from_evaluation,
+    levels_from_rows,
+    rows_from_levels,
+)
+from surveykit.store.engine import Database
+from surveykit.store.records import (
+    Event,
+    InterviewMeta,
+    LoadedInterview,
+    PublishedVersion,
+    ReviewNote,
+    SubmitResult,
+)
+from surveykit.store.schema import (
+    MODES,
+    UTCDateTime,
+    answers,
+    assignments,
+    certificates,
+    institutions,
+    interviews,
+    paradata,
+    people,
+    review_notes,
+    utcnow,
+)
+from surveykit.store.schema import questionnaire_versions as qv
+from surveykit.store.training import certification_problem
+
+__all__ = ["EDITABLE", "STATUS_FLOW", "Interviews", "interview_columns", "json_value", "normalize_uuid"]
+
+#: which status may follow which
+STATUS_FLOW: dict[str, tuple[str, ...]] = {
+    "draft": ("submitted",),
+    "submitted": ("approved", "rejected"),
+    "rejected": ("submitted",),
+    "approved": (),
+}
+#: statuses in which the interviewer may still change answers
+EDITABLE = ("draft", "rejected")
+
+
+def interview_columns() -> list[Any]:
+    """The columns of :class:`InterviewMeta` (interviews joined with their questionnaire version)."""
+    return [*interviews.c, qv.c.version.label("questionnaire_version")]
+
+
+# statements of the hot paths, built once (SQLAlchemy then reuses their compiled form and cache keys)
+_META = (
+    select(*interview_columns())
+    .select_from(interviews.join(qv, qv.c.id == interviews.c.questionnaire_version_id))
+    .where(interviews.c.id == bindparam("key"))
+)
+_META_FOR_UPDATE = _META.with_for_update(of=interviews)
+_NOW = bindparam("now", type_=UTCDateTime())
+
+
+def _valid_certificates(person: Any) -> Any:
+    """How many valid certificates ``person`` holds at ``:now`` (a scalar subquery; the gate's fast path)."""
+    c = certificates
+    return (
+        select(func.count())
+        .where(
+            c.c.person_id == person,
+            c.c.status == "valid",
+            c.c.issued_at <= _NOW,
+            or_(c.c.valid_until.is_(None), c.c.valid_until > _NOW),
+        )
+        .scalar_subquery()
+    )
+
+
+# submit's first look: the interview, whether its interviewer is certified now, whether it has answers
+_META_CERTIFIED = _META.add_columns(
+    _valid_certificates(interviews.c.interviewer_id).label("certificates"),
+    select(answers.c.variable)
+    .where(answers.c.interview_id == interviews.c.id)
+    .limit(1)
+    .exists()
+    .label("answered"),
+)
+_OWNER = select(interviews.c.interviewer_id).where(interviews.c.id == bindparam("key"))
+# start's look-up in one round trip: the questionnaire version (the latest, or the one asked for), do the
+# institution and the person exist, is the person certified now
+_START_CHECKS = select(
+    qv.c.id,
+    qv.c.questionnaire_id,
+    qv.c.version,
+    qv.c.content_hash,
+    qv.c.published_at,
+    qv.c.published_by,
+    select(institutions.c.id)
+    .where(institutions.c.id == bindparam("institution"))
+    .scalar_subquery()
+    .label("institution"),
+    select(people.c.id).where(people.c.id == bindparam("person")).scalar_subquery().label("person"),
+    _valid_certificates(bindparam("person")).label("certificates"),
+).where(qv.c.questionnaire_id == bindparam("qid"))
+_START_LATEST = _START_CHECKS.order_by(qv.c.id.desc()).limit(1)
+_START_EXACT = _START_CHECKS.where(qv.c.version == bindparam("version"))
+_INSERT_INTERVIEW = insert(interviews)
+_DELETE_ANSWERS = delete(answers).where(answers.c.interview_id == bindparam("key"))
+_ROWS = select(*(answers.c[c] for c in ROW_COLUMNS)).where(answers.c.interview_id == bindparam("key"))
+# the submission itself: only an editable interview changes (returns nothing otherwise)
+_SUBMITTED = (
+    update(interviews)
+    .where(interviews.c.id == bindparam("key"), interviews.c.status.in_(EDITABLE))
+    .values(status="submitted", submitted_at=_NOW, updated_at=_NOW, content_hash=bindparam("digest"))
+    .returning(interviews.c.interviewer_id, interviews.c.practice)
+)
+_STATE = select(interviews.c.status, interviews.c.content_hash).where(interviews.c.id == bindparam("key"))
+_DRAFT_SAVED = (
+    update(interviews)
+    .where(interviews.c.id == bindparam("key"))
+    .values(current_page=bindparam("page"), updated_at=_NOW)
+)
+_LAST_SEQ = select(func.coalesce(func.max(paradata.c.seq), 0)).where(
+    paradata.c.interview_id == bindparam("key")
+)
+_INSERT_EVENTS = insert(paradata)
+
+
+def normalize_uuid(value: str | uuidlib.UUID) -> str | None:
+    try:
+        return str(uuidlib.UUID(str(value)))
+    except ValueError:
+        return None
+
+
+def json_value(value: Any) -> Any:
+    """A Python answer value as JSON (sets as sorted lists, dates as ISO text) for paradata and audit."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(str(v) for v in value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _invalid(field: str, detail: str, fix: str) -> StoreError:
+    return StoreError(ErrorCode.FIELD_INVALID, Location(field=field), field=field, detail=detail, fix=fix)
+
+
+class Interviews:
+    def __init__(self, db: Database, catalog: Catalog, *, enforce_certification: bool = True) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.enforce_certification = enforce_certification
+
+    # --- reading --------------------------------------------------------------------------------------------
+    def meta(
+        self, interview_id: str, *, conn: Connection | None = None, for_update: bool = False
+    ) -> InterviewMeta:
+        key = normalize_uuid(interview_id)
+        query = _META_FOR_UPDATE if for_update else _META
+        if key is None:
+            row = None
+        elif conn is None:
+            with self.db.read() as c:
+                row = c.execute(query, {"key": key}).first()
+        else:
+            row = conn.execute(query, {"key": key}).first()
+        if row is None:
+            raise NotFoundError(ErrorCode.NOT_FOUND, entity="interview", key=str(interview_id), suggestion="")
+        return InterviewMeta.from_row(row)
+
+    def drafts(self, interviewer_id: str, *, practice: bool | None = False) -> list[InterviewMeta]:
+        """The interviewer's interviews that can still be edited (drafts, and rejected ones to correct), the
+        most recently changed first. ``practice``: False real ones only, True practice only, None both."""
+        query = (
+            select(*interview_columns())
+            .select_from(interviews.join(qv, qv.c.id == interviews.c.questionnaire_version_id))
+            .where(interviews.c.interviewer_id == interviewer_id, interviews.c.status.in_(EDITABLE))
+            .order_by(interviews.c.updated_at.desc())
+        )
+        if practice is not None:
+            query = query.where(interviews.c.practice.is_(bool(practice)))
+        with self.db.read() as conn:
+            return [InterviewMeta.from_row(r) for r in conn.execute(query)]
+
+    def load(self, interview_id: str) -> LoadedInterview:
+        """Meta, answers as Python values, and the page to resume at."""
+        with self.db.read() as conn:
+            meta = self.meta(interview_id, conn=conn)
+            rows = self._rows(conn, meta.id)
+        form = self.catalog.form(meta.questionnaire_version_id)
+        levels, _ = levels_from_rows(form, rows, [meta.id])
+        return LoadedInterview(meta=meta, answers=answers_from_levels(form, levels, [0])[0])
+
+    @staticmethod
+    def _rows(conn: Connection, interview_id: str) -> pd.DataFrame:
+        result = conn.execute(_ROWS, {"key": interview_id})
+        return pd.DataFrame(result.all(), columns=list(ROW_COLUMNS))
+
+    def notes(self, interview_id: str) -> list[ReviewNote]:
+        key = normalize_uuid(interview_id)
+        with self.db.read() as conn:
+            rows = conn.execute(
+                select(review_notes).where(review_notes.c.interview_id == key).order_by(review_notes.c.id)
+            )
+            return [ReviewNote.from_row(r) for r in rows]
+
+    # --- starting ---------------------------------------------------------------------------------------------
+    def start(
+        self,
+        questionnaire_id: str,
+        *,
+        institution_id: str,
+        interviewer_id: str,
+        mode: str,
+        version: str | None = None,
+        language: str | None = None,
+        practice: bool = False,
+        proxy: bool = False,
+        period: str | None = None,
+        assignment_id: int | None = None,
+        interview_id: str | None = None,
+        started_at: dt.datetime | None = None,
+        by: str | None = None,
+    ) -> InterviewMeta:
+        """Start an interview (status draft) pinned to the exact questionnaire version; the UUID is made now
+        unless the app made it (then starting again with the same UUID returns the existing interview)."""
+        if interview_id is not None:
+            key = normalize_uuid(interview_id)
+            if key is None:
+                raise _invalid(
+                    "interview_id", f"'{interview_id}' is not a UUID", "Leave it empty to have one made."
+                )
+        else:
+            key = str(uuidlib.uuid4())
+
+        def work(conn: Connection) -> InterviewMeta:
+            if interview_id is not None:  # made by the app: starting again returns the interview
+                existing = conn.execute(_OWNER, {"key": key}).first()
+                if existing is not None:
+                    if existing.interviewer_id != interviewer_id:
+                        raise _invalid(
+                            "interview_id",
+                            f"interview {key} belongs to another interviewer",
+                            "Start a new one.",
+                        )
+                    return self.meta(key, conn=conn)
+            now = utcnow()
+            params = {
+                "qid": questionnaire_id,
+                "institution": institution_id,
+                "person": interviewer_id,
+                "now": now,
+            }
+            if version is None:
+                found = conn.execute(_START_LATEST, params).first()
+            else:
+                found = conn.execute(_START_EXACT, {**params, "version": version}).first()
+            if found is None:
+                self.catalog.version(questionnaire_id, version, conn=conn)  # raises SK503 with a suggestion
+            published = PublishedVersion.from_row(found)
+            questionnaire = self.catalog.questionnaire(published.id)
+            chosen_language = language or questionnaire.default_language
+            self._check_choices(questionnaire, mode, chosen_language, proxy)
+            if found.institution is None or found.person is None:
+                self._check_people(conn, institution_id, interviewer_id)
+            chosen_assignment, chosen_period = self._assignment(
+                conn, assignment_id, interviewer_id, institution_id, questionnaire_id, period
+            )
+            if not practice and self.enforce_certification and not found.certificates:
+                self._gate(conn, interviewer_id, now)
+            values = dict(
+                id=key,
+                questionnaire_version_id=published.id,
+                questionnaire_id=published.questionnaire_id,
+                institution_id=institution_id,
+                interviewer_id=interviewer_id,
+                assignment_id=chosen_assignment,
+                mode=mode,
+                language=chosen_language,
+                status="draft",
+                started_at=started_at or now,
+                submitted_at=None,
+                updated_at=now,
+                proxy=bool(proxy),
+                practice=bool(practice),
+                period=chosen_period,
+                current_page=None,
+                content_hash=None,
+                source="app",
+            )
+            conn.execute(_INSERT_INTERVIEW, values)
+            audit.record(
+                conn,
+                actor=by or interviewer_id,
+                action="start",
+                entity="interview",
+                entity_id=key,
+                details={
+                    "questionnaire": published.key,
+                    "institution_id": institution_id,
+                    "interviewer_id": interviewer_id,
+                    "mode": mode,
+                    "practice": bool(practice),
+                    "assignment_id": chosen_assignment,
+                },
+                at=now,
+            )
+            return InterviewMeta(**values, questionnaire_version=published.version)
+
+        return self.db.write(work, retry_integrity=True)
+
+    @staticmethod
+    def _check_choices(questionnaire: Any, mode: str, language: str, proxy: bool) -> None:
+        allowed_modes = [str(m) for m in questionnaire.settings.modes] or list(MODES)
+        if mode not in MODES or mode not in allowed_modes:
+            raise _invalid(
+                "mode",
+                f"'{mode}' is not a mode of {questionnaire.key}",
+                f"Use one of: {', '.join(allowed_modes)}.",
+            )
+        if language not in questionnaire.languages:
+            raise _invalid(
+                "language",
+                f"'{language}' is not a language of {questionnaire.key}",
+                f"Use one of: {', '.join(questionnaire.languages)}.",
+            )
+        if proxy and not questionnaire.settings.allow_proxy:
+            raise _invalid(
+                "proxy", f"{questionnaire.key} does not allow proxy interviews", "Interview the person."
+            )
+
+    @staticmethod
+    def _check_people(conn: Connection, institution_id: str, interviewer_id: str) -> None:
+        for table, key, entity in (
+            (institutions, institution_id, "institution"),
+            (people, interviewer_id, "person"),
+        ):
+            if conn.execute(select(table.c.id).where(table.c.id == key)).first() is None:
+                known = conn.execute(select(table.c.id)).scalars().all()
+                raise NotFoundError(
+                    ErrorCode.NOT_FOUND, entity=entity, key=key, suggestion=did_you_mean(key, known)
+                )
+
+    @staticmethod
+    def _assignment(
+        conn: Connection,
+        assignment_id: int | None,
+        interviewer_id: str,
+        institution_id: str,
+        questionnaire_id: str,
+        period: str | None,
+    ) -> tuple[int | None, str | None]:
+        """The assignment an interview counts towards: the one given (checked), or the single matching one."""
+        a = assignments
+        if assignment_id is not None:
+            row = conn.execute(select(a).where(a.c.id == assignment_id)).first()
+            if row is None:
+                raise NotFoundError(
+                    ErrorCode.NOT_FOUND, entity="assignment", key=str(assignment_id), suggestion=""
+                )
+            if (row.interviewer_id, row.institution_id, row.questionnaire_id) != (
+                interviewer_id,
+                institution_id,
+                questionnaire_id,
+            ):
+                raise _invalid(
+                    "assignment_id",
+                    f"assignment {assignment_id} is for {row.interviewer_id} at {row.institution_id} "
+                    f"with {row.questionnaire_id}",
+                    "Pass the matching assignment, or none.",
+                )
+            return row.id, period or row.period
+        if period is None:
+            return None, None
+        match = conn.execute(
+            select(a.c.id).where(
+                and_(
+                    a.c.interviewer_id == interviewer_id,
+                    a.c.institution_id == institution_id,
+                    a.c.questionnaire_id == questionnaire_id,
+                    a.c.period == period,
+                )
+            )
+        ).scalar_one_or_none()
+        return match, period
+
+    def _gate(self, conn: Connection, interviewer_id: str, when: dt.datetime) -> None:
+        problem = certification_problem(conn, interviewer_id, when)
+        if problem is not None:
+            name = conn.execute(
+                select(people.c.display_name).where(people.c.id == interviewer_id)
+            ).scalar_one_or_none()
+            person = f"{name} ({interviewer_id})" if name else interviewer_id
+            raise AccessDenied(
+                ErrorCode.NOT_CERTIFIED, Location(field="interviewer_id"), person=person, reason=problem
+            )
+
+    # --- drafts ----------------------------------------------------------------------------------------------------
+    def save_draft(
+        self,
+        interview_id: str,
+        answers_: Mapping[str, Any],
+        page: str | None = None,
+        events: Iterable[Event | Mapping[str, Any]] = (),
+        *,
+        by: str | None = None,
+    ) -> InterviewMeta:
+        """Replace the interview's answers with ``answers_`` and append the paradata ``events``, in one
+        transaction. Values must be of their question's type (else ValidationError; the previous draft stays)."""
+        meta = self.meta(interview_id)
+        form = self.catalog.form(meta.questionnaire_version_id)
+        levels, report = levels_from_answers(form, answers_)
+        report.raise_if_errors(ValidationError)
+        rows = rows_from_levels(form, levels, [meta.id])
+        event_list = [Event.coerce(e) for e in events]
+
+        def work(conn: Connection) -> InterviewMeta:
+            current = self.meta(meta.id, conn=conn, for_update=True)
+            if current.status not in EDITABLE:
+                raise StoreError(ErrorCode.INTERVIEW_NOT_DRAFT, uuid=meta.id, status=current.status)
+            now = utcnow()
+            conn.execute(_DELETE_ANSWERS, {"key": meta.id})
+            insert_answers(conn, rows)
+            conn.execute(
+                _DRAFT_SAVED,
+                {"key": meta.id, "page": page if page is not None else current.current_page, "now": now},
+            )
+            self._append_events(conn, meta.id, event_list, now)
+            audit.record(
+                conn,
+                actor=by or current.interviewer_id,
+                action="save_draft",
+                entity="interview",
+                entity_id=meta.id,
+                details={"page": page, "answers": int(len(rows)), "events": len(event_list)},
+                at=now,
+            )
+            return self.meta(meta.id, conn=conn)
+
+        return self.db.write(work)
+
+    def record_events(self, interview_id: str, events: Iterable[Event | Mapping[str, Any]]) -> None:
+        """Append paradata without touching the answers (e.g. ``resume``, ``language_switch``)."""
+        key = self.meta(interview_id).id
+        event_list = [Event.coerce(e) for e in events]
+
+        def work(conn: Connection) -> None:
+            self._append_events(conn, key, event_list, utcnow())
+
+        self.db.write(work)
+
+    @staticmethod
+    def _append_events(
+        conn: Connection, interview_id: str, events: Sequence[Event], now: dt.datetime
+    ) -> None:
+        if not events:
+            return
+        last = conn.execute(_LAST_SEQ, {"key": interview_id}).scalar_one()
+        conn.execute(
+            _INSERT_EVENTS,
+            [
+                {
+                    "interview_id": interview_id,
+                    "seq": last + i,
+                    "event": e.event,
+                    "question": e.question,
+                    "old_value": json_value(e.old_value),
+                    "new_value": json_value(e.new_value),
+                    "at": e.at or now,
+                    "elapsed_ms": e.elapsed_ms,
+                }
+                for i, e in enumerate(events, start=1)
+            ],
+        )
+
+    # --- submitting ---------------------------------------------------------------------------------------------
+    def submit(
+        self,
+        interview_id: str,
+        answers_: Mapping[str, Any] | None = None,
+        *,
+        events: Iterable[Event | Mapping[str, Any]] = (),
+        by: str | None = None,
+    ) -> SubmitResult:
+        """Validate and store the final answers (``None``: the saved draft). Idempotent by UUID and content."""
+        key = normalize_uuid(interview_id)
+        with self.db.query() as conn:
+            row = conn.execute(_META_CERTIFIED, {"key": key, "now": utcnow()}).first() if key else None
+            if row is None:
+                raise NotFoundError(
+                    ErrorCode.NOT_FOUND, entity="interview", key=str(interview_id), suggestion=""
+                )
+            meta = InterviewMeta.from_row(row)
+            answered = bool(row.answered)
+            gate = meta.status in EDITABLE and not meta.practice and self.enforce_certification
+            if gate and not row.certificates:
+                self._gate(conn, meta.interviewer_id, utcnow())  # raises SK507 with the reason
+        form = self.catalog.form(meta.questionnaire_version_id)
+        if answers_ is None:
+            answers_ = self.load(meta.id).answers
+        result = validate_answers(form, answers_, language=meta.language)
+        result.report.raise_if_errors(ValidationError)
+        rows = rows_from_levels(form, levels_from_evaluation(result.evaluation), [meta.id])
+        digest = content_hashes(rows)[0]
+        event_list = [Event.coerce(e) for e in events]
+
+        attempts = 0
+
+        def work(conn: Connection) -> SubmitResult:
+            nonlocal attempts
+            attempts += 1
+            stamp = utcnow()
+            changed = conn.execute(_SUBMITTED, {"key": meta.id, "now": stamp, "digest": digest}).first()
+            if changed is None:  # submitted (or approved) already: the same content is a duplicate
+                state = conn.execute(_STATE, {"key": meta.id}).one()
+                if state.content_hash == digest:
+                    return SubmitResult(meta.id, "duplicate", digest, state.status)
+                raise ConflictError(
+                    ErrorCode.SUBMISSION_CONFLICT, Location(field="interview_id"), uuid=meta.id
+                )
+            checked = not changed.practice and self.enforce_certification
+            if checked and not gate:  # it was not editable at the first look (rejected since): check now
+                self._gate(conn, changed.interviewer_id, stamp)
+            if (
+                answered or attempts > 1
+            ):  # a draft's answers (a draft saved meanwhile: the retry deletes them)
+                conn.execute(_DELETE_ANSWERS, {"key": meta.id})
+            insert_answers(conn, rows)
+            self._append_events(conn, meta.id, event_list, stamp)
+            audit.record(
+                conn,
+                actor=by or changed.interviewer_id,
+                action="submit",
+                entity="interview",
+                entity_id=meta.id,
+                details={
+                    "from": meta.status if meta.status in EDITABLE else "rejected",
+                    "content_hash": digest,
+                    "answers": len(rows),
+                    "certification": "checked"
+                    if checked
+                    else ("practice" if changed.practice else "not enforced"),
+                },
+                at=stamp,
+            )
+            return SubmitResult(meta.id, "stored", digest, "submitted")
+
+        return self.db.write(work, retry_integrity=True)
+
+    # --- review ------------------------------------------------------------------------------------------------
+    def set_status(self, interview_id: str, target: str, *, by: str | None, note: str = "") -> InterviewMeta:
+        """A supervisor's decision (approved / rejected, with a note), recorded with the note and audited.
+        ``submitted`` resubmits the stored answers of a rejected interview (validated like any submission)."""
+        meta = self.meta(interview_id)
+        self._check_transition(meta.status, target)
+        if target == "submitted":
+            self.submit(meta.id, by=by)
+            self._note(meta.id, meta.status, target, by, note)
+            return self.meta(meta.id)
+
+        def work(conn: Connection) -> InterviewMeta:
+            current = self.meta(meta.id, conn=conn, for_update=True)
+            self._check_transition(current.status, target)
+            now = utcnow()
+            conn.execute(
+                update(interviews).where(interviews.c.id == meta.id).values(status=target, updated_at=now)
+            )
+            self._insert_note(conn, meta.id, current.status, target, by, note, now)
+            return self.meta(meta.id, conn=conn)
+
+        return self.db.write(work)
+
+    @staticmethod
+    def _check_transition(current: str, target: str) -> None:
+        allowed = STATUS_FLOW.get(current, ())
+        if target not in allowed:
+            raise StoreError(
+                ErrorCode.STATUS_TRANSITION,
+                Location(field="status"),
+                current=current,
+                target=target,
+                allowed=", ".join(allowed) if allowed else "none (final)",
+            )
+
+    def _note(self, interview_id: str, before: str, after: str, by: str | None, note: str) -> None:
+        def work(conn: Connection) -> None:
+            self._insert_note(conn, interview_id, before, after, by, note, utcnow())
+
+        self.db.write(work)
+
+    @staticmethod
+    def _insert_note(
+        conn: Connection,
+        interview_id: str,
+        before: str,
+        after: str,
+        by: str | None,
+        note: str,
+        now: dt.datetime,
+    ) -> None:
+        conn.execute(
+            insert(review_notes).values(
+                interview_id=interview_id,
+                from_status=before,
+                to_status=after,
+                note=note or "",
+                author_id=by,
+                at=now,
+            )
+        )
+        audit.record(
+            conn,
+            actor=by,
+            action="status",
+            entity="interview",
+            entity_id=interview_id,
+            details={"from": before, "to": after, "note": note or ""},
+            at=now,
+        )

@@ -1,0 +1,357 @@
+"""The tables of the response store (SQLAlchemy Core), the one description the migrations are checked against.
+
+Identifiers chosen by people (institutions, persons, cohorts, certificate serials, questionnaire ids) are
+text; interviews are UUIDs made when the interview starts (native ``uuid`` on PostgreSQL, 32 hex characters
+on SQLite); everything else has an integer key. Timestamps are stored as UTC without a zone and come back
+as aware UTC datetimes (:class:`UTCDateTime`), identically on both backends.
+
+The audit log is append-only: the initial migration adds triggers (SQLite and PostgreSQL) that make any
+UPDATE or DELETE of ``audit_log`` fail; :mod:`surveykit.store.engine` maps that failure to SK509.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "ANSWER_KINDS",
+    "EVENT_TYPES",
+    "INTERVIEW_STATUSES",
+    "MODES",
+    "ROLES",
+    "UTCDateTime",
+    "metadata",
+    "utcnow",
+]
+
+#: how an interview was conducted
+MODES = ("face_to_face", "telephone", "self_completed", "observation")
+#: the life of an interview
+INTERVIEW_STATUSES = ("draft", "submitted", "approved", "rejected")
+#: roles a person can have
+ROLES = ("interviewer", "trainee", "trainer", "supervisor", "sociologist")
+#: what the interview app records as paradata
+EVENT_TYPES = (
+    "page_enter",
+    "page_leave",
+    "answer_set",
+    "answer_changed",
+    "answer_cleared",
+    "language_switch",
+    "resume",
+    "submit",
+    "validation_error",
+)
+CERTIFICATE_STATUSES = ("valid", "suspended", "revoked")
+REVIEW_STATUSES = ("pending", "approved", "rejected")
+#: the typed value columns of ``answers``
+ANSWER_KINDS = ("num", "text", "date", "choices")
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware datetime stored as naive UTC; read back as aware UTC. Naive input is taken as UTC."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _person_fk(column: str = "person_id", *, nullable: bool = False) -> sa.Column:
+    """A reference to a person. Columns that only say *who did something* (like the audit log's actor) are
+    plain text instead: a change may be made by the system, the demo or an importer."""
+    return sa.Column(column, sa.String(64), sa.ForeignKey("people.id"), nullable=nullable)
+
+
+# --- questionnaires, institutions, people, fieldwork -------------------------------------------------------
+questionnaire_versions = sa.Table(
+    "questionnaire_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("questionnaire_id", sa.String(100), nullable=False),
+    sa.Column("version", sa.String(50), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("definition", sa.JSON, nullable=False),  # Questionnaire.to_data(), frozen
+    sa.Column("published_at", UTCDateTime, nullable=False),
+    sa.Column("published_by", sa.String(64), nullable=True),
+    sa.UniqueConstraint("questionnaire_id", "version"),
+)
+
+institutions = sa.Table(
+    "institutions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("type", sa.String(100), nullable=True),
+    sa.Column("region", sa.String(200), nullable=True),
+    sa.Column("municipality", sa.String(200), nullable=True),
+    sa.Column("address", sa.Text, nullable=True),
+    sa.Column("website", sa.Text, nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("display_name", sa.Text, nullable=False),
+    sa.Column("roles", sa.JSON, nullable=False),  # list of ROLES
+    sa.Column("login", sa.String(32), nullable=False, unique=True),
+    # "scrypt$n$r$p$salt_hex$hash_hex": never the plain code
+    sa.Column("access_code_hash", sa.String(200), nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+assignments = sa.Table(
+    "assignments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _person_fk("interviewer_id"),
+    sa.Column("institution_id", sa.String(64), sa.ForeignKey("institutions.id"), nullable=False),
+    sa.Column("questionnaire_id", sa.String(100), nullable=False),
+    sa.Column("period", sa.String(32), nullable=False),
+    sa.Column("target", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("interviewer_id", "institution_id", "questionnaire_id", "period"),
+    sa.CheckConstraint("target >= 0", name="target"),
+)
+
+# --- interviews, answers, paradata ---------------------------------------------------------------------------
+interviews = sa.Table(
+    "interviews",
+    metadata,
+    sa.Column("id", sa.Uuid(as_uuid=False), primary_key=True),
+    sa.Column(
+        "questionnaire_version_id", sa.Integer, sa.ForeignKey("questionnaire_versions.id"), nullable=False
+    ),
+    sa.Column("questionnaire_id", sa.String(100), nullable=False),  # copy of the version's id, for filtering
+    sa.Column("institution_id", sa.String(64), sa.ForeignKey("institutions.id"), nullable=False),
+    _person_fk("interviewer_id"),
+    sa.Column("assignment_id", sa.Integer, sa.ForeignKey("assignments.id"), nullable=True),
+    sa.Column("mode", sa.String(20), nullable=False),
+    sa.Column("language", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("submitted_at", UTCDateTime, nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("proxy", sa.Boolean, nullable=False),
+    sa.Column("practice", sa.Boolean, nullable=False),
+    sa.Column("period", sa.String(32), nullable=True),
+    sa.Column("current_page", sa.String(100), nullable=True),
+    sa.Column("content_hash", sa.String(64), nullable=True),  # of the submitted answers
+    sa.Column("source", sa.String(16), nullable=False),  # "app" or "import"
+    sa.CheckConstraint(_in("mode", MODES), name="mode"),
+    sa.CheckConstraint(_in("status", INTERVIEW_STATUSES), name="status"),
+    sa.Index(None, "questionnaire_id", "status", "practice"),
+    sa.Index(None, "interviewer_id", "status"),
+    sa.Index(None, "assignment_id"),
+)
+
+answers = sa.Table(
+    "answers",
+    metadata,
+    sa.Column(
+        "interview_id",
+        sa.Uuid(as_uuid=False),
+        sa.ForeignKey("interviews.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    # '' for the main table, 'relatives[2]' for a repeat instance, 'a[1]/b[3]' nested
+    sa.Column("path", sa.String(200), primary_key=True),
+    # the variable code; '' marks that a repeat instance exists (so an empty instance is not lost)
+    sa.Column("variable", sa.String(64), primary_key=True),
+    sa.Column("num", sa.Float(53), nullable=True),  # integer and decimal
+    sa.Column("text", sa.Text, nullable=True),  # text and single choice (the choice name)
+    sa.Column("date", sa.Date, nullable=True),
+    # multiple choice: the list of choice names, in choice-list order
+    sa.Column("choices", sa.JSON(none_as_null=True), nullable=True),
+    sqlite_with_rowid=False,  # SQLite: rows kept in primary-key order, one B-tree instead of two (half the size)
+)
+
+paradata = sa.Table(
+    "paradata",
+    metadata,
+    sa.Column(
+        "interview_id",
+        sa.Uuid(as_uuid=False),
+        sa.ForeignKey("interviews.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("event", sa.String(24), nullable=False),
+    sa.Column("question", sa.String(100), nullable=True),
+    sa.Column("old_value", sa.JSON(none_as_null=True), nullable=True),
+    sa.Column("new_value", sa.JSON(none_as_null=True), nullable=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("elapsed_ms", sa.Integer, nullable=True),
+    sa.CheckConstraint(_in("event", EVENT_TYPES), name="event"),
+    sqlite_with_rowid=False,
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=True),  # a person id; NULL for the system (import, migration)
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("entity", sa.String(40), nullable=False),
+    sa.Column("entity_id", sa.String(100), nullable=False),
+    sa.Column("details", sa.JSON(none_as_null=True), nullable=True),
+    sa.Index(None, "entity", "entity_id"),
+)
+
+# --- training and certification ------------------------------------------------------------------------
+attendance = sa.Table(
+    "attendance",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _person_fk(),
+    sa.Column("module_id", sa.String(64), nullable=False),
+    sa.Column("hours", sa.Float, nullable=False),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("recorded_by", sa.String(64), nullable=True),  # who (a person id, or a name such as "demo")
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+    sa.Index(None, "person_id"),
+)
+
+exam_attempts = sa.Table(
+    "exam_attempts",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    _person_fk(),
+    sa.Column("attempt", sa.Integer, nullable=False),
+    sa.Column("state", sa.JSON, nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("deadline", UTCDateTime, nullable=True),
+    sa.Column("submitted_at", UTCDateTime, nullable=True),
+    sa.Column("score", sa.Float, nullable=True),
+    sa.Column("passed", sa.Boolean, nullable=True),
+    sa.UniqueConstraint("person_id", "attempt"),
+)
+
+mock_interviews = sa.Table(
+    "mock_interviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _person_fk(),
+    _person_fk("trainer_id", nullable=True),
+    sa.Column("item_scores", sa.JSON, nullable=False),
+    sa.Column("total", sa.Float, nullable=False),
+    sa.Column("passed", sa.Boolean, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Index(None, "person_id"),
+)
+
+calibration_results = sa.Table(
+    "calibration_results",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _person_fk(),
+    sa.Column("case_id", sa.String(64), nullable=False),
+    sa.Column("agreement", sa.Float, nullable=False),
+    sa.Column("kappa", sa.Float, nullable=True),
+    sa.Column("passed", sa.Boolean, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Index(None, "person_id"),
+)
+
+cohorts = sa.Table(
+    "cohorts",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("starts_on", sa.Date, nullable=True),
+    sa.Column("ends_on", sa.Date, nullable=True),
+    _person_fk("trainer_id", nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+cohort_members = sa.Table(
+    "cohort_members",
+    metadata,
+    sa.Column("cohort_id", sa.String(64), sa.ForeignKey("cohorts.id"), primary_key=True),
+    sa.Column("person_id", sa.String(64), sa.ForeignKey("people.id"), primary_key=True),
+    sa.Column("joined_at", UTCDateTime, nullable=False),
+)
+
+certificates = sa.Table(
+    "certificates",
+    metadata,
+    sa.Column("serial", sa.String(32), primary_key=True),
+    _person_fk(),
+    sa.Column("roles", sa.JSON, nullable=False),
+    sa.Column("issued_at", UTCDateTime, nullable=False),
+    sa.Column("valid_until", UTCDateTime, nullable=True),
+    sa.Column("record", sa.JSON, nullable=False),  # the signed record, as issued
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("status_reason", sa.Text, nullable=True),
+    sa.Column("status_changed_at", UTCDateTime, nullable=True),
+    sa.Column(
+        "status_changed_by", sa.String(64), nullable=True
+    ),  # who (a person id, or a name such as "demo")
+    sa.CheckConstraint(_in("status", CERTIFICATE_STATUSES), name="status"),
+    sa.Index(None, "person_id"),
+)
+
+# --- council and supervisor reviews --------------------------------------------------------------------------
+open_answer_reviews = sa.Table(
+    "open_answer_reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("interview_id", sa.Uuid(as_uuid=False), sa.ForeignKey("interviews.id"), nullable=False),
+    sa.Column("question", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("published_text", sa.Text, nullable=True),  # possibly redacted
+    sa.Column("reviewer_id", sa.String(64), nullable=True),  # who (a person id, or a name such as "demo")
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("interview_id", "question"),
+    sa.CheckConstraint(_in("status", REVIEW_STATUSES), name="status"),
+)
+
+review_notes = sa.Table(
+    "review_notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("interview_id", sa.Uuid(as_uuid=False), sa.ForeignKey("interviews.id"), nullable=False),
+    sa.Column("from_status", sa.String(12), nullable=False),
+    sa.Column("to_status", sa.String(12), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("author_id", sa.String(64), nullable=True),  # who (a person id, or a name such as "demo")
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Index(None, "interview_id"),
+)
+
+
+def utcnow() -> dt.datetime:
+    """The current time, aware UTC (the store never writes local times)."""
+    return dt.datetime.now(dt.UTC)

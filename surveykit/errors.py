@@ -60,6 +60,7 @@ __all__ = [
     "Translated",
     "ValidationError",
     "did_you_mean",
+    "sentence",
 ]
 
 
@@ -472,6 +473,11 @@ class ErrorCode(enum.Enum):
         return _safe_format(self.template, params), _safe_format(self.hint_template, params)
 
 
+def sentence(text: str) -> str:
+    """``text`` ending with a full stop (unless it already ends with punctuation)."""
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 class _Missing(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
@@ -583,7 +589,9 @@ class Problem:
         return message, hint
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity.value} {self.code.code}: {self.message}. {self.hint}"
+        return (
+            f"{self.location}: {self.severity.value} {self.code.code}: {sentence(self.message)} {self.hint}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -712,7 +720,7 @@ class SurveykitError(Exception):
 
     def localized(self, language: str = "en") -> str:
         message, hint = self.problem.localized(language)
-        return f"{message}. {hint}"
+        return f"{sentence(message)} {hint}"
 
 
 class ConfigError(SurveykitError):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from surveykit.cli.output import print_json
-from surveykit.errors import DataImportError, ErrorCode, ExportError, Location, Report
+from surveykit.errors import DataImportError, ErrorCode, ExportError, Location, Report, sentence
 from surveykit.i18n import t
 from surveykit.scoring import DEFAULT_PROFILE, Rating, load_profile, rate
 
@@ -220,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
         print(t("rating.warnings", args.lang, count=len(warnings)))
         for problem in warnings:
             message, hint = problem.localized(args.lang)
-            print(f"  {problem.location}: {problem.code.code}: {message}. {hint}")
+            print(f"  {problem.location}: {problem.code.code}: {sentence(message)} {hint}")
     for path in written:
         print(t("rating.written", args.lang, path=path))
     return 0

@@ -6,14 +6,14 @@ import json
 import sys
 from typing import Any
 
-from surveykit.errors import Problem, Report
+from surveykit.errors import Problem, Report, sentence
 
 __all__ = ["print_json", "print_report"]
 
 
 def _problem_line(problem: Problem, language: str) -> str:
     message, hint = problem.localized(language)
-    return f"{problem.location}: {problem.severity.value} {problem.code.code}: {message}. {hint}"
+    return f"{problem.location}: {problem.severity.value} {problem.code.code}: {sentence(message)} {hint}"
 
 
 def print_report(report: Report, language: str = "en", *, file=None, quiet_ok: bool = False) -> None:

@@ -30,6 +30,7 @@ from surveykit.expressions import Kind
 from surveykit.i18n import pick, t
 from surveykit.questionnaire.compiled import Form, Variable
 from surveykit.questionnaire.model import Choice, QuestionType
+from surveykit.store.frames import META_COLUMNS as FRAME_META
 
 __all__ = [
     "EXPORT_META",
@@ -49,21 +50,7 @@ __all__ = [
 ]
 
 #: meta columns of an interviews frame written to exports, in this order (when the frame has them)
-EXPORT_META = (
-    "interview_id",
-    "questionnaire_version",
-    "institution_id",
-    "interviewer_id",
-    "mode",
-    "language",
-    "status",
-    "started_at",
-    "submitted_at",
-    "period",
-    "proxy",
-    "practice",
-    "weight",
-)
+EXPORT_META = (*FRAME_META, "weight")
 _META_STORAGE = {"started_at": "datetime", "submitted_at": "datetime", "proxy": "flag", "practice": "flag"}
 
 #: format limits measured with pyreadstat 1.3.7 (see docs/exchange.md): SPSS cuts silently, Stata refuses

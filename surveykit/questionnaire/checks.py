@@ -26,8 +26,7 @@ from surveykit.errors import ErrorCode, ExpressionError, Location, Report, Sever
 from surveykit.expressions import FUNCTIONS, Context, Expression, Kind, parse
 from surveykit.questionnaire.compiled import kind_of
 from surveykit.questionnaire.model import Group, Question, Questionnaire, QuestionType
-from surveykit.questionnaire.names import name_problem, suggest_name
-from surveykit.questionnaire.validate import META_COLUMNS
+from surveykit.questionnaire.names import code_problem, suggest_name
 
 __all__ = ["Locator", "check_questionnaire"]
 
@@ -120,9 +119,7 @@ class _Checker:
                     self.variables[code] = item
                     self.repeat_of[code] = enclosing[-1] if enclosing else None
             for code in codes:
-                problem = name_problem(code)
-                if problem is None and code.lower() in _META:
-                    problem = "it is the name of an interview's own record (who, where, when, how)"
+                problem = code_problem(code)
                 if problem:
                     suggestion = suggest_name(code)
                     self.add(
@@ -569,7 +566,6 @@ def _what(en: str, ru: str) -> Translated:
     return Translated(en=en, ru=ru)
 
 
-_META = frozenset(META_COLUMNS)
 _LITERAL = re.compile(r"(['\"])(.*?)\1")
 _BOOL_WORDS = {"yes", "no", "true", "false", "true()", "false()", "1", "0", ""}
 

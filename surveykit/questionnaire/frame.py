@@ -131,16 +131,41 @@ def coerce(var: Variable, column: Any, n: int) -> CoercionResult:
     )
     values[idx] = texts
     if _is_choice(var) and idx.size:
-        ok = pd.Series(texts, dtype=object).isin(var.choice_names).to_numpy()
+        if idx.size <= _SMALL:  # one interview in the app: plain Python beats building a pandas Series
+            allowed = set(var.choice_names)
+            ok = np.fromiter((x in allowed for x in texts), dtype=bool, count=idx.size)
+        else:
+            ok = pd.Series(texts, dtype=object).isin(var.choice_names).to_numpy()
         not_in_list[idx] = ~ok
         values[idx[~ok]] = None
     return CoercionResult(values, bad, not_in_list, raw)
 
 
+_SMALL = 64  # inputs up to this many values take the plain-Python path (one interview, a short page)
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 
 
+def _number(value: Any) -> float:
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        return np.nan
+    if isinstance(value, str):
+        text = value.strip()
+        text = text.replace(",", ".") if _DECIMAL_COMMA.match(text) else text
+        try:
+            number = float(text)
+        except ValueError:
+            return np.nan
+    else:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return np.nan
+    return number if np.isfinite(number) else np.nan
+
+
 def _to_numbers(values: np.ndarray) -> np.ndarray:
+    if len(values) <= _SMALL:
+        return np.fromiter((_number(v) for v in values), dtype=float, count=len(values))
     out = np.full(len(values), np.nan)
     series = pd.Series(values, dtype=object)
     is_bool = series.map(lambda x: isinstance(x, (bool, np.bool_))).to_numpy(dtype=bool)

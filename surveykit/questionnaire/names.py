@@ -16,7 +16,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_NAME_LENGTH", "RESERVED", "is_valid_name", "name_problem", "suggest_name"]
+__all__ = [
+    "MAX_NAME_LENGTH",
+    "META_COLUMNS",
+    "RESERVED",
+    "code_problem",
+    "is_valid_name",
+    "name_problem",
+    "suggest_name",
+]
 
 MAX_NAME_LENGTH = 32
 
@@ -27,6 +35,28 @@ _STATA_RESERVED = {
     "str", "strl",
 }  # fmt: skip
 RESERVED = frozenset({w.lower() for w in _SPSS_RESERVED | _STATA_RESERVED})
+
+#: the fields of an interview's own record (who, where, when, how) as columns of interview tables, in the
+#: order tables show them. Question codes may not take these names; the store's frames and the exports use
+#: this list.
+META_COLUMNS = (
+    "interview_id",
+    "questionnaire_id",
+    "questionnaire_version",
+    "institution_id",
+    "interviewer_id",
+    "assignment_id",
+    "mode",
+    "language",
+    "status",
+    "started_at",
+    "submitted_at",
+    "period",
+    "proxy",
+    "practice",
+    "weight",
+)
+_META = frozenset(META_COLUMNS)
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _STR_N = re.compile(r"str\d+\Z", re.IGNORECASE)
@@ -52,6 +82,14 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+def code_problem(code: str) -> str | None:
+    """Why ``code`` cannot be a question code: not a valid SPSS/Stata name, or the name of a field of the
+    interview's own record (``period``, ``status``...), which sits beside the answers in every table."""
+    if code.lower() in _META:
+        return "it is the name of a field of the interview's own record (who, where, when, how)"
+    return name_problem(code)
+
+
 def is_valid_name(name: str) -> bool:
     return name_problem(name) is None
 
@@ -73,7 +111,7 @@ def suggest_name(name: str, taken: set[str] | frozenset[str] = frozenset()) -> s
     if not text[0].isalpha():
         text = "v" + text
     text = text[:MAX_NAME_LENGTH]
-    if text.lower() in RESERVED or _STR_N.match(text):
+    if code_problem(text):
         text = (text + "_v")[:MAX_NAME_LENGTH]
     candidate, n = text, 1
     lowered = {t.lower() for t in taken}

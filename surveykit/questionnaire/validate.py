@@ -33,6 +33,7 @@ from surveykit.questionnaire.frame import (
     values_to_columns,
 )
 from surveykit.questionnaire.model import Questionnaire
+from surveykit.questionnaire.names import META_COLUMNS  # columns of an interview table that are not questions
 
 __all__ = [
     "META_COLUMNS",
@@ -43,24 +44,6 @@ __all__ = [
     "validate_frame",
 ]
 
-#: columns of an interview table that are not questions (kept as they are, never reported as unknown)
-META_COLUMNS = (
-    "interview_id",
-    "questionnaire_id",
-    "questionnaire_version",
-    "institution_id",
-    "interviewer_id",
-    "assignment_id",
-    "mode",
-    "language",
-    "status",
-    "started_at",
-    "submitted_at",
-    "period",
-    "proxy",
-    "practice",
-    "weight",
-)
 
 _TYPE_WORDS = {
     Kind.INTEGER: (
@@ -73,11 +56,17 @@ _TYPE_WORDS = {
     ),
     Kind.DATE: (
         Translated(en="date", ru="дата"),
-        Translated(en="Enter a date as YYYY-MM-DD, e.g. 2026-03-01.", ru="Введите дату как ГГГГ-ММ-ДД или ДД.ММ.ГГГГ."),
+        Translated(
+            en="Enter a date as YYYY-MM-DD, e.g. 2026-03-01.",
+            ru="Введите дату как ГГГГ-ММ-ДД или ДД.ММ.ГГГГ.",
+        ),
     ),
     Kind.MULTI: (
         Translated(en="set of choices", ru="набор вариантов"),
-        Translated(en="Separate choice names with spaces, e.g. 'a c'.", ru="Перечислите имена вариантов через пробел."),
+        Translated(
+            en="Separate choice names with spaces, e.g. 'a c'.",
+            ru="Перечислите имена вариантов через пробел.",
+        ),
     ),
     Kind.STRING: (Translated(en="text", ru="текст"), Translated(en="Enter text.", ru="Введите текст.")),
 }
@@ -318,14 +307,7 @@ class Evaluation:
             return
         if var.constraint is not None and var.calculation is None:
             expr = var.constraint
-            ok = self._safe(
-                expr,
-                level,
-                lambda: expr.evaluate(
-                    self._context(expr, level, current=values, current_kind=var.kind)
-                ).to_bool(),
-            )
-            failed = answered & ~ok
+            failed = self.constraint_failures(var.code)
             if failed.any():
                 message = pick(q.constraint_message, self.language, self.form.questionnaire.default_language)
                 message = message or t("validation.constraint", self.language, expression=expr.text)
@@ -349,6 +331,24 @@ class Evaluation:
                 )
         if var.choice_filter is not None:
             self._check_filter(var, level, values, answered)
+
+    def constraint_failures(self, code: str) -> np.ndarray:
+        """Rows (of the variable's level) where it is relevant, answered, and its constraint is false."""
+        var = self.form.variables[code]
+        level = self.levels[var.repeat]
+        values = level.values[code]
+        answered = level.relevant[code] & ~empty_mask(values)
+        if var.constraint is None or var.calculation is not None or not answered.any():
+            return np.zeros(level.n, dtype=bool)
+        expr = var.constraint
+        ok = self._safe(
+            expr,
+            level,
+            lambda: expr.evaluate(
+                self._context(expr, level, current=values, current_kind=var.kind)
+            ).to_bool(),
+        )
+        return answered & ~ok
 
     def _check_filter(self, var: Variable, level: _Level, values: np.ndarray, answered: np.ndarray) -> None:
         rows = np.flatnonzero(answered)

@@ -30,7 +30,7 @@ from surveykit.questionnaire.model import (
     Scale,
     ScoringMeta,
 )
-from surveykit.questionnaire.names import name_problem, suggest_name
+from surveykit.questionnaire.names import code_problem, suggest_name
 from surveykit.questionnaire.xlsform_common import (
     CHOICES,
     EXT_CHOICE_MISSING,
@@ -1023,7 +1023,7 @@ class _Reader:
                 item.data["choices"] = target
                 taken = {i.data["code"].lower() for i in self.items}
                 other_code = f"{code}_other"
-                if other_code.lower() in taken or name_problem(other_code):
+                if other_code.lower() in taken or code_problem(other_code):
                     other_code = suggest_name(other_code, taken)
                 other = {
                     "code": other_code,
@@ -1063,7 +1063,7 @@ class _Reader:
     def fix_names(self) -> dict[str, str]:
         """Rename names that are not valid SPSS/Stata names; report duplicates at their own row."""
         renamed: dict[str, str] = {}
-        taken = {i.data["code"].lower() for i in self.items if not name_problem(i.data["code"])}
+        taken = {i.data["code"].lower() for i in self.items if not code_problem(i.data["code"])}
         assigned: set[str] = set()
         first_row: dict[str, int] = {}
         for item in sorted(self.items, key=lambda i: i.row):
@@ -1078,7 +1078,7 @@ class _Reader:
                 )
             else:
                 first_row[key] = item.row
-            problem = name_problem(old)
+            problem = code_problem(old)
             if problem:
                 new = suggest_name(old, taken | assigned)
                 assigned.add(new.lower())
@@ -1102,7 +1102,7 @@ class _Reader:
                 self.remember(ErrorCode.CODE_DUPLICATE, item.data["code"].lower())
             self.item_rows.setdefault(item.data["code"], item.row)
         for name in sorted(self.skipped_names | self.meta_names):
-            if name_problem(name) and name not in renamed:  # so that references to it can still be read
+            if code_problem(name) and name not in renamed:  # so that references to it can still be read
                 new = suggest_name(name, taken | assigned)
                 assigned.add(new.lower())
                 self.reference_renames[name] = new

@@ -16,7 +16,7 @@ from surveykit.store.catalog import Catalog, parse_key
 from surveykit.store.directory import Directory
 from surveykit.store.engine import Database
 from surveykit.store.exporter import export_responses
-from surveykit.store.importer import ImportResult, import_responses
+from surveykit.store.importer import ImportResult, import_frame, import_responses
 from surveykit.store.interviews import Interviews
 from surveykit.store.migrate import Revision, check_revision, current, upgrade
 from surveykit.store.records import (
@@ -392,6 +392,33 @@ class Store:
             skip_invalid=skip_invalid,
             defaults=defaults,
             column_map=column_map,
+            by=by,
+        )
+
+    def import_frame(
+        self,
+        frame: pd.DataFrame,
+        questionnaire: str,
+        *,
+        repeats: Mapping[str, pd.DataFrame] | None = None,
+        rows: Sequence[int] | None = None,
+        source: str = "(data frame)",
+        skip_invalid: bool = False,
+        defaults: Mapping[str, Any] | None = None,
+        by: str | None = None,
+    ) -> ImportResult:
+        """Import interviews held in frames (meta columns + variables, any dtypes; repeats as frames with
+        ``_parent``), with the checks and the all-or-nothing rule of :meth:`import_responses`. ``rows`` and
+        ``source`` say where each row came from, for the report."""
+        return import_frame(
+            self,
+            frame,
+            questionnaire,
+            repeats=repeats,
+            rows=rows,
+            source=source,
+            skip_invalid=skip_invalid,
+            defaults=defaults,
             by=by,
         )
 

@@ -21,6 +21,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.engine import Connection
 
 from surveykit.errors import ErrorCode, NotFoundError, did_you_mean
+from surveykit.questionnaire import names
 from surveykit.questionnaire.frame import to_canonical
 from surveykit.store.catalog import Catalog
 from surveykit.store.codec import ROW_COLUMNS, Levels, canonical_frame, empty_working, levels_from_rows
@@ -40,21 +41,8 @@ __all__ = [
     "repeat_frame",
 ]
 
-#: the meta columns of an interviews frame, in order
-META_COLUMNS = (
-    "interview_id",
-    "questionnaire_version",
-    "institution_id",
-    "interviewer_id",
-    "mode",
-    "language",
-    "status",
-    "started_at",
-    "submitted_at",
-    "period",
-    "proxy",
-    "practice",
-)
+#: the meta columns of an interviews frame, in order (the interview record's fields the store keeps)
+META_COLUMNS = tuple(c for c in names.META_COLUMNS if c not in ("questionnaire_id", "assignment_id", "weight"))
 
 
 @dataclass(frozen=True)

@@ -583,8 +583,65 @@ def import_responses(
     qid, version = parse_key(questionnaire)
     published = store.catalog.version(qid, version)
     form = store.catalog.form(published.id)
-    file = str(path)
     table, report = read_interview_file(path, form, format=format, column_map=column_map)
+    return _import_table(
+        store, published, form, table, report, str(path), skip_invalid=skip_invalid, defaults=defaults, by=by
+    )
+
+
+def import_frame(
+    store: Store,
+    frame: pd.DataFrame,
+    questionnaire: str,
+    *,
+    repeats: Mapping[str, pd.DataFrame] | None = None,
+    rows: Sequence[int] | None = None,
+    source: str = "(data frame)",
+    skip_invalid: bool = False,
+    defaults: Mapping[str, Any] | None = None,
+    by: str | None = None,
+) -> ImportResult:
+    """Import interviews held in a frame (meta columns + one column per variable, any dtypes, e.g. a
+    canonical frame), with repeat groups as frames with ``_parent`` (0-based row of ``frame``). The same
+    checks and the same all-or-nothing rule as a file import; ``rows`` names each row in the report (e.g.
+    the row numbers of the file the frame was read from) and ``source`` the file."""
+    qid, version = parse_key(questionnaire)
+    published = store.catalog.version(qid, version)
+    form = store.catalog.form(published.id)
+    report = Report(subject=source)
+    columns: dict[str, str] = {}
+    candidates = [*IMPORT_META, *(v.code for v in form.variables_of(None))]
+    for column in frame.columns:
+        name = str(column)
+        if name in IMPORT_META:
+            columns[name] = "meta"
+        elif name in form.variables and form.variables[name].repeat is None:
+            columns[name] = "variable"
+        else:
+            _unknown(report, source, name, candidates)
+    main = frame[[c for c in frame.columns if str(c) in columns]].reset_index(drop=True)
+    main.columns = [str(c) for c in main.columns]
+    tables = {code: table.reset_index(drop=True) for code, table in (repeats or {}).items()}
+    numbers = np.asarray(rows, dtype=np.int64) if rows is not None else np.arange(len(main)) + 1
+    table = _Table(main, tables, numbers, columns)
+    return _import_table(
+        store, published, form, table, report, source, skip_invalid=skip_invalid, defaults=defaults, by=by
+    )
+
+
+def _import_table(
+    store: Store,
+    published: PublishedVersion,
+    form: Form,
+    table: _Table,
+    report: Report,
+    file: str,
+    *,
+    skip_invalid: bool,
+    defaults: Mapping[str, Any] | None,
+    by: str | None,
+) -> ImportResult:
+    """Check, validate and write a table read from a file or given as frames: all or nothing."""
     file_level_errors = bool(
         report.errors
     )  # unknown or missing columns: never imported, even with skip_invalid

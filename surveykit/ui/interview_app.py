@@ -139,6 +139,8 @@ class InterviewApp(W.VBox):
         """Whether the person may collect real data, and a sentence saying why (the store decides)."""
         status = self.store.certification_status(self.person.id, now=self.clock())
         if status.valid:
+            if status.valid_until is None:
+                return True, t("app.certified", self.language)
             return True, t("app.certified_until", self.language, date=status.valid_until.strftime("%d.%m.%Y"))
         return False, t("app.not_certified", self.language, reason=status.reason(self.language))
 

@@ -22,7 +22,7 @@ EXPECTED_METHODS = {
     "start_interview", "save_draft", "record_events", "drafts", "load_interview", "interview", "submit",
     "set_status", "review_notes",
     "interviews_frame", "repeat_frame", "paradata_frame", "audit_frame",
-    "import_responses", "export_responses",
+    "import_responses", "import_frame", "export_responses",
 }  # fmt: skip
 
 

@@ -1,0 +1,582 @@
+"""The demo database: a fictional region's institutions, interviewers, fieldwork and a few thousand
+interviews, reproducible from a seed (``surveykit demo build``).
+
+What it contains (full size): 24 institutions of four types in five municipalities; 12 certified
+interviewers, a supervisor, a sociologist and a trainer; assignments for two periods (2025 and 2026);
+about 3,000 recipient-survey interviews whose answers depend on each institution's (hidden) quality, so
+that ratings differ in a believable way; the website/stand audit and the premises checklist of every
+institution in both periods; staff surveys and individual needs assessments; open suggestions of which a
+sociologist approved some for publication; a few unfinished drafts to resume; a training cohort. The
+``small`` size (for tests and notebooks) has the same shape with fewer rows.
+
+Everything goes through the store's public API and the same validation as real data: the demo is also
+an end-to-end check of the workbench.
+
+Demo sign-in: every demo person's access code is ``DEMO_ACCESS_CODE`` (``2468``); logins are listed by
+``surveykit demo build`` and in the README. Demo only: real deployments set personal codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from surveykit.config import settings
+from surveykit.questionnaire.io import load_questionnaire
+from surveykit.synthetic import synthesize
+
+__all__ = ["DEMO_ACCESS_CODE", "DemoSummary", "build_demo"]
+
+DEMO_ACCESS_CODE = "2468"
+QUESTIONNAIRES = (
+    "recipient_survey",
+    "website_audit",
+    "premises_checklist",
+    "staff_survey",
+    "needs_assessment",
+    "example_all_types",
+)
+PERIODS = ("2025", "2026")
+REGION = "Приречная область"
+
+MUNICIPALITIES = ("г. Заречье", "г. Светлогорск", "Лесной район", "Степной район", "Озёрный район")
+TYPES = {
+    "kcson": "Комплексный центр социального обслуживания населения",
+    "residential": "Пансионат для граждан пожилого возраста и инвалидов",
+    "rehab": "Реабилитационный центр для инвалидов",
+    "family": "Центр социальной помощи семье и детям",
+}
+_SHORT = {
+    "kcson": "КЦСОН",
+    "residential": "Пансионат",
+    "rehab": "Реабилитационный центр",
+    "family": "Центр помощи семье",
+}
+
+INTERVIEWERS = (
+    ("anna", "Анна Смирнова"),
+    ("boris", "Борис Кузнецов"),
+    ("vera", "Вера Попова"),
+    ("grigory", "Григорий Васильев"),
+    ("darya", "Дарья Петрова"),
+    ("egor", "Егор Соколов"),
+    ("zhanna", "Жанна Михайлова"),
+    ("ivan", "Иван Новиков"),
+    ("kira", "Кира Фёдорова"),
+    ("lev", "Лев Морозов"),
+    ("maria", "Мария Волкова"),
+    ("nikolay", "Николай Алексеев"),
+)
+STAFF = (
+    ("olga", "Ольга Лебедева", ("supervisor",)),
+    ("pavel", "Павел Семёнов", ("sociologist",)),
+    ("raisa", "Раиса Егорова", ("trainer",)),
+)
+TRAINEES = tuple(
+    (f"trainee{i:02d}", name)
+    for i, name in enumerate(
+        (
+            "Светлана Павлова",
+            "Тимур Козлов",
+            "Ульяна Степанова",
+            "Фёдор Николаев",
+            "Харитон Орлов",
+            "Цветана Андреева",
+            "Чеслав Макаров",
+            "Шамиль Никитин",
+            "Эльвира Захарова",
+            "Юлия Зайцева",
+        ),
+        start=1,
+    )
+)
+
+SUGGESTIONS = (
+    "Хотелось бы, чтобы социальный работник приходил чаще.",
+    "Нужен пандус у второго входа.",
+    "Сделайте, пожалуйста, крупный шрифт на информационном стенде.",
+    "Всё устраивает, спасибо сотрудникам!",
+    "Трудно дозвониться по телефону в обеденное время.",
+    "Не хватает кулера с питьевой водой в зале ожидания.",
+    "Хорошо бы проводить больше занятий лечебной физкультурой.",
+    "На сайте трудно найти расписание.",
+    "Просим продлить часы работы в субботу.",
+    "Благодарю за внимательное отношение.",
+)
+
+
+@dataclass
+class DemoSummary:
+    database: str
+    seed: int
+    counts: dict[str, int] = field(default_factory=dict)
+    logins: dict[str, str] = field(default_factory=dict)  # login -> role
+
+    def lines(self) -> list[str]:
+        out = [f"demo database {self.database} (seed {self.seed})"]
+        out += [f"  {name}: {count}" for name, count in self.counts.items()]
+        out.append(f"  sign in with any of these logins and the access code {DEMO_ACCESS_CODE}:")
+        out += [f"    {login:<10} {role}" for login, role in self.logins.items()]
+        return out
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _yes_no(p_yes: np.ndarray, dk: float = 0.0) -> Callable[[np.ndarray, np.random.Generator], np.ndarray]:
+    """Tilt for a yes/no(/dk) question: probabilities per row for the list order yes, no[, dk]."""
+
+    def tilt(latent: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        yes = np.clip(p_yes, 0.01, 0.99) * (1 - dk)
+        columns = [yes, (1 - dk) - yes] + ([np.full_like(yes, dk)] if dk else [])
+        return np.column_stack(columns)
+
+    return tilt
+
+
+class _Builder:
+    def __init__(self, store, seed: int, size: str, progress: Callable[[str], None] | None) -> None:
+        self.store = store
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.small = size == "small"
+        self.progress = progress or (lambda message: None)
+        self.summary = DemoSummary(database=store.url, seed=seed)
+        self.questionnaires = {}
+        self.institutions: list[dict[str, str]] = []
+        self.quality: dict[str, float] = {}
+        self.assignment_of: dict[tuple[str, str], str] = {}  # (institution, period) -> interviewer
+
+    def uuid(self) -> str:
+        return str(uuid.UUID(bytes=self.rng.bytes(16), version=4))
+
+    # --- reference data ------------------------------------------------------------------------------------------
+    def publish(self) -> None:
+        folder = settings().questionnaires_dir
+        for qid in QUESTIONNAIRES:
+            q = load_questionnaire(folder / f"{qid}.yaml")
+            self.store.publish(q, by="demo")
+            self.questionnaires[qid] = q
+        self.summary.counts["questionnaires"] = len(self.questionnaires)
+
+    def add_institutions(self) -> None:
+        n = 8 if self.small else 24
+        kinds = list(TYPES)
+        for i in range(n):
+            kind = kinds[i % len(kinds)]
+            municipality = MUNICIPALITIES[i % len(MUNICIPALITIES)]
+            number = i // len(kinds) + 1
+            place = municipality.replace("г. ", "")
+            name = f"{_SHORT[kind]} «{place}»" + (f" № {number}" if number > 1 else "")
+            institution_id = f"inst{i + 1:02d}"
+            site = f"https://{kind}-{i + 1:02d}.example.org"
+            self.store.add_institution(
+                institution_id,
+                name,
+                type=kind,
+                region=REGION,
+                municipality=municipality,
+                address=f"{municipality}, ул. Садовая, {10 + i}",
+                website=site,
+                by="demo",
+            )
+            self.institutions.append({"id": institution_id, "type": kind, "municipality": municipality})
+            # hidden quality: most institutions are good, a few need improvement
+            self.quality[institution_id] = float(np.clip(self.rng.beta(5, 2), 0.05, 0.98))
+        self.summary.counts["institutions"] = n
+
+    def add_people(self) -> None:
+        for login, name in INTERVIEWERS[: 6 if self.small else None]:
+            self.store.add_person(
+                login, name, ("interviewer",), login=login, access_code=DEMO_ACCESS_CODE, by="demo"
+            )
+            self.summary.logins[login] = "interviewer (certified)"
+        for login, name, roles in STAFF:
+            self.store.add_person(login, name, roles, login=login, access_code=DEMO_ACCESS_CODE, by="demo")
+            self.summary.logins[login] = ", ".join(roles)
+        for login, name in TRAINEES[: 4 if self.small else None]:
+            self.store.add_person(
+                login, name, ("trainee",), login=login, access_code=DEMO_ACCESS_CODE, by="demo"
+            )
+        self.summary.logins[TRAINEES[0][0]] = "trainee"
+        self.interviewers = [login for login, _ in INTERVIEWERS[: 6 if self.small else None]]
+
+    def certify(self) -> None:
+        """Sign a real certificate for every demo interviewer (key in data/keys, created if missing)."""
+        from surveykit.certificates import generate_key, issue_certificate, load_key, load_template
+        from surveykit.certificates.model import Holder
+
+        key_path = settings().signing_key
+        key = load_key(key_path) if key_path.exists() else generate_key(key_path)
+        template = load_template("interviewer")
+        issued = dt.datetime(2025, 3, 14, 12, 0, tzinfo=dt.UTC)
+        for login in self.interviewers:
+            person = self.store.person(login)
+            holder = Holder(
+                name=person.display_name, roles=("questionnaire_taker", "interviewer"), person_id=login
+            )
+            cert = issue_certificate(holder, template, key, now=issued)
+            self.store.training.add_certificate(
+                cert.serial,
+                login,
+                [role.code for role in cert.roles],
+                issued_at=cert.valid_from,
+                valid_until=cert.valid_until,
+                record=cert.record,
+                by="demo",
+            )
+        self.summary.counts["certificates"] = len(self.interviewers)
+
+    def assign(self) -> None:
+        n_interviews = 0
+        for period in PERIODS:
+            for i, inst in enumerate(self.institutions):
+                interviewer = self.interviewers[(i + PERIODS.index(period)) % len(self.interviewers)]
+                target = 12 if self.small else int(self.rng.integers(45, 90))
+                self.store.assign(interviewer, inst["id"], "recipient_survey", period, target, by="demo")
+                self.assignment_of[(inst["id"], period)] = interviewer
+                n_interviews += target
+        self.summary.counts["assignments"] = len(self.assignment_of)
+
+    # --- interviews ------------------------------------------------------------------------------------------------
+    def _meta(
+        self,
+        n: int,
+        institution: str,
+        period: str,
+        interviewer: str,
+        modes: tuple[str, ...],
+        mode_p: tuple[float, ...],
+    ) -> pd.DataFrame:
+        year = int(period)
+        start = dt.datetime(year, 3, 1, 9, 0)
+        days = self.rng.integers(0, 200, n)
+        minutes = self.rng.integers(0, 8 * 60, n)
+        started = [
+            start + dt.timedelta(days=int(d), minutes=int(m)) for d, m in zip(days, minutes, strict=True)
+        ]
+        durations = self.rng.gamma(6.0, 2.2, n) + 4
+        submitted = [s + dt.timedelta(minutes=float(x)) for s, x in zip(started, durations, strict=True)]
+        return pd.DataFrame(
+            {
+                "interview_id": [self.uuid() for _ in range(n)],
+                "institution_id": institution,
+                "interviewer_id": interviewer,
+                "period": period,
+                "mode": self.rng.choice(modes, size=n, p=mode_p),
+                "language": "ru",
+                "started_at": started,
+                "submitted_at": submitted,
+                "status": self.rng.choice(["submitted", "approved"], size=n, p=[0.3, 0.7]),
+            }
+        )
+
+    def recipients(self) -> None:
+        q = self.questionnaires["recipient_survey"]
+        frames = []
+        # item "difficulty": satisfaction items differ in how easily they earn a "yes"
+        ease = {
+            f"q{i}": e
+            for i, e in zip(
+                (2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 15),
+                (1.6, 1.0, 1.3, 1.5, 0.6, 2.2, 2.4, 1.8, 1.7, 1.4, 1.9),
+                strict=True,
+            )
+        }
+        for period in PERIODS:
+            drift = 0.15 if period == PERIODS[-1] else 0.0  # things got a little better
+            for inst in self.institutions:
+                iid = inst["id"]
+                interviewer = self.assignment_of[(iid, period)]
+                n = 12 if self.small else int(self.rng.integers(40, 90))
+                quality = self.quality[iid] + drift
+                latent = np.clip(quality + self.rng.normal(0, 0.15, n), 0, 1)
+                tilts = {
+                    "consent": _yes_no(np.full(n, 0.97)),
+                    "proxy_respondent": _yes_no(np.full(n, 0.12)),
+                    "q1": _yes_no(np.full(n, 0.72)),
+                    "q3": _yes_no(np.full(n, 0.38 if inst["type"] != "residential" else 0.22)),
+                    "q7": _yes_no(np.full(n, 0.55 if inst["type"] in ("rehab", "residential") else 0.22)),
+                    "q11": _yes_no(np.full(n, 0.33)),
+                    "q16": lambda latent, rng: np.where(
+                        rng.random(len(latent)) < 0.3, rng.choice(SUGGESTIONS, len(latent)), None
+                    ),
+                    "service_form": lambda latent, rng, kind=inst["type"]: np.full(
+                        len(latent),
+                        {"residential": "stationary", "rehab": "semi_stationary"}.get(kind, "home"),
+                        dtype=object,
+                    ),
+                }
+                for code, e in ease.items():
+                    tilts[code] = _yes_no(_sigmoid(3.2 * (latent - 0.5) + e), dk=0.03)
+                synthetic = synthesize(
+                    q, n, self.rng, latent=latent, tilts=tilts, today=dt.date(int(period), 10, 1)
+                )
+                meta = self._meta(n, iid, period, interviewer, ("face_to_face", "telephone"), (0.8, 0.2))
+                meta["proxy"] = synthetic.data["proxy_respondent"].astype(object).eq("yes").to_numpy()
+                frames.append(pd.concat([meta, synthetic.data.reset_index(drop=True)], axis=1))
+        data = pd.concat(frames, ignore_index=True)
+        data = data[data["consent"].astype(object) == "yes"].reset_index(
+            drop=True
+        )  # refusals are not interviews
+        self._import("recipient_survey", data)
+        self.summary.counts["recipient interviews"] = len(data)
+        self.recipient_data = data
+
+    def checklists(self) -> None:
+        for qid in ("website_audit", "premises_checklist"):
+            q = self.questionnaires[qid]
+            frames = []
+            for period in PERIODS:
+                for inst in self.institutions:
+                    quality = self.quality[inst["id"]] + (0.1 if period == PERIODS[-1] else 0.0)
+                    latent = np.array([quality])
+                    tilts = self._checklist_tilts(q, inst, quality)
+                    synthetic = synthesize(
+                        q, 1, self.rng, latent=latent, tilts=tilts, today=dt.date(int(period), 5, 1)
+                    )
+                    meta = self._meta(
+                        1,
+                        inst["id"],
+                        period,
+                        self.assignment_of[(inst["id"], period)],
+                        ("observation",),
+                        (1.0,),
+                    )
+                    frames.append(pd.concat([meta, synthetic.data.reset_index(drop=True)], axis=1))
+            data = pd.concat(frames, ignore_index=True)
+            self._import(qid, data)
+            self.summary.counts[qid.replace("_", " ")] = len(data)
+
+    def _checklist_tilts(self, q, inst: dict[str, str], quality: float) -> dict:
+        tilts: dict[str, Callable] = {}
+        site = f"https://{inst['type']}-{inst['id'][4:]}.example.org"
+        for question in q.questions():
+            code = question.code
+            names = (
+                [c.name for c in q.choice_list(question.choice_list_name)]
+                if question.choice_list_name
+                else []
+            )
+            if set(names) >= {"present", "absent"}:  # status4: present, outdated, absent, not_applicable
+                p = np.clip(quality, 0.05, 0.97)
+                probs = {"present": p * 0.9, "outdated": p * 0.1, "absent": 1 - p, "not_applicable": 0.0}
+                if code.startswith("stand_") and code[-2:] not in ("01", "03", "08", "12", "14", "15"):
+                    probs = {"present": 0.0, "outdated": 0.0, "absent": 0.0, "not_applicable": 1.0}
+                row = np.array([[probs.get(n, 0.0) for n in names]])
+                tilts[code] = lambda latent, rng, row=row: row
+            elif set(names) >= {"functioning", "not_functioning"}:
+                p = np.clip(quality, 0.05, 0.95)
+                probs = {"functioning": p, "not_functioning": (1 - p) * 0.5, "absent": (1 - p) * 0.5}
+                row = np.array([[probs.get(n, 0.0) for n in names]])
+                tilts[code] = lambda latent, rng, row=row: row
+            elif question.type.value == "yes_no":
+                p = np.clip(quality - (0.25 if code.startswith(("acc_", "svc_")) else 0.0), 0.05, 0.95)
+                tilts[code] = _yes_no(np.array([p]))
+            elif question.type.value == "text":
+                if code.endswith("_ev") or code == "site_url":
+                    tilts[code] = lambda latent, rng, site=site, code=code: np.array(
+                        [f"{site}/{code}"], dtype=object
+                    )
+                elif code.endswith("_log"):
+                    tilts[code] = lambda latent, rng: np.array(
+                        ["12.03: звонок в 10:15 — ответили; 13.03: звонок в 15:40 — ответили"], dtype=object
+                    )
+                elif code.endswith("_photo"):
+                    tilts[code] = lambda latent, rng, code=code: np.array(
+                        [f"IMG_{code.upper()}.jpg"], dtype=object
+                    )
+        return tilts
+
+    def staff(self) -> None:
+        q = self.questionnaires["staff_survey"]
+        frames = []
+        period = PERIODS[-1]
+        for inst in self.institutions:
+            n = 6 if self.small else int(self.rng.integers(8, 16))
+            latent = np.clip(self.quality[inst["id"]] + self.rng.normal(0, 0.2, n), 0, 1)
+            tilts: dict[str, Callable] = {"consent": _yes_no(np.full(n, 1.0))}
+            for question in q.questions():
+                if question.type.value == "likert":
+                    names = [c.name for c in q.choice_list(question.choice_list_name)]
+                    points = [
+                        n
+                        for n in names
+                        if not any(
+                            c.name == n and c.missing for c in q.choice_list(question.choice_list_name)
+                        )
+                    ]
+                    reverse = any(question.code in s.reverse for s in q.scales.values())
+
+                    def tilt(latent, rng, names=names, points=points, reverse=reverse):
+                        k = len(points)
+                        centre = (1 - latent if reverse else latent) * (k - 1)
+                        idx = np.clip(np.rint(centre + rng.normal(0, 0.9, len(latent))), 0, k - 1).astype(int)
+                        chosen = np.array(points, dtype=object)[idx]
+                        dk = rng.random(len(latent)) < 0.03
+                        missing = [n for n in names if n not in points]
+                        if missing:
+                            chosen[dk] = missing[0]
+                        return chosen
+
+                    tilts[question.code] = tilt
+            synthetic = synthesize(
+                q, n, self.rng, latent=latent, tilts=tilts, today=dt.date(int(period), 6, 1)
+            )
+            meta = self._meta(
+                n, inst["id"], period, self.assignment_of[(inst["id"], period)], ("self_completed",), (1.0,)
+            )
+            frames.append(pd.concat([meta, synthetic.data.reset_index(drop=True)], axis=1))
+        data = pd.concat(frames, ignore_index=True)
+        self._import("staff_survey", data)
+        self.summary.counts["staff survey responses"] = len(data)
+
+    def needs(self) -> None:
+        q = self.questionnaires["needs_assessment"]
+        n = 10 if self.small else 40
+        tilts = {
+            "case_code": lambda latent, rng: np.array(
+                [f"NA-2026-{i + 1:04d}" for i in range(len(latent))], dtype=object
+            ),
+            "assessor_conclusion": lambda latent, rng: np.array(
+                ["Нуждается в помощи на дому 3 раза в неделю; рекомендована доставка продуктов."]
+                * len(latent),
+                dtype=object,
+            ),
+        }
+        synthetic = synthesize(q, n, self.rng, tilts=tilts, today=dt.date(2026, 4, 1))
+        frames = []
+        for i in range(n):
+            inst = self.institutions[i % len(self.institutions)]
+            frames.append(
+                self._meta(
+                    1,
+                    inst["id"],
+                    PERIODS[-1],
+                    self.assignment_of[(inst["id"], PERIODS[-1])],
+                    ("face_to_face",),
+                    (1.0,),
+                )
+            )
+        meta = pd.concat(frames, ignore_index=True)
+        data = pd.concat([meta, synthetic.data.reset_index(drop=True)], axis=1)
+        self._import("needs_assessment", data, repeats=synthetic.repeats)
+        self.summary.counts["needs assessments"] = len(data)
+
+    def _import(self, qid: str, data: pd.DataFrame, repeats: dict[str, pd.DataFrame] | None = None) -> None:
+        """Through the store's validated bulk import: a demo row the engine rejects stops the build."""
+        result = self.store.import_frame(data, qid, repeats=repeats, by="demo")
+        self.progress(f"{qid}: {result.imported} interviews")
+
+    # --- the rest of the story -----------------------------------------------------------------------------------
+    def reviews(self) -> None:
+        answered = self.recipient_data[self.recipient_data["q16"].notna()]
+        approved = 0
+        for row in answered.itertuples():
+            status = "approved" if self.rng.random() < 0.6 else "pending"
+            self.store.reviews.review(
+                row.interview_id,
+                "q16",
+                status,
+                published_text=row.q16 if status == "approved" else None,
+                reviewer_id="pavel",
+            )
+            approved += status == "approved"
+        self.summary.counts["approved suggestions"] = approved
+
+    def drafts(self) -> None:
+        """Two unfinished interviews for the first interviewer, to show how resuming works."""
+        login = self.interviewers[0]
+        for assignment in self.store.assignments(interviewer_id=login)[:2]:
+            meta = self.store.start_interview(
+                "recipient_survey",
+                institution_id=assignment.institution_id,
+                interviewer_id=login,
+                mode="face_to_face",
+                language="ru",
+                period=assignment.period,
+                assignment_id=assignment.id,
+                by="demo",
+            )
+            self.store.save_draft(
+                meta.id,
+                {"consent": "yes", "proxy_respondent": "no", "q1": "yes", "q2": "yes"},
+                page="information",
+                by="demo",
+            )
+        self.summary.counts["drafts"] = 2
+
+    def training(self) -> None:
+        """A cohort half-way through: attendance, and mock interviews for some."""
+        cohort = "cohort-2026-spring"
+        trainees = [login for login, _ in TRAINEES[: 4 if self.small else None]]
+        self.store.training.create_cohort(cohort, "Весенний набор 2026", by="raisa")
+        self.store.training.add_cohort_members(cohort, trainees, by="raisa")
+        course_modules = ("M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9")
+        hours = (1.5, 1.5, 1.5, 2, 2, 1.5, 1, 2, 1, 4)
+        for i, login in enumerate(trainees):
+            done = len(course_modules) if i % 3 != 2 else 6
+            for module, h in list(zip(course_modules, hours, strict=True))[:done]:
+                self.store.training.record_attendance(
+                    login, module, h, dt.date(2026, 3, 2 + course_modules.index(module)), recorded_by="raisa"
+                )
+        self.summary.counts["trainees"] = len(trainees)
+
+    def build(self) -> DemoSummary:
+        steps = (
+            ("questionnaires", self.publish),
+            ("institutions", self.add_institutions),
+            ("people", self.add_people),
+            ("certificates", self.certify),
+            ("assignments", self.assign),
+            ("recipient survey", self.recipients),
+            ("audits and checklists", self.checklists),
+            ("staff survey", self.staff),
+            ("needs assessments", self.needs),
+            ("open answers", self.reviews),
+            ("drafts", self.drafts),
+            ("training", self.training),
+        )
+        for name, step in steps:
+            self.progress(f"building {name} ...")
+            step()
+        return self.summary
+
+
+def build_demo(
+    url: str | None = None,
+    *,
+    seed: int = 2026,
+    size: str = "full",
+    progress: Callable[[str], None] | None = None,
+) -> DemoSummary:
+    """Create (upgrade) the database at ``url`` (default: the configured one) and fill it with demo data.
+    The database must be empty of demo data: run on a fresh file (``surveykit demo build --fresh``)."""
+    from surveykit.store import Store
+
+    Store.upgrade(url)
+    with Store.open(url, enforce_certification=False) as store:
+        return _Builder(store, seed, size, progress).build()
+
+
+def demo_exists(url: str | None = None) -> bool:
+    """Whether the database already holds the demo (its institutions)."""
+    from surveykit.store import Store
+
+    try:
+        with Store.open(url) as store:
+            return any(i.id == "inst01" for i in store.institutions())
+    except Exception:
+        return False
+
+
+def default_database_file() -> Path | None:
+    url = settings().database_url
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None

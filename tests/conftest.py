@@ -50,3 +50,63 @@ def sqlite_store(sqlite_url):
     store = Store.open(sqlite_url)
     yield store
     store.close()
+
+
+# --- browser tests -------------------------------------------------------------------------------------------------
+ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parents[1] / "artifacts"
+
+
+def _require_browser() -> None:
+    """Skip (or, in CI with SURVEYKIT_REQUIRE_BROWSER=1, fail) when Chromium or Playwright is missing."""
+    from surveykit.ui.browser import chromium_path
+
+    reason = None
+    if chromium_path() is None:
+        reason = "Chromium is not installed (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "Python Playwright is not installed (pip install playwright; never `playwright install`)"
+    if reason:
+        if os.environ.get("SURVEYKIT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{reason} (SURVEYKIT_REQUIRE_BROWSER=1)")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright, shared by the session's browser tests."""
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    from surveykit.ui.browser import launch_chromium
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def voila_server(tmp_path):
+    """Start Voilà servers on ``apps/`` with a given environment; all are stopped after the test."""
+    from surveykit.ui.browser import VoilaServer
+
+    servers = []
+
+    def start(env, **options):
+        server = VoilaServer(env=env, log=tmp_path / f"voila-{len(servers)}.log", **options).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    """The folder for screenshots and rendered pages (git-ignored; kept by CI as test artifacts)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

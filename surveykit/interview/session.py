@@ -43,24 +43,27 @@ _REF = re.compile(r"\$\{([A-Za-z][A-Za-z0-9_]*)\}")
 
 @dataclass(frozen=True)
 class ParadataEvent:
+    """One step of the interview, in the store's paradata format (:class:`surveykit.store.Event`)."""
+
     event: str  # page_enter, page_leave, answer_set, answer_changed, answer_cleared, language_switch, resume, submit
     at: dt.datetime
     elapsed_ms: int
     page: str | None = None
     question: str | None = None
-    old: Any = None
-    new: Any = None
+    old_value: Any = None
+    new_value: Any = None
     detail: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain data (values as JSON: sets as sorted lists, dates as ISO text); ``at`` stays a datetime."""
         return {
             "event": self.event,
-            "at": self.at.isoformat(),
+            "at": self.at,
             "elapsed_ms": self.elapsed_ms,
             "page": self.page,
             "question": self.question,
-            "old": _jsonable(self.old),
-            "new": _jsonable(self.new),
+            "old_value": _jsonable(self.old_value),
+            "new_value": _jsonable(self.new_value),
             "detail": self.detail,
         }
 
@@ -215,7 +218,7 @@ class InterviewSession:
                     "answer_cleared",
                     page=self.page.code,
                     question=code,
-                    old=self.answers[code],
+                    old_value=self.answers[code],
                     detail="not relevant",
                 )
                 self.answers[code] = None
@@ -237,7 +240,7 @@ class InterviewSession:
                             "answer_cleared",
                             page=self.page.code,
                             question=f"{repeat}[{row + 1}].{var.code}",
-                            old=instance[var.code],
+                            old_value=instance[var.code],
                             detail="not relevant",
                         )
                         instance[var.code] = None
@@ -269,7 +272,7 @@ class InterviewSession:
             self.answers[repeat][row][variable] = value
             where = f"{repeat}[{row + 1}].{variable}"
         kind = "answer_cleared" if value is None else ("answer_set" if old is None else "answer_changed")
-        self._event(kind, page=self.page.code, question=where, old=old, new=value)
+        self._event(kind, page=self.page.code, question=where, old_value=old, new_value=value)
         self._reevaluate()
         self._sync_repeat_counts()
 
@@ -277,7 +280,11 @@ class InterviewSession:
         instances = self.answers.setdefault(repeat, [])
         instances.append({})
         self._event(
-            "answer_set", page=self.page.code, question=repeat, new=len(instances), detail="instance added"
+            "answer_set",
+            page=self.page.code,
+            question=repeat,
+            new_value=len(instances),
+            detail="instance added",
         )
         self._reevaluate()
         return len(instances) - 1
@@ -290,7 +297,7 @@ class InterviewSession:
                 "answer_cleared",
                 page=self.page.code,
                 question=f"{repeat}[{row + 1}]",
-                old=old,
+                old_value=old,
                 detail="instance removed",
             )
             self._reevaluate()
@@ -319,7 +326,7 @@ class InterviewSession:
     def set_language(self, language: str) -> None:
         if language not in self.questionnaire.languages or language == self.language:
             return
-        self._event("language_switch", page=self.page.code, old=self.language, new=language)
+        self._event("language_switch", page=self.page.code, old_value=self.language, new_value=language)
         self.language = language
         self._reevaluate()
 
@@ -366,7 +373,7 @@ class InterviewSession:
                     "answer_set",
                     page=self.page.code,
                     question=code,
-                    new=self.answers[code],
+                    new_value=self.answers[code],
                     detail="default",
                 )
                 changed = True
@@ -458,7 +465,7 @@ class InterviewSession:
             c.name: pick(c.label, self.language, self.questionnaire.default_language) for c in var.choices
         }
         if isinstance(value, frozenset):
-            return ", ".join(labels.get(v, v) for v in value)
+            return ", ".join(labels[name] for name in var.choice_names if name in value)
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return labels.get(str(value), str(value))
@@ -580,6 +587,26 @@ class InterviewSession:
                     self.pages[0],
                 )
                 rows.append((page, key, key, messages))
+        return rows
+
+    def summary(self) -> list[tuple[str, str, str]]:
+        """Every answer given so far, for the interviewer's final check: (page title, question, answer)."""
+        rows: list[tuple[str, str, str]] = []
+        main = self.state.levels[None]
+        for page in self.pages:
+            title = self.text(page.group.label) if page.group is not None else ""
+            for code in page.variables:
+                var = self.form.variables[code]
+                if var.repeat is not None or var.calculation is not None or not main.relevant[code][0]:
+                    continue
+                if self.answers.get(code) is None:
+                    continue
+                label = self.text(var.question.label)
+                if var.row is not None:
+                    label = (
+                        f"{label} — {pick(var.row.label, self.language, self.questionnaire.default_language)}"
+                    )
+                rows.append((title, label, self.display_value(code)))
         return rows
 
     def submission(self) -> tuple[ValidationResult, list[ParadataEvent]]:

@@ -42,7 +42,9 @@ __all__ = [
 ]
 
 #: the meta columns of an interviews frame, in order (the interview record's fields the store keeps)
-META_COLUMNS = tuple(c for c in names.META_COLUMNS if c not in ("questionnaire_id", "assignment_id", "weight"))
+META_COLUMNS = tuple(
+    c for c in names.META_COLUMNS if c not in ("questionnaire_id", "assignment_id", "weight")
+)
 
 
 @dataclass(frozen=True)
@@ -254,6 +256,8 @@ def paradata_frame(
         paradata.c.new_value,
         paradata.c.at,
         paradata.c.elapsed_ms,
+        paradata.c.page,
+        paradata.c.detail,
         interviews.c.questionnaire_id,
         interviews.c.interviewer_id,
         interviews.c.institution_id,

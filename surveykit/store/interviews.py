@@ -517,6 +517,8 @@ class Interviews:
                     "new_value": json_value(e.new_value),
                     "at": e.at or now,
                     "elapsed_ms": e.elapsed_ms,
+                    "page": e.page,
+                    "detail": e.detail,
                 }
                 for i, e in enumerate(events, start=1)
             ],

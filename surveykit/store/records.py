@@ -178,6 +178,8 @@ class Event:
     new_value: Any = None
     at: dt.datetime | None = None
     elapsed_ms: int | None = None
+    page: str | None = None  # the page the interviewer was on
+    detail: str | None = None  # why, when it is not obvious: "default", "not relevant", "instance added"
 
     def __post_init__(self) -> None:
         if self.event not in EVENT_TYPES:

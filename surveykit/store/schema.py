@@ -213,6 +213,8 @@ paradata = sa.Table(
     sa.Column("new_value", sa.JSON(none_as_null=True), nullable=True),
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Column("elapsed_ms", sa.Integer, nullable=True),
+    sa.Column("page", sa.String(100), nullable=True),  # the page the interviewer was on
+    sa.Column("detail", sa.String(200), nullable=True),  # e.g. "default", "not relevant", "instance added"
     sa.CheckConstraint(_in("event", EVENT_TYPES), name="event"),
     sqlite_with_rowid=False,
 )

@@ -44,8 +44,13 @@ STYLE = """
 .sk-app { font-size: 17px; max-width: 980px; margin: 0 auto; }
 .sk-app .widget-label, .sk-app .widget-radio-box label, .sk-app .widget-checkbox label { font-size: 17px; }
 .sk-app input, .sk-app textarea, .sk-app select { font-size: 17px !important; min-height: 38px; }
-.sk-app .jupyter-button, .sk-app .widget-button { font-size: 17px; min-height: 42px; padding: 0 18px; }
+.sk-app .jupyter-button, .sk-app .widget-button { font-size: 17px; min-height: 42px; padding: 0 18px;
+  width: auto !important; min-width: 110px; }
+.sk-app .widget-toggle-button.mod-active, .sk-app .jupyter-button.mod-active {
+  background: #2b6cb0 !important; color: #fff !important; box-shadow: none; }
+.sk-app .jupyter-button:focus-visible { outline: 3px solid #f6ad55; outline-offset: 2px; }
 .sk-app .widget-radio-box label { padding: 6px 0; }
+.sk-app input[type=radio], .sk-app input[type=checkbox] { transform: scale(1.35); margin-right: 10px; }
 .sk-app .widget-toggle-buttons .widget-toggle-button { min-height: 42px; font-size: 16px; }
 .sk-title { font-size: 24px; font-weight: 600; margin: 6px 0 2px 0; }
 .sk-subtitle { color: #555; margin-bottom: 8px; }
@@ -56,6 +61,7 @@ STYLE = """
                   padding: 4px 8px; margin: 4px 0; font-size: 15px; font-style: italic; }
 .sk-instruction::before { content: attr(data-prefix); font-weight: 600; font-style: normal; }
 .sk-error { color: #c53030; font-weight: 600; }
+.sk-required { color: #c53030; font-weight: 700; }
 .sk-ok { color: #276749; font-weight: 600; }
 .sk-note { background: #f7fafc; border-radius: 6px; padding: 10px 14px; margin: 10px 0; }
 .sk-card { border: 1px solid #e2e8f0; border-radius: 8px; padding: 10px 14px; margin: 8px 0; }

@@ -110,7 +110,7 @@ class _QuestionWidget:
             parts.append(f'<div class="sk-read">{_esc(field.label)}</div>')
             parts.append(f'<div class="sk-read" style="font-weight:400">— {_esc(field.row_label)}</div>')
         else:
-            star = ' <span class="sk-error" title="required">*</span>' if field.required else ""
+            star = ' <span class="sk-required" title="required">*</span>' if field.required else ""
             parts.append(f'<div class="sk-read">{_esc(field.label)}{star}</div>')
         if field.hint:
             parts.append(f'<div class="sk-hint">{_esc(field.hint)}</div>')

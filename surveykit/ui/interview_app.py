@@ -363,6 +363,12 @@ class InterviewApp(W.VBox):
             row = W.HBox([W.HTML(text, layout=W.Layout(width="75%")), go])
             row.add_class(f"sk-review-{code}")
             items.append(row)
+        answers = "".join(
+            f"<tr><td>{_esc(page)}</td><td>{_esc(question)}</td><td><b>{_esc(value)}</b></td></tr>"
+            for page, question, value in s.summary()
+        )
+        table = W.HTML(f'<table class="sk-table">{answers}</table>')
+        items.append(W.Accordion(children=[table], titles=(t("app.all_answers", lang),), selected_index=None))
         submit = W.Button(
             description=t("app.submit", lang), button_style="success", icon="check", disabled=blocking
         )

@@ -143,7 +143,7 @@ def test_paradata_records_every_step(session):
     session.set_answer("interview_date", dt.date(2026, 2, 27))
     session.set_language("ru")
     session.next()
-    events = [(e.event, e.question, e.old, e.new) for e in session.take_events()]
+    events = [(e.event, e.question, e.old_value, e.new_value) for e in session.take_events()]
     assert events == [
         ("page_enter", None, None, None),
         ("answer_set", "consent", None, "yes"),
@@ -164,7 +164,7 @@ def test_elapsed_time_between_events(q):
     s.set_answer("consent", "yes")
     events = s.take_events()
     assert [e.elapsed_ms for e in events] == [2000, 2000]
-    assert events[1].to_dict()["at"] == "2026-03-01T10:00:00"
+    assert events[1].to_dict()["at"] == dt.datetime(2026, 3, 1, 10, 0)
 
 
 def test_resume_from_a_draft(q, session):
@@ -190,3 +190,12 @@ def test_review_and_submission(session):
     result, events = session.submission()
     assert result.ok, str(result.report)
     assert events[-1].event == "submit"
+
+
+def test_summary_lists_the_answers_in_words(session):
+    fill_first_pages(session)
+    session.set_answer("services", {"meals", "cleaning"})
+    rows = session.summary()
+    assert ("Introduction", "Do you agree to take part in the survey?", "Yes") in rows
+    assert ("Services", "Which services do you receive?", "Delivery of groceries and meals, Cleaning") in rows
+    assert all(value for _, _, value in rows)

@@ -330,6 +330,8 @@ def upgrade() -> None:
         sa.Column("new_value", sa.JSON(), nullable=True),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("elapsed_ms", sa.Integer(), nullable=True),
+        sa.Column("page", sa.String(length=100), nullable=True),
+        sa.Column("detail", sa.String(length=200), nullable=True),
         sa.CheckConstraint(
             "event IN ('page_enter', 'page_leave', 'answer_set', 'answer_changed', 'answer_cleared', 'language_switch', 'resume', 'submit', 'validation_error')",
             name=op.f("ck_paradata_event"),

@@ -8,6 +8,7 @@ reaching for the internet, which this machine does not have.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -56,11 +57,12 @@ class VoilaServer:
 
     env: Mapping[str, str]
     log: Path | None = None
+    root: Path | None = None  # the folder served (default: apps/)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 120.0) -> VoilaServer:
-        self.process = start_voila(self.port, self.env, log=self.log)
+        self.process = start_voila(self.port, self.env, log=self.log, root=self.root)
         wait_until_up(self.port, timeout=timeout, process=self.process)
         return self
 
@@ -68,18 +70,55 @@ class VoilaServer:
         query = f"?{urlencode(params)}" if params else ""
         return f"http://127.0.0.1:{self.port}/voila/render/{app}.ipynb{query}"
 
+    def processes(self) -> list[int]:
+        """The server and every process it started (kernels run in sessions of their own)."""
+        if self.process is None:
+            return []
+        children: dict[int, list[int]] = {}
+        for status in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                ppid = int(status.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(status.parent.name))
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(children.get(pid, []))
+        return found
+
+    def memory_mb(self) -> float:
+        """Resident memory of the server and its kernels, in MiB."""
+        total = 0
+        for pid in self.processes():
+            try:
+                rss_pages = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[21])
+            except (OSError, IndexError, ValueError):
+                continue
+            total += rss_pages * os.sysconf("SC_PAGE_SIZE")
+        return total / 2**20
+
     def kill(self) -> None:
         """SIGKILL the server and its kernels at once (a crash, not a shutdown)."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        """Stop the server and every kernel it started (the whole process group)."""
         if self.process is None or self.process.poll() is not None:
             return
-        try:
+        for pid in reversed(self.processes()):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        """Stop the server and every kernel it started."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        kernels = self.processes()[1:]
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGTERM)
+        try:
             self.process.wait(timeout=20)
-        except (subprocess.TimeoutExpired, ProcessLookupError):
+        except subprocess.TimeoutExpired:
             self.kill()
+        for pid in kernels:  # the server shuts its kernels down; make sure none is left behind
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

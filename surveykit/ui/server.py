@@ -84,16 +84,18 @@ def app_urls(port: int, host: str = "127.0.0.1", root: Path | None = None) -> di
 
 
 def start_voila(
-    port: int, env: Mapping[str, str] | None = None, *, log: Path | None = None
+    port: int, env: Mapping[str, str] | None = None, *, log: Path | None = None, root: Path | None = None
 ) -> subprocess.Popen:
-    """Start Voilà on ``apps/`` in the background (the caller stops it)."""
-    prepare_static()
+    """Start Voilà on ``apps/`` (or another folder with a ``voila.json``) in the background; the caller
+    stops it."""
+    folder = root or apps_dir()
+    prepare_static(folder)
     environment = {**os.environ, **(env or {})}
     environment.setdefault("SURVEYKIT_PLOTLY_JS", "/voila/files/static/plotly.min.js")
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - handed to the child process
     return subprocess.Popen(
         voila_command(port),
-        cwd=apps_dir(),
+        cwd=folder,
         env=environment,
         stdout=out,
         stderr=subprocess.STDOUT,

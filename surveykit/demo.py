@@ -169,10 +169,11 @@ class _Builder:
     def add_institutions(self) -> None:
         n = 8 if self.small else 24
         kinds = list(TYPES)
+        seen: dict[tuple[str, str], int] = {}
         for i in range(n):
             kind = kinds[i % len(kinds)]
             municipality = MUNICIPALITIES[i % len(MUNICIPALITIES)]
-            number = i // len(kinds) + 1
+            number = seen[(kind, municipality)] = seen.get((kind, municipality), 0) + 1
             place = municipality.replace("г. ", "")
             name = f"{_SHORT[kind]} «{place}»" + (f" № {number}" if number > 1 else "")
             institution_id = f"inst{i + 1:02d}"

@@ -1,6 +1,7 @@
 """Rate institutions with a methodology profile and write the rating (CSV and/or an Excel workbook).
 
-Inputs are canonical frames saved as CSV, Parquet or XLSX (in CSV and XLSX the answer columns hold the choice
+Without ``--survey`` every source is read from the response store (``--url`` or the configured database).
+Otherwise inputs are canonical frames saved as CSV, Parquet or XLSX (in CSV and XLSX the answer columns hold the choice
 names, e.g. yes / no / dk): the recipient survey (--survey), the website and stand audit (--audit), the
 premises checklist (--premises), optionally others with --source ID=FILE, and an institutions table
 (--institutions: institution_id, name, region, recipients, ...). A missing audit or checklist counts as
@@ -29,7 +30,12 @@ SOURCE_OPTIONS = {"audit": "website_audit", "premises": "premises_checklist", "s
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--survey", required=True, metavar="FILE", help="recipient survey (the respondents)")
+    parser.add_argument(
+        "--survey",
+        metavar="FILE",
+        help="recipient survey (the respondents); without it every source is read from the response store",
+    )
+    parser.add_argument("--url", help="database URL when reading from the store (default: the configured one)")
     parser.add_argument("--audit", metavar="FILE", help="website and stand audit (website_audit)")
     parser.add_argument("--premises", metavar="FILE", help="premises checklist (premises_checklist)")
     parser.add_argument(
@@ -160,10 +166,26 @@ def write_workbook(rating: Rating, path: Path, language: str) -> None:
         ) from err
 
 
+def _from_store(args: argparse.Namespace, profile) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Every source of the profile (submitted and approved real interviews) and the institutions."""
+    from surveykit.dashboard.sources import StoreSource
+    from surveykit.store import Store
+
+    with Store.open(args.url) as store:
+        source = StoreSource(store)
+        frames = {k: v for k, v in source.frames(profile.sources).items() if v is not None}
+        return frames, source.institutions()
+
+
 def run(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile, variant=args.variant)
-    sources = _sources(args, profile.respondents_source)
-    institutions = read_frame(args.institutions) if args.institutions else None
+    if args.survey:
+        sources = _sources(args, profile.respondents_source)
+        institutions = read_frame(args.institutions) if args.institutions else None
+    else:
+        sources, institutions = _from_store(args, profile)
+        if args.institutions:
+            institutions = read_frame(args.institutions)
     previous = read_frame(args.previous) if args.previous else None
     rating = rate(profile, sources, institutions=institutions, periods=args.period, previous=previous)
     written = []

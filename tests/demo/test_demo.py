@@ -100,3 +100,12 @@ def test_the_command_builds_once_and_refuses_to_build_twice(tmp_path, capsys):
     assert main(["demo", "build", "--url", url, "--size", "small", "--fresh", "--seed", "4"]) == 0
     with Store.open(url) as store:
         assert isinstance(store.interviews_frame("staff_survey"), pd.DataFrame)
+
+
+def test_rate_reads_the_store_when_no_files_are_given(demo, tmp_path, capsys):
+    url, _ = demo
+    out = tmp_path / "rating.csv"
+    assert main(["rate", "--url", url, "--period", "2026", "--csv", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert len(table) == 8 and table["S"].notna().all()
+    assert "(ranked)" in capsys.readouterr().out

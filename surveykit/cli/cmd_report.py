@@ -46,7 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--region", default="", help="with 'region': only this region")
     parser.add_argument("--no-region", action="store_true", help="with 'all': skip the regional report")
-    parser.add_argument("--database", default="", metavar="URL", help="database URL (default: the settings)")
+    parser.add_argument(
+        "--url",
+        "--database",
+        dest="database",
+        default="",
+        metavar="URL",
+        help="database URL (default: the settings)",
+    )
     parser.add_argument(
         "--jobs",
         type=int,

@@ -371,6 +371,11 @@ class ErrorCode(enum.Enum):
         "the database stayed busy for {seconds} s",
         "Try again; if it repeats, use PostgreSQL for many simultaneous interviewers.",
     )
+    ROLE_REQUIRED = (
+        "SK512",
+        "{person} may not use this ({roles})",
+        "It needs one of the roles: {needed}; ask an administrator.",
+    )
 
     # --- SK6xx: methodology and scoring ----------------------------------------------------------
     PROFILE_INVALID = ("SK601", "{detail}", "Correct the methodology profile.")

@@ -58,7 +58,9 @@ def run(quick: bool = False) -> list[Measurement]:
         bare_root = folder / "bare"
         bare_root.mkdir()
         (bare_root / "bare.ipynb").write_text(json.dumps(BARE), encoding="utf-8")
-        (bare_root / "voila.json").write_text((apps_dir() / "voila.json").read_text(encoding="utf-8"), encoding="utf-8")
+        (bare_root / "voila.json").write_text(
+            (apps_dir() / "voila.json").read_text(encoding="utf-8"), encoding="utf-8"
+        )
         app = VoilaServer(env=env, log=folder / "app.log").start()
         bare = VoilaServer(env=env, log=folder / "bare.log", root=bare_root).start()
         try:

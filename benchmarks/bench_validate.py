@@ -31,7 +31,13 @@ def form_30():
     for i in range(1, 5):
         items.append({"code": f"n{i}", "type": "integer", "min": 0, "max": 120, "label": f"Number {i}"})
     items.append(
-        {"code": "total", "type": "integer", "constraint": ". >= ${n1}", "label": "Total", "required": "${n1} > 0"}
+        {
+            "code": "total",
+            "type": "integer",
+            "constraint": ". >= ${n1}",
+            "label": "Total",
+            "required": "${n1} > 0",
+        }
     )
     data = {
         "schema_version": 1,
@@ -41,9 +47,7 @@ def form_30():
         "languages": ["en"],
         "default_language": "en",
         "choice_lists": {
-            "agree": [
-                {"name": str(v), "value": v, "label": f"point {v}"} for v in range(1, 6)
-            ]
+            "agree": [{"name": str(v), "value": v, "label": f"point {v}"} for v in range(1, 6)]
             + [{"name": "dk", "value": 98, "missing": True, "label": "don't know"}]
         },
         "items": items,

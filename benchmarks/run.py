@@ -23,7 +23,9 @@ def discover(names: list[str]) -> list[str]:
         wanted = {n if n.startswith("bench_") else f"bench_{n}" for n in names}
         unknown = wanted - set(modules)
         if unknown:
-            raise SystemExit(f"unknown benchmark(s): {', '.join(sorted(unknown))}; available: {', '.join(modules)}")
+            raise SystemExit(
+                f"unknown benchmark(s): {', '.join(sorted(unknown))}; available: {', '.join(modules)}"
+            )
         modules = [m for m in modules if m in wanted]
     return modules
 
@@ -31,7 +33,9 @@ def discover(names: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("names", nargs="*", help="benchmarks to run (default: all), e.g. validate scoring")
-    parser.add_argument("--quick", action="store_true", help="small data: a smoke run, figures not meaningful")
+    parser.add_argument(
+        "--quick", action="store_true", help="small data: a smoke run, figures not meaningful"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results", help="folder for the JSON results")
     args = parser.parse_args(argv)
 
@@ -50,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     payload = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "quick": args.quick,
-        "machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": __import__("os").cpu_count()},
+        "machine": {
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "cpus": __import__("os").cpu_count(),
+        },
         "results": results,
         "failed": failures,
     }

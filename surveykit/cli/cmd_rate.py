@@ -35,7 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="recipient survey (the respondents); without it every source is read from the response store",
     )
-    parser.add_argument("--url", help="database URL when reading from the store (default: the configured one)")
+    parser.add_argument(
+        "--url", help="database URL when reading from the store (default: the configured one)"
+    )
     parser.add_argument("--audit", metavar="FILE", help="website and stand audit (website_audit)")
     parser.add_argument("--premises", metavar="FILE", help="premises checklist (premises_checklist)")
     parser.add_argument(

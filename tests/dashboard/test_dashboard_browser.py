@@ -6,100 +6,33 @@ Skipped with a reason when Debian's Chromium (or Playwright) is missing, except 
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
-
 import pytest
 
-from surveykit.config import PROJECT_ROOT
 from surveykit.dashboard.sample import build_sample_database
-from surveykit.ui.server import app_urls, free_port, start_voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-ARTIFACTS = PROJECT_ROOT / "artifacts"
-
-
-def _require_browser():
-    required = os.environ.get("SURVEYKIT_REQUIRE_BROWSER") == "1"
-    reason = None
-    if not Path(CHROMIUM).exists():
-        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "Python Playwright is not installed (pip install playwright; never `playwright install`)"
-    if reason:
-        if required:
-            pytest.fail(f"{reason} (SURVEYKIT_REQUIRE_BROWSER=1)")
-        pytest.skip(reason)
-
-
-def _wait_for(port: int, process: subprocess.Popen, timeout: float = 90.0) -> None:
-    """Until Voilà answers any HTTP request (an HTTP error status also means it is up)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"Voilà exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/", timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    raise TimeoutError(f"Voilà did not answer on port {port} within {timeout:.0f} s")
-
 
 @pytest.fixture(scope="module")
-def voila(tmp_path_factory):
-    _require_browser()
+def sample_env(tmp_path_factory):
     folder = tmp_path_factory.mktemp("dashboard-browser")
     url = f"sqlite:///{folder / 'surveykit.sqlite'}"
     build_sample_database(url)
-    port = free_port()
-    env = {"SURVEYKIT_DATABASE_URL": url, "SURVEYKIT_DATA_DIR": str(folder), "SURVEYKIT_MIN_CELL_SIZE": "5"}
-    process = start_voila(port, env, log=folder / "voila.log")
-    try:
-        _wait_for(port, process)
-        yield app_urls(port)["dashboard"]
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+    return {"SURVEYKIT_DATABASE_URL": url, "SURVEYKIT_DATA_DIR": str(folder), "SURVEYKIT_MIN_CELL_SIZE": "5"}
 
 
 @pytest.fixture(scope="module")
-def page(voila):
-    from playwright.sync_api import sync_playwright
+def page(browser, sample_env, tmp_path_factory):
+    from surveykit.ui.browser import VoilaServer
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(voila, timeout=120_000)
-            yield page
-        finally:
-            browser.close()
+    server = VoilaServer(env=sample_env, log=tmp_path_factory.mktemp("dashboard-voila") / "voila.log").start()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(server.url("dashboard"), timeout=120_000)
+        yield page
+    finally:
+        page.close(run_before_unload=True)
+        server.stop()
 
 
 def _ticks(page, css: str) -> list[str]:
@@ -108,20 +41,19 @@ def _ticks(page, css: str) -> list[str]:
     return frame.locator("g.ytick text").all_text_contents()
 
 
-def _screenshot(page, name: str) -> None:
+def _screenshot(page, name: str, artifacts) -> None:
     """The whole app (Voilà scrolls inside the page, so the viewport is made as tall as the app)."""
     height = page.evaluate("() => document.querySelector('.sk-dashboard-app').getBoundingClientRect().bottom")
     page.set_viewport_size({"width": 1280, "height": int(min(max(height + 40, 900), 4000))})
     page.wait_for_timeout(700)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    page.screenshot(path=str(artifacts / name), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_the_dashboard_renders_the_rating(page):
+def test_the_dashboard_renders_the_rating(page, artifacts):
     names = _ticks(page, ".sk-dash-rating-chart")
     assert len(names) == 12 and any(n.startswith("1. КЦСОН") for n in names)
-    _screenshot(page, "dashboard-rating.png")
+    _screenshot(page, "dashboard-rating.png", artifacts)
     title = page.frame_locator(".sk-dash-rating-chart iframe").locator(".gtitle").first.text_content()
     assert title == "Рейтинг организаций, 2025"
     assert page.locator(".sk-banner-error").count() == 0
@@ -150,7 +82,7 @@ def test_a_filter_change_changes_the_chart(page):
     )
 
 
-def test_one_institution_in_detail(page):
+def test_one_institution_in_detail(page, artifacts):
     page.locator(".sk-dash-tabs .lm-TabBar-tab").nth(1).click()
     names = _ticks(page, ".sk-dash-criteria-chart")
     assert any(n.startswith("K1") for n in names)
@@ -160,6 +92,6 @@ def test_one_institution_in_detail(page):
         timeout=60_000,
     )
     _ticks(page, ".sk-dash-indicators-chart")
-    _screenshot(page, "dashboard-institution.png")
+    _screenshot(page, "dashboard-institution.png", artifacts)
     text = page.locator(".sk-dash-inst-text").inner_text()
     assert "Квалифицированное заключение" in text and "Предложения получателей услуг" in text

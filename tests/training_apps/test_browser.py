@@ -15,9 +15,7 @@ from __future__ import annotations
 import base64
 import os
 import shutil
-import signal
 import subprocess
-from pathlib import Path
 
 import pytest
 import yaml
@@ -28,35 +26,9 @@ from .helpers import ACCESS, add_trainee, full_attendance, passed_mock
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ARTIFACTS = PROJECT_ROOT / "artifacts"
 BLUEPRINT = {"M1": 1, "M4": 1, "M5": 1, "M7": 1}  # one critical-topic item each, one numeric-capable module
 TIMEOUT = 90_000  # ms: Voilà pages on a busy 2-core machine
-
-
-def _browser_or_skip():
-    required = os.environ.get("SURVEYKIT_REQUIRE_BROWSER") == "1"
-    reason = None
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "the playwright package is not installed"
-    if reason:
-        if required:
-            pytest.fail(f"{reason}; SURVEYKIT_REQUIRE_BROWSER=1 requires the browser tests to run")
-        pytest.skip(reason)
 
 
 @pytest.fixture
@@ -75,12 +47,11 @@ def short_exam(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def voila(tmp_path, store_url, short_exam, key):
+def voila(tmp_path, store_url, short_exam, key, voila_server):
     """A trainee ready for the exam in a fresh database, and Voilà serving the apps on it."""
-    _browser_or_skip()
     from surveykit.store import Store
     from surveykit.training.service import TrainingService
-    from surveykit.ui.server import free_port, start_voila
+    from surveykit.ui.server import free_port
 
     with Store.open(store_url) as store:
         service = TrainingService(store, key=key)
@@ -97,39 +68,8 @@ def voila(tmp_path, store_url, short_exam, key):
         "SURVEYKIT_SIGNING_KEY": os.environ["SURVEYKIT_SIGNING_KEY"],
         "SURVEYKIT_VERIFY_URL": f"http://127.0.0.1:{port}/voila/render/verify.ipynb",
     }
-    process = start_voila(port, env=env, log=tmp_path / "voila.log")
-    try:
-        _wait_until_up(port, process)
-        yield f"http://127.0.0.1:{port}", store_url, tmp_path
-    finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-
-
-def _wait_until_up(port: int, process: subprocess.Popen, timeout: float = 120) -> None:
-    """Like ``surveykit.ui.server.wait_until_up``, but any HTTP answer counts: that function catches
-    ``HTTPError`` after its parent ``URLError`` and so waits out its whole timeout on Voilà 0.5.13, whose
-    ``/voila/api/kernelspecs`` answers 404 (reported to the owner of server.py)."""
-    import time
-    import urllib.error
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"Voilà exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/api/kernelspecs", timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # the server answers
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    raise TimeoutError(f"Voilà did not answer on port {port} within {timeout:.0f} s")
+    server = voila_server(env, port=port)
+    yield f"http://127.0.0.1:{port}", store_url, tmp_path, server
 
 
 def _open(page, url: str) -> None:
@@ -191,131 +131,125 @@ def _wait_answered(page, done: int, total: int) -> None:
     )
 
 
-def test_a_trainee_passes_the_exam_in_the_browser_and_the_certificate_verifies(voila):
-    from playwright.sync_api import sync_playwright
-
+def test_a_trainee_passes_the_exam_in_the_browser_and_the_certificate_verifies(voila, browser):
     from surveykit.certificates import Status, verify
     from surveykit.certificates.registry_store import StoreRegistry
     from surveykit.store import Store
     from surveykit.training.service import current_course
 
-    base, store_url, tmp_path = voila
+    base, store_url, tmp_path, server = voila
     course = current_course()
     ARTIFACTS.mkdir(exist_ok=True)
     exam_url = f"{base}/voila/render/exam.ipynb"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1024, "height": 900}, accept_downloads=True)
-            page = context.new_page()
-            _open(page, exam_url)
-            page.screenshot(path=str(ARTIFACTS / "exam-1-sign-in.png"))
-            _sign_in(page, exam_url)
-            page.wait_for_selector(".sk-start-exam", timeout=TIMEOUT)
-            page.screenshot(path=str(ARTIFACTS / "exam-2-rules.png"), full_page=True)
-            page.click(".sk-start-exam")
-            first = _current_item(page)
-            page.wait_for_selector(".sk-countdown", timeout=TIMEOUT)
-            _answer(page, course, first)
-            _wait_answered(page, 1, 4)
-            page.screenshot(path=str(ARTIFACTS / "exam-3-question.png"), full_page=True)
+    context = browser.new_context(viewport={"width": 1024, "height": 900}, accept_downloads=True)
+    try:
+        page = context.new_page()
+        _open(page, exam_url)
+        page.screenshot(path=str(ARTIFACTS / "exam-1-sign-in.png"))
+        _sign_in(page, exam_url)
+        page.wait_for_selector(".sk-start-exam", timeout=TIMEOUT)
+        page.screenshot(path=str(ARTIFACTS / "exam-2-rules.png"), full_page=True)
+        page.click(".sk-start-exam")
+        first = _current_item(page)
+        page.wait_for_selector(".sk-countdown", timeout=TIMEOUT)
+        _answer(page, course, first)
+        _wait_answered(page, 1, 4)
+        page.screenshot(path=str(ARTIFACTS / "exam-3-question.png"), full_page=True)
 
-            # a reload in the middle of the exam: sign in again, the attempt comes back with its answer
-            _sign_in(page, exam_url)
-            assert _current_item(page) != first  # resumes at the first unanswered item
-            _wait_answered(page, 1, 4)
-            page.click(".sk-nav-1")
-            page.wait_for_selector(
-                f".sk-item-{first} .sk-option.mod-active, .sk-item-{first} .sk-numeric", timeout=TIMEOUT
-            )
-            page.click(".sk-nav-2")
-            page.wait_for_selector(".sk-nav-2.sk-nav-current", timeout=TIMEOUT)
+        # a reload in the middle of the exam: sign in again, the attempt comes back with its answer
+        _sign_in(page, exam_url)
+        assert _current_item(page) != first  # resumes at the first unanswered item
+        _wait_answered(page, 1, 4)
+        page.click(".sk-nav-1")
+        page.wait_for_selector(
+            f".sk-item-{first} .sk-option.mod-active, .sk-item-{first} .sk-numeric", timeout=TIMEOUT
+        )
+        page.click(".sk-nav-2")
+        page.wait_for_selector(".sk-nav-2.sk-nav-current", timeout=TIMEOUT)
 
-            for number in range(2, 5):
-                item_id = _current_item(page)
-                _answer(page, course, item_id)
-                _wait_answered(page, number, 4)
-                if number < 4:
-                    page.click(".sk-next-item")
-                    page.wait_for_selector(f".sk-nav-{number + 1}.sk-nav-current", timeout=TIMEOUT)
-            countdown = page.inner_text(".sk-countdown")
-            assert countdown[:2] in ("09", "10"), countdown  # the clock ticks in the browser: 10-minute exam
-            page.click(".sk-finish")
-            page.wait_for_selector(".sk-submit-exam", timeout=TIMEOUT)
-            page.screenshot(path=str(ARTIFACTS / "exam-4-confirm.png"), full_page=True)
-            page.click(".sk-submit-exam")
-            page.wait_for_selector(".sk-verdict-pass", timeout=TIMEOUT)
-            page.wait_for_selector(".sk-download a", timeout=TIMEOUT)
-            page.screenshot(path=str(ARTIFACTS / "exam-5-result.png"), full_page=True)
-            href = page.get_attribute(".sk-download a", "href")
-            assert href.startswith("data:application/pdf;base64,")
-            pdf = base64.b64decode(href.split(",", 1)[1])
-            with page.expect_download(timeout=TIMEOUT) as download:
-                page.click(".sk-download a")
-            assert download.value.suggested_filename.endswith(".pdf")
+        for number in range(2, 5):
+            item_id = _current_item(page)
+            _answer(page, course, item_id)
+            _wait_answered(page, number, 4)
+            if number < 4:
+                page.click(".sk-next-item")
+                page.wait_for_selector(f".sk-nav-{number + 1}.sk-nav-current", timeout=TIMEOUT)
+        countdown = page.inner_text(".sk-countdown")
+        assert countdown[:2] in ("09", "10"), countdown  # the clock ticks in the browser: 10-minute exam
+        page.click(".sk-finish")
+        page.wait_for_selector(".sk-submit-exam", timeout=TIMEOUT)
+        page.screenshot(path=str(ARTIFACTS / "exam-4-confirm.png"), full_page=True)
+        page.click(".sk-submit-exam")
+        page.wait_for_selector(".sk-verdict-pass", timeout=TIMEOUT)
+        page.wait_for_selector(".sk-download a", timeout=TIMEOUT)
+        page.screenshot(path=str(ARTIFACTS / "exam-5-result.png"), full_page=True)
+        href = page.get_attribute(".sk-download a", "href")
+        assert href.startswith("data:application/pdf;base64,")
+        pdf = base64.b64decode(href.split(",", 1)[1])
+        with page.expect_download(timeout=TIMEOUT) as download:
+            page.click(".sk-download a")
+        assert download.value.suggested_filename.endswith(".pdf")
 
-            (ARTIFACTS / "certificate-from-exam.pdf").write_bytes(pdf)
-            png = ARTIFACTS / "certificate-from-exam"
-            subprocess.run(
-                [
-                    "pdftoppm",
-                    "-png",
-                    "-r",
-                    "80",
-                    "-singlefile",
-                    str(ARTIFACTS / "certificate-from-exam.pdf"),
-                    str(png),
-                ],
-                check=True,
-                timeout=60,
-            )
-            decoded = subprocess.run(
-                ["zbarimg", "--quiet", "--raw", str(png) + ".png"], capture_output=True, text=True, timeout=60
-            )
-            qr_link = decoded.stdout.strip()
-            assert "verify.ipynb?c=" in qr_link, decoded.stderr
+        (ARTIFACTS / "certificate-from-exam.pdf").write_bytes(pdf)
+        png = ARTIFACTS / "certificate-from-exam"
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-singlefile",
+                str(ARTIFACTS / "certificate-from-exam.pdf"),
+                str(png),
+            ],
+            check=True,
+            timeout=60,
+        )
+        decoded = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", str(png) + ".png"], capture_output=True, text=True, timeout=60
+        )
+        qr_link = decoded.stdout.strip()
+        assert "verify.ipynb?c=" in qr_link, decoded.stderr
 
-            with Store.open(store_url) as store:
-                registry = StoreRegistry(store)
-                serial = store.training.certificates("t1")[0].serial
-                assert serial.encode() in pdf or serial in _pdf_text(pdf)
-                for evidence in (serial, qr_link):
-                    assert verify(evidence, registry=registry).status is Status.VALID
+        with Store.open(store_url) as store:
+            registry = StoreRegistry(store)
+            serial = store.training.certificates("t1")[0].serial
+            assert serial.encode() in pdf or serial in _pdf_text(pdf)
+            for evidence in (serial, qr_link):
+                assert verify(evidence, registry=registry).status is Status.VALID
 
-            # the QR link opens the verification app pre-filled and checked
-            page.goto(qr_link, timeout=TIMEOUT)
-            page.wait_for_selector(".sk-verify-result .sk-status-valid", timeout=TIMEOUT)
-            assert serial in page.inner_text(".sk-verify-result")
-            page.screenshot(path=str(ARTIFACTS / "verify-valid.png"), full_page=True)
+        # the QR link opens the verification app pre-filled and checked
+        page.goto(qr_link, timeout=TIMEOUT)
+        page.wait_for_selector(".sk-verify-result .sk-status-valid", timeout=TIMEOUT)
+        assert serial in page.inner_text(".sk-verify-result")
+        page.screenshot(path=str(ARTIFACTS / "verify-valid.png"), full_page=True)
 
-            # the practice app: a persona, the cover sheet, a question asked and the reply beside it
-            practice_url = f"{base}/voila/render/practice.ipynb"
-            _sign_in(page, practice_url)
-            page.click(".sk-persona-hesitant", timeout=TIMEOUT)
-            page.click(".sk-start-practice", timeout=TIMEOUT)
-            page.click(".sk-ask-consent", timeout=TIMEOUT)
-            page.wait_for_selector(".sk-said-consent", timeout=TIMEOUT)
-            page.click(
-                ".sk-q-consent .sk-option, .sk-q-consent .widget-toggle-button >> nth=0", timeout=TIMEOUT
-            )
-            page.click(".sk-ask-proxy_respondent", timeout=TIMEOUT)
-            page.wait_for_selector(".sk-said-proxy_respondent", timeout=TIMEOUT)
-            page.screenshot(path=str(ARTIFACTS / "practice-interview.png"), full_page=True)
+        # the practice app: a persona, the cover sheet, a question asked and the reply beside it
+        practice_url = f"{base}/voila/render/practice.ipynb"
+        _sign_in(page, practice_url)
+        page.click(".sk-persona-hesitant", timeout=TIMEOUT)
+        page.click(".sk-start-practice", timeout=TIMEOUT)
+        page.click(".sk-ask-consent", timeout=TIMEOUT)
+        page.wait_for_selector(".sk-said-consent", timeout=TIMEOUT)
+        page.click(".sk-q-consent .sk-option, .sk-q-consent .widget-toggle-button >> nth=0", timeout=TIMEOUT)
+        page.click(".sk-ask-proxy_respondent", timeout=TIMEOUT)
+        page.wait_for_selector(".sk-said-proxy_respondent", timeout=TIMEOUT)
+        page.screenshot(path=str(ARTIFACTS / "practice-interview.png"), full_page=True)
 
-            # the trainer's desk: progress of the cohort
-            trainer_url = f"{base}/voila/render/trainer.ipynb"
-            _open(page, trainer_url)
-            page.fill(".sk-login input", "tr")
-            page.fill(".sk-code input", ACCESS)
-            page.click(".sk-sign-in")
-            page.wait_for_selector(".sk-progress table", timeout=TIMEOUT)
-            assert "Иванова" in page.inner_text(".sk-progress")
-            page.screenshot(path=str(ARTIFACTS / "trainer-progress.png"), full_page=True)
-        finally:
-            browser.close()
+        # the trainer's desk: progress of the cohort
+        trainer_url = f"{base}/voila/render/trainer.ipynb"
+        _open(page, trainer_url)
+        page.fill(".sk-login input", "tr")
+        page.fill(".sk-code input", ACCESS)
+        page.click(".sk-sign-in")
+        page.wait_for_selector(".sk-progress table", timeout=TIMEOUT)
+        assert "Иванова" in page.inner_text(".sk-progress")
+        page.screenshot(path=str(ARTIFACTS / "trainer-progress.png"), full_page=True)
+    finally:
+        context.close()
     log = (tmp_path / "data" / "logs" / "apps.log").read_text(encoding="utf-8")
     assert "Traceback" not in log and "failed" not in log
-    assert "Error at server" not in (tmp_path / "voila.log").read_text(encoding="utf-8", errors="replace")
+    assert "Error at server" not in server.log.read_text(encoding="utf-8", errors="replace")
 
 
 def _pdf_text(pdf: bytes) -> str:

@@ -371,6 +371,12 @@ class ErrorCode(enum.Enum):
         "the database stayed busy for {seconds} s",
         "Try again; if it repeats, use PostgreSQL for many simultaneous interviewers.",
     )
+    INTEGRITY = (
+        "SK513",
+        "the database refused the change: {detail}",
+        "A record it refers to (a person, an institution, an interview) may not exist, or the record exists "
+        "already; check the identifiers.",
+    )
     ROLE_REQUIRED = (
         "SK512",
         "{person} may not use this ({roles})",

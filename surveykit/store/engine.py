@@ -325,4 +325,6 @@ class Database:
         if APPEND_ONLY_MARK in text:
             return StoreError(ErrorCode.AUDIT_APPEND_ONLY)
         detail = text.strip().splitlines()[0] if text.strip() else type(err).__name__
+        if isinstance(err, IntegrityError):
+            return StoreError(ErrorCode.INTEGRITY, detail=detail)
         return StoreError(ErrorCode.DB_UNAVAILABLE, url=safe_url(self.url), detail=detail)

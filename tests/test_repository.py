@@ -1,0 +1,56 @@
+"""The repository's own rules: notebooks without outputs, a small public facade, settings documented."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import surveykit
+from surveykit.config import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(
+    p for p in ROOT.glob("**/*.ipynb") if ".venv" not in p.parts and ".ipynb_checkpoints" not in p.parts
+)
+
+
+def test_there_are_notebooks_to_check():
+    folders = {p.parent.relative_to(ROOT).as_posix() for p in NOTEBOOKS}
+    assert {"apps", "notebooks", "notebooks/training", "notebooks/reports"} <= folders
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_notebooks_are_committed_without_outputs(path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    dirty = [
+        i
+        for i, cell in enumerate(notebook["cells"])
+        if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)
+    ]
+    assert not dirty, (
+        f"{path.name}: cells {dirty} have outputs; strip them (e.g. nbstripout) before committing"
+    )
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.parent.name == "apps"], ids=lambda p: p.name)
+def test_app_notebooks_are_thin(path):
+    """An app notebook is one code cell that creates the app from the package (every rule lives there)."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert len(code) == 1
+    lines = [ln for ln in "".join(code[0]["source"]).splitlines() if ln.strip() and not ln.startswith("#")]
+    assert len(lines) <= 3 and any("from_request()" in ln for ln in lines)
+
+
+def test_the_public_facade_is_small_and_complete():
+    assert sorted(surveykit.__all__) == sorted(surveykit._EXPORTS)
+    for name in surveykit.__all__:
+        assert getattr(surveykit, name) is not None, name
+    with pytest.raises(AttributeError):
+        surveykit.no_such_thing  # noqa: B018
+
+
+def test_every_setting_has_a_help_string():
+    assert all(help_text for help_text in Settings.help().values())

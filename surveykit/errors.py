@@ -379,8 +379,8 @@ class ErrorCode(enum.Enum):
     )
     ROLE_REQUIRED = (
         "SK512",
-        "{person} may not use this ({roles})",
-        "It needs one of the roles: {needed}; ask an administrator.",
+        "{person} may not use this (roles: {roles})",
+        "It needs the role: {needed}; ask an administrator.",
     )
 
     # --- SK6xx: methodology and scoring ----------------------------------------------------------

@@ -67,7 +67,8 @@ class StoreRegistry:
     ) -> str:
         """Store a certificate made by ``issue_certificate`` or ``issue_batch``; returns its serial.
 
-        ``person_id`` defaults to the holder's ``person_id``; the store keeps certificates of its people only.
+        ``person_id`` defaults to the holder's ``person_id``; without one (a diploma for someone who is not a
+        person of the store) the certificate is kept with its signed record only.
         """
         return self.register_record(
             certificate.record,
@@ -94,12 +95,6 @@ class StoreRegistry:
                 field="record",
                 detail="the record has no serial in 'id' or no 'validFrom'",
                 fix="Register records made by issue_certificate() or issue_batch().",
-            )
-        if not person_id:
-            raise CertificateError(
-                ErrorCode.FIELD_MISSING,
-                Location(field="person_id", path=serial),
-                field="person_id",
             )
         subject = record.get("credentialSubject") or {}
         if roles is None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from surveykit.errors import AccessDenied, ErrorCode, Translated
 from surveykit.questionnaire.compiled import Form
 from surveykit.questionnaire.model import Questionnaire
 from surveykit.store import frames as _frames
@@ -36,6 +38,40 @@ from surveykit.store.training import CertificationStatus, Training
 __all__ = ["Store"]
 
 
+@functools.cache
+def _gate_of(rules_folder: str) -> dict[str, tuple[str, ...]] | None:
+    from surveykit.errors import TrainingError
+    from surveykit.training.loader import load_rules
+
+    try:
+        return {mode: tuple(roles) for mode, roles in load_rules(Path(rules_folder)).gate.items()}
+    except TrainingError as err:
+        if (
+            err.code is ErrorCode.FILE_NOT_FOUND
+        ):  # no training rules in this deployment: any valid certificate
+            return None
+        raise
+
+
+def role_names(roles: Sequence[str]) -> Translated:
+    """Role codes as words in each language of the apps (``locale/*/apps.yaml``, keys ``role.<code>``)."""
+    from surveykit.i18n import UI_LANGUAGES, t
+
+    def words(language: str) -> str:
+        return ", ".join(
+            t(f"role.{r}", language) if t(f"role.{r}", language) != f"role.{r}" else r for r in roles
+        )
+
+    return Translated({language: words(language) or "-" for language in UI_LANGUAGES})
+
+
+def default_gate() -> dict[str, tuple[str, ...]] | None:
+    """The certification gate of the training rules (``questionnaires/training/rules.yaml``, ``gate:``)."""
+    from surveykit.config import settings
+
+    return _gate_of(str(settings().questionnaires_dir / "training"))
+
+
 class Store:
     """The response store: questionnaire versions, people and institutions, fieldwork, interviews, reading
     for analysis, import and export. Open it with :meth:`open`; close it with :meth:`close` (or ``with``).
@@ -45,12 +81,22 @@ class Store:
     Training records are under :attr:`training`, open-answer reviews under :attr:`reviews`.
     """
 
-    def __init__(self, db: Database, *, enforce_certification: bool = True) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        enforce_certification: bool = True,
+        gate: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.db = db
         self.enforce_certification = enforce_certification
         self.catalog = Catalog(db)
         self.directory = Directory(db)
-        self.interviews = Interviews(db, self.catalog, enforce_certification=enforce_certification)
+        #: interview mode -> certified roles that may record real data (``gate`` of the training rules)
+        self.gate = gate if gate is not None else (default_gate() if enforce_certification else None)
+        self.interviews = Interviews(
+            db, self.catalog, enforce_certification=enforce_certification, gate=self.gate
+        )
         #: attendance, exam attempts, mock interviews, calibration, cohorts, certificates
         self.training = Training(db)
         #: open-answer reviews for council publications
@@ -63,6 +109,7 @@ class Store:
         url: str | None = None,
         *,
         enforce_certification: bool = True,
+        gate: Mapping[str, Sequence[str]] | None = None,
         busy_timeout_ms: int | None = None,
         pool_size: int = 5,
     ) -> Store:
@@ -74,7 +121,7 @@ class Store:
         except BaseException:
             db.dispose()
             raise
-        return cls(db, enforce_certification=enforce_certification)
+        return cls(db, enforce_certification=enforce_certification, gate=gate)
 
     @classmethod
     def upgrade(cls, url: str | None = None) -> tuple[str | None, str]:
@@ -193,6 +240,19 @@ class Store:
         """The person with this login (or id) and code; AccessDenied SK506 otherwise."""
         return self.directory.check_access_code(login, code)
 
+    def sign_in(self, login: str, code: str, roles: Sequence[str] = ()) -> Person:
+        """:meth:`check_access_code`, and with ``roles`` the person must hold one of them (SK512 otherwise):
+        the one sign-in rule of every app."""
+        person = self.check_access_code(login.strip(), code)
+        if roles and not set(roles) & set(person.roles):
+            raise AccessDenied(
+                ErrorCode.ROLE_REQUIRED,
+                person=person.display_name,
+                roles=role_names(person.roles),
+                needed=role_names(roles),
+            )
+        return person
+
     def assign(
         self,
         interviewer_id: str,
@@ -214,10 +274,14 @@ class Store:
         """Done versus target per assignment (filters: ``period``, ``questionnaire_id``, ``interviewer_id``)."""
         return self.directory.progress(**filters)
 
-    def certification_status(self, person_id: str, *, now: dt.datetime | None = None) -> CertificationStatus:
-        """Whether the person may do real interviews now (the certification gate): ``valid``, ``valid_until``,
-        and ``reason(language)`` saying why not (no certificate, suspended, revoked, expired)."""
-        return self.training.certification_status(person_id, now)
+    def certification_status(
+        self, person_id: str, *, now: dt.datetime | None = None, mode: str | None = None
+    ) -> CertificationStatus:
+        """Whether the person may do real interviews now (the certification gate), in ``mode`` when given
+        (its roles from the gate): ``valid``, ``valid_until``, and ``reason(language)`` saying why not
+        (no certificate, suspended, revoked, expired, not covering the mode)."""
+        roles = self.gate.get(mode) if mode is not None and self.gate is not None else None
+        return self.training.certification_status(person_id, now, roles)
 
     # --- interviews ---------------------------------------------------------------------------------------------
     def start_interview(

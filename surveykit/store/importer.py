@@ -523,21 +523,30 @@ def _certification(
             conn.execute(select(people.c.id, people.c.display_name).where(people.c.id.in_(people_ids))).all()
         )
     started = pd.to_datetime(meta["started_at"], utc=True)
+    modes = meta["mode"].to_numpy(dtype=object)
     valid = np.zeros(len(meta), dtype=bool)
+    covering = np.zeros(len(meta), dtype=bool)  # a certificate valid then, whatever its roles
     for certificate in found:
         if certificate.status != "valid":
             continue
         mask = (interviewer == certificate.person_id) & (started >= certificate.issued_at).to_numpy()
         if certificate.valid_until is not None:
             mask &= (started < certificate.valid_until).to_numpy()
+        covering |= mask
+        if store.gate is not None:  # the gate of the training rules: the certificate must cover the mode
+            allowed = [m for m, roles in store.gate.items() if set(roles) & set(certificate.roles)]
+            mask &= np.isin(modes, allowed)
         valid |= mask
     bad = real & ~valid & (interviewer != "")
     holders = {c.person_id for c in found}
     for i in np.flatnonzero(bad):
         person = interviewer[i]
-        reason = (
-            f"no certificate valid on {started.iloc[i]:%Y-%m-%d}" if person in holders else "no certificate"
-        )
+        if covering[i]:
+            reason = f"no certificate on {started.iloc[i]:%Y-%m-%d} covers the mode {modes[i]}"
+        elif person in holders:
+            reason = f"no certificate valid on {started.iloc[i]:%Y-%m-%d}"
+        else:
+            reason = "no certificate"
         report.add(
             ErrorCode.NOT_CERTIFIED,
             Location(file=file, row=int(rows[i]), field="interviewer_id"),

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from surveykit.errors import (
@@ -64,7 +64,6 @@ from surveykit.store.schema import (
     UTCDateTime,
     answers,
     assignments,
-    certificates,
     institutions,
     interviews,
     paradata,
@@ -103,24 +102,8 @@ _META_FOR_UPDATE = _META.with_for_update(of=interviews)
 _NOW = bindparam("now", type_=UTCDateTime())
 
 
-def _valid_certificates(person: Any) -> Any:
-    """How many valid certificates ``person`` holds at ``:now`` (a scalar subquery; the gate's fast path)."""
-    c = certificates
-    return (
-        select(func.count())
-        .where(
-            c.c.person_id == person,
-            c.c.status == "valid",
-            c.c.issued_at <= _NOW,
-            or_(c.c.valid_until.is_(None), c.c.valid_until > _NOW),
-        )
-        .scalar_subquery()
-    )
-
-
-# submit's first look: the interview, whether its interviewer is certified now, whether it has answers
+# submit's first look: the interview and whether it has answers
 _META_CERTIFIED = _META.add_columns(
-    _valid_certificates(interviews.c.interviewer_id).label("certificates"),
     select(answers.c.variable)
     .where(answers.c.interview_id == interviews.c.id)
     .limit(1)
@@ -129,7 +112,7 @@ _META_CERTIFIED = _META.add_columns(
 )
 _OWNER = select(interviews.c.interviewer_id).where(interviews.c.id == bindparam("key"))
 # start's look-up in one round trip: the questionnaire version (the latest, or the one asked for), do the
-# institution and the person exist, is the person certified now
+# institution and the person exist
 _START_CHECKS = select(
     qv.c.id,
     qv.c.questionnaire_id,
@@ -142,7 +125,6 @@ _START_CHECKS = select(
     .scalar_subquery()
     .label("institution"),
     select(people.c.id).where(people.c.id == bindparam("person")).scalar_subquery().label("person"),
-    _valid_certificates(bindparam("person")).label("certificates"),
 ).where(qv.c.questionnaire_id == bindparam("qid"))
 _START_LATEST = _START_CHECKS.order_by(qv.c.id.desc()).limit(1)
 _START_EXACT = _START_CHECKS.where(qv.c.version == bindparam("version"))
@@ -195,10 +177,19 @@ def _invalid(field: str, detail: str, fix: str) -> StoreError:
 
 
 class Interviews:
-    def __init__(self, db: Database, catalog: Catalog, *, enforce_certification: bool = True) -> None:
+    def __init__(
+        self,
+        db: Database,
+        catalog: Catalog,
+        *,
+        enforce_certification: bool = True,
+        gate: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.db = db
         self.catalog = catalog
         self.enforce_certification = enforce_certification
+        #: interview mode -> certified roles that may record real data in it (None: any valid certificate)
+        self.gate = dict(gate) if gate is not None else None
 
     # --- reading --------------------------------------------------------------------------------------------
     def meta(
@@ -315,8 +306,8 @@ class Interviews:
             chosen_assignment, chosen_period = self._assignment(
                 conn, assignment_id, interviewer_id, institution_id, questionnaire_id, period
             )
-            if not practice and self.enforce_certification and not found.certificates:
-                self._gate(conn, interviewer_id, now)
+            if not practice and self.enforce_certification:
+                self._gate(conn, interviewer_id, now, mode)
             values = dict(
                 id=key,
                 questionnaire_version_id=published.id,
@@ -433,8 +424,9 @@ class Interviews:
         ).scalar_one_or_none()
         return match, period
 
-    def _gate(self, conn: Connection, interviewer_id: str, when: dt.datetime) -> None:
-        problem = certification_problem(conn, interviewer_id, when)
+    def _gate(self, conn: Connection, interviewer_id: str, when: dt.datetime, mode: str) -> None:
+        roles = self.gate.get(mode) if self.gate is not None else None
+        problem = certification_problem(conn, interviewer_id, when, roles)
         if problem is not None:
             name = conn.execute(
                 select(people.c.display_name).where(people.c.id == interviewer_id)
@@ -544,8 +536,8 @@ class Interviews:
             meta = InterviewMeta.from_row(row)
             answered = bool(row.answered)
             gate = meta.status in EDITABLE and not meta.practice and self.enforce_certification
-            if gate and not row.certificates:
-                self._gate(conn, meta.interviewer_id, utcnow())  # raises SK507 with the reason
+            if gate:
+                self._gate(conn, meta.interviewer_id, utcnow(), meta.mode)  # raises SK507 with the reason
         form = self.catalog.form(meta.questionnaire_version_id)
         if answers_ is None:
             answers_ = self.load(meta.id).answers
@@ -571,7 +563,7 @@ class Interviews:
                 )
             checked = not changed.practice and self.enforce_certification
             if checked and not gate:  # it was not editable at the first look (rejected since): check now
-                self._gate(conn, changed.interviewer_id, stamp)
+                self._gate(conn, changed.interviewer_id, stamp, meta.mode)
             if (
                 answered or attempts > 1
             ):  # a draft's answers (a draft saved meanwhile: the retry deletes them)

@@ -236,7 +236,7 @@ class CertificateRecord:
     """A certificate as the store keeps it (the signed record as issued, and its current status)."""
 
     serial: str
-    person_id: str
+    person_id: str | None  # None: a diploma for someone who is not a person of the store
     roles: tuple[str, ...]
     issued_at: dt.datetime
     valid_until: dt.datetime | None

@@ -310,7 +310,7 @@ certificates = sa.Table(
     "certificates",
     metadata,
     sa.Column("serial", sa.String(32), primary_key=True),
-    _person_fk(),
+    _person_fk(nullable=True),  # None: a diploma for someone who is not a person of the store
     sa.Column("roles", sa.JSON, nullable=False),
     sa.Column("issued_at", UTCDateTime, nullable=False),
     sa.Column("valid_until", UTCDateTime, nullable=True),

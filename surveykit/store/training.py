@@ -7,7 +7,7 @@ real interviews.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +58,10 @@ _REASONS = {
         "en": "certificate {serial} expired on {date}",
         "ru": "срок сертификата {serial} истёк {date}",
     },
+    "role": {
+        "en": "certificate {serial} does not cover this work (it needs the role {why})",
+        "ru": "сертификат {serial} не даёт права на эту работу (нужна роль {why})",
+    },
 }
 
 
@@ -81,16 +85,27 @@ class CertificationStatus:
         if self.valid or self.kind is None:
             return ""
         template = _REASONS[self.kind].get(language) or _REASONS[self.kind]["en"]
-        why = f": {self.detail}" if self.detail else ""
+        why = self.detail or "" if self.kind == "role" else f": {self.detail}" if self.detail else ""
         date = f"{self.date:%Y-%m-%d}" if self.date is not None else ""
         return template.format(serial=self.serial or "", date=date, why=why)
 
 
-def certification_status(conn: Connection, person_id: str, when: dt.datetime) -> CertificationStatus:
-    """The certification gate for ``person_id`` at ``when`` (a naive time is taken as UTC)."""
+def certification_status(
+    conn: Connection, person_id: str, when: dt.datetime, roles: Collection[str] | None = None
+) -> CertificationStatus:
+    """The certification gate for ``person_id`` at ``when`` (a naive time is taken as UTC). With ``roles``,
+    only a certificate granting one of them counts (the gate of ``rules.yaml`` for the interview mode)."""
     when = when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
     records = [CertificateRecord.from_row(r) for r in conn.execute(_CERTIFICATES_OF, {"person": person_id})]
     valid = [c for c in records if c.valid_at(when)]
+    if valid and roles:
+        covering = [c for c in valid if set(c.roles) & set(roles)]
+        if not covering:
+            best = max(valid, key=lambda c: c.valid_until or dt.datetime.max.replace(tzinfo=dt.UTC))
+            return CertificationStatus(
+                person_id, False, best.serial, best.valid_until, "role", detail=" / ".join(sorted(roles))
+            )
+        valid = covering
     if valid:
         best = max(valid, key=lambda c: c.valid_until or dt.datetime.max.replace(tzinfo=dt.UTC))
         return CertificationStatus(person_id, True, best.serial, best.valid_until)
@@ -110,9 +125,11 @@ def certification_status(conn: Connection, person_id: str, when: dt.datetime) ->
     )
 
 
-def certification_problem(conn: Connection, person_id: str, when: dt.datetime) -> str | None:
+def certification_problem(
+    conn: Connection, person_id: str, when: dt.datetime, roles: Collection[str] | None = None
+) -> str | None:
     """Why ``person_id`` may not do real interviews at ``when``, in English (None: they hold a valid certificate)."""
-    status = certification_status(conn, person_id, when)
+    status = certification_status(conn, person_id, when, roles)
     return None if status.valid else status.reason("en")
 
 
@@ -324,7 +341,7 @@ class Training:
     def add_certificate(
         self,
         serial: str,
-        person_id: str,
+        person_id: str | None,
         roles: Sequence[str],
         *,
         issued_at: dt.datetime,
@@ -335,7 +352,10 @@ class Training:
         """Store an issued certificate (status valid)."""
 
         def work(conn: Connection) -> CertificateRecord:
-            if conn.execute(select(people.c.id).where(people.c.id == person_id)).first() is None:
+            known = (
+                person_id is None or conn.execute(select(people.c.id).where(people.c.id == person_id)).first()
+            )
+            if not known:
                 raise NotFoundError(ErrorCode.NOT_FOUND, entity="person", key=person_id, suggestion="")
             conn.execute(
                 insert(certificates).values(
@@ -414,15 +434,19 @@ class Training:
         with self.db.read() as conn:
             return [CertificateRecord.from_row(r) for r in conn.execute(query)]
 
-    def certification_status(self, person_id: str, when: dt.datetime | None = None) -> CertificationStatus:
+    def certification_status(
+        self, person_id: str, when: dt.datetime | None = None, roles: Collection[str] | None = None
+    ) -> CertificationStatus:
         """Whether the person may do real interviews now (or at ``when``), and why not."""
         with self.db.read() as conn:
-            return certification_status(conn, person_id, when or utcnow())
+            return certification_status(conn, person_id, when or utcnow(), roles)
 
-    def certification_problem(self, person_id: str, when: dt.datetime | None = None) -> str | None:
+    def certification_problem(
+        self, person_id: str, when: dt.datetime | None = None, roles: Collection[str] | None = None
+    ) -> str | None:
         """Why the person may not do real interviews now (None when certified)."""
         with self.db.read() as conn:
-            return certification_problem(conn, person_id, when or utcnow())
+            return certification_problem(conn, person_id, when or utcnow(), roles)
 
 
 def _iso(value: Any) -> Any:

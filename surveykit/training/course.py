@@ -427,8 +427,22 @@ class Rules(_Frozen):
     mock_interview: MockRules
     calibration: CalibrationRules
     certificate: CertificateRules
+    gate: dict[Literal["face_to_face", "telephone", "self_completed", "observation"], tuple[str, ...]] = (
+        Field(
+            default_factory=dict,
+            description="Interview mode -> the certified roles that may record real data in it "
+            "(a mode not listed: any valid certificate).",
+        )
+    )
     probation: ProbationRules
     item_review: ItemReviewRules
+
+    @model_validator(mode="after")
+    def _gate_roles_exist(self) -> Rules:
+        unknown = sorted({r for roles in self.gate.values() for r in roles} - set(self.roles))
+        if unknown:
+            raise ValueError(f"gate names roles that are not defined under 'roles': {', '.join(unknown)}")
+        return self
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
-from surveykit.errors import ErrorCode, Location, Report, TrainingError, did_you_mean
+from surveykit.errors import ErrorCode, Location, Report, TrainingError, Translated, did_you_mean
 from surveykit.training.course import Course, Rules
 from surveykit.training.grading import AttemptResult, grade_attempt
 
@@ -160,8 +160,11 @@ class ExamAttempt(BaseModel):
             return timedelta(0)
         return self.deadline - now
 
-    def _closed_error(self, fix: str) -> TrainingError:
-        state = {AttemptState.SUBMITTED: "already submitted", AttemptState.EXPIRED: "closed: the time is up"}
+    def _closed_error(self, fix: Translated) -> TrainingError:
+        state = {
+            AttemptState.SUBMITTED: Translated(en="already submitted", ru="уже сдана"),
+            AttemptState.EXPIRED: Translated(en="closed: the time is up", ru="закрыта: время вышло"),
+        }
         return TrainingError(
             ErrorCode.EXAM_CLOSED,
             Location(path=self.attempt_id),
@@ -184,7 +187,10 @@ class ExamAttempt(BaseModel):
         self.expire_if_due(now)
         if self.state is not AttemptState.OPEN:
             raise self._closed_error(
-                "Answers given before the deadline are kept; no more answers are accepted."
+                Translated(
+                    en="Answers given before the deadline are kept; no more answers are accepted.",
+                    ru="Ответы, данные до конца времени, сохранены; новые ответы не принимаются.",
+                )
             )
         if item_id not in self.item_ids:
             raise TrainingError(
@@ -213,7 +219,12 @@ class ExamAttempt(BaseModel):
         """Hand the attempt in. After the deadline it closes as ``expired`` instead (answers before count)."""
         _aware(now)
         if self.state is not AttemptState.OPEN:
-            raise self._closed_error("Nothing was changed; the attempt was closed before.")
+            raise self._closed_error(
+                Translated(
+                    en="Nothing was changed; the attempt was closed before.",
+                    ru="Ничего не изменено: попытка была закрыта раньше.",
+                )
+            )
         if not self.expire_if_due(now):
             self.state = AttemptState.SUBMITTED
             self.closed_at = now
@@ -231,8 +242,11 @@ class ExamAttempt(BaseModel):
                 ErrorCode.EXAM_CLOSED,
                 Location(path=self.attempt_id),
                 attempt=self.attempt_id,
-                state="still open",
-                fix=f"Submit it, or grade it after its deadline {self.deadline.isoformat()}.",
+                state=Translated(en="still open", ru="ещё не закрыта"),
+                fix=Translated(
+                    en=f"Submit it, or grade it after its deadline {self.deadline.isoformat()}.",
+                    ru=f"Сдайте её или оцените после окончания срока {self.deadline.isoformat()}.",
+                ),
             )
         items = [course.item(item_id) for item_id in self.item_ids]
         return grade_attempt(
@@ -275,8 +289,11 @@ def _closed(previous: Sequence[ExamAttempt], now: datetime) -> list[ExamAttempt]
                 ErrorCode.EXAM_CLOSED,
                 Location(path=attempt.attempt_id),
                 attempt=attempt.attempt_id,
-                state="still open",
-                fix=f"Finish and submit it first; its time is up at {attempt.deadline.isoformat()}.",
+                state=Translated(en="still open", ru="ещё не закрыта"),
+                fix=Translated(
+                    en=f"Finish and submit it first; its time is up at {attempt.deadline.isoformat()}.",
+                    ru=f"Сначала закончите и сдайте её; время выходит {attempt.deadline.isoformat()}.",
+                ),
             )
     return list(previous)
 

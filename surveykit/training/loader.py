@@ -49,7 +49,7 @@ from surveykit.training.course import (
     default_locate,
 )
 
-__all__ = ["load"]
+__all__ = ["load", "load_rules"]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -238,6 +238,25 @@ def _fix_for(error_type: str, field: str) -> str:
 # --------------------------------------------------------------------------------------------------------
 # the loader
 # --------------------------------------------------------------------------------------------------------
+
+
+def load_rules(root: Path | None = None) -> Rules:
+    """Only the certification rules (``rules.yaml``), e.g. for the store's certification gate; problems
+    raise :class:`~surveykit.errors.TrainingError` with the file and line, as :func:`load` does."""
+    if root is None:
+        from surveykit.config import settings
+
+        root = settings().questionnaires_dir / "training"
+    path = Path(root) / "rules.yaml"
+    report = Report(subject=_display(path))
+    doc = _read_yaml(path, report)
+    if doc is not None and _check_version(doc, report):
+        try:
+            return Rules.model_validate(doc.data)
+        except PydanticValidationError as err:
+            _pydantic_problems(err, doc, (), report)
+    first = report.errors[0]
+    raise TrainingError(first.code, first.location, report=report, **first.params)
 
 
 def load(root: Path | None = None) -> Course:

@@ -28,7 +28,6 @@ from typing import Any
 import pandas as pd
 
 from surveykit.errors import (
-    AccessDenied,
     CertificateError,
     ErrorCode,
     Location,
@@ -213,25 +212,9 @@ class TrainingService:
 
     # --- people --------------------------------------------------------------------------------------------------
     def sign_in(self, login: str, code: str, *, roles: Sequence[str] = ()) -> Any:
-        """The person with this login and access code; AccessDenied when the code is wrong (SK506) or the
-        person has none of ``roles`` (SK109 naming the roles needed)."""
-        person = self.store.check_access_code(login.strip(), code)
-        if roles and not set(roles) & set(person.roles):
-            needed = ", ".join(roles)
-            raise AccessDenied(
-                ErrorCode.FIELD_INVALID,
-                Location(field="role"),
-                field="role",
-                detail=Translated(
-                    en=f"{person.display_name} has the role(s) {', '.join(person.roles) or 'none'}, this app needs {needed}",
-                    ru=f"у {person.display_name} роли {', '.join(person.roles) or 'нет'}, а здесь нужна роль {needed}",
-                ),
-                fix=Translated(
-                    en="Ask your trainer to add the role to your account.",
-                    ru="Попросите преподавателя добавить эту роль в Вашу учётную запись.",
-                ),
-            )
-        return person
+        """The person with this login and access code holding one of ``roles`` (the store's sign-in rule:
+        SK506 for a wrong code, SK512 for a missing role)."""
+        return self.store.sign_in(login, code, roles)
 
     def trainees(self, cohort_id: str | None = None) -> list[Any]:
         """The members of a cohort (every person with the role trainee when no cohort is given)."""

@@ -15,7 +15,6 @@ import ipywidgets as W
 import pandas as pd
 
 from surveykit.config import settings
-from surveykit.errors import AccessDenied, ErrorCode
 from surveykit.i18n import UI_LANGUAGES, t
 from surveykit.supervision import interviews_to_review, open_answers
 from surveykit.ui.common import STYLE, Notice, app_logger, guarded, language_picker, query_params
@@ -70,15 +69,8 @@ class SupervisorApp(W.VBox):
 
         @self.guard
         def sign_in(_: Any) -> None:
-            person = self.store.check_access_code(login.value.strip(), code.value)
+            person = self.store.sign_in(login.value, code.value, ROLES)
             code.value = ""
-            if not set(person.roles) & set(ROLES):
-                raise AccessDenied(
-                    ErrorCode.ROLE_REQUIRED,
-                    person=person.display_name,
-                    roles=", ".join(person.roles),
-                    needed=", ".join(ROLES),
-                )
             self.person = person
             app_logger().info("supervisor signed in: %s", person.id)
             self.notice.clear()

@@ -18,7 +18,7 @@ EXPECTED_METHODS = {
     "open", "upgrade", "revision", "close", "url",
     "publish", "version", "versions", "questionnaire", "form",
     "add_institution", "institution", "institutions", "add_person", "person", "people", "set_access_code",
-    "check_access_code", "assign", "assignments", "progress", "certification_status",
+    "check_access_code", "sign_in", "assign", "assignments", "progress", "certification_status",
     "start_interview", "save_draft", "record_events", "drafts", "load_interview", "interview", "submit",
     "set_status", "review_notes",
     "interviews_frame", "repeat_frame", "paradata_frame", "audit_frame",

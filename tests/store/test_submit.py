@@ -9,7 +9,7 @@ import pytest
 from surveykit.errors import AccessDenied, ConflictError, ErrorCode, StoreError, ValidationError
 from surveykit.store import STATUS_FLOW, Store
 
-from .helpers import certify, checksum, example_answers, table_counts
+from .helpers import NOW, certify, checksum, example_answers, small_answers, table_counts
 
 
 def test_submit_stores_the_cleaned_answers(world):
@@ -214,3 +214,23 @@ def test_certification_status_says_why_in_english_and_russian(world):
     assert boris.reason("ru") == f"сертификат {serial} приостановлен: back-check"
     later = store.certification_status("anna", now=dt.datetime.now(dt.UTC) + dt.timedelta(days=400))
     assert later.kind == "expired" and "expired on" in later.reason()
+
+
+def test_the_gate_asks_for_the_role_each_mode_needs(world):
+    """rules.yaml's gate: interviews need the interviewer role; a questionnaire-taker may only hand out
+    self-completed questionnaires."""
+    store = world.store
+    assert store.gate["face_to_face"] == ("interviewer",)
+    store.training.add_certificate(
+        "SK-BORIS-QT", "boris", ["questionnaire_taker"], issued_at=NOW - dt.timedelta(days=3),
+        valid_until=NOW + dt.timedelta(days=300), record={"holder": "boris"},
+    )  # fmt: skip
+    with pytest.raises(AccessDenied) as refused:
+        world.start(interviewer_id="boris", mode="face_to_face")
+    assert refused.value.code is ErrorCode.NOT_CERTIFIED and "interviewer" in refused.value.params["reason"]
+    status = store.certification_status("boris", mode="telephone")
+    assert not status.valid and status.kind == "role"
+    assert "не даёт права" in status.reason("ru")
+    meta = world.start("small", interviewer_id="boris", mode="self_completed")
+    assert store.submit(meta.id, small_answers()).outcome == "stored"
+    assert store.certification_status("boris", mode="self_completed").valid

@@ -186,4 +186,5 @@ def test_signing_in_needs_the_access_code_and_the_role(service, store):
     assert err.value.code is ErrorCode.ACCESS_CODE_WRONG
     with pytest.raises(AccessDenied) as err:
         service.sign_in("i1", "ABCD-EFGH", roles=("trainee",))
-    assert "trainee" in str(err.value) and "роль" in err.value.localized("ru")
+    assert err.value.code is ErrorCode.ROLE_REQUIRED
+    assert "trainee" in str(err.value) and "слушатель курса" in err.value.localized("ru")

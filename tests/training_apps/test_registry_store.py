@@ -16,6 +16,7 @@ from surveykit.certificates import (
     load_template,
     verify,
 )
+from surveykit.certificates.model import Holder
 from surveykit.certificates.registry_store import StoreRegistry
 from surveykit.errors import CertificateError, ErrorCode
 from surveykit.store.schema import certificates
@@ -107,3 +108,20 @@ def test_an_unknown_serial_and_a_reason_are_reported(issued, key):
     with pytest.raises(CertificateError) as err:
         registry.suspend(certificate.serial, reason="  ", by=None)
     assert err.value.code is ErrorCode.FIELD_MISSING
+
+
+def test_a_diploma_for_someone_outside_the_store_is_kept_and_verifies(store, key):
+    fields = {"place": "1 место", "region": "Приречной области", "institution": "КЦСОН «Заречье»",
+              "nomination": "Социальная работа на дому"}  # fmt: skip
+    diploma = issue_certificate(
+        Holder(name="Соколова Анна Викторовна", fields=fields),
+        load_template("best-social-worker-finalist"),
+        key,
+        now=NOW - dt.timedelta(days=1),
+    )
+    registry = StoreRegistry(store)
+    registry.register(diploma, by=None)
+    stored = store.training.certificate(diploma.serial)
+    assert stored.person_id is None
+    result = verify(diploma.serial, keys=[key.public], registry=registry)
+    assert result.status is Status.VALID and result.holder == "Соколова Анна Викторовна"

@@ -153,7 +153,7 @@ def upgrade() -> None:
     op.create_table(
         "certificates",
         sa.Column("serial", sa.String(length=32), nullable=False),
-        sa.Column("person_id", sa.String(length=64), nullable=False),
+        sa.Column("person_id", sa.String(length=64), nullable=True),
         sa.Column("roles", sa.JSON(), nullable=False),
         sa.Column("issued_at", sa.DateTime(), nullable=False),
         sa.Column("valid_until", sa.DateTime(), nullable=True),

@@ -58,11 +58,14 @@ class VoilaServer:
     env: Mapping[str, str]
     log: Path | None = None
     root: Path | None = None  # the folder served (default: apps/)
+    extra_args: tuple[str, ...] = ()  # more Voilà options, e.g. a shorter kernel culling time
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 120.0) -> VoilaServer:
-        self.process = start_voila(self.port, self.env, log=self.log, root=self.root)
+        self.process = start_voila(
+            self.port, self.env, log=self.log, root=self.root, extra_args=self.extra_args
+        )
         wait_until_up(self.port, timeout=timeout, process=self.process)
         return self
 

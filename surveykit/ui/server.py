@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from surveykit.config import settings
@@ -66,15 +66,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def voila_command(port: int, *, ip: str = "127.0.0.1") -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "voila",
-        "--no-browser",
-        f"--port={port}",
-        f"--Voila.ip={ip}",
-    ]
+def voila_command(port: int, *, ip: str = "127.0.0.1", extra_args: Sequence[str] = ()) -> list[str]:
+    return [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", f"--Voila.ip={ip}", *extra_args]
 
 
 def app_urls(port: int, host: str = "127.0.0.1", root: Path | None = None) -> dict[str, str]:
@@ -84,7 +77,12 @@ def app_urls(port: int, host: str = "127.0.0.1", root: Path | None = None) -> di
 
 
 def start_voila(
-    port: int, env: Mapping[str, str] | None = None, *, log: Path | None = None, root: Path | None = None
+    port: int,
+    env: Mapping[str, str] | None = None,
+    *,
+    log: Path | None = None,
+    root: Path | None = None,
+    extra_args: Sequence[str] = (),
 ) -> subprocess.Popen:
     """Start Voilà on ``apps/`` (or another folder with a ``voila.json``) in the background; the caller
     stops it."""
@@ -94,7 +92,7 @@ def start_voila(
     environment.setdefault("SURVEYKIT_PLOTLY_JS", "/voila/files/static/plotly.min.js")
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - handed to the child process
     return subprocess.Popen(
-        voila_command(port),
+        voila_command(port, extra_args=extra_args),
         cwd=folder,
         env=environment,
         stdout=out,

@@ -65,7 +65,7 @@ def run(quick: bool = False) -> list[Measurement]:
         bare = VoilaServer(env=env, log=folder / "bare.log", root=bare_root).start()
         try:
             with sync_playwright() as playwright:
-                browser = launch_chromium(playwright)
+                browser = launch_chromium(playwright).new_context()  # one browser, a tab per page
                 app_times, bare_times = [], []
                 for _ in range(loads):  # alternate, so that machine noise hits both alike
                     page = browser.new_page()
@@ -103,7 +103,7 @@ def run(quick: bool = False) -> list[Measurement]:
 
                 interview_mb = memory_per_page(app, open_interview)
                 bare_mb = memory_per_page(bare, open_bare)
-                browser.close()
+                browser.browser.close()
         finally:
             app.stop()
             bare.stop()

@@ -67,7 +67,10 @@ def free_port() -> int:
 
 
 def voila_command(port: int, *, ip: str = "127.0.0.1", extra_args: Sequence[str] = ()) -> list[str]:
-    return [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", f"--Voila.ip={ip}", *extra_args]
+    # the ``voila`` script next to this Python, not ``python -m voila``: run from apps/, ``-m`` would import
+    # the configuration file apps/voila.py instead of the package
+    script = Path(sys.executable).with_name("voila")
+    return [str(script), "--no-browser", f"--port={port}", f"--Voila.ip={ip}", *extra_args]
 
 
 def app_urls(port: int, host: str = "127.0.0.1", root: Path | None = None) -> dict[str, str]:
@@ -116,3 +119,15 @@ def wait_until_up(port: int, timeout: float = 60.0, process: subprocess.Popen | 
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
     raise TimeoutError(f"Voilà did not answer on port {port} within {timeout:.0f} s")
+
+
+def set_xsrf_cookie(request_handler, notebook=None, cwd=None):
+    """Voilà ``prelaunch_hook`` (configured in ``apps/voila.py``): set the ``_xsrf`` cookie with the page.
+
+    When a tab closes, Voilà's page asks the server to shut its kernel down (``POST /voila/api/shutdown``),
+    sending the ``_xsrf`` cookie's value. Voilà 0.5 never sets that cookie, so the request is refused (403)
+    and every closed tab leaves a kernel behind (about 180 MB each) until culling. Reading the handler's
+    ``xsrf_token`` sets the cookie (tornado); the protection against cross-site requests stays on.
+    """
+    request_handler.xsrf_token  # noqa: B018 - the property sets the cookie
+    return None

@@ -55,28 +55,15 @@ from surveykit.expressions import Kind
 from surveykit.questionnaire.compiled import Form, Variable, compile_form
 from surveykit.questionnaire.model import Questionnaire, QuestionType
 from surveykit.questionnaire.validate import ValidationResult, validate_frame
+from surveykit.store.importer import IMPORT_META
 
 if TYPE_CHECKING:
     from surveykit.store import Store
 
 __all__ = ["ImportOutcome", "import_file", "parse_column_map", "read_import"]
 
-#: meta fields the store's import accepts (surveykit.store.importer.IMPORT_META)
-STORE_META = (
-    "interview_id",
-    "questionnaire_id",
-    "questionnaire_version",
-    "institution_id",
-    "interviewer_id",
-    "mode",
-    "language",
-    "status",
-    "started_at",
-    "submitted_at",
-    "period",
-    "proxy",
-    "practice",
-)
+#: meta fields the store's import accepts
+STORE_META = IMPORT_META
 #: sheets of a surveykit Excel export that hold the codebook, not data
 CODEBOOK_SHEETS = frozenset({"codebook", "values", "mr_sets", "renamed"})
 _TRUE = frozenset({"1", "1.0", "true", "yes", "y", "да", "x"})

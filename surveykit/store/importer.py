@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from surveykit.errors import DataImportError, ErrorCode, Location, Report, did_you_mean
+from surveykit.questionnaire import names
 from surveykit.questionnaire.compiled import Form
 from surveykit.questionnaire.validate import validate_frame
 from surveykit.store import audit
@@ -42,22 +43,9 @@ if TYPE_CHECKING:
 
 __all__ = ["IMPORT_META", "ImportResult", "import_responses", "read_interview_file"]
 
-#: meta columns an import file may have (others must be variables or repeat-instance columns)
-IMPORT_META = (
-    "interview_id",
-    "questionnaire_id",
-    "questionnaire_version",
-    "institution_id",
-    "interviewer_id",
-    "mode",
-    "language",
-    "status",
-    "started_at",
-    "submitted_at",
-    "period",
-    "proxy",
-    "practice",
-)
+#: meta columns an import file may have (others must be variables or repeat-instance columns): the
+#: interview record's fields, less the assignment (found by the store) and weights (not kept)
+IMPORT_META = tuple(c for c in names.META_COLUMNS if c not in ("assignment_id", "weight"))
 IMPORT_STATUSES = ("submitted", "approved")
 _INSTANCE_COLUMN = re.compile(r"^(?P<path>(?:[^/\[\]]+\[\d+\]/)+)(?P<var>[^/\[\]]+)$")
 _SEGMENT = re.compile(r"([^/\[\]]+)\[(\d+)\]")

@@ -11,6 +11,7 @@ Rules learnt the hard way (docs/apps.md, ../shared toolchain notes):
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import logging
@@ -30,6 +31,9 @@ from surveykit.i18n import LANGUAGE_NAMES, UI_LANGUAGES, t
 __all__ = [
     "STYLE",
     "Notice",
+    "error_page",
+    "pdf_link",
+    "sign_in_widgets",
     "app_logger",
     "guarded",
     "language_picker",
@@ -77,6 +81,10 @@ STYLE = """
 .sk-matrix-row .widget-label { min-width: 260px; }
 </style>
 """
+
+
+def _esc(text: Any) -> str:
+    return html.escape("" if text is None else str(text))
 
 
 def app_logger() -> logging.Logger:
@@ -175,3 +183,41 @@ def plotly_html(figure: Any, height: int = 480) -> str:
         f'<iframe class="sk-plot" style="width:100%;height:{height + 20}px;border:0" '
         f'srcdoc="{html.escape(doc, quote=True)}"></iframe>'
     )
+
+
+def pdf_link(pdf: bytes, filename: str, label: str, css: str = "sk-download") -> W.HTML:
+    """A download link for a PDF held in memory (a data URI: works in Voilà and JupyterLab alike)."""
+    data = base64.b64encode(pdf).decode("ascii")
+    link = W.HTML(
+        f'<div class="{css}"><a download="{html.escape(filename)}" '
+        f'href="data:application/pdf;base64,{data}">{_esc(label)}</a></div>'
+    )
+    link.add_class(css)
+    return link
+
+
+def sign_in_widgets(language: str) -> tuple[W.Text, W.Password, W.Button]:
+    """Login, access code and the sign-in button, large enough for a tablet (shared by the training apps)."""
+    style = {"description_width": "170px"}
+    login = W.Text(description=t("app.login", language), style=style, layout=W.Layout(width="480px"))
+    code = W.Password(description=t("app.access_code", language), style=style, layout=W.Layout(width="480px"))
+    login.add_class("sk-login")
+    code.add_class("sk-code")
+    button = W.Button(
+        description=t("app.sign_in", language), button_style="primary", layout=W.Layout(width="480px")
+    )
+    button.add_class("sk-sign-in")
+    button.add_class("sk-primary-big")
+    return login, code, button
+
+
+def error_page(app: W.VBox, err: Exception, language: str, name: str) -> W.VBox:
+    """The page shown when the app cannot start (no database, a broken course file): words, no traceback."""
+    app_logger().error("%s app: cannot start: %s", name, err)
+    message = (
+        err.localized(language) if hasattr(err, "localized") else t("app.internal_error", language, log="")
+    )
+    W.VBox.__init__(app)
+    app.add_class("sk-app")
+    app.children = [W.HTML(STYLE), W.HTML(f'<div class="sk-banner sk-banner-error">{_esc(message)}</div>')]
+    return app

@@ -13,7 +13,6 @@ the kernel, nothing written into an ``Output``); at the deadline the attempt clo
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
 from collections.abc import Callable
@@ -25,10 +24,20 @@ from surveykit.config import settings
 from surveykit.errors import ErrorCode, TrainingError
 from surveykit.i18n import UI_LANGUAGES, pick, t
 from surveykit.training.exam import ExamAttempt
-from surveykit.ui.common import STYLE, Notice, app_logger, guarded, language_picker, query_params
+from surveykit.ui.common import (
+    STYLE,
+    Notice,
+    app_logger,
+    error_page,
+    guarded,
+    language_picker,
+    pdf_link,
+    query_params,
+    sign_in_widgets,
+)
 from surveykit.ui.quiz import QUIZ_STYLE, QuizItemView
 
-__all__ = ["EXAM_STYLE", "ExamApp", "error_page", "pdf_link", "sign_in_widgets"]
+__all__ = ["EXAM_STYLE", "ExamApp"]
 
 EXAM_STYLE = """
 <style>
@@ -60,44 +69,6 @@ def _esc(text: Any) -> str:
 
 def _local(moment: dt.datetime | None) -> str:
     return moment.astimezone().strftime("%d.%m.%Y %H:%M") if moment else ""
-
-
-def pdf_link(pdf: bytes, filename: str, label: str, css: str = "sk-download") -> W.HTML:
-    """A download link for a PDF held in memory (a data URI: works in Voilà and JupyterLab alike)."""
-    data = base64.b64encode(pdf).decode("ascii")
-    link = W.HTML(
-        f'<div class="{css}"><a download="{html.escape(filename)}" '
-        f'href="data:application/pdf;base64,{data}">{_esc(label)}</a></div>'
-    )
-    link.add_class(css)
-    return link
-
-
-def sign_in_widgets(language: str) -> tuple[W.Text, W.Password, W.Button]:
-    """Login, access code and the sign-in button, large enough for a tablet (shared by the training apps)."""
-    style = {"description_width": "170px"}
-    login = W.Text(description=t("app.login", language), style=style, layout=W.Layout(width="480px"))
-    code = W.Password(description=t("app.access_code", language), style=style, layout=W.Layout(width="480px"))
-    login.add_class("sk-login")
-    code.add_class("sk-code")
-    button = W.Button(
-        description=t("app.sign_in", language), button_style="primary", layout=W.Layout(width="480px")
-    )
-    button.add_class("sk-sign-in")
-    button.add_class("sk-primary-big")
-    return login, code, button
-
-
-def error_page(app: W.VBox, err: Exception, language: str, name: str) -> W.VBox:
-    """The page shown when the app cannot start (no database, a broken course file): words, no traceback."""
-    app_logger().error("%s app: cannot start: %s", name, err)
-    message = (
-        err.localized(language) if hasattr(err, "localized") else t("app.internal_error", language, log="")
-    )
-    W.VBox.__init__(app)
-    app.add_class("sk-app")
-    app.children = [W.HTML(STYLE), W.HTML(f'<div class="sk-banner sk-banner-error">{_esc(message)}</div>')]
-    return app
 
 
 class ExamApp(W.VBox):

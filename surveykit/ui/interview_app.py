@@ -22,7 +22,16 @@ from surveykit.config import settings
 from surveykit.i18n import UI_LANGUAGES, t
 from surveykit.interview.session import InterviewSession
 from surveykit.questionnaire.model import Questionnaire
-from surveykit.ui.common import STYLE, Notice, app_logger, guarded, language_picker, query_params
+from surveykit.ui.common import (
+    STYLE,
+    Notice,
+    app_logger,
+    error_page,
+    guarded,
+    language_picker,
+    query_params,
+    sign_in_widgets,
+)
 from surveykit.ui.form import FormView
 
 __all__ = ["InterviewApp"]
@@ -79,16 +88,9 @@ class InterviewApp(W.VBox):
         try:
             store = Store.open()
         except Exception as err:  # the page must still say what is wrong, in words
-            app_logger().error("interview app: cannot open the store: %s", err)
-            app = cls.__new__(cls)
-            W.VBox.__init__(app)
-            app.add_class("sk-app")
-            message = err.localized(params.get("lang", "ru")) if hasattr(err, "localized") else str(err)
-            app.children = [
-                W.HTML(STYLE),
-                W.HTML(f'<div class="sk-banner sk-banner-error">{_esc(message)}</div>'),
-            ]
-            return app
+            return error_page(
+                cls.__new__(cls), err, params.get("lang", settings().default_language), "interview"
+            )
         return cls(store, params=params)
 
     @classmethod
@@ -115,16 +117,11 @@ class InterviewApp(W.VBox):
     def show_sign_in(self) -> None:
         lang = self.language
         self._set_header(t("app.interview_title", lang), t("app.sign_in_prompt", lang))
-        login = W.Text(description=t("app.login", lang), style={"description_width": "160px"})
-        code = W.Password(description=t("app.access_code", lang), style={"description_width": "160px"})
-        login.add_class("sk-login")
-        code.add_class("sk-code")
-        button = W.Button(description=t("app.sign_in", lang), button_style="primary")
-        button.add_class("sk-sign-in")
+        login, code, button = sign_in_widgets(lang)
 
         @self.guard
         def sign_in(_: Any) -> None:
-            self.person = self.store.check_access_code(login.value.strip(), code.value)
+            self.person = self.store.sign_in(login.value, code.value)
             code.value = ""
             app_logger().info("signed in: %s", self.person.id)
             self.notice.clear()

@@ -25,8 +25,17 @@ from surveykit.i18n import UI_LANGUAGES, pick, t
 from surveykit.interview.session import InterviewSession
 from surveykit.training.personas import Persona
 from surveykit.training.practice import PROBES, SimulatedRespondent
-from surveykit.ui.common import STYLE, Notice, app_logger, guarded, language_picker, query_params
-from surveykit.ui.exam_app import EXAM_STYLE, error_page, sign_in_widgets
+from surveykit.ui.common import (
+    STYLE,
+    Notice,
+    app_logger,
+    error_page,
+    guarded,
+    language_picker,
+    query_params,
+    sign_in_widgets,
+)
+from surveykit.ui.exam_app import EXAM_STYLE
 from surveykit.ui.form import FormView
 from surveykit.ui.lesson import render_markdown
 from surveykit.ui.quiz import QUIZ_STYLE

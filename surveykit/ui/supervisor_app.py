@@ -17,7 +17,16 @@ import pandas as pd
 from surveykit.config import settings
 from surveykit.i18n import UI_LANGUAGES, t
 from surveykit.supervision import interviews_to_review, open_answers
-from surveykit.ui.common import STYLE, Notice, app_logger, guarded, language_picker, query_params
+from surveykit.ui.common import (
+    STYLE,
+    Notice,
+    app_logger,
+    error_page,
+    guarded,
+    language_picker,
+    query_params,
+    sign_in_widgets,
+)
 
 __all__ = ["SupervisorApp"]
 
@@ -49,7 +58,13 @@ class SupervisorApp(W.VBox):
         from surveykit.store import Store
 
         params = query_params()
-        return cls(Store.open(), language=params.get("lang"))
+        try:
+            store = Store.open()
+        except Exception as err:  # the page must still say what is wrong, in words
+            return error_page(
+                cls.__new__(cls), err, params.get("lang", settings().default_language), "supervisor"
+            )
+        return cls(store, language=params.get("lang"))
 
     def _title(self, text: str, subtitle: str = "") -> None:
         self.header.value = f'<div class="sk-title">{_esc(text)}</div>' + (
@@ -60,12 +75,7 @@ class SupervisorApp(W.VBox):
     def show_sign_in(self) -> None:
         lang = self.language
         self._title(t("supervisor.title", lang), t("app.sign_in_prompt", lang))
-        login = W.Text(description=t("app.login", lang), style={"description_width": "160px"})
-        code = W.Password(description=t("app.access_code", lang), style={"description_width": "160px"})
-        login.add_class("sk-login")
-        code.add_class("sk-code")
-        button = W.Button(description=t("app.sign_in", lang), button_style="primary")
-        button.add_class("sk-sign-in")
+        login, code, button = sign_in_widgets(lang)
 
         @self.guard
         def sign_in(_: Any) -> None:

@@ -19,8 +19,18 @@ import pandas as pd
 from surveykit.config import settings
 from surveykit.i18n import UI_LANGUAGES, pick, t
 from surveykit.training.mock import score_mock
-from surveykit.ui.common import STYLE, Notice, app_logger, guarded, language_picker, query_params
-from surveykit.ui.exam_app import EXAM_STYLE, error_page, pdf_link, sign_in_widgets
+from surveykit.ui.common import (
+    STYLE,
+    Notice,
+    app_logger,
+    error_page,
+    guarded,
+    language_picker,
+    pdf_link,
+    query_params,
+    sign_in_widgets,
+)
+from surveykit.ui.exam_app import EXAM_STYLE
 from surveykit.ui.quiz import QUIZ_STYLE
 
 __all__ = ["TrainerApp", "frame_html"]

@@ -54,3 +54,26 @@ def test_the_public_facade_is_small_and_complete():
 
 def test_every_setting_has_a_help_string():
     assert all(help_text for help_text in Settings.help().values())
+
+
+def test_environment_yml_matches_pyproject():
+    """conda users get the same packages and bounds as pyproject.toml (where they are declared)."""
+    import re
+    import tomllib
+
+    import yaml
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    conda = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))["dependencies"]
+    renamed = {"python-kaleido": "kaleido"}
+
+    def split(spec: str) -> tuple[str, str]:
+        name, bounds = re.match(r"([A-Za-z0-9_.-]+)(?:\[[^]]*\])?(.*)", spec.replace(" ", "")).groups()
+        return renamed.get(name.lower(), name.lower()), bounds
+
+    conda_specs = dict(split(d) for d in conda if isinstance(d, str) and not d.startswith(("python", "pip")))
+    conda_specs.update(dict([split(d) for d in conda if isinstance(d, str) and d.startswith("python-")]))
+    for spec in declared:
+        name, bounds = split(spec)
+        assert conda_specs.get(name) == bounds, f"environment.yml: {name}{conda_specs.get(name)} != {spec}"
+    assert any(isinstance(d, dict) and '-e ".[test]"' in d.get("pip", []) for d in conda)

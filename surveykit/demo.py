@@ -153,6 +153,7 @@ class _Builder:
         self.institutions: list[dict[str, str]] = []
         self.quality: dict[str, float] = {}
         self.assignment_of: dict[tuple[str, str], str] = {}  # (institution, period) -> interviewer
+        self.targets: dict[tuple[str, str], int] = {}  # (institution, period) -> target number
 
     def uuid(self) -> str:
         return str(uuid.UUID(bytes=self.rng.bytes(16), version=4))
@@ -236,14 +237,13 @@ class _Builder:
         self.summary.counts["certificates"] = len(self.interviewers)
 
     def assign(self) -> None:
-        n_interviews = 0
         for period in PERIODS:
             for i, inst in enumerate(self.institutions):
                 interviewer = self.interviewers[(i + PERIODS.index(period)) % len(self.interviewers)]
                 target = 12 if self.small else int(self.rng.integers(45, 90))
                 self.store.assign(interviewer, inst["id"], "recipient_survey", period, target, by="demo")
                 self.assignment_of[(inst["id"], period)] = interviewer
-                n_interviews += target
+                self.targets[(inst["id"], period)] = target
         self.summary.counts["assignments"] = len(self.assignment_of)
 
     # --- interviews ------------------------------------------------------------------------------------------------
@@ -296,7 +296,9 @@ class _Builder:
             for inst in self.institutions:
                 iid = inst["id"]
                 interviewer = self.assignment_of[(iid, period)]
-                n = 12 if self.small else int(self.rng.integers(40, 90))
+                # the earlier period is complete, the current one in progress (a few refusals come off)
+                target = self.targets[(iid, period)]
+                n = target if period != PERIODS[-1] else max(5, int(target * self.rng.uniform(0.55, 0.9)))
                 quality = self.quality[iid] + drift
                 latent = np.clip(quality + self.rng.normal(0, 0.15, n), 0, 1)
                 tilts = {

@@ -4,7 +4,8 @@ Following the methodology's part D.2 (AAPOR/ASA on falsification; thresholds are
 here, never verdicts): a flag means "look at this", never "exclude this".
 
 * **Too short**: an interview that took less than ``short_share`` (0.5) of the median duration of the same
-  questionnaire and mode ("less than half the median completion time").
+  questionnaire and mode ("less than half the median completion time"); an interviewer is flagged when
+  their share of such interviews is above the other interviewers' (+ ``z`` SE).
 * **Filter avoidance** (AAPOR/ASA form 3: miscoding an answer to avoid follow-up questions): per interviewer,
   the share of answers to *filter questions* that skip their follow-ups, against the pooled share of all
   other interviewers; flagged above the pooled share plus ``z`` (2) standard errors. Filter questions are
@@ -156,5 +157,5 @@ def quality_report(
     per["dont_know_rate"], per["flag_dont_know"] = _pooled_flags(
         per["dont_know"], pd.Series(total).groupby(who).sum(), z
     )
-    per["flag_too_short"] = per["too_short"] > 0
+    per["too_short_rate"], per["flag_too_short"] = _pooled_flags(per["too_short"], per["interviews"], z)
     return QualityReport(interviews=interviews, interviewers=per.reset_index())

@@ -12,6 +12,7 @@ Everything is vectorised with numpy and reproducible from the random generator p
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -104,7 +105,9 @@ def _values(
     if var.kind is Kind.DATE:
         offsets = rng.integers(0, 180, n)
         return np.array([today - dt.timedelta(days=int(d)) for d in offsets], dtype=object)
-    return np.full(n, None, dtype=object)  # free text stays empty unless a tilt writes it
+    if var.required is not False:  # required free text gets a placeholder; optional text stays empty
+        return np.array([f"{var.code} {i + 1}" for i in range(n)], dtype=object)
+    return np.full(n, None, dtype=object)
 
 
 _REPAIR_ROUNDS = 8
@@ -141,17 +144,32 @@ def _satisfy_constraints(
             elif var.choices:  # try the choices in turn, so that each row meets every choice
                 names = np.asarray(var.choice_names, dtype=object)
                 redrawn = names[(rows + round_ + 1) % len(names)]
-            elif var.kind is Kind.DATE:  # dates on both sides of today: "before" and "after" rules can pass
-                redrawn = np.array(
-                    [today + dt.timedelta(days=int(d)) for d in rng.integers(-365, 366, len(rows))],
-                    dtype=object,
-                )
+            elif var.kind is Kind.DATE:  # after today, then before it: "after" and "before" rules both pass
+                sign = 1 if round_ % 2 == 0 else -1
+                days = rng.integers(1, 366, len(rows))
+                redrawn = np.array([today + dt.timedelta(days=sign * int(d)) for d in days], dtype=object)
+            elif var.kind is Kind.STRING:  # text: try forms the constraint itself mentions, in turn
+                samples = _text_samples(var.constraint.text)
+                redrawn = np.array([samples[(r + round_) % len(samples)] for r in rows], dtype=object)
             else:
                 redrawn = _values(var, len(rows), level_latent[rows], rng, None, today)
             column = np.array(columns[code], dtype=object)
             column[rows] = redrawn
             columns[code] = column
     return evaluation
+
+
+_LITERAL = re.compile(r"(['\"])(.*?)\1")
+_TEXTS = ("https://example.org/page", "test@example.org", "+7 900 000-00-01", "12345", "Текст", "A1")
+
+
+def _text_samples(expression: str) -> list[str]:
+    """Texts to try for a constrained text question: the literals of its constraint and around them."""
+    literals = [
+        m.group(2) for m in _LITERAL.finditer(expression) if m.group(2) and not m.group(2).startswith("^")
+    ]
+    samples = [form for lit in literals for form in (lit, f"{lit}example.org/1", f"example {lit}")]
+    return samples + list(_TEXTS)
 
 
 def _apply_choice_filters(

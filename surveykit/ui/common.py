@@ -79,6 +79,10 @@ STYLE = """
 .sk-table { border-collapse: collapse; width: 100%; }
 .sk-table td, .sk-table th { border-bottom: 1px solid #e2e8f0; padding: 4px 8px; text-align: left; }
 .sk-matrix-row .widget-label { min-width: 260px; }
+.sk-app .lm-TabBar-tab, .sk-app .p-TabBar-tab { flex: 0 0 auto !important; max-width: none !important;
+  min-width: 140px; font-size: 15px; }
+.sk-app .widget-checkbox { width: auto !important; }
+.sk-app .widget-checkbox label { white-space: normal; }
 </style>
 """
 

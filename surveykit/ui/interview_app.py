@@ -152,7 +152,10 @@ class InterviewApp(W.VBox):
             f'<div class="sk-banner sk-banner-{"ok" if certified else "info"}">{_esc(why)}</div>'
         )
         practice = W.Checkbox(
-            value=self.practice or not certified, description=t("app.practice_mode", lang), indent=False
+            value=self.practice or not certified,
+            description=t("app.practice_mode", lang),
+            indent=False,
+            layout=W.Layout(width="auto"),
         )
         practice.add_class("sk-practice-toggle")
         practice.disabled = not certified  # without a certificate only practice is possible

@@ -99,11 +99,16 @@ class SupervisorApp(W.VBox):
         lang = self.language
         self._title(t("supervisor.title", lang), self.person.display_name)
         ids = sorted({v.questionnaire_id for v in self.store.versions()})
+        titles = [
+            (f"{self.store.questionnaire(q).text(self.store.questionnaire(q).title, lang)} ({q})", q)
+            for q in ids
+        ]
         self.questionnaire = W.Dropdown(
-            options=ids,
+            options=titles,
             value="recipient_survey" if "recipient_survey" in ids else (ids[0] if ids else None),
             description=t("supervisor.questionnaire", lang),
             style={"description_width": "140px"},
+            layout=W.Layout(width="95%"),
         )
         self.interviews_box = W.VBox()
         self.quality_box = W.VBox()
@@ -129,16 +134,21 @@ class SupervisorApp(W.VBox):
         lang = self.language
         queue = interviews_to_review(self.store, qid)
         names = {i.id: i.name for i in self.store.institutions()}
+        people = {p.id: p.display_name for p in self.store.people()}
         rows: list[W.Widget] = [W.HTML(f"<p>{_esc(t('supervisor.waiting', lang, count=len(queue)))}</p>")]
         for record in queue.head(PAGE).itertuples():
             flags = []
             if record.too_short:
                 flags.append(t("supervisor.too_short", lang, minutes=record.minutes))
             if record.interviewer_flags:
-                flags.append(t("supervisor.interviewer_flags", lang, flags=record.interviewer_flags))
+                words = ", ".join(
+                    t(f"supervisor.flag_{f.strip()}", lang) for f in record.interviewer_flags.split(",")
+                )
+                flags.append(t("supervisor.interviewer_flags", lang, flags=words))
             when = pd.Timestamp(record.submitted_at).strftime("%d.%m.%Y %H:%M")
             info = W.HTML(
-                f"<b>{_esc(names.get(record.institution_id, record.institution_id))}</b> · {_esc(record.interviewer_id)}"
+                f"<b>{_esc(names.get(record.institution_id, record.institution_id))}</b>"
+                f" · {_esc(people.get(record.interviewer_id, record.interviewer_id))}"
                 f" · {_esc(when)} · {_esc(record.minutes)} {_esc(t('supervisor.minutes', lang))}"
                 + "".join(f'<div class="sk-error">⚑ {_esc(f)}</div>' for f in flags),
                 layout=W.Layout(width="55%"),

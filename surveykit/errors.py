@@ -471,7 +471,6 @@ class ErrorCode(enum.Enum):
         "notebook '{notebook}' failed in cell {cell}: {detail}",
         "Open the notebook in JupyterLab with the same parameters to see the full error.",
     )
-    APP_ERROR = ("SK903", "something went wrong: {detail}", "The details were written to the log {log}.")
     OPTION_CONFLICT = ("SK904", "{detail}", "{fix}")
 
     def __init__(self, code: str, template: str, hint: str) -> None:

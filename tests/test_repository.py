@@ -77,3 +77,26 @@ def test_environment_yml_matches_pyproject():
         name, bounds = split(spec)
         assert conda_specs.get(name) == bounds, f"environment.yml: {name}{conda_specs.get(name)} != {spec}"
     assert any(isinstance(d, dict) and '-e ".[test]"' in d.get("pip", []) for d in conda)
+
+
+def test_every_error_code_is_exercised_by_a_test():
+    """Each code of the catalog is asserted somewhere in the tests (by name or by its SK number), and each
+    has a Russian translation with the same fields."""
+    import string
+
+    from surveykit.errors import ErrorCode
+    from surveykit.i18n import error_templates
+
+    tests = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").rglob("*.py"))
+    untested = [
+        c.name for c in ErrorCode if f"ErrorCode.{c.name}" not in tests and f'"{c.code}"' not in tests
+    ]
+    assert not untested, f"no test asserts these error codes: {untested}"
+
+    def fields(template: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+    for code in ErrorCode:
+        message, hint = error_templates(code.code, "ru")
+        assert message and hint, f"{code.code} has no Russian translation"
+        assert fields(message) <= fields(code.template) | fields(code.hint_template), code.code

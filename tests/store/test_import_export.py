@@ -10,7 +10,7 @@ import uuid
 import pandas as pd
 import pytest
 
-from surveykit.errors import DataImportError, ErrorCode, ExportError
+from surveykit.errors import DataImportError, ErrorCode, ExportError, StoreError
 from surveykit.store import Store
 
 from .helpers import checksum, example_answers, populate, table_counts
@@ -253,3 +253,19 @@ def test_json_import_with_repeats_and_lists(world, tmp_path):
     with pytest.raises(DataImportError) as info:
         world.store.import_responses(path, "example_all_types")
     assert (1, "relatives[1]/rel_relation", "SK403") in _problems(info.value)
+
+
+def test_a_file_that_is_not_utf8_csv_is_refused_with_its_name(world, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("interview_id,age\n,\xe9t\xe9\n".encode("latin-1"))
+    before = checksum(world.store)
+    with pytest.raises(DataImportError) as err:
+        world.store.import_responses(path, "small")
+    assert err.value.code is ErrorCode.CSV_UNREADABLE and err.value.location.file == str(path)
+    assert "UTF-8" in err.value.hint and checksum(world.store) == before
+
+
+def test_a_record_pointing_at_nobody_is_an_integrity_error_not_a_broken_database(world):
+    with pytest.raises(StoreError) as err:
+        world.store.training.record_mock_interview("nobody", {"1": 2}, 2.0, False)
+    assert err.value.code is ErrorCode.INTEGRITY

@@ -383,6 +383,15 @@ class ErrorCode(enum.Enum):
         "It needs the role: {needed}; ask an administrator.",
     )
 
+    PERMISSION_DENIED = (
+        "SK514",
+        "{person} may not {action}",
+        "It needs the role: {needed}; ask an administrator if you should have it.",
+    )
+    # SK515-SK519: permissions and the guarded store (surveykit.access, surveykit.store.guarded)
+    # SK520-SK529: sign-in, sessions, lock-out, people administration, backup and restore
+    # SK530-SK539: quality-control cases, back-checks and exclusions
+
     # --- SK6xx: methodology and scoring ----------------------------------------------------------
     PROFILE_INVALID = ("SK601", "{detail}", "Correct the methodology profile.")
     PROFILE_QUESTION_UNKNOWN = (

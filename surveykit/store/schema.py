@@ -22,6 +22,11 @@ __all__ = [
     "EVENT_TYPES",
     "INTERVIEW_STATUSES",
     "MODES",
+    "BACKCHECK_OUTCOMES",
+    "BACKCHECK_REASONS",
+    "BACKCHECK_STATUSES",
+    "CASE_LEVELS",
+    "CASE_STATUSES",
     "ROLES",
     "UTCDateTime",
     "metadata",
@@ -32,8 +37,8 @@ __all__ = [
 MODES = ("face_to_face", "telephone", "self_completed", "observation")
 #: the life of an interview
 INTERVIEW_STATUSES = ("draft", "submitted", "approved", "rejected")
-#: roles a person can have
-ROLES = ("interviewer", "trainee", "trainer", "supervisor", "sociologist")
+#: roles a person can have (what each may do: surveykit.access)
+ROLES = ("interviewer", "trainee", "trainer", "supervisor", "sociologist", "administrator", "council")
 #: what the interview app records as paradata
 EVENT_TYPES = (
     "page_enter",
@@ -48,6 +53,22 @@ EVENT_TYPES = (
 )
 CERTIFICATE_STATUSES = ("valid", "suspended", "revoked")
 REVIEW_STATUSES = ("pending", "approved", "rejected")
+#: a quality-control case: open until a person decides; "backcheck" while a back-check is pending
+CASE_STATUSES = ("open", "backcheck", "closed")
+#: the level a quality-control flag is about
+CASE_LEVELS = ("interview", "interviewer", "institution")
+#: why an interview was sent to back-check (methodology D.3)
+BACKCHECK_REASONS = ("random", "flagged", "new_interviewer", "falsification", "supervisor")
+BACKCHECK_STATUSES = ("queued", "done", "cancelled")
+#: back-check outcome coding (methodology D.3)
+BACKCHECK_OUTCOMES = (
+    "confirmed_ok",
+    "minor_deviation",
+    "protocol_breach",
+    "partial_falsification",
+    "full_falsification",
+    "unreachable",
+)
 #: the typed value columns of ``answers``
 ANSWER_KINDS = ("num", "text", "date", "choices")
 
@@ -129,6 +150,23 @@ people = sa.Table(
     sa.Column("access_code_hash", sa.String(200), nullable=True),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # lock-out after repeated failed sign-ins (surveykit.store.directory)
+    sa.Column("failed_sign_ins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", UTCDateTime, nullable=True),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # sha256 of the token: the token itself is never stored
+    _person_fk(),
+    sa.Column("app", sa.String(40), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),  # absolute limit; idle expiry from last_seen_at
+    sa.Column("ended_at", UTCDateTime, nullable=True),
+    sa.Column("end_reason", sa.String(20), nullable=True),  # signed_out, expired, deactivated, ...
+    sa.Index(None, "person_id"),
 )
 
 assignments = sa.Table(
@@ -350,6 +388,73 @@ review_notes = sa.Table(
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("author_id", sa.String(64), nullable=True),  # who (a person id, or a name such as "demo")
     sa.Column("at", UTCDateTime, nullable=False),
+    sa.Index(None, "interview_id"),
+)
+
+# --- quality control: cases, back-checks, exclusions (methodology part D) ---------------------------------------
+
+qc_cases = sa.Table(
+    "qc_cases",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    # one case per rule and subject: running the checks again never duplicates a case
+    sa.Column("key", sa.String(250), nullable=False, unique=True),
+    sa.Column("rule", sa.String(40), nullable=False),
+    sa.Column("level", sa.String(12), nullable=False),
+    sa.Column("questionnaire_id", sa.String(100), nullable=False),
+    sa.Column("interview_id", sa.Uuid(as_uuid=False), sa.ForeignKey("interviews.id"), nullable=True),
+    sa.Column("interviewer_id", sa.String(64), nullable=True),
+    sa.Column("institution_id", sa.String(64), nullable=True),
+    sa.Column("value", sa.Float(53), nullable=True),
+    sa.Column("threshold", sa.Float(53), nullable=True),
+    sa.Column("detail", sa.Text, nullable=True),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("resolution", sa.String(40), nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("closed_at", UTCDateTime, nullable=True),
+    sa.Column("closed_by", sa.String(64), nullable=True),  # who (a person id, or a name such as "demo")
+    sa.CheckConstraint(_in("status", CASE_STATUSES), name="status"),
+    sa.CheckConstraint(_in("level", CASE_LEVELS), name="level"),
+    sa.Index(None, "status"),
+    sa.Index(None, "interviewer_id"),
+)
+
+backchecks = sa.Table(
+    "backchecks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("interview_id", sa.Uuid(as_uuid=False), sa.ForeignKey("interviews.id"), nullable=False),
+    sa.Column("reason", sa.String(20), nullable=False),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("qc_cases.id"), nullable=True),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("method", sa.String(20), nullable=True),  # telephone, visit
+    sa.Column("outcome", sa.String(24), nullable=True),
+    sa.Column("form", sa.JSON(none_as_null=True), nullable=True),  # the back-check form's answers
+    sa.Column("notes", sa.Text, nullable=True),
+    sa.Column("checker_id", sa.String(64), nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("done_at", UTCDateTime, nullable=True),
+    sa.CheckConstraint(_in("reason", BACKCHECK_REASONS), name="reason"),
+    sa.CheckConstraint(_in("status", BACKCHECK_STATUSES), name="status"),
+    sa.CheckConstraint(f"outcome IS NULL OR {_in('outcome', BACKCHECK_OUTCOMES)}", name="outcome"),
+    sa.Index(None, "interview_id"),
+    sa.Index(None, "status"),
+)
+
+exclusions = sa.Table(
+    "exclusions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("interview_id", sa.Uuid(as_uuid=False), sa.ForeignKey("interviews.id"), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("backcheck_id", sa.Integer, sa.ForeignKey("backchecks.id"), nullable=True),
+    sa.Column("excluded_by", sa.String(64), nullable=True),
+    sa.Column("excluded_at", UTCDateTime, nullable=False),
+    # reversible: lifting keeps the row, with who, when and why
+    sa.Column("lifted_at", UTCDateTime, nullable=True),
+    sa.Column("lifted_by", sa.String(64), nullable=True),
+    sa.Column("lift_reason", sa.Text, nullable=True),
     sa.Index(None, "interview_id"),
 )
 

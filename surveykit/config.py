@@ -60,8 +60,26 @@ class Settings:
     pseudonymise_exports: bool = _opt(
         True, "Replace interviewer identities in exports with stable pseudonyms."
     )
+    dashboard_public: bool = _opt(
+        False,
+        "Serve the council dashboard without sign-in (published, suppressed figures only). Off by default: "
+        "council members sign in; turn on only for a public demonstration.",
+    )
     busy_timeout_ms: int = _opt(30000, "How long an SQLite writer waits for a lock before giving up.")
     log_level: str = _opt("INFO", "Log level of apps and CLI (DEBUG, INFO, WARNING).")
+    # sign-in and sessions (surveykit.store.sessions, docs/security.md); [P] proposed defaults
+    session_idle_minutes: int = _opt(
+        30, "A signed-in session ends after this many minutes without activity [P] (sign in again)."
+    )
+    session_max_hours: int = _opt(
+        12, "A session ends this many hours after sign-in, however active [P] (one working day)."
+    )
+    lockout_threshold: int = _opt(
+        5, "Failed sign-ins in a row that lock an account [P]; a successful sign-in resets the count."
+    )
+    lockout_minutes: int = _opt(
+        15, "How long a locked account stays locked [P] (an administrator can unlock it sooner)."
+    )
 
     def __post_init__(self) -> None:
         root = Path(self.root)
@@ -82,6 +100,15 @@ class Settings:
                 detail=f"must be at least 1, got {self.min_cell_size}",
                 fix="Set SURVEYKIT_MIN_CELL_SIZE to a whole number of respondents, e.g. 5.",
             )
+        for name in ("session_idle_minutes", "session_max_hours", "lockout_threshold", "lockout_minutes"):
+            if getattr(self, name) < 1:
+                raise ConfigError(
+                    ErrorCode.CONFIG_INVALID,
+                    Location(field=name),
+                    name=name,
+                    detail=f"must be at least 1, got {getattr(self, name)}",
+                    fix=f"Set SURVEYKIT_{name.upper()} to a whole number of at least 1.",
+                )
 
     @property
     def logs_dir(self) -> Path:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from surveykit.config import settings
 from surveykit.questionnaire.io import load_questionnaire
-from surveykit.synthetic import synthesize
+from surveykit.synthetic import sequential_times, synthesize
 
 __all__ = ["DEMO_ACCESS_CODE", "DemoSummary", "build_demo"]
 
@@ -77,6 +77,8 @@ STAFF = (
     ("olga", "Ольга Лебедева", ("supervisor",)),
     ("pavel", "Павел Семёнов", ("sociologist",)),
     ("raisa", "Раиса Егорова", ("trainer",)),
+    ("admin", "Алексей Администраторов", ("administrator",)),
+    ("council", "Светлана Общественная", ("council",)),
 )
 TRAINEES = tuple(
     (f"trainee{i:02d}", name)
@@ -141,11 +143,24 @@ def _yes_no(p_yes: np.ndarray, dk: float = 0.0) -> Callable[[np.ndarray, np.rand
     return tilt
 
 
+#: with ``plant_falsifiers``: who falsifies in the current period, and how (see surveykit.synthetic)
+PLANTED = {"boris": "filter_avoider", "vera": "too_fast"}
+
+
 class _Builder:
-    def __init__(self, store, seed: int, size: str, progress: Callable[[str], None] | None) -> None:
+    def __init__(
+        self,
+        store,
+        seed: int,
+        size: str,
+        progress: Callable[[str], None] | None,
+        plant_falsifiers: bool = False,
+    ) -> None:
         self.store = store
         self.seed = seed
         self.rng = np.random.default_rng(seed)
+        self.plant = plant_falsifiers
+        self.timing_rng = np.random.default_rng(seed + 1)  # times and planting: the answers stay the same
         self.small = size == "small"
         self.progress = progress or (lambda message: None)
         self.summary = DemoSummary(database=store.url, seed=seed)
@@ -308,6 +323,11 @@ class _Builder:
                     "q3": _yes_no(np.full(n, 0.38 if inst["type"] != "residential" else 0.22)),
                     "q7": _yes_no(np.full(n, 0.55 if inst["type"] in ("rehab", "residential") else 0.22)),
                     "q11": _yes_no(np.full(n, 0.33)),
+                }
+                planted = PLANTED.get(interviewer) if self.plant and period == PERIODS[-1] else None
+                if planted == "filter_avoider":  # "no" to the filters skips the follow-up questions
+                    tilts.update({code: _yes_no(np.full(n, 0.08)) for code in ("q1", "q3", "q7", "q11")})
+                tilts |= {
                     "q16": lambda latent, rng: np.where(
                         rng.random(len(latent)) < 0.3, rng.choice(SUGGESTIONS, len(latent)), None
                     ),
@@ -323,12 +343,21 @@ class _Builder:
                     q, n, self.rng, latent=latent, tilts=tilts, today=dt.date(int(period), 10, 1)
                 )
                 meta = self._meta(n, iid, period, interviewer, ("face_to_face", "telephone"), (0.8, 0.2))
+                if planted == "too_fast":  # 3-5 minutes where the others take a quarter of an hour
+                    seconds = self.timing_rng.integers(180, 300, n)
+                    meta["submitted_at"] = meta["started_at"] + pd.to_timedelta(seconds, unit="s")
                 meta["proxy"] = synthetic.data["proxy_respondent"].astype(object).eq("yes").to_numpy()
                 frames.append(pd.concat([meta, synthetic.data.reset_index(drop=True)], axis=1))
         data = pd.concat(frames, ignore_index=True)
         data = data[data["consent"].astype(object) == "yes"].reset_index(
             drop=True
         )  # refusals are not interviews
+        # one interviewer's interviews of a day follow one another (drawn one by one, they would overlap)
+        data["started_at"], data["submitted_at"] = sequential_times(
+            data["started_at"], data["submitted_at"], data["interviewer_id"], self.timing_rng
+        )
+        if self.plant:
+            self.summary.counts["planted falsifiers"] = len(PLANTED)
         self._import("recipient_survey", data)
         self.summary.counts["recipient interviews"] = len(data)
         self.recipient_data = data
@@ -559,14 +588,18 @@ def build_demo(
     seed: int = 2026,
     size: str = "full",
     progress: Callable[[str], None] | None = None,
+    plant_falsifiers: bool = False,
 ) -> DemoSummary:
     """Create (upgrade) the database at ``url`` (default: the configured one) and fill it with demo data.
-    The database must be empty of demo data: run on a fresh file (``surveykit demo build --fresh``)."""
+    The database must be empty of demo data: run on a fresh file (``surveykit demo build --fresh``).
+    ``plant_falsifiers``: in the current period boris answers the filter questions "no" (skipping the
+    follow-ups) and vera's interviews take 3-5 minutes (:data:`PLANTED`), so the quality checks have
+    something to find."""
     from surveykit.store import Store
 
     Store.upgrade(url)
     with Store.open(url, enforce_certification=False) as store:
-        return _Builder(store, seed, size, progress).build()
+        return _Builder(store, seed, size, progress, plant_falsifiers).build()
 
 
 def demo_exists(url: str | None = None) -> bool:

@@ -389,8 +389,116 @@ class ErrorCode(enum.Enum):
         "It needs the role: {needed}; ask an administrator if you should have it.",
     )
     # SK515-SK519: permissions and the guarded store (surveykit.access, surveykit.store.guarded)
+    NOT_YOURS = (
+        "SK515",
+        "{person} may not change {what} {key}: it belongs to someone else",
+        "Each person works only on their own interviews and exam attempts; ask a supervisor if it should be yours.",
+    )
+    UNSAFE_FILE_NAME = (
+        "SK516",
+        "'{name}' cannot be used as a file name inside {folder}: {reason}",
+        "Use a plain file name: no folders, no '..', no drive letter, no control characters.",
+    )
+    PERSONAL_DATA_IN_RATING = (
+        "SK517",
+        "question '{code}' of a rating questionnaire asks for the respondent's personal data ({reason})",
+        "Rating questionnaires are anonymous: remove the question or keep contacts in a separate form outside "
+        "the ratings; if it asks for no personal data, write 'personal_data: false' on it.",
+    )
     # SK520-SK529: sign-in, sessions, lock-out, people administration, backup and restore
+    ACCOUNT_LOCKED = (
+        "SK520",
+        "the account '{login}' is locked after {failures} failed sign-ins, until {until}",
+        "Wait until then, or ask an administrator to unlock it now (the admin app, or "
+        "`surveykit users unlock {login}`).",
+    )
+    ACCOUNT_INACTIVE = (
+        "SK521",
+        "the account '{login}' is deactivated",
+        "Ask an administrator to reactivate it (the admin app, or `surveykit users activate {login}`).",
+    )
+    SESSION_ENDED = (
+        "SK522",
+        "your session has ended: {reason}",
+        "Sign in again with your login and access code.",
+    )
+    LAST_ADMINISTRATOR = (
+        "SK523",
+        "{person} is the last active administrator; this would leave nobody to manage people",
+        "Give another person the administrator role first.",
+    )
+    BACKUP_UNREADABLE = (
+        "SK524",
+        "not a surveykit backup: {detail}",
+        "Use a file written by `surveykit db backup`; a copied file may be incomplete: copy it again.",
+    )
+    BACKUP_DAMAGED = (
+        "SK525",
+        "the backup is damaged: {detail}",
+        "Nothing was restored. Use another copy of the backup; this one has changed since it was written.",
+    )
+    RESTORE_TARGET_NOT_EMPTY = (
+        "SK526",
+        "the database {url} is not empty (table {table} has {rows} rows)",
+        "Restore into a new, empty database: create it, run `surveykit db upgrade --url URL`, then restore.",
+    )
+    RESTORE_REVISION_MISMATCH = (
+        "SK527",
+        "the backup is at schema revision {found}, the database {url} at {expected}",
+        "Restore with the surveykit version that wrote the backup (revision {found}) into a database "
+        "upgraded to it, then upgrade the restored database with `surveykit db upgrade`.",
+    )
     # SK530-SK539: quality-control cases, back-checks and exclusions
+    QC_CONFIG_INVALID = (
+        "SK530",
+        "the quality-control workflow settings are invalid: {detail}",
+        "{fix}",
+    )
+    QC_CASE_CLOSED = (
+        "SK531",
+        "quality-control case #{case} is already closed ({resolution})",
+        "Only open cases can be decided; look at the case's history in the audit log.",
+    )
+    QC_DECISION_UNKNOWN = (
+        "SK532",
+        "'{decision}' is not a quality-control decision{suggestion}",
+        "Use one of: {allowed}.",
+    )
+    QC_REASON_REQUIRED = (
+        "SK533",
+        "{what} needs a reason",
+        "Write the reason: it is shown to the interviewer or kept in the methods report and the audit log.",
+    )
+    QC_NOT_AN_INTERVIEW = (
+        "SK534",
+        "case #{case} is about the {level} {subject}, not one interview: it cannot be {decision}",
+        "Send the case to back-check (the interviews behind it are queued) or approve it as no action needed.",
+    )
+    QC_BACKCHECK_DONE = (
+        "SK535",
+        "back-check #{backcheck} was already recorded ({outcome}) on {date}",
+        "A recorded back-check is not changed; queue a new one if the respondent must be contacted again.",
+    )
+    QC_OUTCOME_UNKNOWN = (
+        "SK536",
+        "'{outcome}' is not a back-check outcome{suggestion}",
+        "Use one of: {allowed}.",
+    )
+    QC_FORM_INVALID = (
+        "SK537",
+        "the back-check form's answer to '{question}' is invalid: {detail}",
+        "{fix}",
+    )
+    QC_ALREADY_EXCLUDED = (
+        "SK538",
+        "interview {interview} is already excluded from ratings (since {date}: {reason})",
+        "Nothing to do; to change the reason, restore the interview and exclude it again.",
+    )
+    QC_NOT_EXCLUDED = (
+        "SK539",
+        "interview {interview} is not excluded from ratings",
+        "Only an excluded interview can be restored; see `surveykit qc exclusions`.",
+    )
 
     # --- SK6xx: methodology and scoring ----------------------------------------------------------
     PROFILE_INVALID = ("SK601", "{detail}", "Correct the methodology profile.")
@@ -481,6 +589,7 @@ class ErrorCode(enum.Enum):
         "Open the notebook in JupyterLab with the same parameters to see the full error.",
     )
     OPTION_CONFLICT = ("SK904", "{detail}", "{fix}")
+    QUALITY_RULES_INVALID = ("SK905", "quality-control rule '{rule}': {detail}", "{fix}")
 
     def __init__(self, code: str, template: str, hint: str) -> None:
         self.code = code

@@ -1,4 +1,5 @@
-"""Quality-control signals: too-short interviews, filter avoidance, straight-lining, don't know."""
+"""The four signals of the supervisor view (``quality_report``): too-short interviews, filter avoidance,
+straight-lining, don't know. Every check of ``run_checks`` is tested in ``tests/quality/``."""
 
 from __future__ import annotations
 
@@ -84,7 +85,19 @@ def test_an_interview_under_half_the_median_is_too_short(form):
     assert list(short["interview_id"]) == ["boris-0"]
     assert short["minutes"].iloc[0] == 3.0 and short["median_minutes"].iloc[0] == 13.0
     per = report.interviewers.set_index("interviewer_id")
-    assert per.loc["boris", "flag_too_short"] and not per.loc["anna", "flag_too_short"]
+    # one short interview does not make an interviewer "often too short": a rate needs the rules' minimum
+    # number of interviews (peers.min_interviews, 5) ...
+    assert not per.loc["boris", "flag_too_short"] and not per.loc["anna", "flag_too_short"]
+    # ... and five of them, against none of the peers, do
+    more = pd.concat(
+        [frame, *(frame_for(form, f"boris{i}", 1, rng, filters_yes=0.5, minutes=3) for i in range(4))],
+        ignore_index=True,
+    )
+    more["interviewer_id"] = more["interviewer_id"].str.replace(r"boris\d", "boris", regex=True)
+    more["interview_id"] = [f"x{i}" for i in range(len(more))]
+    per = quality_report(form, more).interviewers.set_index("interviewer_id")
+    assert per.loc["boris", "too_short"] == 5 and per.loc["boris", "flag_too_short"]
+    assert not per.loc["anna", "flag_too_short"]
 
 
 def test_straight_lining_and_dont_know_are_compared_with_the_other_interviewers(form):

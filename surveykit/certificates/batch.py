@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from surveykit.errors import CertificateError, ErrorCode, Location, Problem, SurveykitError
+from surveykit.safepath import safe_child
 
 from .model import Certificate, Holder, Issuer
 from .pdf import CertificatePdf
@@ -318,7 +319,7 @@ def _write_personal_files(
     kept: list[IssuedItem] = []
     for item in summary.issued:
         cert = item.certificate
-        path = out / f"{cert.serial}_{file_slug(cert.holder.name)}.pdf"
+        path = safe_child(out, f"{cert.serial}_{file_slug(cert.holder.name)}.pdf")
         try:
             if split is not None:
                 metadata = {

@@ -3,6 +3,8 @@
   surveykit db upgrade              create the database (and its folder) or bring it to the current schema
   surveykit db current              show the schema revision and whether an upgrade is needed (exit 1 if so)
   surveykit db publish FILE ...     publish questionnaire versions (frozen; the same content again is fine)
+  surveykit db backup -o FILE       the whole database as one archive (zip: manifest + a JSONL per table)
+  surveykit db restore FILE         restore an archive into an EMPTY database (--url; created if missing)
 
 The database is the setting SURVEYKIT_DATABASE_URL (default: the SQLite file data/surveykit.sqlite), or --url.
 """
@@ -18,8 +20,13 @@ HELP = "create, upgrade and inspect the response store; publish questionnaires i
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("upgrade", "current", "publish"), help="what to do")
-    parser.add_argument("files", nargs="*", metavar="FILE", help="questionnaire files (for publish)")
+    parser.add_argument(
+        "action", choices=("upgrade", "current", "publish", "backup", "restore"), help="what to do"
+    )
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="questionnaire files (publish); the archive (restore)"
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="the archive to write (backup)")
     parser.add_argument("--url", help="database URL (default: the database_url setting)")
     parser.add_argument("--by", help="person id recorded in the audit log (publish)")
 
@@ -55,7 +62,48 @@ def run(args: argparse.Namespace) -> int:
                 f"this surveykit needs {revision.head}: {state}"
             )
         return 0 if revision.up_to_date else 1
+    if args.action in ("backup", "restore"):
+        return _backup_or_restore(args)
     return _publish(args)
+
+
+def _backup_or_restore(args: argparse.Namespace) -> int:
+    from surveykit.errors import ConfigError, ErrorCode, Location
+    from surveykit.store import Store
+
+    def usage(fix: str) -> ConfigError:
+        return ConfigError(
+            ErrorCode.OPTION_CONFLICT, Location(), detail=f"{args.action} needs a file", fix=fix
+        )
+
+    if args.action == "backup":
+        if not args.output or args.files:
+            raise usage("Run `surveykit db backup -o backups/surveykit-2026-03-01.zip`.")
+        with Store.open(args.url) as store:
+            summary = store.backup(args.output)
+    else:
+        if len(args.files) != 1 or args.output:
+            raise usage(
+                "Run `surveykit db restore backups/surveykit-2026-03-01.zip --url URL_OF_AN_EMPTY_DATABASE`."
+            )
+        summary = Store.restore(args.files[0], args.url)
+    if args.json:
+        print_json(
+            {
+                "ok": True,
+                "action": args.action,
+                "file": str(summary.path),
+                "revision": summary.revision,
+                "rows": summary.rows,
+            }
+        )
+    else:
+        done = "written" if args.action == "backup" else "restored"
+        print(
+            f"{summary.path}: {summary.total_rows} rows in {len(summary.rows)} tables {done} "
+            f"(schema revision {summary.revision})"
+        )
+    return 0
 
 
 def _publish(args: argparse.Namespace) -> int:

@@ -225,15 +225,22 @@ class FramesSource(_Cached):
 
 
 class StoreSource(_Cached):
-    """A response store (:class:`surveykit.store.Store`): submitted and approved real interviews only."""
+    """A response store (:class:`surveykit.store.Store`): submitted and approved real interviews only, without
+    the interviews quality control excluded (:func:`surveykit.casework.counted_interviews`); ``counted=False``
+    reads them all (to show what the exclusions change)."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, *, counted: bool = True) -> None:
         super().__init__()
         self.store = store
         self.origin = store.url
+        self.counted = counted
 
     def _read(self, questionnaire_id: str) -> pd.DataFrame | None:
+        from surveykit.casework import counted_interviews
+
         try:
+            if self.counted:
+                return counted_interviews(self.store, questionnaire_id)
             return self.store.interviews_frame(questionnaire_id)
         except NotFoundError:  # not published in this store: a source not carried out
             return None

@@ -80,8 +80,20 @@ class _Checker:
         self.check_items()
         self.check_languages()
         self.check_expressions()
+        self.check_personal_data()
         if not self.report.errors:
             self.check_logic()
+
+    def check_personal_data(self) -> None:
+        """Rating questionnaires are anonymous (SK517): see :func:`personal_data_questions`."""
+        for question, reason in personal_data_questions(self.q):
+            self.add(
+                ErrorCode.PERSONAL_DATA_IN_RATING,
+                question.code,
+                "personal_data",
+                code=question.code,
+                reason=reason,
+            )
 
     def check_header(self) -> None:
         q = self.q
@@ -560,6 +572,61 @@ class _Checker:
         except ExpressionError:
             return None
         return bool(result.any())
+
+
+#: words in a question's code that name a respondent's identity or contacts (the code split at "_" and digits)
+PERSONAL_WORDS = frozenset(
+    {
+        "name",
+        "names",
+        "fio",
+        "surname",
+        "firstname",
+        "lastname",
+        "patronymic",
+        "phone",
+        "telephone",
+        "mobile",
+        "email",
+        "mail",
+        "address",
+        "passport",
+        "snils",
+        "contact",
+        "contacts",
+        "birthdate",
+        "birthday",
+    }
+)
+_RECORDED_AS_TEXT = (QuestionType.TEXT, QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.DATE)
+
+
+def is_rating_questionnaire(q: Questionnaire) -> bool:
+    """``metadata: {rating: true}``, or a question linked to an indicator (``scoring.indicators``) unless
+    ``metadata: {rating: false}``."""
+    flag = (q.metadata or {}).get("rating")
+    if flag is not None:
+        return bool(flag)
+    return any(item.scoring is not None and item.scoring.indicators for item in q.questions())
+
+
+def personal_data_questions(q: Questionnaire) -> list[tuple[Question, str]]:
+    """The questions of a rating questionnaire that ask for the respondent's personal data, with the reason:
+    every question marked ``personal_data: true``; and, when the questionnaire has respondents (a mode other
+    than observation), every text, number or date question not marked ``personal_data: false`` whose code
+    contains a word of :data:`PERSONAL_WORDS` (``respondent_name``, ``fio``, ``phone2``, ``email``)."""
+    if not is_rating_questionnaire(q):
+        return []
+    respondents = any(getattr(m, "value", m) != "observation" for m in q.settings.modes)
+    found: list[tuple[Question, str]] = []
+    for item in q.questions():
+        if item.personal_data:
+            found.append((item, "it is marked personal_data: true"))
+        elif item.personal_data is None and respondents and item.type in _RECORDED_AS_TEXT:
+            words = set(re.split(r"[_\d]+", item.code.lower())) & PERSONAL_WORDS
+            if words:
+                found.append((item, f"its code names {', '.join(sorted(words))}"))
+    return found
 
 
 def _what(en: str, ru: str) -> Translated:

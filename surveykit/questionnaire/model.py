@@ -206,6 +206,11 @@ class Question(_Model):
     max: float | None = None
     rows: list[MatrixRow] = Field(default_factory=list)
     scoring: ScoringMeta | None = None
+    personal_data: bool | None = Field(
+        default=None,
+        description="true: the answer is the respondent's personal data (name, contacts), refused in rating "
+        "questionnaires; false: it is not, whatever the code suggests (docs/questionnaire-format.md).",
+    )
 
     @field_validator("default", mode="before")
     @classmethod

@@ -26,6 +26,7 @@ from typing import Any
 
 from surveykit.errors import ErrorCode, ExportError, Location, ReportError
 from surveykit.i18n import t
+from surveykit.safepath import safe_child
 
 __all__ = [
     "CHROMIUM_FLAGS",
@@ -197,6 +198,13 @@ def _report_meta(notebook: Any) -> dict[str, Any]:
     return {}
 
 
+def css_string(text: str) -> str:
+    """``text`` inside a double-quoted CSS string in a ``<style>`` element: every character that could end the
+    string or the element (quotes, backslash, ``<``, ``>``, ``&``, line breaks) as a CSS escape, so an
+    institution name like ``</style><script>...`` stays text."""
+    return "".join(c if c.isalnum() or c in " .,-_:;()«»—№/" else f"\\{ord(c):x} " for c in text)
+
+
 def notebook_html(notebook: Any, *, title: str, footer: str, language: str) -> str:
     """The executed notebook's outputs (no code) as one HTML page with the report stylesheet."""
     from nbconvert import HTMLExporter
@@ -209,7 +217,7 @@ def notebook_html(notebook: Any, *, title: str, footer: str, language: str) -> s
         exclude_markdown=True,
     )
     body, _ = exporter.from_notebook_node(notebook)
-    css = REPORT_CSS.replace("__FOOTER__", footer.replace("\\", "\\\\").replace('"', '\\"'))
+    css = REPORT_CSS.replace("__FOOTER__", css_string(footer))
     return (
         f'<!DOCTYPE html>\n<html lang="{html.escape(language)}"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{css}</style></head>"
@@ -343,7 +351,7 @@ def render_report(
                 footer=t("report.footer", language, name=name, period=period_text),
                 language=language,
             )
-            html_path = (out if "html" in formats else Path(tmp)) / f"{stem}.html"
+            html_path = safe_child(out if "html" in formats else Path(tmp), f"{stem}.html")
             html_path.write_text(page, encoding="utf-8")
             if "html" in formats:
                 written.append(html_path)
@@ -351,13 +359,13 @@ def render_report(
             result.seconds["html"] = time.perf_counter() - started
             if "pdf" in formats:
                 started = time.perf_counter()
-                pdf_path = out / f"{stem}.pdf"
+                pdf_path = safe_child(out, f"{stem}.pdf")
                 written.append(pdf_path)
                 html_to_pdf(html_path, pdf_path)
                 result.files["pdf"] = pdf_path
                 result.seconds["pdf"] = time.perf_counter() - started
             if keep_notebook:
-                kept = out / f"{stem}.ipynb"
+                kept = safe_child(out, f"{stem}.ipynb")
                 shutil.copyfile(executed_path, kept)
                 written.append(kept)
                 result.files["ipynb"] = kept

@@ -38,6 +38,7 @@ from surveykit.store.records import (
     SubmitResult,
 )
 from surveykit.store.schema import EVENT_TYPES, INTERVIEW_STATUSES, MODES, ROLES
+from surveykit.store.sessions import Session
 from surveykit.store.training import CertificationStatus
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "PublishedVersion",
     "ReviewNote",
     "Revision",
+    "Session",
     "Store",
     "SubmitResult",
 ]

@@ -10,10 +10,13 @@ from typing import Any
 
 import pandas as pd
 
-from surveykit.errors import AccessDenied, ErrorCode, Translated
+from surveykit.errors import ErrorCode, Translated
 from surveykit.questionnaire.compiled import Form
 from surveykit.questionnaire.model import Questionnaire
+from surveykit.store import backup as _backup
 from surveykit.store import frames as _frames
+from surveykit.store.backup import BackupSummary
+from surveykit.store.casework import Casework
 from surveykit.store.catalog import Catalog, parse_key
 from surveykit.store.directory import Directory
 from surveykit.store.engine import Database
@@ -33,6 +36,7 @@ from surveykit.store.records import (
     SubmitResult,
 )
 from surveykit.store.reviews import Reviews
+from surveykit.store.sessions import Session, Sessions
 from surveykit.store.training import CertificationStatus, Training
 
 __all__ = ["Store"]
@@ -101,6 +105,10 @@ class Store:
         self.training = Training(db)
         #: open-answer reviews for council publications
         self.reviews = Reviews(db)
+        #: quality-control cases, back-checks and exclusions from ratings (rules: surveykit.casework)
+        self.casework = Casework(db)
+        #: signed-in sessions of the apps (idle timeout and absolute lifetime from the settings)
+        self.sessions = Sessions(db, self.directory)
 
     # --- opening ----------------------------------------------------------------------------------------------
     @classmethod
@@ -146,6 +154,22 @@ class Store:
         from surveykit.config import settings
 
         return Database(url or settings().database_url, busy_timeout_ms=busy_timeout_ms, pool_size=pool_size)
+
+    def backup(self, path: str | Path) -> BackupSummary:
+        """Write the whole database to a portable archive (zip: manifest + one JSONL per table, checksummed);
+        see ``surveykit.store.backup``."""
+        return _backup.backup(self.db, path)
+
+    @classmethod
+    def restore(cls, path: str | Path, url: str | None = None) -> BackupSummary:
+        """Restore an archive of :meth:`backup` into the empty database at ``url`` (default: the setting), in
+        one transaction; a damaged archive (SK524/SK525), a non-empty target (SK526) or another schema
+        revision (SK527) is refused and the target left unchanged."""
+        db = cls._database(url, None, 1)
+        try:
+            return _backup.restore(path, db)
+        finally:
+            db.dispose()
 
     def close(self) -> None:
         """Close the connections (the store cannot be used afterwards)."""
@@ -242,16 +266,39 @@ class Store:
 
     def sign_in(self, login: str, code: str, roles: Sequence[str] = ()) -> Person:
         """:meth:`check_access_code`, and with ``roles`` the person must hold one of them (SK512 otherwise):
-        the one sign-in rule of every app."""
-        person = self.check_access_code(login.strip(), code)
-        if roles and not set(roles) & set(person.roles):
-            raise AccessDenied(
-                ErrorCode.ROLE_REQUIRED,
-                person=person.display_name,
-                roles=role_names(person.roles),
-                needed=role_names(roles),
-            )
-        return person
+        the one sign-in rule of every app (lock-out SK520, deactivated SK521). :meth:`start_session` does the
+        same and also records a session."""
+        return self.directory.authenticate(login, code, roles=roles)
+
+    def start_session(self, login: str, code: str, roles: Sequence[str] = (), *, app: str = "") -> Session:
+        """Sign in (the rules of :meth:`sign_in`) and start a session for ``app``; the returned
+        :class:`Session` carries the token the app keeps (the database holds only its SHA-256)."""
+        return self.sessions.start(login, code, roles, app=app)
+
+    def session(self, token: str) -> Session:
+        """The live session of ``token``, or AccessDenied SK522 (signed out, idle too long, past its absolute
+        limit, person deactivated: sign in again). Marks the session as used."""
+        return self.sessions.session(token)
+
+    def end_session(self, token: str, reason: str = "signed_out") -> None:
+        """End a session (sign out); an unknown or ended session is left as it is."""
+        self.sessions.end(token, reason)
+
+    def set_roles(self, person_id: str, roles: Sequence[str], *, by: str | None = None) -> Person:
+        """Give a person exactly these roles (audited; the last active administrator keeps theirs: SK523)."""
+        return self.directory.set_roles(person_id, roles, by=by)
+
+    def deactivate_person(self, person_id: str, *, by: str | None = None) -> Person:
+        """Deactivate an account: no more sign-ins, and every open session ends now (audited)."""
+        return self.directory.set_active(person_id, False, by=by)
+
+    def reactivate_person(self, person_id: str, *, by: str | None = None) -> Person:
+        """Reactivate a deactivated account (audited)."""
+        return self.directory.set_active(person_id, True, by=by)
+
+    def unlock_person(self, person_id: str, *, by: str | None = None) -> Person:
+        """Lift a lock-out after failed sign-ins now, and reset the failure count (audited)."""
+        return self.directory.unlock(person_id, by=by)
 
     def assign(
         self,

@@ -75,6 +75,9 @@ class Person:
     login: str
     active: bool = True
     has_access_code: bool = False
+    #: failed sign-ins in a row, and until when the account is locked (surveykit.store.directory)
+    failed_sign_ins: int = 0
+    locked_until: dt.datetime | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> Person:
@@ -86,7 +89,13 @@ class Person:
             login=data["login"],
             active=bool(data["active"]),
             has_access_code=data["access_code_hash"] is not None,
+            failed_sign_ins=int(data.get("failed_sign_ins") or 0),
+            locked_until=data.get("locked_until"),
         )
+
+    def locked(self, now: dt.datetime | None = None) -> bool:
+        """Whether the account is locked out at ``now`` (default: now)."""
+        return self.locked_until is not None and self.locked_until > (now or dt.datetime.now(dt.UTC))
 
 
 @dataclass(frozen=True)

@@ -523,8 +523,9 @@ class TrainingService:
     @staticmethod
     def _pdf_path(serial: str) -> Path:
         from surveykit.config import settings
+        from surveykit.safepath import safe_child
 
-        return Path(settings().data_dir) / "certificates" / "issued" / f"{serial}.pdf"
+        return safe_child(Path(settings().data_dir) / "certificates" / "issued", f"{serial}.pdf")
 
     def _write_pdf(self, serial: str, pdf: bytes) -> Path | None:
         path = self._pdf_path(serial)

@@ -27,6 +27,7 @@ import ipywidgets as W
 from surveykit.config import settings
 from surveykit.errors import SurveykitError
 from surveykit.i18n import LANGUAGE_NAMES, UI_LANGUAGES, t
+from surveykit.store.guarded import session_ended
 
 __all__ = [
     "STYLE",
@@ -67,6 +68,7 @@ STYLE = """
 .sk-error { color: #c53030; font-weight: 600; }
 .sk-required { color: #c53030; font-weight: 700; }
 .sk-ok { color: #276749; font-weight: 600; }
+.sk-returned { color: #9b2c2c; font-weight: 600; }
 .sk-note { background: #f7fafc; border-radius: 6px; padding: 10px 14px; margin: 10px 0; }
 .sk-card { border: 1px solid #e2e8f0; border-radius: 8px; padding: 10px 14px; margin: 8px 0; }
 .sk-repeat { border: 1px solid #cbd5e0; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
@@ -120,10 +122,14 @@ class Notice(W.HTML):
 
 
 def guarded(
-    notice: Notice, language: Callable[[], str]
+    notice: Notice,
+    language: Callable[[], str],
+    on_signed_out: Callable[[], None] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator for widget callbacks: a SurveykitError shows its own (translated) message; anything
-    else shows a short apology; the details go to the log, never a traceback to the user."""
+    else shows a short apology; the details go to the log, never a traceback to the user. When the
+    sign-in has ended (SK522: expired, signed out elsewhere, deactivated), ``on_signed_out`` shows the
+    sign-in page again, with the message."""
 
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
@@ -132,6 +138,8 @@ def guarded(
                 return fn(*args, **kwargs)
             except SurveykitError as err:
                 app_logger().info("%s: %s", fn.__qualname__, err)
+                if on_signed_out is not None and session_ended(err):
+                    on_signed_out()
                 notice.show(err.localized(language()), "error")
             except Exception as err:  # the boundary: the user sees a message, the log sees everything
                 app_logger().error("%s failed: %s\n%s", fn.__qualname__, err, traceback.format_exc())

@@ -20,11 +20,22 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 
+from surveykit.access import roles_with
 from surveykit.dashboard import DashboardData, Filters, charts, council_workbook, dashboard_data
 from surveykit.dashboard.labels import fmt, fmt_int
 from surveykit.i18n import UI_LANGUAGES, t
 from surveykit.scoring import DEFAULT_PROFILE
-from surveykit.ui.common import STYLE, Notice, app_logger, guarded, language_picker, plotly_html, query_params
+from surveykit.store.guarded import GuardedStore
+from surveykit.ui.common import (
+    STYLE,
+    Notice,
+    app_logger,
+    guarded,
+    language_picker,
+    plotly_html,
+    query_params,
+    sign_in_widgets,
+)
 
 __all__ = ["DashboardApp"]
 
@@ -58,7 +69,14 @@ def _esc(text: Any) -> str:
 
 
 class DashboardApp(W.VBox):
-    """The council dashboard. ``source``: a ``Store`` or a mapping of canonical frames."""
+    """The council dashboard. ``source``: a ``Store`` or a mapping of canonical frames.
+
+    Over a store, council members sign in first (any role holding ``aggregates.read``: council, supervisor,
+    sociologist, administrator) and every number comes through
+    :meth:`surveykit.store.guarded.GuardedStore.dashboard_data`, the suppressed path. ``sign_in=False`` (or
+    the setting ``dashboard_public``, for a public demonstration) shows the same published figures without
+    signing in. Frames given directly (a notebook, the tests) need no sign-in: whoever holds them has them.
+    """
 
     TABS = ("rating", "institution", "progress", "questions")
 
@@ -70,6 +88,7 @@ class DashboardApp(W.VBox):
         language: str | None = None,
         params: dict[str, str] | None = None,
         k: int | None = None,
+        sign_in: bool | None = None,
     ) -> None:
         super().__init__()
         self.add_class("sk-app")
@@ -79,16 +98,78 @@ class DashboardApp(W.VBox):
         self.language = wanted if wanted in UI_LANGUAGES else "ru"
         self._quiet = False
         self.notice = Notice()
-        self.guard = guarded(self.notice, lambda: self.language)
+        self.guard = guarded(self.notice, lambda: self.language, self._signed_out)
         self.color_by = "flag"
-        self.data: DashboardData = dashboard_data(
-            source, profile, Filters(period=self.params.get("period")), self.language, k=k
-        )
+        self.source = source
+        self.profile = profile
+        self.k = k
+        #: the council member's view of the store (set at sign-in)
+        self.guarded: GuardedStore | None = None
+        self.person: Any = None
+        is_store = hasattr(source, "start_session")
+        if sign_in is None:
+            from surveykit.config import settings
+
+            sign_in = is_store and not settings().dashboard_public
+        if sign_in:
+            self.show_sign_in()
+        else:
+            self._open(dashboard_data(source, profile, self._filters(), self.language, k=k))
+
+    def _filters(self) -> Filters:
+        return Filters(period=self.params.get("period"))
+
+    def _open(self, data: DashboardData) -> None:
+        self.data = data
         if self.data.filters.period is not None and self.data.filters.period not in self.data.periods:
             self.data = self.data.with_(period=None)
         self._dirty = set(self.TABS)
         self._build()
         self._render_current()
+
+    # --- sign in ------------------------------------------------------------------------------------------------
+    #: who may sign in: every role that may read the published aggregates
+    ROLES = roles_with("aggregates.read")
+
+    def show_sign_in(self) -> None:
+        lang = self.language
+        header = W.HTML(
+            f'<div class="sk-title">{_esc(t("dash.title", lang))}</div>'
+            f'<div class="sk-subtitle">{_esc(t("perm.dashboard_sign_in", lang))}</div>'
+        )
+        login, code, button = sign_in_widgets(lang)
+
+        @self.guard
+        def click(_: Any) -> None:
+            try:
+                self.sign_in(login.value, code.value)
+            finally:
+                code.value = ""
+
+        button.on_click(click)
+
+        def switch(new: str) -> None:
+            self.language = new
+            self.notice.clear()
+            self.show_sign_in()
+
+        box = W.VBox([language_picker(lang, switch), login, code, button])
+        box.add_class("sk-dash-sign-in")
+        self.children = [W.HTML(STYLE + DASHBOARD_STYLE), header, self.notice, box]
+
+    def sign_in(self, login: str, code: str) -> None:
+        """Start a session (roles holding ``aggregates.read``; anyone else SK512) and load the published
+        data for that person."""
+        session = self.source.start_session(login, code, self.ROLES, app="dashboard")
+        self.guarded = GuardedStore(self.source, session)
+        self.person = session.person
+        self.notice.clear()
+        self._open(self.guarded.dashboard_data(self.profile, self._filters(), self.language, k=self.k))
+
+    def _signed_out(self) -> None:
+        self.guarded = None
+        self.person = None
+        self.show_sign_in()
 
     # --- construction -----------------------------------------------------------------------------------------
     @classmethod
@@ -342,6 +423,8 @@ class DashboardApp(W.VBox):
     def _render(self, tab: str) -> None:
         if self._quiet:
             return
+        if self.guarded is not None:
+            self.guarded.check()  # an ended session shows the sign-in again (SK522)
         current = self.TABS[self.tabs.selected_index or 0]
         if tab != current:
             self._dirty.add(tab)

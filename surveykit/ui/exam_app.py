@@ -23,6 +23,7 @@ import ipywidgets as W
 from surveykit.config import settings
 from surveykit.errors import ErrorCode, TrainingError
 from surveykit.i18n import UI_LANGUAGES, pick, t
+from surveykit.store.guarded import GuardedStore, GuardedTraining
 from surveykit.training.exam import ExamAttempt
 from surveykit.ui.common import (
     STYLE,
@@ -90,10 +91,12 @@ class ExamApp(W.VBox):
         wanted = language or self.params.get("lang") or settings().default_language
         self.language = wanted if wanted in UI_LANGUAGES else "ru"
         self.person: Any = None
+        #: the trainee's view of the training records (set at sign-in): every data access goes through it
+        self.training: GuardedTraining | None = None
         self.attempt: ExamAttempt | None = None
         self.index = 0
         self.notice = Notice()
-        self.guard = guarded(self.notice, lambda: self.language)
+        self.guard = guarded(self.notice, lambda: self.language, self._signed_out)
         self.header = W.HTML()
         self.body = W.VBox()
         self.timer = W.Play(value=0, min=0, max=10**7, step=1, interval=1000, repeat=True, playing=False)
@@ -140,9 +143,10 @@ class ExamApp(W.VBox):
         login, code, button = sign_in_widgets(lang)
 
         def sign_in(_: Any) -> None:
-            self.person = self.service.sign_in(login.value, code.value, roles=("trainee",))
-            code.value = ""
-            app_logger().info("exam: signed in %s", self.person.id)
+            try:
+                self.sign_in(login.value, code.value)
+            finally:
+                code.value = ""
             self.notice.clear()
             self.show_home()
 
@@ -150,11 +154,24 @@ class ExamApp(W.VBox):
         picker = language_picker(lang, lambda new: self._switch_language(new, self.show_sign_in))
         self.body.children = [picker, login, code, button]
 
+    def sign_in(self, login: str, code: str) -> None:
+        """Start a session for the exam: trainees only (anyone else: SK512)."""
+        session = self.service.store.start_session(login, code, ("trainee",), app="exam")
+        self.training = GuardedStore(self.service.store, session).training(self.service)
+        self.person = session.person
+        app_logger().info("exam: signed in %s", self.person.id)
+
+    def _signed_out(self) -> None:
+        self.person = None
+        self.training = None
+        self.attempt = None
+        self.show_sign_in()
+
     # --- home: rules, results, start or resume ----------------------------------------------------------------
     def show_home(self) -> None:
         lang = self.language
         self._stop_timer()
-        status = self.service.exam_status(self.person.id)
+        status = self.training.exam_status()
         if status.open_attempt is not None:
             self._open(status.open_attempt)
             return
@@ -206,11 +223,14 @@ class ExamApp(W.VBox):
         return start
 
     def _start(self) -> None:
-        attempt = self.service.start_exam(self.person.id)
+        attempt = self.training.start_exam()
         app_logger().info("exam: %s started attempt %s", self.person.id, attempt.attempt_id)
         self._open(attempt)
 
     def _sign_out(self) -> None:
+        if self.training is not None:
+            self.training.sign_out()
+        self.training = None
         self.person = None
         self.attempt = None
         self.show_sign_in()
@@ -288,15 +308,15 @@ class ExamApp(W.VBox):
 
     def _answer(self, item_id: str, value: Any) -> None:
         try:
-            self.attempt = self.service.save_answer(self.attempt.attempt_id, item_id, value)
+            self.attempt = self.training.save_answer(self.attempt.attempt_id, item_id, value)
         except TrainingError as err:
             if err.code is not ErrorCode.EXAM_CLOSED:
                 raise
             # closed meanwhile: by the clock, or handed in from another tab; show the result, in words
-            attempt = self.service.attempt(self.attempt.attempt_id)
+            attempt = self.training.attempt(self.attempt.attempt_id)
             self._stop_timer()
             key = "exam.time_up" if attempt.state.value == "expired" else "exam.closed_elsewhere"
-            self.show_result(self.service.outcome(attempt, language=self.language))
+            self.show_result(self.training.outcome(attempt, language=self.language))
             self.notice.show(t(key, self.language), "info")
             return
         self._render_nav()
@@ -319,7 +339,7 @@ class ExamApp(W.VBox):
         if self.attempt is None or self.service.now() < self.attempt.deadline:
             return
         self._stop_timer()
-        outcome = self.service.submit_exam(self.attempt.attempt_id, language=self.language)
+        outcome = self.training.submit_exam(self.attempt.attempt_id, language=self.language)
         self.notice.show(t("exam.time_up", self.language), "info")
         self.show_result(outcome)
 
@@ -341,7 +361,7 @@ class ExamApp(W.VBox):
         for button in (yes, no):
             button.add_class("sk-primary-big")
         yes.on_click(self.guard(lambda _: self._submit()))
-        no.on_click(self.guard(lambda _: self._open(self.service.attempt(attempt.attempt_id))))
+        no.on_click(self.guard(lambda _: self._open(self.training.attempt(attempt.attempt_id))))
         self.item_box.children = [
             W.HTML(f'<div class="sk-note sk-lesson-text">{_esc(text)}</div>'),
             W.HBox([yes, no]),
@@ -349,7 +369,7 @@ class ExamApp(W.VBox):
 
     def _submit(self) -> None:
         self._stop_timer()
-        outcome = self.service.submit_exam(self.attempt.attempt_id, language=self.language)
+        outcome = self.training.submit_exam(self.attempt.attempt_id, language=self.language)
         app_logger().info("exam: %s submitted %s", self.person.id, outcome.attempt.attempt_id)
         self.show_result(outcome)
 
@@ -358,16 +378,15 @@ class ExamApp(W.VBox):
         self.attempt = None
         self._stop_timer()
         self._set_header(t("exam.result_title", self.language), self.person.display_name)
-        status = self.service.exam_status(self.person.id)
+        status = self.training.exam_status()
         items: list[W.Widget] = [self._result_widgets(outcome.attempt, outcome)]
         self._done_home(items, status)
 
     def _result_widgets(self, attempt: ExamAttempt, outcome: Any = None) -> W.Widget:
         """Verdict, per-module breakdown, critical items missed, re-sit date, certificate or what is missing."""
         lang = self.language
-        service = self.service
         if outcome is None:
-            outcome = service.outcome(attempt, language=lang)
+            outcome = self.training.outcome(attempt, language=lang)
         result = outcome.result
         rules = self.course.rules
         verdict = "pass" if outcome.passed else "fail"
@@ -424,7 +443,7 @@ class ExamApp(W.VBox):
                 for r in issued.roles
                 if r in self.course.rules.roles
             )
-            record = self.service.store.training.certificate(issued.serial)
+            record = self.training.certificate(issued.serial)
             until = record.valid_until.astimezone().strftime("%d.%m.%Y") if record.valid_until else "—"
             text = W.HTML(
                 f'<div class="sk-banner sk-banner-ok sk-certificate">{_esc(t("exam.certificate_issued", lang, serial=issued.serial, roles=roles, until=until))}</div>'

@@ -22,6 +22,7 @@ from surveykit.config import settings
 from surveykit.i18n import UI_LANGUAGES, t
 from surveykit.interview.session import InterviewSession
 from surveykit.questionnaire.model import Questionnaire
+from surveykit.store.guarded import GuardedStore
 from surveykit.ui.common import (
     STYLE,
     Notice,
@@ -62,11 +63,13 @@ class InterviewApp(W.VBox):
         wanted = language or self.params.get("lang") or settings().default_language
         self.language = wanted if wanted in UI_LANGUAGES else "ru"
         self.person = None
+        #: the signed-in person's view of the store: every data access after sign-in goes through it
+        self.guarded: GuardedStore | None = None
         self.session: InterviewSession | None = None
         self.meta = None  # the interview record in the store
         self.practice = self.params.get("practice") in ("1", "true", "yes")
         self.notice = Notice()
-        self.guard = guarded(self.notice, lambda: self.language)
+        self.guard = guarded(self.notice, lambda: self.language, self._signed_out)
         self.body = W.VBox()
         self.header = W.HTML()
         self.children = [W.HTML(STYLE), self.header, self.notice, self.body]
@@ -121,9 +124,10 @@ class InterviewApp(W.VBox):
 
         @self.guard
         def sign_in(_: Any) -> None:
-            self.person = self.store.sign_in(login.value, code.value)
-            code.value = ""
-            app_logger().info("signed in: %s", self.person.id)
+            try:
+                self.sign_in(login.value, code.value)
+            finally:
+                code.value = ""
             self.notice.clear()
             self.show_home()
 
@@ -131,10 +135,28 @@ class InterviewApp(W.VBox):
         picker = language_picker(lang, lambda new: (self._switch_ui_language(new), self.show_sign_in()))
         self.body.children = [picker, login, code, button]
 
+    #: who may sign in here: interviewers, and trainees for practice (anyone else: SK512)
+    ROLES = ("interviewer", "trainee")
+
+    def sign_in(self, login: str, code: str) -> None:
+        """Start a session for this app (SK506 wrong code, SK520 locked, SK512 not an interviewer)."""
+        session = self.store.start_session(login, code, self.ROLES, app="interview")
+        self.guarded = GuardedStore(self.store, session)
+        self.person = session.person
+        app_logger().info("signed in: %s", self.person.id)
+
+    def _signed_out(self) -> None:
+        """The session ended (expired, signed out elsewhere): back to the sign-in page."""
+        self.guarded = None
+        self.person = None
+        self.session = None
+        self.meta = None
+        self.show_sign_in()
+
     # --- home: assignments, drafts --------------------------------------------------------------------------------
     def _certificate(self) -> tuple[bool, str]:
         """Whether the person may collect real data, and a sentence saying why (the store decides)."""
-        status = self.store.certification_status(self.person.id, now=self.clock())
+        status = self.guarded.certification_status(now=self.clock())
         if status.valid:
             if status.valid_until is None:
                 return True, t("app.certified", self.language)
@@ -167,8 +189,8 @@ class InterviewApp(W.VBox):
         practice.observe(set_practice, names="value")
         self.practice = bool(practice.value)
         rows: list[W.Widget] = [cert_line, practice]
-        progress = self.store.progress(interviewer_id=person.id)
-        assignments = self.store.assignments(interviewer_id=person.id)
+        progress = self.guarded.progress()
+        assignments = self.guarded.assignments()
         wanted = self.params.get("assignment")
         if not assignments:
             rows.append(W.HTML(f"<p>{_esc(t('app.no_assignments', lang))}</p>"))
@@ -178,7 +200,7 @@ class InterviewApp(W.VBox):
                 self.params.pop("assignment", None)
                 self.start(assignment, self.params.get("mode"))
                 return
-        drafts = self.store.drafts(person.id, practice=self.practice)
+        drafts = self.guarded.drafts(practice=self.practice)
         if drafts:
             rows.append(W.HTML(f"<h3>{_esc(t('app.drafts', lang))}</h3>"))
             for meta in drafts:
@@ -189,14 +211,17 @@ class InterviewApp(W.VBox):
         self.body.children = rows
 
     def _sign_out(self) -> None:
+        if self.guarded is not None:
+            self.guarded.end()
+        self.guarded = None
         self.person = None
         self.practice = False
         self.show_sign_in()
 
     def _assignment_card(self, assignment: Any, progress: Any) -> W.Widget:
         lang = self.language
-        institution = self.store.institution(assignment.institution_id)
-        questionnaire = self.store.questionnaire(assignment.questionnaire_id)
+        institution = self.guarded.institution(assignment.institution_id)
+        questionnaire = self.guarded.questionnaire(assignment.questionnaire_id)
         done = 0
         if progress is not None and len(progress):
             match = progress[progress["assignment_id"] == assignment.id]
@@ -220,9 +245,16 @@ class InterviewApp(W.VBox):
 
     def _draft_row(self, meta: Any) -> W.Widget:
         lang = self.language
-        institution = self.store.institution(meta.institution_id)
+        institution = self.guarded.institution(meta.institution_id)
         when = meta.updated_at.astimezone().strftime("%d.%m.%Y %H:%M") if meta.updated_at else ""
-        label = W.HTML(f"{_esc(institution.name)} · {_esc(meta.questionnaire_id)} · {_esc(when)}")
+        text = f"{_esc(institution.name)} · {_esc(meta.questionnaire_id)} · {_esc(when)}"
+        if meta.status == "rejected":  # returned by a supervisor: the interviewer sees why
+            notes = [n for n in self.guarded.review_notes(meta.id) if n.to_status == "rejected"]
+            if notes:
+                returned = t("casework.returned", lang, note=notes[-1].note)
+                text += f'<br><span class="sk-returned">{_esc(returned)}</span>'
+        label = W.HTML(text)
+        label.add_class("sk-draft-label")
         resume = W.Button(description=t("app.resume", lang), icon="undo")
         resume.add_class("sk-resume")
         resume.on_click(self.guard(lambda _: self.resume(meta.id)))
@@ -230,26 +262,24 @@ class InterviewApp(W.VBox):
 
     # --- interviewing ----------------------------------------------------------------------------------------------
     def start(self, assignment: Any, mode: str | None) -> None:
-        questionnaire = self.store.questionnaire(assignment.questionnaire_id)
+        questionnaire = self.guarded.questionnaire(assignment.questionnaire_id)
         modes = [m.value for m in questionnaire.settings.modes]
-        meta = self.store.start_interview(
+        meta = self.guarded.start_interview(
             assignment.questionnaire_id,
             institution_id=assignment.institution_id,
-            interviewer_id=self.person.id,
             mode=mode if mode in modes else modes[0],
             language=self._form_language(questionnaire),
             practice=self.practice,
             period=assignment.period,
             assignment_id=assignment.id,
-            by=self.person.id,
         )
         self._open(meta, questionnaire, answers=None, page=None)
 
     def resume(self, interview_id: str) -> None:
-        loaded = self.store.load_interview(interview_id)
+        loaded = self.guarded.load_interview(interview_id)
         meta = loaded.meta
         self.practice = meta.practice
-        questionnaire = self.store.questionnaire(meta.questionnaire_id, meta.questionnaire_version)
+        questionnaire = self.guarded.questionnaire(meta.questionnaire_id, meta.questionnaire_version)
         self._open(meta, questionnaire, answers=loaded.answers, page=loaded.page)
 
     def _form_language(self, questionnaire: Questionnaire) -> str:
@@ -259,7 +289,7 @@ class InterviewApp(W.VBox):
         self, meta: Any, questionnaire: Questionnaire, *, answers: dict | None, page: str | None
     ) -> None:
         self.meta = meta
-        institution = self.store.institution(meta.institution_id).name
+        institution = self.guarded.institution(meta.institution_id).name
         self._start_session(
             questionnaire,
             institution=institution,
@@ -330,15 +360,11 @@ class InterviewApp(W.VBox):
         self.body.children = [self._form_header(), self.form_view]
 
     def _save_draft(self) -> None:
-        if self.store is None or self.meta is None or self.session is None:
+        if self.store is None or self.meta is None or self.session is None or self.guarded is None:
             return
         events = [e.to_dict() for e in self.session.take_events()]
-        self.meta = self.store.save_draft(
-            self.meta.id,
-            self.session.answers,
-            self.session.page.code,
-            events,
-            by=self.person.id if self.person else None,
+        self.meta = self.guarded.save_draft(
+            self.meta.id, self.session.answers, self.session.page.code, events
         )
 
     # --- review and submit -----------------------------------------------------------------------------------------
@@ -396,8 +422,8 @@ class InterviewApp(W.VBox):
                 W.HTML(result.data.T.to_html(header=False, na_rep="")),
             ]
             return
-        outcome = self.store.submit(
-            self.meta.id, self.session.answers, events=[e.to_dict() for e in events], by=self.person.id
+        outcome = self.guarded.submit(
+            self.meta.id, self.session.answers, events=[e.to_dict() for e in events]
         )
         app_logger().info("submitted %s (%s)", self.meta.id, outcome.outcome)
         self.show_done()
@@ -405,7 +431,7 @@ class InterviewApp(W.VBox):
     def show_done(self) -> None:
         lang = self.language
         meta = self.meta
-        progress = self.store.progress(interviewer_id=self.person.id)
+        progress = self.guarded.progress()
         done_text = ""
         if meta.assignment_id is not None and progress is not None and len(progress):
             row = progress[progress["assignment_id"] == meta.assignment_id]
@@ -417,7 +443,7 @@ class InterviewApp(W.VBox):
         again = W.Button(description=t("app.next_interview", lang), button_style="success", icon="play")
         again.add_class("sk-next-interview")
         assignment = next(
-            (a for a in self.store.assignments(interviewer_id=self.person.id) if a.id == meta.assignment_id),
+            (a for a in self.guarded.assignments() if a.id == meta.assignment_id),
             None,
         )
         if assignment is not None:

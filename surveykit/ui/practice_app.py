@@ -23,6 +23,7 @@ import ipywidgets as W
 from surveykit.config import settings
 from surveykit.i18n import UI_LANGUAGES, pick, t
 from surveykit.interview.session import InterviewSession
+from surveykit.store.guarded import GuardedStore, GuardedTraining
 from surveykit.training.personas import Persona
 from surveykit.training.practice import PROBES, SimulatedRespondent
 from surveykit.ui.common import (
@@ -101,13 +102,16 @@ class PracticeApp(W.VBox):
         wanted = language or self.params.get("lang") or settings().default_language
         self.language = wanted if wanted in UI_LANGUAGES else "ru"
         self.person: Any = None
+        #: the signed-in person's view of the store and of the training records (set at sign-in)
+        self.guarded: GuardedStore | None = None
+        self.training: GuardedTraining | None = None
         self.persona: Persona | None = None
         self.respondent: SimulatedRespondent | None = None
         self.session: InterviewSession | None = None
         self.meta: Any = None
         self.bubbles: dict[str, W.VBox] = {}
         self.notice = Notice()
-        self.guard = guarded(self.notice, lambda: self.language)
+        self.guard = guarded(self.notice, lambda: self.language, self._signed_out)
         self.header = W.HTML()
         self.body = W.VBox()
         self.children = [
@@ -154,8 +158,10 @@ class PracticeApp(W.VBox):
         login, code, button = sign_in_widgets(lang)
 
         def sign_in(_: Any) -> None:
-            self.person = self.service.sign_in(login.value, code.value, roles=("trainee", "interviewer"))
-            code.value = ""
+            try:
+                self.sign_in(login.value, code.value)
+            finally:
+                code.value = ""
             self.notice.clear()
             self.show_home()
 
@@ -167,6 +173,28 @@ class PracticeApp(W.VBox):
             button,
         ]
 
+    #: who may practise: trainees and interviewers (anyone else: SK512)
+    ROLES = ("trainee", "interviewer")
+
+    def sign_in(self, login: str, code: str) -> None:
+        """Start a session for the practice app."""
+        session = self.service.store.start_session(login, code, self.ROLES, app="practice")
+        self.guarded = GuardedStore(self.service.store, session)
+        self.training = self.guarded.training(self.service)
+        self.person = session.person
+
+    def _signed_out(self) -> None:
+        self.person = None
+        self.guarded = None
+        self.training = None
+        self.session = None
+        self.show_sign_in()
+
+    def _sign_out(self) -> None:
+        if self.guarded is not None:
+            self.guarded.end()
+        self._signed_out()
+
     def show_home(self) -> None:
         lang = self.language
         self.session = None
@@ -174,7 +202,7 @@ class PracticeApp(W.VBox):
         items: list[W.Widget] = [language_picker(lang, lambda new: self._switch(new, self.show_home))]
         items.append(W.HTML(f'<div class="sk-note">{_esc(t("practice.intro", lang))}</div>'))
         items.append(W.HTML(f"<h3>{_esc(t('practice.personas', lang))}</h3>"))
-        for persona in self.service.personas().values():
+        for persona in self.training.personas().values():
             behaviours = "".join(f"<li>{_esc(pick(b, lang, 'en'))}</li>" for b in persona.behaviours)
             card = W.HTML(
                 f'<div class="sk-persona-name">{_esc(persona.title(lang))}</div>'
@@ -194,7 +222,7 @@ class PracticeApp(W.VBox):
             button.on_click(self.guard(lambda _, c=case.id: self.show_calibration(c)))
             items.append(button)
         sign_out = W.Button(description=t("app.sign_out", lang))
-        sign_out.on_click(self.guard(lambda _: self.show_sign_in()))
+        sign_out.on_click(self.guard(lambda _: self._sign_out()))
         items.append(sign_out)
         self.body.children = items
 
@@ -203,7 +231,7 @@ class PracticeApp(W.VBox):
         """The cover sheet: mode and the proxy flag are the trainee's to record (they are scored)."""
         lang = self.language
         self.persona = persona
-        questionnaire = self.service.practice_questionnaire()
+        questionnaire = self.training.practice_questionnaire()
         modes = [(t(f"mode.{m.value}", lang), m.value) for m in questionnaire.settings.modes]
         mode = W.Dropdown(options=modes, value=modes[0][1], description=t("app.mode", lang))
         mode.add_class("sk-practice-mode")
@@ -225,11 +253,11 @@ class PracticeApp(W.VBox):
 
     def start(self, mode: str, proxy: bool) -> None:
         persona = self.persona
-        questionnaire = self.service.practice_questionnaire()
+        questionnaire = self.training.practice_questionnaire()
         language = (
             self.language if self.language in questionnaire.languages else questionnaire.default_language
         )
-        self.meta = self.service.start_practice(self.person.id, proxy=proxy, mode=mode, language=language)
+        self.meta = self.training.start_practice(proxy=proxy, mode=mode, language=language)
         self.respondent = SimulatedRespondent(persona, language)
         self.bubbles = {}
         self.session = InterviewSession(
@@ -251,8 +279,8 @@ class PracticeApp(W.VBox):
 
     def _save_draft(self) -> None:
         events = _store_events(self.session.take_events())
-        self.meta = self.service.store.save_draft(
-            self.meta.id, self.session.answers, self.session.page.code, events, by=self.person.id
+        self.meta = self.guarded.save_draft(
+            self.meta.id, self.session.answers, self.session.page.code, events
         )
 
     def bubble(self, variable: str) -> W.VBox:
@@ -303,10 +331,8 @@ class PracticeApp(W.VBox):
         if not result.ok:
             self.notice.show(t("form.fix_page", self.language), "error")
             return
-        self.service.store.submit(
-            self.meta.id, self.session.answers, events=_store_events(events), by=self.person.id
-        )
-        report = self.service.score_practice(self.meta.id, self.persona.id, probes=self.respondent.probes)
+        self.guarded.submit(self.meta.id, self.session.answers, events=_store_events(events))
+        report = self.training.score_practice(self.meta.id, self.persona.id, probes=self.respondent.probes)
         app_logger().info("practice: %s scored %.2f with %s", self.person.id, report.score, self.persona.id)
         self.show_report(report)
 
@@ -369,7 +395,7 @@ class PracticeApp(W.VBox):
 
         def score(_: Any) -> None:
             answers = {k: d.value for k, d in choices.items()}
-            outcome = self.service.record_calibration(self.person.id, case.id, answers)
+            outcome = self.training.record_calibration(case.id, answers)
             kappa = "—" if outcome.kappa is None else f"{outcome.kappa:.2f}"
             verdict = t("calibration.passed" if outcome.passed else "calibration.failed", lang)
             missed = "".join(

@@ -40,6 +40,7 @@ APPS = {
     "verify": "anyone: verify a certificate by serial, QR link or signed record",
     "dashboard": "council members: ratings, institutions, fieldwork progress",
     "supervisor": "supervisors: review submitted interviews, approve open answers",
+    "admin": "administrators: people, roles, access codes, accounts, the audit log",
 }
 
 

@@ -4,6 +4,11 @@ approve open answers (with redaction) before councils may see them.
 Thin over :mod:`surveykit.supervision`, :mod:`surveykit.quality` and the store: decisions are the store's
 ``set_status`` and ``reviews.review`` (both audited). Supervisors and sociologists sign in with their
 access code.
+
+The quality-control view (:mod:`surveykit.casework`): flags by interviewer (a chart), the case queue
+(approve, reject with a comment, back-check), back-check progress with the back-check form, exclusions with
+lifting, and the effect of the exclusions on each institution's rating. Every call passes the signed-in
+person, so the permission rules of :mod:`surveykit.access` apply here as everywhere.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 
+from surveykit import casework as qc
 from surveykit.config import settings
 from surveykit.i18n import UI_LANGUAGES, t
 from surveykit.supervision import interviews_to_review, open_answers
@@ -24,6 +30,7 @@ from surveykit.ui.common import (
     error_page,
     guarded,
     language_picker,
+    plotly_html,
     query_params,
     sign_in_widgets,
 )
@@ -32,10 +39,26 @@ __all__ = ["SupervisorApp"]
 
 ROLES = ("supervisor", "sociologist")
 PAGE = 25  # rows shown at once
+# eight tabs do not fit in one row (Russian titles are long): the tab bar wraps instead of cutting titles;
+# the back-check form's questions wrap next to their answers instead of being cut off
+SUPERVISOR_STYLE = """<style>
+.sk-supervisor-tabs > .lm-TabBar { height: auto !important; min-height: 0 !important; overflow: visible !important; }
+.sk-supervisor-tabs > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
+.sk-supervisor-tabs > .lm-TabBar .lm-TabBar-tab { min-width: 0 !important; }
+.sk-qc .widget-html-content { line-height: 1.45; white-space: normal; }
+.sk-qc .sk-card .sk-note { margin: 6px 0 0 0; padding: 6px 10px; }
+.sk-qc .sk-card .widget-button { flex: 0 0 auto; }
+.sk-qc .sk-table th { vertical-align: bottom; }
+.sk-qc .sk-table td, .sk-qc .sk-table th { padding: 5px 6px; }
+.sk-qc .sk-backcheck-progress th { font-size: 12px; }
+.sk-qc td.sk-qc-hit { background: #fffbea; font-weight: 600; }
+.sk-qc .sk-qc-small { color: #718096; }
+</style>"""
 
 
 def _esc(text: Any) -> str:
-    return html.escape("" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text))
+    missing = text is None or (not isinstance(text, str) and pd.api.types.is_scalar(text) and pd.isna(text))
+    return html.escape("" if missing else str(text))
 
 
 class SupervisorApp(W.VBox):
@@ -50,7 +73,7 @@ class SupervisorApp(W.VBox):
         self.guard = guarded(self.notice, lambda: self.language)
         self.header = W.HTML()
         self.body = W.VBox()
-        self.children = [W.HTML(STYLE), self.header, self.notice, self.body]
+        self.children = [W.HTML(STYLE + SUPERVISOR_STYLE), self.header, self.notice, self.body]
         self.show_sign_in()
 
     @classmethod
@@ -113,13 +136,35 @@ class SupervisorApp(W.VBox):
         self.interviews_box = W.VBox()
         self.quality_box = W.VBox()
         self.answers_box = W.VBox()
-        tabs = W.Tab(children=[self.interviews_box, self.quality_box, self.answers_box])
-        for i, key in enumerate(
-            ("supervisor.tab_interviews", "supervisor.tab_quality", "supervisor.tab_answers")
+        self.flags_box = W.VBox()
+        self.cases_box = W.VBox()
+        self.backchecks_box = W.VBox()
+        self.exclusions_box = W.VBox()
+        self.effect_box = W.VBox()
+        for box in (
+            self.flags_box,
+            self.cases_box,
+            self.backchecks_box,
+            self.exclusions_box,
+            self.effect_box,
         ):
-            tabs.set_title(i, t(key, lang))
+            box.add_class("sk-qc")
+        boxes = [self.interviews_box, self.quality_box, self.answers_box, self.flags_box, self.cases_box,
+                 self.backchecks_box, self.exclusions_box, self.effect_box]  # fmt: skip
+        self.tabs = W.Tab(children=boxes)
+        self.tabs.add_class("sk-supervisor-tabs")
+        titles = ("supervisor.tab_interviews", "supervisor.tab_quality", "supervisor.tab_answers",
+                  "casework.tab_flags", "casework.tab_cases", "casework.tab_backchecks",
+                  "casework.tab_exclusions", "casework.tab_effect")  # fmt: skip
+        for i, key in enumerate(titles):
+            self.tabs.set_title(i, t(key, lang))
         self.questionnaire.observe(self.guard(lambda _: self.refresh()), names="value")
-        self.body.children = [self.questionnaire, tabs]
+        # the effect needs two ratings: computed when its tab is opened, not at every refresh
+        self.tabs.observe(
+            self.guard(lambda change: self._effect() if change["new"] == len(boxes) - 1 else None),
+            names="selected_index",
+        )
+        self.body.children = [self.questionnaire, self.tabs]
         self.refresh()
 
     def refresh(self) -> None:
@@ -129,6 +174,7 @@ class SupervisorApp(W.VBox):
         self._interviews(qid)
         self._quality(qid)
         self._answers(qid)
+        self._qc(qid)
 
     def _interviews(self, qid: str) -> None:
         lang = self.language
@@ -256,3 +302,266 @@ class SupervisorApp(W.VBox):
         )
         self.notice.show(t(f"supervisor.answer_{status}", self.language), "ok")
         self._answers(self.questionnaire.value)
+
+    # --- quality control (surveykit.casework) --------------------------------------------------------------------
+    def _qc(self, qid: str) -> None:
+        self._flags(qid)
+        self._cases(qid)
+        self._backchecks(qid)
+        self._exclusions()
+        self.effect_box.children = [W.HTML(f"<p>{_esc(t('casework.effect_help', self.language))}</p>")]
+
+    def _names(self) -> dict[str, str]:
+        return {p.id: p.display_name for p in self.store.people()}
+
+    def _places(self) -> dict[str, str]:
+        return {i.id: i.name for i in self.store.institutions()}
+
+    def _table(
+        self, frame: pd.DataFrame, columns: dict[str, str], css: str, hit: str | None = None
+    ) -> W.HTML:
+        """A table of ``frame``'s ``columns`` (headers: locale keys); rows where ``hit`` is truthy stand out."""
+        lang = self.language
+        head = "".join(f"<th>{_esc(t(key, lang))}</th>" for key in columns.values())
+        cell = {False: "<td>", True: '<td class="sk-qc-hit">'}
+        body = "".join(
+            "<tr>" + "".join(f"{cell[bool(hit and row[hit])]}{_esc(row[c])}</td>" for c in columns) + "</tr>"
+            for row in frame.to_dict("records")
+        )
+        table = W.HTML(
+            f'<table class="sk-table {css}"><tr>{head}</tr>{body}</table>', layout=W.Layout(overflow="auto")
+        )
+        table.add_class(css)
+        return table
+
+    def _flags(self, qid: str) -> None:
+        lang = self.language
+        run = W.Button(description=t("casework.run", lang), button_style="primary", icon="search")
+        run.add_class("sk-qc-run")
+
+        def run_checks(_: Any) -> None:
+            result = qc.run_qc(self.store, qid, actor=self.person)
+            self.notice.show(
+                t("casework.run_done", lang, interviews=result.interviews, flags=result.flags,
+                  opened=result.cases_opened, queued=sum(result.queued.values())),
+                "ok",
+            )  # fmt: skip
+            self._qc(qid)
+
+        run.on_click(self.guard(run_checks))
+        table = qc.flags_by_interviewer(self.store, qid, actor=self.person)
+        rows: list[W.Widget] = [run, W.HTML(f"<p>{_esc(t('casework.flags_help', lang))}</p>")]
+        if table.empty:
+            rows.append(W.HTML(f"<p>{_esc(t('casework.no_flags', lang))}</p>"))
+        else:
+            names = self._names()
+            chart = W.HTML(plotly_html(qc.flags_chart(table, lang, names), height=420))
+            chart.add_class("sk-flags-chart")
+            shown = table.assign(interviewer_id=table["interviewer_id"].map(lambda i: names.get(i, i)))
+            columns = {"interviewer_id": "casework.col_interviewer", "open": "casework.col_open",
+                       "total": "casework.col_total"}  # fmt: skip
+            rows += [chart, self._table(shown, columns, "sk-flags")]
+        self.flags_box.children = rows
+
+    def _cases(self, qid: str) -> None:
+        lang = self.language
+        cases = self.store.casework.cases(status=("open", "backcheck"), questionnaire_id=qid)
+        names, places = self._names(), self._places()
+        rows: list[W.Widget] = [W.HTML(f"<p>{_esc(t('casework.cases_help', lang, count=len(cases)))}</p>")]
+        for case in cases.head(PAGE).itertuples():
+            parts = [qc._rule_name(case.rule, lang), names.get(case.interviewer_id, case.interviewer_id),
+                     places.get(case.institution_id, case.institution_id),
+                     t(f"casework.status.{case.status}", lang)]  # fmt: skip
+            info = W.HTML(
+                f"<b>#{case.id}</b> · "
+                + " · ".join(_esc(p) for p in parts if isinstance(p, str) and p)
+                + (f'<div class="sk-note">{_esc(case.detail)}</div>' if _esc(case.detail) else ""),
+                layout=W.Layout(width="44%"),
+            )
+            comment = W.Text(
+                placeholder=t("casework.comment", lang), layout=W.Layout(flex="1 1 auto", min_width="190px")
+            )
+            buttons = []
+            for decision, key, style in (("approve", "casework.approve", "success"),
+                                         ("reject", "casework.reject", "warning"),
+                                         ("backcheck", "casework.send_backcheck", "info")):  # fmt: skip
+                if decision == "reject" and case.level != "interview":
+                    continue
+                if decision == "backcheck" and case.status == "backcheck":
+                    continue
+                button = W.Button(
+                    description=t(key, lang),
+                    button_style=style,
+                    layout=W.Layout(width="auto", flex="0 0 auto"),
+                )
+                button.add_class(f"sk-case-{decision}")
+                button.on_click(
+                    self.guard(
+                        lambda _, c=int(case.id), d=decision, n=comment: self._decide_case(c, d, n.value)
+                    )
+                )
+                buttons.append(button)
+            row = W.HBox([info, comment, *buttons])
+            row.add_class("sk-card")
+            row.add_class("sk-qc-case")
+            row.add_class(f"sk-case-{int(case.id)}")
+            rows.append(row)
+        self.cases_box.children = rows
+
+    def _decide_case(self, case_id: int, decision: str, comment: str) -> None:
+        qc.decide(self.store, case_id, decision, actor=self.person, comment=comment)
+        self.notice.show(t(f"casework.decided_{decision}", self.language, case=case_id), "ok")
+        qid = self.questionnaire.value
+        self._cases(qid)
+        self._interviews(qid)
+        self._backchecks(qid)
+
+    def _backchecks(self, qid: str) -> None:
+        lang = self.language
+        progress = qc.backcheck_progress(self.store, qid, actor=self.person)
+        checks = self.store.casework.backchecks(questionnaire_id=qid)
+        queued = checks[checks["status"] == "queued"]
+        done = int((checks["status"] == "done").sum())
+        help_text = t("casework.backchecks_help", lang, queued=len(queued), done=done)
+        rows: list[W.Widget] = [W.HTML(f"<p>{_esc(help_text)}</p>")]
+        if len(progress):
+            names = self._names()
+            shown = progress.assign(interviewer_id=progress["interviewer_id"].map(lambda i: names.get(i, i)))
+            columns = {"interviewer_id": "casework.col_interviewer", "queued": "casework.col_queued",
+                       "done": "casework.col_done"}  # fmt: skip
+            columns.update({o: f"casework.outcome.{o}" for o in qc.BACKCHECK_OUTCOMES})
+            rows.append(self._table(shown, columns, "sk-backcheck-progress"))
+        if queued.empty:
+            rows.append(W.HTML(f"<p>{_esc(t('casework.nothing_queued', lang))}</p>"))
+            self.backchecks_box.children = rows
+            return
+        names, places = self._names(), self._places()
+        pick = W.Dropdown(
+            options=[
+                (f"#{r.id} · {names.get(r.interviewer_id, r.interviewer_id)} · "
+                 f"{places.get(r.institution_id, r.institution_id)} · {t(f'casework.reason.{r.reason}', lang)}",
+                 int(r.id))
+                for r in queued.head(200).itertuples()
+            ],
+        )  # fmt: skip
+        pick.add_class("sk-bc-pick")
+        config = qc.load_workflow()
+        answers: dict[str, W.Widget] = {}
+        for item in config.form:
+            if item.type == "choice":
+                options = [("—", "")] + [(self._choice(c), c) for c in item.choices]
+                widget: W.Widget = W.Dropdown(options=options, value="")
+            else:
+                widget = W.Text(placeholder="YYYY-MM-DD" if item.type == "date" else "")
+            widget.add_class(f"sk-bc-{item.code}")
+            answers[item.code] = widget
+        method = W.Dropdown(
+            options=[(t(f"casework.method.{m}", lang), m) for m in ("telephone", "visit")],
+        )  # fmt: skip
+        outcome = W.Dropdown(
+            options=[(t(f"casework.outcome.{o}", lang), o) for o in qc.BACKCHECK_OUTCOMES],
+        )  # fmt: skip
+        outcome.add_class("sk-bc-outcome")
+        notes = W.Textarea()
+        record = W.Button(description=t("casework.record", lang), button_style="primary")
+        record.add_class("sk-bc-record")
+
+        def save(_: Any) -> None:
+            form = {code: widget.value for code, widget in answers.items() if str(widget.value).strip()}
+            result = qc.record_backcheck(self.store, pick.value, outcome.value, actor=self.person, form=form,
+                                         method=method.value, notes=notes.value, config=config)  # fmt: skip
+            word = t(f"casework.outcome.{outcome.value}", lang)
+            if result.falsification:
+                message = t("casework.recorded_fake", lang, id=pick.value, outcome=word, queued=result.queued,
+                            serials=", ".join(result.suspended) or "-")  # fmt: skip
+            else:
+                message = t("casework.recorded", lang, id=pick.value, outcome=word)
+            self.notice.show(message, "ok")
+            self._qc(qid)
+
+        record.on_click(self.guard(save))
+        labels = {code: item.text(lang) + (" *" if item.required else "") for code, item in
+                  ((i.code, i) for i in config.form)}  # fmt: skip
+        fields = [
+            self._field(t("casework.backcheck_pick", lang), pick),
+            *(self._field(labels[code], widget) for code, widget in answers.items()),
+            self._field(t("casework.method", lang), method),
+            self._field(t("casework.outcome", lang), outcome),
+            self._field(t("casework.notes", lang), notes),
+        ]
+        form_box = W.VBox([*fields, record], layout=W.Layout(max_width="980px"))
+        form_box.add_class("sk-card")
+        self.backchecks_box.children = [*rows, form_box]
+
+    @staticmethod
+    def _field(label: str, widget: W.Widget) -> W.HBox:
+        """One line of a form: the question (wrapping, never cut off) and its answer."""
+        text = W.HTML(f"<div>{_esc(label)}</div>", layout=W.Layout(width="38%", flex="0 0 auto"))
+        widget.layout = W.Layout(width="60%", min_width="0")
+        return W.HBox([text, widget], layout=W.Layout(align_items="center", margin="2px 0"))
+
+    def _choice(self, name: str) -> str:
+        key = f"casework.choice.{name}"
+        text = t(key, self.language)
+        return name if text == key else text
+
+    def _exclusions(self) -> None:
+        lang = self.language
+        active = self.store.casework.exclusions(active=True)
+        names, places = self._names(), self._places()
+        rows: list[W.Widget] = [
+            W.HTML(f"<p>{_esc(t('casework.exclusions_help', lang, count=len(active)))}</p>")
+        ]
+        for record in active.head(PAGE).itertuples():
+            when = pd.Timestamp(record.excluded_at).strftime("%d.%m.%Y")
+            info = W.HTML(
+                f"<b>{_esc(names.get(record.interviewer_id, record.interviewer_id))}</b> · "
+                f"{_esc(places.get(record.institution_id, record.institution_id))} · {_esc(record.period)}"
+                f" · {_esc(when)}"
+                f'<div class="sk-note">{_esc(record.reason)}</div><small class="sk-qc-small">'
+                f"{_esc(t('casework.col_interview', lang))}: {_esc(record.interview_id)}</small>",
+                layout=W.Layout(width="55%"),
+            )
+            reason = W.Text(
+                placeholder=t("casework.lift_reason", lang),
+                layout=W.Layout(flex="1 1 auto", min_width="150px"),
+            )
+            lift = W.Button(
+                description=t("casework.lift", lang), button_style="info", layout=W.Layout(width="auto")
+            )
+            lift.add_class("sk-lift")
+            lift.on_click(self.guard(lambda _, i=record.interview_id, r=reason: self._lift(i, r.value)))
+            row = W.HBox([info, reason, lift])
+            row.add_class("sk-card")
+            rows.append(row)
+        self.exclusions_box.children = rows
+
+    def _lift(self, interview_id: str, reason: str) -> None:
+        qc.restore(self.store, interview_id, reason, actor=self.person)
+        self.notice.show(t("casework.lifted", self.language), "ok")
+        self._exclusions()
+
+    def _effect(self) -> None:
+        lang = self.language
+        effect = qc.exclusion_effect(self.store, actor=self.person)
+        if effect.empty:
+            self.effect_box.children = [W.HTML(f"<p>{_esc(t('casework.effect_none', lang))}</p>")]
+            return
+
+        def number(sign: str = ""):
+            return lambda x: f"{x:{sign}.2f}" if pd.notna(x) else "—"
+
+        shown = effect.assign(
+            S_all=effect["S_all"].map(number()),
+            S_counted=effect["S_counted"].map(number()),
+            delta=effect["delta"].map(number("+")),
+        )
+        columns = {"name": "casework.col_institution", "period": "casework.col_period",
+                   "S_all": "casework.col_s_all", "S_counted": "casework.col_s_counted",
+                   "delta": "casework.col_delta", "rank_all": "casework.col_rank_all",
+                   "rank_counted": "casework.col_rank_counted", "rank_change": "casework.col_rank_change",
+                   "excluded": "casework.col_excluded"}  # fmt: skip
+        self.effect_box.children = [
+            W.HTML(f"<p>{_esc(t('casework.effect_help', lang))}</p>"),
+            self._table(shown, columns, "sk-effect", hit="excluded"),
+        ]

@@ -18,6 +18,7 @@ import pandas as pd
 
 from surveykit.config import settings
 from surveykit.i18n import UI_LANGUAGES, pick, t
+from surveykit.store.guarded import GuardedStore, GuardedTraining
 from surveykit.training.mock import score_mock
 from surveykit.ui.common import (
     STYLE,
@@ -110,9 +111,11 @@ class TrainerApp(W.VBox):
         wanted = language or self.params.get("lang") or settings().default_language
         self.language = wanted if wanted in UI_LANGUAGES else "ru"
         self.person: Any = None
+        #: the trainer's view of the training records (set at sign-in): every data access goes through it
+        self.training: GuardedTraining | None = None
         self.cohort: str | None = self.params.get("cohort") or None
         self.notice = Notice()
-        self.guard = guarded(self.notice, lambda: self.language)
+        self.guard = guarded(self.notice, lambda: self.language, self._signed_out)
         self.header = W.HTML()
         self.body = W.VBox()
         self.children = [
@@ -149,8 +152,10 @@ class TrainerApp(W.VBox):
         login, code, button = sign_in_widgets(lang)
 
         def sign_in(_: Any) -> None:
-            self.person = self.service.sign_in(login.value, code.value, roles=("trainer", "supervisor"))
-            code.value = ""
+            try:
+                self.sign_in(login.value, code.value)
+            finally:
+                code.value = ""
             self.notice.clear()
             self.show_main()
 
@@ -162,6 +167,20 @@ class TrainerApp(W.VBox):
             button,
         ]
 
+    #: who may sign in: the course's keys and records are for trainers (and administrators)
+    ROLES = ("trainer", "administrator")
+
+    def sign_in(self, login: str, code: str) -> None:
+        """Start a session for the trainer app (anyone without the role trainer: SK512)."""
+        session = self.service.store.start_session(login, code, self.ROLES, app="trainer")
+        self.training = GuardedStore(self.service.store, session).training(self.service)
+        self.person = session.person
+
+    def _signed_out(self) -> None:
+        self.person = None
+        self.training = None
+        self.show_sign_in()
+
     # --- the tabs -----------------------------------------------------------------------------------------------
     def show_main(self, selected: int = 0) -> None:
         lang = self.language
@@ -170,7 +189,7 @@ class TrainerApp(W.VBox):
             f'<div class="sk-subtitle">{_esc(t("app.hello", lang, name=self.person.display_name))}</div>'
         )
         options = [(t("trainer.all_trainees", lang), "")] + [
-            (f"{name} ({cid})", cid) for cid, name in self.service.cohorts()
+            (f"{name} ({cid})", cid) for cid, name in self.training.cohorts()
         ]
         cohort = W.Dropdown(options=options, value=self.cohort or "", description=t("trainer.cohort", lang))
         cohort.add_class("sk-cohort")
@@ -199,12 +218,12 @@ class TrainerApp(W.VBox):
         self.body.children = [W.HBox([picker, cohort]), self.tabs]
 
     def _people_options(self) -> list[tuple[str, str]]:
-        return [(f"{p.display_name} ({p.id})", p.id) for p in self.service.trainees(self.cohort)]
+        return [(f"{p.display_name} ({p.id})", p.id) for p in self.training.trainees(self.cohort)]
 
     # progress -------------------------------------------------------------------------------------------------
     def _progress_tab(self) -> W.Widget:
         lang = self.language
-        frame = self.service.progress_frame(self.cohort, language=lang)
+        frame = self.training.progress_frame(self.cohort, language=lang)
 
         def mark(ok: Any) -> str:
             return "" if ok is None or (isinstance(ok, float) and pd.isna(ok)) else (" ✓" if ok else " ✗")
@@ -243,7 +262,7 @@ class TrainerApp(W.VBox):
             if todo
             else ""
         )
-        modules = self.service.module_frame(self.cohort)
+        modules = self.training.module_frame(self.cohort)
         if len(modules):
             hours = modules.pivot_table(index="name", columns="module", values="hours", aggfunc="sum")
             scores = modules.pivot_table(
@@ -301,9 +320,7 @@ class TrainerApp(W.VBox):
                 self.notice.show(t("trainer.choose_trainees", lang), "error")
                 return
             for person_id in chosen:
-                self.service.record_attendance(
-                    person_id, module.value, hours.value, date.value, by=self.person.id
-                )
+                self.training.record_attendance(person_id, module.value, hours.value, date.value)
             self.notice.show(
                 t(
                     "trainer.attendance_saved",
@@ -376,9 +393,7 @@ class TrainerApp(W.VBox):
             if person.value is None:
                 self.notice.show(t("trainer.choose_trainees", lang), "error")
                 return
-            result = self.service.record_mock(
-                person.value, {k: w.value for k, w in scores.items()}, trainer_id=self.person.id
-            )
+            result = self.training.record_mock(person.value, {k: w.value for k, w in scores.items()})
             self.notice.show(
                 t("trainer.mock_saved", lang, total=result.total, max=result.max_total),
                 "ok" if result.passed else "info",
@@ -391,8 +406,8 @@ class TrainerApp(W.VBox):
     # exam results and item statistics --------------------------------------------------------------------------------
     def _exam_tab(self) -> W.Widget:
         lang = self.language
-        results = self.service.exam_results_frame(self.cohort)
-        stats = self.service.item_stats(self.cohort)
+        results = self.training.exam_results_frame(self.cohort)
+        stats = self.training.item_stats(self.cohort)
         review = self.course.rules.item_review
         if len(stats):
             stats = stats.copy()
@@ -440,10 +455,10 @@ class TrainerApp(W.VBox):
             progress.value = round(step.fraction * 100)
 
         def run_batch(_: Any) -> None:
-            people = [p.id for p in self.service.trainees(self.cohort)]
+            people = [p.id for p in self.training.trainees(self.cohort)]
             issue.disabled = True
             try:
-                outcome = self.service.issue_cohort(people, progress=on_progress, by=self.person.id)
+                outcome = self.training.issue_cohort(people, progress=on_progress)
             finally:
                 issue.disabled = False
             app_logger().info("trainer %s issued a batch: %s", self.person.id, outcome.registered)
@@ -476,8 +491,8 @@ class TrainerApp(W.VBox):
                 if not reason.value.strip():
                     self.notice.show(t("trainer.reason_needed", lang), "error")
                     return
-                record = self.service.set_certificate_status(
-                    serial.value.strip(), action, reason=reason.value, by=self.person.id
+                record = self.training.set_certificate_status(
+                    serial.value.strip(), action, reason=reason.value
                 )
                 self.notice.show(
                     t(
@@ -512,9 +527,9 @@ class TrainerApp(W.VBox):
 
     def _certificate_list(self) -> str:
         lang = self.language
-        members = {p.id: p.display_name for p in self.service.trainees(self.cohort)}
+        members = {p.id: p.display_name for p in self.training.trainees(self.cohort)}
         rows = []
-        for record in self.service.store.training.certificates():
+        for record in self.training.certificates():
             if self.cohort and record.person_id not in members:
                 continue
             rows.append(

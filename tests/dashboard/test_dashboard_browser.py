@@ -18,7 +18,13 @@ def sample_env(tmp_path_factory):
     folder = tmp_path_factory.mktemp("dashboard-browser")
     url = f"sqlite:///{folder / 'surveykit.sqlite'}"
     build_sample_database(url)
-    return {"SURVEYKIT_DATABASE_URL": url, "SURVEYKIT_DATA_DIR": str(folder), "SURVEYKIT_MIN_CELL_SIZE": "5"}
+    # the published view without sign-in (the demo setting); signing in is tested in tests/permissions
+    return {
+        "SURVEYKIT_DATABASE_URL": url,
+        "SURVEYKIT_DATA_DIR": str(folder),
+        "SURVEYKIT_MIN_CELL_SIZE": "5",
+        "SURVEYKIT_DASHBOARD_PUBLIC": "true",
+    }
 
 
 @pytest.fixture(scope="module")

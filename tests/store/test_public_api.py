@@ -11,14 +11,15 @@ EXPECTED_ALL = {
     "EVENT_TYPES", "INTERVIEW_STATUSES", "MODES", "ROLES", "STATUS_FLOW", "Assignment", "CertificateRecord",
     "CertificationStatus", "Event",
     "ImportResult", "Institution", "InterviewMeta", "LoadedInterview", "OpenAnswerReview", "Person",
-    "PublishedVersion", "ReviewNote", "Revision", "Store", "SubmitResult",
+    "PublishedVersion", "ReviewNote", "Revision", "Session", "Store", "SubmitResult",
 }  # fmt: skip
 
 EXPECTED_METHODS = {
-    "open", "upgrade", "revision", "close", "url",
+    "open", "upgrade", "revision", "close", "url", "backup", "restore",
     "publish", "version", "versions", "questionnaire", "form",
     "add_institution", "institution", "institutions", "add_person", "person", "people", "set_access_code",
-    "check_access_code", "sign_in", "assign", "assignments", "progress", "certification_status",
+    "check_access_code", "sign_in", "start_session", "session", "end_session", "set_roles",
+    "deactivate_person", "reactivate_person", "unlock_person", "assign", "assignments", "progress", "certification_status",
     "start_interview", "save_draft", "record_events", "drafts", "load_interview", "interview", "submit",
     "set_status", "review_notes",
     "interviews_frame", "repeat_frame", "paradata_frame", "audit_frame",

@@ -98,7 +98,7 @@ def test_the_exam_app_signs_in_takes_the_exam_and_shows_the_certificate(service,
 
 def test_the_clock_closes_the_exam_at_the_deadline(service, ready_trainee, clock):
     app = ExamApp(service, language="en")
-    app.person = service.store.person(ready_trainee)
+    app.sign_in(ready_trainee, ACCESS)
     app._start()
     assert app.timer.playing
     clock.advance(minutes=49, seconds=30)
@@ -127,7 +127,7 @@ def trainer_app(service, store):
     add_trainee(store, "t1", "Иванова Мария Петровна")
     add_trainee(store, "t2", "Смирнов Олег Ильич")
     app = TrainerApp(service, language="en")
-    app.person = store.person("tr")
+    app.sign_in("tr", ACCESS)
     app.show_main()
     return app
 
@@ -242,7 +242,7 @@ def test_the_verification_app_says_valid_suspended_forged_and_unknown(store, key
 
 def test_an_answer_after_the_deadline_shows_the_result_not_an_error(service, ready_trainee, clock):
     app = ExamApp(service, language="ru")
-    app.person = service.store.person(ready_trainee)
+    app.sign_in(ready_trainee, ACCESS)
     app._start()
     item = service.course.item(app.attempt.item_ids[0])
     clock.advance(hours=1)

@@ -13,7 +13,7 @@ from surveykit.questionnaire.io import load_questionnaire
 from surveykit.store import Store
 from surveykit.training.service import TrainingService
 
-from .helpers import add_trainee, full_attendance, key_answer, passed_mock
+from .helpers import ACCESS, add_trainee, full_attendance, key_answer, passed_mock
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_the_interview_app_tells_why_and_offers_practice(field, store):
     if not hasattr(store, "certification_status"):
         pytest.skip("the interview app calls Store.certification_status, which the store does not offer yet")
     app = InterviewApp(store, language="en")
-    app.person = store.person("anna")
+    app.sign_in("anna", ACCESS)
     app.show_home()
     text = " ".join(
         getattr(w, "value", "") for w in app.body.children if isinstance(getattr(w, "value", None), str)

@@ -12,7 +12,7 @@ from surveykit.questionnaire.io import load_questionnaire
 from surveykit.training.personas import load_personas
 from surveykit.training.practice import SimulatedRespondent, score_recording
 
-from .helpers import add_trainee
+from .helpers import ACCESS, add_trainee
 
 SURVEY = PROJECT_ROOT / "questionnaires" / "recipient_survey.yaml"
 FILTERS = {"q1": "q2", "q3": "q4", "q7": "q8", "q11": "q12"}
@@ -165,7 +165,7 @@ def test_the_practice_app_model_scores_an_interview_taken_through_the_form(servi
 
     add_trainee(store)
     app = PracticeApp(service, language="ru")
-    app.person = store.person("t1")
+    app.sign_in("t1", ACCESS)
     persona = service.personas()["dont_know"]
     app.show_cover(persona)
     app.start("face_to_face", False)
@@ -202,7 +202,7 @@ def test_checklist_calibration_is_scored_against_the_expert_key_and_stored(servi
 
     add_trainee(store)
     app = PracticeApp(service, language="ru")
-    app.person = store.person("t1")
+    app.sign_in("t1", ACCESS)
     website = next(c for c in course.calibration_cases if c.kind == "website")
     app.show_calibration(website.id)
     dropdowns = {

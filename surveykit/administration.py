@@ -1,0 +1,138 @@
+"""The administrator's desk: people, roles, access codes, accounts and the audit log, for one signed-in
+person. The admin app (``surveykit.ui.admin_app``) is a view of it; this module imports no widgets.
+
+Every action first re-reads the session (``Store.session``: an expired or ended session, or a deactivated
+administrator, is refused with SK522) and then asks :func:`surveykit.access.require` for the permission with
+the person as the store knows them *now*; the change is audited as done by that person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from surveykit import access
+from surveykit.store.audit_export import audit_text
+from surveykit.store.records import Person
+
+__all__ = ["AdminDesk", "AUDIT_LIMIT"]
+
+#: the audit view shows the newest entries up to this many (the export has them all)
+AUDIT_LIMIT = 500
+
+
+class AdminDesk:
+    """People administration and the audit log for the person of ``session`` (from ``Store.start_session``)."""
+
+    def __init__(self, store: Any, session: Any) -> None:
+        self.store = store
+        self.token = str(session.token)
+
+    # --- the check before every action -----------------------------------------------------------------------
+    def _as(self, permission: str) -> Person:
+        person = self.store.session(self.token).person  # SK522 when the session has ended
+        access.require(person, permission)  # SK514 unless the person may, now
+        return person
+
+    @property
+    def person(self) -> Person:
+        """The administrator signed in (checked)."""
+        return self._as("people.read")
+
+    def sign_out(self) -> None:
+        self.store.end_session(self.token)
+
+    # --- people ------------------------------------------------------------------------------------------------
+    def people(self) -> list[Person]:
+        self._as("people.read")
+        return self.store.people()
+
+    def people_frame(self, now: dt.datetime | None = None) -> pd.DataFrame:
+        """One row per person: id, login, name, roles, active, locked until (when locked), failed sign-ins."""
+        now = now or dt.datetime.now(dt.UTC)
+        rows = [
+            {
+                "id": p.id,
+                "login": p.login,
+                "name": p.display_name,
+                "roles": ", ".join(p.roles),
+                "active": p.active,
+                "locked_until": p.locked_until if p.locked(now) else None,
+                "failed_sign_ins": p.failed_sign_ins,
+            }
+            for p in self.people()
+        ]
+        columns = ["id", "login", "name", "roles", "active", "locked_until", "failed_sign_ins"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def create(self, person_id: str, name: str, roles: Sequence[str], login: str | None = None) -> str:
+        """Create a person with a new random access code; returns the code (shown once, never stored)."""
+        from surveykit.store.directory import new_access_code
+
+        by = self._as("people.manage")
+        code = new_access_code()
+        self.store.add_person(
+            person_id.strip(), name.strip(), list(roles), login=(login or "").strip() or None, access_code=code,
+            by=by.id,
+        )  # fmt: skip
+        return code
+
+    def set_roles(self, person_id: str, roles: Sequence[str]) -> Person:
+        by = self._as("people.manage")
+        return self.store.set_roles(person_id, list(roles), by=by.id)
+
+    def reset_code(self, person_id: str) -> str:
+        """A new random access code for the person (also lifts a lock-out); returns it, shown once."""
+        by = self._as("people.manage")
+        return self.store.set_access_code(person_id, by=by.id)
+
+    def deactivate(self, person_id: str) -> Person:
+        by = self._as("people.manage")
+        return self.store.deactivate_person(person_id, by=by.id)
+
+    def activate(self, person_id: str) -> Person:
+        by = self._as("people.manage")
+        return self.store.reactivate_person(person_id, by=by.id)
+
+    def unlock(self, person_id: str) -> Person:
+        by = self._as("people.manage")
+        return self.store.unlock_person(person_id, by=by.id)
+
+    # --- the audit log ---------------------------------------------------------------------------------------------
+    def audit(
+        self,
+        *,
+        actor: str = "",
+        entity: str = "",
+        action: str = "",
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> pd.DataFrame:
+        """Audit entries, oldest first, filtered by who, what kind of thing, which action and a period of
+        days (both days included)."""
+        self._as("audit.read")
+        filters: dict[str, Any] = {
+            key: value.strip()
+            for key, value in (("actor", actor), ("entity", entity), ("action", action))
+            if value and value.strip()
+        }
+        if since is not None:
+            filters["since"] = dt.datetime.combine(since, dt.time(), dt.UTC)
+        if until is not None:
+            filters["until"] = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
+        return self.store.audit_frame(**filters)
+
+    def audit_export(self, format: str = "csv", **filters: Any) -> bytes:
+        """The filtered entries as CSV or JSON Lines (the export of ``surveykit audit export``), UTF-8."""
+        return audit_text(self.audit(**filters), format).encode("utf-8")
+
+    def audit_choices(self) -> dict[str, list[str]]:
+        """Known actors, entities and actions, for the filter lists."""
+        frame = self.audit()
+        return {
+            column: sorted({str(v) for v in frame[column].dropna().unique()})
+            for column in ("actor", "entity", "action")
+        }

@@ -1,0 +1,90 @@
+"""The admin app in Voilà and headless Chromium: an administrator signs in, creates a person (the code is
+shown once), locks are visible, the audit log is filtered; screenshots in artifacts/."""
+
+from __future__ import annotations
+
+import pytest
+
+from surveykit.config import PROJECT_ROOT
+from surveykit.store import Store
+
+from .conftest import CODES
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ARTIFACTS = PROJECT_ROOT / "artifacts"
+TIMEOUT = 90_000  # ms: Voilà pages on a busy 2-core machine
+
+
+@pytest.fixture
+def voila(tmp_path, voila_server):
+    from surveykit.ui.server import free_port
+
+    url = f"sqlite:///{tmp_path / 'data' / 'surveykit.sqlite'}"
+    (tmp_path / "data").mkdir()
+    Store.upgrade(url)
+    with Store.open(url, enforce_certification=False) as store:
+        store.add_person("ada", "Ада Админова", ["administrator"], login="ADA", access_code=CODES["ada"])
+        store.add_person("anna", "Анна Иванова", ["interviewer"], login="ANNA01", access_code=CODES["anna"])
+        store.add_person("sofia", "София Петрова", ["supervisor", "trainer"], login="SOFIA")
+    port = free_port()
+    env = {"SURVEYKIT_DATABASE_URL": url, "SURVEYKIT_DATA_DIR": str(tmp_path / "data")}
+    voila_server(env, port=port)
+    return f"http://127.0.0.1:{port}/voila/render/admin.ipynb", url
+
+
+def test_an_administrator_manages_people_and_reads_the_audit_log(voila, browser):
+    base, url = voila
+    with Store.open(url) as store:
+        for _ in range(5):  # anna is locked out before the administrator comes
+            with pytest.raises(Exception):  # noqa: B017 - any refusal; the tests of sign-in check the codes
+                store.sign_in("anna01", "WRNG-CODE")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    try:
+        page.goto(base, timeout=TIMEOUT)
+        page.wait_for_selector(".sk-login input", timeout=TIMEOUT)
+        page.fill(".sk-login input", "ANNA01")  # not an administrator: refused, in Russian
+        page.fill(".sk-code input", CODES["anna"])
+        page.click(".sk-sign-in")
+        page.wait_for_selector(".sk-banner-error", timeout=TIMEOUT)
+        page.fill(".sk-login input", "ada")
+        page.fill(".sk-code input", CODES["ada"])
+        page.click(".sk-sign-in")
+        page.wait_for_selector(".sk-people table", timeout=TIMEOUT)
+        assert "заблокирован до" in page.inner_text(".sk-people")
+        page.fill(".sk-new-id input", "vera")
+        page.fill(".sk-new-name input", "Вера Смирнова")
+        page.click(".sk-create")
+        code_box = page.wait_for_selector(".sk-new-code b", timeout=TIMEOUT)
+        code = code_box.inner_text().strip()
+        page.screenshot(path=str(ARTIFACTS / "admin-people.png"), full_page=True)
+        with Store.open(url) as store:
+            assert store.sign_in("vera", code).display_name == "Вера Смирнова"
+        page.select_option(".sk-person select", label="Анна Иванова (anna)")
+        page.click(".sk-unlock")
+        page.wait_for_selector("text=разблокирован", timeout=TIMEOUT)
+        with Store.open(url) as store:
+            assert not store.person("anna").locked()
+        page.click(".lm-TabBar-tab >> nth=1")
+        page.wait_for_selector(".sk-audit table", timeout=TIMEOUT)
+        page.select_option(".sk-filter-actor select", label="ada")
+        page.click(".sk-audit-show")
+        page.wait_for_function(
+            "() => document.querySelector('.sk-audit') && "
+            "!document.querySelector('.sk-audit').innerText.includes('sign_in_failed')",
+            timeout=TIMEOUT,
+        )
+        text = page.inner_text(".sk-audit")
+        assert "unlock" in text and "create" in text
+        page.click(".sk-export-csv")
+        page.wait_for_selector(".sk-download a", timeout=TIMEOUT)
+        page.screenshot(path=str(ARTIFACTS / "admin-audit.png"), full_page=True)
+        with page.expect_download(timeout=TIMEOUT) as download:
+            page.click(".sk-download a")
+        exported = download.value.path().read_text(encoding="utf-8")
+        assert (
+            exported.startswith("id,at,actor,action,entity,entity_id,details") and ",ada,unlock," in exported
+        )
+    finally:
+        page.close()

@@ -1,0 +1,57 @@
+"""Helpers of the quality-control tests: a small questionnaire, its answers, certificates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pandas as pd
+
+from surveykit.store import Store
+
+SMALL = {
+    "schema_version": 1,
+    "id": "small",
+    "version": "1",
+    "title": {"en": "Small"},
+    "languages": ["en", "ru"],
+    "default_language": "en",
+    "items": [
+        {"code": "consent", "type": "yes_no", "required": True},
+        {"code": "age", "type": "integer", "min": 18, "max": 110},
+        {"code": "satisfied", "type": "yes_no"},
+    ],
+}
+
+_serials = itertools.count()
+NOW = dt.datetime.now(dt.UTC)
+
+
+def small_answers(k: int) -> dict:
+    return {"consent": "yes", "age": 30 + k % 50, "satisfied": "yes" if k % 3 else "no"}
+
+
+def certify(store: Store, person_id: str, *, issued_days_ago: int = 30):
+    return store.training.add_certificate(
+        f"SK-2026-TEST-{next(_serials):04d}",
+        person_id,
+        ["interviewer"],
+        issued_at=NOW - dt.timedelta(days=issued_days_ago),
+        valid_until=NOW + dt.timedelta(days=365),
+        record={"holder": person_id},
+    )
+
+
+def flags(*rows: dict) -> pd.DataFrame:
+    """A flags frame as ``surveykit.quality.run_checks`` returns it (one row per flag)."""
+    columns = [
+        "rule",
+        "level",
+        "interview_id",
+        "interviewer_id",
+        "institution_id",
+        "value",
+        "threshold",
+        "detail",
+    ]
+    return pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns)

@@ -20,7 +20,7 @@ setup: $(STAMP)
 
 demo: setup
 	$(BIN)/surveykit db upgrade
-	$(BIN)/surveykit demo build --if-missing
+	$(BIN)/surveykit demo build --if-missing --plant-falsifiers
 	$(BIN)/surveykit serve --port $(PORT)
 
 serve: setup
@@ -32,7 +32,7 @@ test: setup
 
 lab: setup
 	$(BIN)/surveykit db upgrade
-	$(BIN)/surveykit demo build --if-missing
+	$(BIN)/surveykit demo build --if-missing --plant-falsifiers
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: setup

@@ -38,6 +38,8 @@ import pandas as pd
 
 from surveykit.access import Principal, require
 from surveykit.errors import ConfigError, ErrorCode, Location, NotFoundError, StoreError, did_you_mean
+from surveykit.i18n import t
+from surveykit.quality.context import FLAG_COLUMNS as _FLAG_COLUMNS
 from surveykit.store.casework import Backcheck, Case, Exclusion
 from surveykit.store.schema import BACKCHECK_OUTCOMES, utcnow
 
@@ -48,11 +50,13 @@ __all__ = [
     "QcRun",
     "WorkflowConfig",
     "backcheck_progress",
+    "case_detail",
     "case_key",
     "counted_interviews",
     "decide",
     "exclude",
     "exclusion_effect",
+    "exclusion_reason",
     "flags_by_interviewer",
     "flags_chart",
     "load_workflow",
@@ -67,16 +71,7 @@ __all__ = [
 
 #: a supervisor's decisions on a case (methodology D.4)
 DECISIONS = ("approve", "reject", "backcheck")
-FLAG_COLUMNS = [
-    "rule",
-    "level",
-    "interview_id",
-    "interviewer_id",
-    "institution_id",
-    "value",
-    "threshold",
-    "detail",
-]
+FLAG_COLUMNS = list(_FLAG_COLUMNS)  # one home: surveykit.quality.context
 FORM_TYPES = ("choice", "date", "text")
 
 
@@ -285,6 +280,11 @@ def run_checks_for(store: Any, questionnaire_id: str, frame: pd.DataFrame | None
 
 def _flags_of_report(form: Any, frame: pd.DataFrame) -> pd.DataFrame:
     from surveykit.quality import quality_report
+    from surveykit.quality.messages import plain_params, render
+
+    def words(message: str, **params: Any) -> dict[str, Any]:
+        params = plain_params(params)
+        return {"detail": render(message, params, "en"), "message": message, "params": params}
 
     report = quality_report(form, frame)
     rows = []
@@ -293,7 +293,7 @@ def _flags_of_report(form: Any, frame: pd.DataFrame) -> pd.DataFrame:
             {"rule": "too_short", "level": "interview", "interview_id": r.interview_id,
              "interviewer_id": r.interviewer_id, "institution_id": r.institution_id, "value": r.minutes,
              "threshold": r.median_minutes * 0.5,
-             "detail": f"{r.minutes} min, median {r.median_minutes} min"}
+             **words("quality.detail.too_short_brief", minutes=r.minutes, median=r.median_minutes)}
         )  # fmt: skip
     per = report.interviewers
     for column in [c for c in per.columns if c.startswith("flag_")]:
@@ -307,9 +307,26 @@ def _flags_of_report(form: Any, frame: pd.DataFrame) -> pd.DataFrame:
             rows.append(
                 {"rule": rule, "level": "interviewer", "interview_id": None, "interviewer_id": r.interviewer_id,
                  "institution_id": None, "value": value, "threshold": None,
-                 "detail": f"rate {value:.0%} well above the other interviewers'" if value == value else ""}
+                 **(words("quality.detail.rate_above_others", rate=value) if value == value else {"detail": ""})}
             )  # fmt: skip
     return pd.DataFrame(rows, columns=FLAG_COLUMNS)
+
+
+def case_detail(case: Case | Mapping[str, Any] | Any, language: str) -> str:
+    """What a case's flag says, in ``language``: its message and parameters rendered from the locale's
+    template; a case opened before flags carried them (no message) shows its stored English ``detail``.
+    ``case`` is a :class:`Case`, a row of ``store.casework.cases()`` or a mapping with the same names."""
+
+    def get(name: str) -> Any:
+        value = case.get(name) if isinstance(case, Mapping) else getattr(case, name, None)
+        return None if value is None or (isinstance(value, float) and value != value) else value
+
+    message, params, detail = get("message"), get("detail_params"), get("detail")
+    if isinstance(message, str) and message:
+        from surveykit.quality.messages import render
+
+        return render(message, params if isinstance(params, Mapping) else {}, language)
+    return str(detail) if detail is not None else ""
 
 
 def open_cases(store: Any, questionnaire_id: str, flags: pd.DataFrame, *, actor: Principal) -> list[Case]:
@@ -547,7 +564,7 @@ def record_backcheck(
     check = store.casework.backcheck(backcheck_id)
     fake = outcome in config.falsification_outcomes
     before = len(store.casework.backchecks(status="queued"))
-    reason = f"{outcome.replace('_', ' ')} confirmed by back-check #{check.id}"
+    reason = _falsification_reason(outcome, check.id, "en")
     recorded = store.casework.record_backcheck(
         check.id,
         outcome,
@@ -564,6 +581,33 @@ def record_backcheck(
         suspended = _suspend(store, store.interview(check.interview_id).interviewer_id, reason, actor)
     queued = len(store.casework.backchecks(status="queued")) - before + (1 if check.status == "queued" else 0)
     return BackcheckResult(recorded, fake, fake, tuple(suspended), max(0, queued))
+
+
+def _falsification_reason(outcome: str, backcheck_id: int, language: str) -> str:
+    """Why a back-check's outcome excluded an interview (``casework.exclusion_reason``): stored in English,
+    shown in the UI's language by :func:`exclusion_reason`."""
+    return t(
+        "casework.exclusion_reason",
+        language,
+        outcome=t(f"casework.outcome.{outcome}", language),
+        backcheck=backcheck_id,
+    )
+
+
+def exclusion_reason(exclusion: Exclusion | Mapping[str, Any] | Any, language: str) -> str:
+    """An exclusion's reason in ``language``. The reason a confirmed falsification wrote (the outcome and the
+    back-check, in English) is rendered again from those parts; a reason a person typed is shown as typed."""
+
+    def get(name: str) -> Any:
+        return exclusion.get(name) if isinstance(exclusion, Mapping) else getattr(exclusion, name, None)
+
+    reason, backcheck_id = str(get("reason") or ""), get("backcheck_id")
+    if backcheck_id is None or pd.isna(backcheck_id):
+        return reason
+    for outcome in BACKCHECK_OUTCOMES:
+        if reason == _falsification_reason(outcome, int(backcheck_id), "en"):
+            return _falsification_reason(outcome, int(backcheck_id), language)
+    return reason
 
 
 def _suspend(store: Any, person_id: str, reason: str, actor: Principal) -> list[str]:

@@ -155,11 +155,13 @@ class _Builder:
         size: str,
         progress: Callable[[str], None] | None,
         plant_falsifiers: bool = False,
+        quality_control: bool = True,
     ) -> None:
         self.store = store
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.plant = plant_falsifiers
+        self.run_quality_control = quality_control
         self.timing_rng = np.random.default_rng(seed + 1)  # times and planting: the answers stay the same
         self.small = size == "small"
         self.progress = progress or (lambda message: None)
@@ -561,6 +563,18 @@ class _Builder:
                 )
         self.summary.counts["trainees"] = len(trainees)
 
+    def quality_control(self) -> None:
+        """The checks of the recipient survey, a case for every flag and the back-check queue (methodology
+        D.2-D.4), as a supervisor would start them: the quality-control view opens on real cases."""
+        from surveykit import casework
+        from surveykit.access import OPERATOR
+
+        if not self.run_quality_control:
+            return
+        run = casework.run_qc(self.store, "recipient_survey", actor=OPERATOR)
+        self.summary.counts["quality-control cases"] = run.cases_opened
+        self.summary.counts["back-checks queued"] = sum(run.queued.values())
+
     def build(self) -> DemoSummary:
         steps = (
             ("questionnaires", self.publish),
@@ -575,6 +589,7 @@ class _Builder:
             ("open answers", self.reviews),
             ("drafts", self.drafts),
             ("training", self.training),
+            ("quality control", self.quality_control),
         )
         for name, step in steps:
             self.progress(f"building {name} ...")
@@ -589,17 +604,19 @@ def build_demo(
     size: str = "full",
     progress: Callable[[str], None] | None = None,
     plant_falsifiers: bool = False,
+    quality_control: bool = True,
 ) -> DemoSummary:
     """Create (upgrade) the database at ``url`` (default: the configured one) and fill it with demo data.
     The database must be empty of demo data: run on a fresh file (``surveykit demo build --fresh``).
     ``plant_falsifiers``: in the current period boris answers the filter questions "no" (skipping the
     follow-ups) and vera's interviews take 3-5 minutes (:data:`PLANTED`), so the quality checks have
-    something to find."""
+    something to find. ``quality_control``: run the checks and open their cases at the end, as a supervisor
+    would (off: the quality-control workflow starts from nothing, as in its tests)."""
     from surveykit.store import Store
 
     Store.upgrade(url)
     with Store.open(url, enforce_certification=False) as store:
-        return _Builder(store, seed, size, progress, plant_falsifiers).build()
+        return _Builder(store, seed, size, progress, plant_falsifiers, quality_control).build()
 
 
 def demo_exists(url: str | None = None) -> bool:

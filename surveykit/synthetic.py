@@ -480,7 +480,7 @@ def fieldwork(
     data = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0].reset_index(drop=True)
     planted = np.where(kind_of_row == "honest", "", kind_of_row).astype(object)
     planted[planted_place] = institution_kind[place[planted_place]]
-    _skip_items(form, roles, data, kind_of_row == "item_skipper", rng)
+    _skip_items(roles, data, kind_of_row == "item_skipper", rng)
     data, copied = _duplicate(form, roles, data, who, kind_of_row == "duplicator", rng)
     planted[(kind_of_row == "duplicator") & ~copied] = ""  # a duplicator's source interviews are genuine
 
@@ -603,7 +603,7 @@ def _fieldwork_tilts(
     return tilts
 
 
-def _skip_items(form: Form, roles, data: pd.DataFrame, rows: np.ndarray, rng: np.random.Generator) -> None:
+def _skip_items(roles, data: pd.DataFrame, rows: np.ndarray, rng: np.random.Generator) -> None:
     """Leave a quarter of the answered substantive questions of ``rows`` unanswered (item skippers)."""
     if not rows.any():
         return
@@ -698,8 +698,14 @@ def _schedule(
     origin = pd.Timestamp(start)
     local_start = origin + pd.to_timedelta(local_minutes, unit="min")
     local_end = local_start + pd.to_timedelta(duration, unit="min")
-    started_sorted = local_start.tz_localize(timezone).tz_convert("UTC")
-    ended_sorted = local_end.tz_localize(timezone).tz_convert("UTC")
+    # wall-clock times in the field's time zone (a clock change shifts a nonexistent time forward)
+    fold = np.zeros(n, dtype=bool)
+    started_sorted = local_start.tz_localize(
+        timezone, ambiguous=fold, nonexistent="shift_forward"
+    ).tz_convert("UTC")
+    ended_sorted = local_end.tz_localize(timezone, ambiguous=fold, nonexistent="shift_forward").tz_convert(
+        "UTC"
+    )
     started = np.empty(n, dtype="datetime64[ns]")
     ended = np.empty(n, dtype="datetime64[ns]")
     started[order] = started_sorted.tz_localize(None).to_numpy()

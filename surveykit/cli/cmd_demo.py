@@ -24,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     build.add_argument("--size", choices=("full", "small"), default="full", help="full (default) or small")
     build.add_argument("--if-missing", action="store_true", help="do nothing when the demo is already there")
+    build.add_argument(
+        "--plant-falsifiers",
+        action="store_true",
+        help="two interviewers falsify in the current period (boris avoids filters, vera is too fast), "
+        "so the quality-control view has cases to show",
+    )
     build.add_argument("--fresh", action="store_true", help="delete the embedded SQLite file first")
 
 
@@ -47,7 +53,13 @@ def run(args: argparse.Namespace) -> int:
         for suffix in ("", "-wal", "-shm"):
             target.with_name(target.name + suffix).unlink(missing_ok=True)
     start = time.perf_counter()
-    summary = build_demo(args.url, seed=args.seed, size=args.size, progress=None if args.json else print)
+    summary = build_demo(
+        args.url,
+        seed=args.seed,
+        size=args.size,
+        progress=None if args.json else print,
+        plant_falsifiers=args.plant_falsifiers,
+    )
     if args.json:
         print_json(
             {

@@ -100,7 +100,11 @@ def _run(args: argparse.Namespace, store: Any) -> int:
 
 
 def _cases(args: argparse.Namespace, store: Any) -> int:
+    from surveykit.casework import case_detail
+
     frame = store.casework.cases(status=args.status, questionnaire_id=args.values[0] if args.values else None)
+    if len(frame):  # in the language asked for (--lang); the stored English text for old rows
+        frame["detail"] = [case_detail(row, args.lang) for row in frame.to_dict("records")]
     columns = ["id", "status", "rule", "level", "interviewer_id", "institution_id", "interview_id", "detail",
                "resolution", "note"]  # fmt: skip
     return _show(args, frame, columns)

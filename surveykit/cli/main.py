@@ -63,6 +63,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
             module.NAME,
             help=module.HELP,
             description=module.__doc__,
+            formatter_class=argparse.RawDescriptionHelpFormatter,  # docstrings are laid out by hand
             parents=[_shared_options(top_level=False)],
         )
         module.add_arguments(command)

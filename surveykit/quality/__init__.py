@@ -6,7 +6,8 @@ read from ``questionnaires/quality/rules.yaml`` (:mod:`surveykit.quality.rules`)
 "Checks", gives each formula with its source. :func:`run_checks` runs them all::
 
     result = run_checks(form, store.interviews_frame("recipient_survey"))
-    result.flags            # rule, level, interview_id, interviewer_id, institution_id, value, threshold, detail
+    result.flags            # rule, level, interview_id, interviewer_id, institution_id, value, threshold, detail,
+                            # message, params (the words as a key and parameters: surveykit.quality.messages)
 
 The checks (``rule`` ids, in order):
 

@@ -72,8 +72,7 @@ def straight_lining(ctx: Context, interviews: dict, interviewers: dict) -> list[
     interviewers["straight_expected"] = test.expected
     interviewers["straight_z"] = test.z
     interviewers["flag_straight_lining"] = test.flag
-    what = f"with the same answer to every substantive item ({len(items)} items)"
-    return [peer_flags("straight_lining", ctx, test, what)]
+    return [peer_flags("straight_lining", ctx, test, items=len(items))]
 
 
 def filter_avoidance(ctx: Context, interviews: dict, interviewers: dict) -> list[pd.DataFrame]:
@@ -98,8 +97,7 @@ def filter_avoidance(ctx: Context, interviews: dict, interviewers: dict) -> list
     interviewers["filter_closed_z"] = test.z
     interviewers["filter_closed_p"] = test.p_value
     interviewers["flag_filter_avoidance"] = test.flag
-    what = f"closing every follow-up ({', '.join(filters)})"
-    return [peer_flags("filter_avoidance", ctx, test, what, unit="filter answers")]
+    return [peer_flags("filter_avoidance", ctx, test, filters=list(filters))]
 
 
 def item_nonresponse(ctx: Context, interviews: dict, interviewers: dict) -> list[pd.DataFrame]:
@@ -123,7 +121,7 @@ def item_nonresponse(ctx: Context, interviews: dict, interviewers: dict) -> list
     interviewers["nonresponse_expected"] = test.expected
     interviewers["nonresponse_z"] = test.z
     interviewers["flag_item_nonresponse"] = test.flag
-    return [peer_flags("item_nonresponse", ctx, test, "unanswered or refused", unit="relevant questions")]
+    return [peer_flags("item_nonresponse", ctx, test)]
 
 
 def dont_know(ctx: Context, interviews: dict, interviewers: dict) -> list[pd.DataFrame]:
@@ -143,7 +141,7 @@ def dont_know(ctx: Context, interviews: dict, interviewers: dict) -> list[pd.Dat
     interviewers["dont_know_expected"] = test.expected
     interviewers["dont_know_z"] = test.z
     interviewers["flag_dont_know"] = test.flag
-    return [peer_flags("dont_know", ctx, test, 'coded "don\'t know"', unit="answers")]
+    return [peer_flags("dont_know", ctx, test)]
 
 
 def normalise_text(texts: pd.Series) -> pd.Series:
@@ -190,8 +188,8 @@ def identical_open_answers(ctx: Context, interviews: dict, interviewers: dict) -
         first_rows = answers.groupby(["text", "interviewer"])["row"].min()
         sample = first_rows.reindex(pd.MultiIndex.from_frame(hit[["text", "interviewer"]])).to_numpy()
         original = column.iloc[sample].astype(str).to_numpy()
-        detail = [
-            f'the same answer to {code} in {t} interviews: "{_short(text)}"'
+        params = [
+            {"question": code, "times": t, "text": _short(text)}
             for t, text in zip(hit["times"].to_numpy(), original, strict=True)
         ]
         out.append(
@@ -201,7 +199,8 @@ def identical_open_answers(ctx: Context, interviews: dict, interviewers: dict) -
                 interviewer_id=ctx.interviewer_labels[hit["interviewer"].to_numpy()],
                 value=hit["times"].to_numpy(),
                 threshold=rule.min_repeats,
-                detail=detail,
+                message="quality.detail.identical_open_answers",
+                params=params,
             )
         )
     return out

@@ -61,7 +61,9 @@ class QualityResult:
     ``interviewer`` or ``institution``), ``interview_id``, ``interviewer_id``, ``institution_id`` (``None``
     where they do not apply: an interviewer-level flag has no interview; a design-effect flag concerns every
     interviewer and has no interviewer), ``value`` and ``threshold`` (floats: the rule's statistic and the
-    value it was compared with) and ``detail`` (plain English). ``interviews``, ``interviewers`` and
+    value it was compared with), ``detail`` (plain English), and ``message`` and ``params``: the key and the
+    plain JSON parameters of the words, which :func:`surveykit.quality.messages.render` shows in any UI
+    language (``detail`` is their English rendering). ``interviews``, ``interviewers`` and
     ``institutions`` hold the numbers behind the flags; ``interviewer_effects`` has rho_int and deff per
     item. ``skipped`` names the checks that could not run, with the reason.
     """

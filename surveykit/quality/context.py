@@ -8,12 +8,15 @@ array aligned with the rows of the frame; nothing here loops over interviews.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from surveykit.quality.items import FormItems, choice_codes, form_items, relevance
+from surveykit.quality.messages import plain_params, render_all
 from surveykit.quality.rules import QualityRules
 from surveykit.questionnaire.compiled import Form
 
@@ -29,6 +32,8 @@ FLAG_COLUMNS = (
     "value",
     "threshold",
     "detail",
+    "message",
+    "params",
 )
 
 _NS_PER_S = 1_000_000_000
@@ -171,11 +176,19 @@ def flags_frame(
     institution_id=None,
     value,
     threshold,
-    detail,
+    message: str | Sequence[str],
+    params: Sequence[Mapping[str, Any]],
 ) -> pd.DataFrame:
-    """Flags of one rule in the fixed shape; scalar arguments are repeated, ``None`` stays ``None``."""
+    """Flags of one rule in the fixed shape; scalar arguments are repeated, ``None`` stays ``None``.
+
+    ``message`` is the key of the words of the flags (one for all, or one per flag) and ``params`` their
+    parameters, one dict per flag (:mod:`surveykit.quality.messages`); ``detail`` is their English rendering."""
     value = np.atleast_1d(np.asarray(value, dtype=float))
     n = len(value)
+    params = [plain_params(p) for p in params]
+    messages = [message] * n if isinstance(message, str) else [str(m) for m in message]
+    if len(params) != n or len(messages) != n:
+        raise ValueError(f"{rule}: {n} flags but {len(messages)} messages and {len(params)} parameter sets")
 
     def column(v) -> np.ndarray:
         if v is None:
@@ -194,9 +207,17 @@ def flags_frame(
             "institution_id": column(institution_id),
             "value": value,
             "threshold": np.broadcast_to(np.asarray(threshold, dtype=float), (n,)).copy(),
-            "detail": column(detail),
+            "detail": np.array(render_all(messages, params, "en"), dtype=object),
+            "message": np.array(messages, dtype=object),
+            "params": _objects(params),
         }
     )
+
+
+def _objects(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def object_frame(columns: dict) -> pd.DataFrame:

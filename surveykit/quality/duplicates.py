@@ -382,10 +382,15 @@ def near_duplicate(ctx: Context, interviews: dict, interviewers: dict) -> list[p
     out = []
     rows = np.flatnonzero(flagged)
     if rows.size:
-        detail = [
-            f"matches interview {ctx.interview_id[o]} on {b} of {k} items ({b / k:.0%}); the chance of so close "
-            f"a match among the {rule.block_by}'s interviews, were answers independent given the level of "
-            f"agreement: {p:.2g}"
+        params = [
+            {
+                "other": ctx.interview_id[o],
+                "same": b,
+                "items": k,
+                "share": b / k,
+                "block": rule.block_by,
+                "p": p,
+            }
             for b, o, p in zip(best[rows], other[rows], p_value[rows], strict=True)
         ]
         out.append(
@@ -397,8 +402,9 @@ def near_duplicate(ctx: Context, interviews: dict, interviewers: dict) -> list[p
                 institution_id=ctx.institution_labels[ctx.institution[rows]],
                 value=share[rows],
                 threshold=rule.floor,
-                detail=detail,
+                message="quality.detail.near_duplicate",
+                params=params,
             )
         )
-    out.append(peer_flags("near_duplicate", ctx, test, "flagged as near-duplicates"))
+    out.append(peer_flags("near_duplicate", ctx, test))
     return out

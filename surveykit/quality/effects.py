@@ -97,7 +97,7 @@ def interviewer_effect(ctx: Context, interviews: dict, interviewers: dict) -> li
     items = ctx.items.scored or ctx.items.substantive
     rows = []
     worst = np.zeros(ctx.n_interviewers)
-    worst_items: list[list[str]] = [[] for _ in range(ctx.n_interviewers)]
+    worst_items: list[list[dict]] = [[] for _ in range(ctx.n_interviewers)]
     min_interviews = ctx.rules.peers.min_interviews
     tested: list[tuple[str, np.ndarray, np.ndarray]] = []
     for code in items:
@@ -149,7 +149,7 @@ def interviewer_effect(ctx: Context, interviews: dict, interviewers: dict) -> li
     critical = float(norm.isf(norm.sf(rule.z) / max(len(tested), 1)))
     for code, z, difference in tested:
         for i in np.flatnonzero(np.abs(z) > critical):
-            worst_items[i].append(f"{code} ({difference[i]:+.2f}, z = {z[i]:+.1f})")
+            worst_items[i].append({"item": code, "difference": difference[i], "z": z[i]})
         worst = np.maximum(worst, np.abs(z))
     effects = pd.DataFrame(
         rows,
@@ -168,19 +168,28 @@ def interviewer_effect(ctx: Context, interviews: dict, interviewers: dict) -> li
                 "interviewer",
                 value=hot["deff"].to_numpy(),
                 threshold=rule.max_deff,
-                detail=[
-                    f"item {r.item}{f' (indicator {r.indicators})' if r.indicators else ''}: rho_int = {r.rho:.3f}, "
-                    f"deff = {r.deff:.2f} with a mean workload of {r.mean_workload:.0f} answers per interviewer "
-                    f"({r.interviewers} interviewers); concerns every interviewer"
+                message=[
+                    "quality.detail.design_effect_indicator"
+                    if r.indicators
+                    else "quality.detail.design_effect"
+                    for r in hot.itertuples()
+                ],
+                params=[
+                    {
+                        "item": r.item,
+                        "indicators": r.indicators,
+                        "rho": r.rho,
+                        "deff": r.deff,
+                        "workload": r.mean_workload,
+                        "interviewers": r.interviewers,
+                    }
                     for r in hot.itertuples()
                 ],
             )
         )
     who = np.flatnonzero(worst > critical)
     if who.size:
-        adjusted = (
-            "the peers at the same institutions" if rule.adjust_for_institution else "the other interviewers"
-        )
+        peers = "institution" if rule.adjust_for_institution else "all"
         out.append(
             flags_frame(
                 "interviewer_effect",
@@ -188,10 +197,15 @@ def interviewer_effect(ctx: Context, interviews: dict, interviewers: dict) -> li
                 interviewer_id=ctx.interviewer_labels[who],
                 value=worst[who],
                 threshold=critical,
-                detail=[
-                    f"answers differ from {adjusted} on "
-                    + "; ".join(worst_items[i])
-                    + f" (|z| above {critical:.2f}: {rule.z:g} SE for one item, for {len(tested)} items)"
+                message="quality.detail.interviewer_effect",
+                params=[
+                    {
+                        "peers": peers,
+                        "items": worst_items[i],
+                        "critical": critical,
+                        "z": rule.z,
+                        "tested": len(tested),
+                    }
                     for i in who
                 ],
             )

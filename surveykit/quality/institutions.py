@@ -89,11 +89,15 @@ def institution_anomaly(ctx: Context, interviews: dict, interviewers: dict) -> l
     if hit.empty:
         return []
     n_items = len(ctx.items.substantive)
-    detail = [
-        f"{r.best_share:.1%} best answers on {n_items} scored items in {r.interviews} interviews"
-        f"{f' (period {r.period})' if r.period else ''}; {r.top_interviewer_share:.0%} of the forms by "
-        f"{r.top_interviewer}, {r.top_day_share:.0%} on {r.top_day}"
+    params = [
+        {"best": r.best_share, "items": n_items, "interviews": r.interviews, "period": r.period,
+         "person": r.top_interviewer, "person_share": r.top_interviewer_share, "day": r.top_day,
+         "day_share": r.top_day_share}
         for r in hit.itertuples()
+    ]  # fmt: skip
+    messages = [
+        "quality.detail.institution_anomaly_period" if p["period"] else "quality.detail.institution_anomaly"
+        for p in params
     ]
     return [
         flags_frame(
@@ -102,6 +106,7 @@ def institution_anomaly(ctx: Context, interviews: dict, interviewers: dict) -> l
             institution_id=hit["institution_id"].to_numpy(),
             value=hit["best_share"].to_numpy(),
             threshold=rule.min_share,
-            detail=detail,
+            message=messages,
+            params=params,
         )
     ]

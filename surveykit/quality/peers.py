@@ -27,6 +27,7 @@ half an answer inside, so one event against a spotless peer group does not give 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,16 +53,6 @@ class PeerTest:
     p_value: np.ndarray
     flag: np.ndarray
     dispersion: float
-
-    def frame(self, prefix: str) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                f"{prefix}_rate": self.rate,
-                f"{prefix}_expected": self.expected,
-                f"{prefix}_z": self.z,
-                f"{prefix}_p": self.p_value,
-            }
-        )
 
 
 def peer_test(
@@ -156,14 +147,21 @@ def peer_test(
     )
 
 
-def peer_flags(rule: str, ctx: Context, test: PeerTest, what: str, unit: str = "interviews") -> pd.DataFrame:
-    """The interviewer-level flags of a peer comparison, with the numbers in words."""
+def peer_flags(rule: str, ctx: Context, test: PeerTest, **params: Any) -> pd.DataFrame:
+    """The interviewer-level flags of a peer comparison, with the numbers in words: the message
+    ``quality.detail.<rule>_interviewer`` with ``count, total, rate, expected, z, p`` and ``params``."""
     who = np.flatnonzero(test.flag)
     z = ctx.rules.peers.z
-    detail = [
-        f"{test.count[i]:.0f} of {test.total[i]:.0f} {unit} {what} ({test.rate[i]:.0%}) against "
-        f"{test.expected[i]:.1%} for the peers at the same institutions (z = {test.z[i]:.1f}, "
-        f"one-sided p = {test.p_value[i]:.2g})"
+    rows = [
+        {
+            "count": int(round(test.count[i])),
+            "total": int(round(test.total[i])),
+            "rate": test.rate[i],
+            "expected": test.expected[i],
+            "z": test.z[i],
+            "p": test.p_value[i],
+            **params,
+        }
         for i in who
     ]
     return flags_frame(
@@ -172,5 +170,6 @@ def peer_flags(rule: str, ctx: Context, test: PeerTest, what: str, unit: str = "
         interviewer_id=ctx.interviewer_labels[who],
         value=test.rate[who],
         threshold=test.expected[who] + z * test.se[who],
-        detail=detail,
+        message=f"quality.detail.{rule}_interviewer",
+        params=rows,
     )

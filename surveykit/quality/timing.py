@@ -58,8 +58,8 @@ def too_short(ctx: Context, interviews: dict, interviewers: dict) -> list[pd.Dat
     out = []
     rows = np.flatnonzero(short)
     if rows.size:
-        detail = [
-            f"{m:.1f} min against a median of {med:.1f} min ({mode or 'mode unknown'}; z = {zz:.1f} on log minutes)"
+        params = [
+            {"minutes": m, "median": med, "mode": mode, "z": zz}
             for m, med, mode, zz in zip(minutes[rows], median[rows], ctx.mode[rows], z[rows], strict=True)
         ]
         out.append(
@@ -71,7 +71,8 @@ def too_short(ctx: Context, interviews: dict, interviewers: dict) -> list[pd.Dat
                 institution_id=ctx.institution_labels[ctx.institution[rows]],
                 value=minutes[rows],
                 threshold=rule.share_of_median * median[rows],
-                detail=detail,
+                message="quality.detail.too_short",
+                params=params,
             )
         )
     test = peer_test(
@@ -88,7 +89,7 @@ def too_short(ctx: Context, interviews: dict, interviewers: dict) -> list[pd.Dat
     interviewers["too_short_expected"] = test.expected
     interviewers["too_short_z"] = test.z
     interviewers["flag_too_short"] = test.flag
-    out.append(peer_flags("too_short", ctx, test, f"shorter than {rule.share_of_median:g} of the median"))
+    out.append(peer_flags("too_short", ctx, test, share=rule.share_of_median))
     return out
 
 
@@ -133,12 +134,11 @@ def throughput(ctx: Context, interviews: dict, interviewers: dict) -> list[pd.Da
     who = best["interviewer"].to_numpy()
     days = _fmt_day(best["local"].to_numpy())
     institution = np.where(same_place, ctx.institution_labels[best["institution"].to_numpy()], None)
-    modes = "/".join(rule.modes) if rule.modes else "all modes"
-    detail = [
-        f"{peak * rule.window_minutes / 60:.0f} interviews ({modes}) submitted within {rule.window_minutes} min "
-        f"on {d} ({size} that day)"
+    params = [
+        {"count": int(round(peak * rule.window_minutes / 60)), "modes": list(rule.modes),
+         "window": rule.window_minutes, "day": d, "day_total": size}
         for peak, d, size in zip(best["per_hour"].to_numpy(), days, sizes, strict=True)
-    ]
+    ]  # fmt: skip
     return [
         flags_frame(
             "throughput",
@@ -147,7 +147,8 @@ def throughput(ctx: Context, interviews: dict, interviewers: dict) -> list[pd.Da
             institution_id=institution,
             value=best["per_hour"].to_numpy(),
             threshold=rule.max_per_hour,
-            detail=detail,
+            message="quality.detail.throughput",
+            params=params,
         )
     ]
 
@@ -179,10 +180,7 @@ def overlap(ctx: Context, interviews: dict, interviewers: dict) -> list[pd.DataF
     if not hit.size:
         return []
     other = ctx.interview_id[rows[previous_holder[hit]]]
-    detail = [
-        f"started {m:.1f} min before interview {o} of the same interviewer ended"
-        for m, o in zip(lap[hit], other, strict=True)
-    ]
+    params = [{"minutes": m, "other": o} for m, o in zip(lap[hit], other, strict=True)]
     target = rows[hit]
     return [
         flags_frame(
@@ -193,7 +191,8 @@ def overlap(ctx: Context, interviews: dict, interviewers: dict) -> list[pd.DataF
             institution_id=ctx.institution_labels[ctx.institution[target]],
             value=lap[hit],
             threshold=rule.min_minutes,
-            detail=detail,
+            message="quality.detail.overlap",
+            params=params,
         )
     ]
 
@@ -230,12 +229,11 @@ def outside_hours(ctx: Context, interviews: dict, interviewers: dict) -> list[pd
     stamps = _fmt_clock(moment)
     days = _fmt_day(moment)
     limit_start, limit_end = f"{rule.start:%H:%M}", f"{rule.end:%H:%M}"
-    detail = [
-        f"started at {s} on {d}, before {limit_start} local time ({ctx.rules.timezone})"
-        if e
-        else f"ended at {s} on {d}, after {limit_end} local time ({ctx.rules.timezone})"
+    params = [
+        {"time": s, "day": d, "limit": limit_start if e else limit_end, "timezone": ctx.rules.timezone}
         for s, d, e in zip(stamps, days, is_early, strict=True)
     ]
+    messages = np.where(is_early, "quality.detail.outside_hours_early", "quality.detail.outside_hours_late")
     return [
         flags_frame(
             "outside_hours",
@@ -245,6 +243,7 @@ def outside_hours(ctx: Context, interviews: dict, interviewers: dict) -> list[pd
             institution_id=ctx.institution_labels[ctx.institution[rows]],
             value=clock,
             threshold=threshold,
-            detail=detail,
+            message=messages.tolist(),
+            params=params,
         )
     ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -78,6 +78,10 @@ class Case:
     created_at: dt.datetime
     closed_at: dt.datetime | None = None
     closed_by: str | None = None
+    #: the words of the flag as a message key and plain parameters (``None`` for cases opened before them):
+    #: :func:`surveykit.casework.case_detail` shows them in a UI language, ``detail`` is their English
+    message: str | None = None
+    detail_params: Mapping[str, Any] | None = field(default=None, hash=False)
 
     @property
     def subject(self) -> str | None:
@@ -171,7 +175,8 @@ class Casework:
     # --- cases ------------------------------------------------------------------------------------------------
     def open_cases(self, rows: Iterable[Mapping[str, Any]], *, by: str | None) -> list[Case]:
         """Open a case for each row (keys of :class:`Case`: ``key, rule, level, questionnaire_id``, the subject
-        ids, ``value, threshold, detail``) whose ``key`` is not known yet; returns the new cases. Rows with a
+        ids, ``value, threshold, detail``, and the words as ``message`` and ``params``, a flag's columns, or
+        ``detail_params``) whose ``key`` is not known yet; returns the new cases. Rows with a
         known key (an earlier run of the checks) are left as they are, whatever their status."""
         wanted: dict[str, dict[str, Any]] = {}
         for row in rows:
@@ -203,6 +208,8 @@ class Casework:
                         "value": _number(row.get("value")),
                         "threshold": _number(row.get("threshold")),
                         "detail": _text(row.get("detail")),
+                        "message": _text(row.get("message")),
+                        "detail_params": _params(row.get("params", row.get("detail_params"))),
                         "status": "open",
                         "created_at": now,
                     }
@@ -620,6 +627,15 @@ def _present(value: Any) -> bool:
 
 def _text(value: Any) -> str | None:
     return str(value) if _present(value) else None
+
+
+def _params(value: Any) -> dict[str, Any] | None:
+    """A flag's parameters as plain JSON (a dict; anything else, such as a missing value, is ``None``)."""
+    if not isinstance(value, Mapping):
+        return None
+    from surveykit.quality.messages import plain_params
+
+    return plain_params(value)
 
 
 def _number(value: Any) -> float | None:

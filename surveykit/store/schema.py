@@ -407,7 +407,9 @@ qc_cases = sa.Table(
     sa.Column("institution_id", sa.String(64), nullable=True),
     sa.Column("value", sa.Float(53), nullable=True),
     sa.Column("threshold", sa.Float(53), nullable=True),
-    sa.Column("detail", sa.Text, nullable=True),
+    sa.Column("detail", sa.Text, nullable=True),  # in English (logs, CLI); the UI renders message + params
+    sa.Column("message", sa.String(80), nullable=True),  # the key of the words (surveykit.quality.messages)
+    sa.Column("detail_params", sa.JSON(none_as_null=True), nullable=True),  # their plain JSON parameters
     sa.Column("status", sa.String(12), nullable=False),
     sa.Column("resolution", sa.String(40), nullable=True),
     sa.Column("note", sa.Text, nullable=True),

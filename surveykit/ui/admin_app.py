@@ -27,7 +27,7 @@ from surveykit.ui.common import (
     guarded,
     language_picker,
     query_params,
-    sign_in_widgets,
+    sign_in_page,
 )
 
 __all__ = ["AdminApp"]
@@ -129,24 +129,14 @@ class AdminApp(W.VBox):
     def show_sign_in(self) -> None:
         lang = self.language
         self.header.value = f'<div class="sk-title">{_esc(t("admin.title", lang))}</div>'
-        login, code, button = sign_in_widgets(lang)
-
-        def sign_in(_: Any) -> None:
-            try:
-                self.sign_in(login.value, code.value)
-            finally:
-                code.value = ""
-            self.notice.clear()
-            self.show_main()
-
-        button.on_click(self.guard(sign_in))
-        self.body.children = [
-            language_picker(lang, lambda new: self._switch(new, self.show_sign_in)),
-            W.HTML(f'<div class="sk-hint">{_esc(t("admin.sign_in_prompt", lang))}</div>'),
-            login,
-            code,
-            button,
-        ]
+        self.body.children = sign_in_page(
+            lang,
+            self.guard,
+            self.sign_in,
+            lambda: (self.notice.clear(), self.show_main()),
+            lambda new: self._switch(new, self.show_sign_in),
+            prompt=t("admin.sign_in_prompt", lang),
+        )
 
     def sign_in(self, login: str, code: str) -> None:
         """Start an admin session (anyone without the role administrator: SK512)."""

@@ -223,6 +223,34 @@ def sign_in_widgets(language: str) -> tuple[W.Text, W.Password, W.Button]:
     return login, code, button
 
 
+def sign_in_page(
+    language: str,
+    guard: Callable[[Callable[..., Any]], Callable[..., Any]],
+    sign_in: Callable[[str, str], None],
+    then: Callable[[], None],
+    on_language: Callable[[str], None],
+    *,
+    prompt: str | None = None,
+) -> list[W.Widget]:
+    """The sign-in page of every app: the language, an optional prompt, login, code and the button.
+    ``sign_in(login, code)`` starts the session (a refusal is shown by ``guard``); the code field is emptied
+    whatever happens, and ``then()`` opens the app."""
+    login, code, button = sign_in_widgets(language)
+
+    def click(_: Any) -> None:
+        try:
+            sign_in(login.value, code.value)
+        finally:
+            code.value = ""
+        then()
+
+    button.on_click(guard(click))
+    rows: list[W.Widget] = [language_picker(language, on_language)]
+    if prompt:
+        rows.append(W.HTML(f'<div class="sk-hint">{_esc(prompt)}</div>'))
+    return [*rows, login, code, button]
+
+
 def error_page(app: W.VBox, err: Exception, language: str, name: str) -> W.VBox:
     """The page shown when the app cannot start (no database, a broken course file): words, no traceback."""
     app_logger().error("%s app: cannot start: %s", name, err)

@@ -34,7 +34,7 @@ from surveykit.ui.common import (
     language_picker,
     plotly_html,
     query_params,
-    sign_in_widgets,
+    sign_in_page,
 )
 
 __all__ = ["DashboardApp"]
@@ -137,23 +137,13 @@ class DashboardApp(W.VBox):
             f'<div class="sk-title">{_esc(t("dash.title", lang))}</div>'
             f'<div class="sk-subtitle">{_esc(t("perm.dashboard_sign_in", lang))}</div>'
         )
-        login, code, button = sign_in_widgets(lang)
-
-        @self.guard
-        def click(_: Any) -> None:
-            try:
-                self.sign_in(login.value, code.value)
-            finally:
-                code.value = ""
-
-        button.on_click(click)
 
         def switch(new: str) -> None:
             self.language = new
             self.notice.clear()
             self.show_sign_in()
 
-        box = W.VBox([language_picker(lang, switch), login, code, button])
+        box = W.VBox(sign_in_page(lang, self.guard, self.sign_in, lambda: None, switch))
         box.add_class("sk-dash-sign-in")
         self.children = [W.HTML(STYLE + DASHBOARD_STYLE), header, self.notice, box]
 

@@ -34,7 +34,7 @@ from surveykit.ui.common import (
     language_picker,
     pdf_link,
     query_params,
-    sign_in_widgets,
+    sign_in_page,
 )
 from surveykit.ui.quiz import QUIZ_STYLE, QuizItemView
 
@@ -140,19 +140,13 @@ class ExamApp(W.VBox):
         lang = self.language
         self._stop_timer()
         self._set_header(t("exam.title", lang), t("exam.sign_in_prompt", lang))
-        login, code, button = sign_in_widgets(lang)
-
-        def sign_in(_: Any) -> None:
-            try:
-                self.sign_in(login.value, code.value)
-            finally:
-                code.value = ""
-            self.notice.clear()
-            self.show_home()
-
-        button.on_click(self.guard(sign_in))
-        picker = language_picker(lang, lambda new: self._switch_language(new, self.show_sign_in))
-        self.body.children = [picker, login, code, button]
+        self.body.children = sign_in_page(
+            lang,
+            self.guard,
+            self.sign_in,
+            lambda: (self.notice.clear(), self.show_home()),
+            lambda new: self._switch_language(new, self.show_sign_in),
+        )
 
     def sign_in(self, login: str, code: str) -> None:
         """Start a session for the exam: trainees only (anyone else: SK512)."""

@@ -31,7 +31,7 @@ from surveykit.ui.common import (
     guarded,
     language_picker,
     query_params,
-    sign_in_widgets,
+    sign_in_page,
 )
 from surveykit.ui.form import FormView
 
@@ -120,20 +120,13 @@ class InterviewApp(W.VBox):
     def show_sign_in(self) -> None:
         lang = self.language
         self._set_header(t("app.interview_title", lang), t("app.sign_in_prompt", lang))
-        login, code, button = sign_in_widgets(lang)
-
-        @self.guard
-        def sign_in(_: Any) -> None:
-            try:
-                self.sign_in(login.value, code.value)
-            finally:
-                code.value = ""
-            self.notice.clear()
-            self.show_home()
-
-        button.on_click(sign_in)
-        picker = language_picker(lang, lambda new: (self._switch_ui_language(new), self.show_sign_in()))
-        self.body.children = [picker, login, code, button]
+        self.body.children = sign_in_page(
+            lang,
+            self.guard,
+            self.sign_in,
+            lambda: (self.notice.clear(), self.show_home()),
+            lambda new: (self._switch_ui_language(new), self.show_sign_in()),
+        )
 
     #: who may sign in here: interviewers, and trainees for practice (anyone else: SK512)
     ROLES = ("interviewer", "trainee")

@@ -34,7 +34,7 @@ from surveykit.ui.common import (
     guarded,
     language_picker,
     query_params,
-    sign_in_widgets,
+    sign_in_page,
 )
 from surveykit.ui.exam_app import EXAM_STYLE
 from surveykit.ui.form import FormView
@@ -155,23 +155,13 @@ class PracticeApp(W.VBox):
     def show_sign_in(self) -> None:
         lang = self.language
         self._set_header(t("practice.title", lang), t("exam.sign_in_prompt", lang), practice=False)
-        login, code, button = sign_in_widgets(lang)
-
-        def sign_in(_: Any) -> None:
-            try:
-                self.sign_in(login.value, code.value)
-            finally:
-                code.value = ""
-            self.notice.clear()
-            self.show_home()
-
-        button.on_click(self.guard(sign_in))
-        self.body.children = [
-            language_picker(lang, lambda new: self._switch(new, self.show_sign_in)),
-            login,
-            code,
-            button,
-        ]
+        self.body.children = sign_in_page(
+            lang,
+            self.guard,
+            self.sign_in,
+            lambda: (self.notice.clear(), self.show_home()),
+            lambda new: self._switch(new, self.show_sign_in),
+        )
 
     #: who may practise: trainees and interviewers (anyone else: SK512)
     ROLES = ("trainee", "interviewer")

@@ -20,8 +20,10 @@ import ipywidgets as W
 import pandas as pd
 
 from surveykit import casework as qc
+from surveykit.access import require
 from surveykit.config import settings
 from surveykit.i18n import UI_LANGUAGES, t
+from surveykit.store.guarded import GuardedStore
 from surveykit.supervision import interviews_to_review, open_answers
 from surveykit.ui.common import (
     STYLE,
@@ -29,10 +31,9 @@ from surveykit.ui.common import (
     app_logger,
     error_page,
     guarded,
-    language_picker,
     plotly_html,
     query_params,
-    sign_in_widgets,
+    sign_in_page,
 )
 
 __all__ = ["SupervisorApp"]
@@ -68,9 +69,9 @@ class SupervisorApp(W.VBox):
         self.store = store
         wanted = language or settings().default_language
         self.language = wanted if wanted in UI_LANGUAGES else "ru"
-        self.person = None
+        self.guarded: GuardedStore | None = None
         self.notice = Notice()
-        self.guard = guarded(self.notice, lambda: self.language)
+        self.guard = guarded(self.notice, lambda: self.language, self._signed_out)
         self.header = W.HTML()
         self.body = W.VBox()
         self.children = [W.HTML(STYLE + SUPERVISOR_STYLE), self.header, self.notice, self.body]
@@ -98,24 +99,30 @@ class SupervisorApp(W.VBox):
     def show_sign_in(self) -> None:
         lang = self.language
         self._title(t("supervisor.title", lang), t("app.sign_in_prompt", lang))
-        login, code, button = sign_in_widgets(lang)
-
-        @self.guard
-        def sign_in(_: Any) -> None:
-            person = self.store.sign_in(login.value, code.value, ROLES)
-            code.value = ""
-            self.person = person
-            app_logger().info("supervisor signed in: %s", person.id)
-            self.notice.clear()
-            self.show_main()
-
-        button.on_click(sign_in)
 
         def switch(new: str) -> None:
             self.language = new
             self.show_sign_in()
 
-        self.body.children = [language_picker(lang, switch), login, code, button]
+        self.body.children = sign_in_page(
+            lang, self.guard, self.sign_in, lambda: (self.notice.clear(), self.show_main()), switch
+        )
+
+    def sign_in(self, login: str, code: str) -> None:
+        """Start a session (supervisors and sociologists; anyone else: SK512)."""
+        session = self.store.start_session(login, code, ROLES, app="supervisor")
+        self.guarded = GuardedStore(self.store, session)
+        app_logger().info("supervisor signed in: %s", session.person.id)
+
+    @property
+    def person(self) -> Any:
+        """The person signed in, re-checked with the session at every use: every decision and every read
+        below acts as this person (surveykit.access), and an ended session sends the app back to sign-in."""
+        return self.guarded.check() if self.guarded is not None else None
+
+    def _signed_out(self) -> None:
+        self.guarded = None
+        self.show_sign_in()
 
     # --- main -------------------------------------------------------------------------------------------------
     def show_main(self) -> None:
@@ -178,6 +185,7 @@ class SupervisorApp(W.VBox):
 
     def _interviews(self, qid: str) -> None:
         lang = self.language
+        require(self.person, "interviews.read_all")
         queue = interviews_to_review(self.store, qid)
         names = {i.id: i.name for i in self.store.institutions()}
         people = {p.id: p.display_name for p in self.store.people()}
@@ -220,7 +228,7 @@ class SupervisorApp(W.VBox):
         if status == "rejected" and not note.strip():
             self.notice.show(t("supervisor.reason_needed", lang), "error")
             return
-        self.store.set_status(interview_id, status, by=self.person.id, note=note.strip())
+        self.guarded.set_status(interview_id, status, note=note.strip())
         self.notice.show(t(f"supervisor.done_{status}", lang), "ok")
         self._interviews(self.questionnaire.value)
 
@@ -228,7 +236,7 @@ class SupervisorApp(W.VBox):
         from surveykit.quality import quality_report
 
         lang = self.language
-        frame = self.store.interviews_frame(qid, status=("submitted", "approved"))
+        frame = self.guarded.interviews_frame(qid, status=("submitted", "approved"))
         if frame.empty:
             self.quality_box.children = [W.HTML(f"<p>{_esc(t('supervisor.no_data', lang))}</p>")]
             return
@@ -267,6 +275,7 @@ class SupervisorApp(W.VBox):
 
     def _answers(self, qid: str) -> None:
         lang = self.language
+        require(self.person, "open_answers.review")
         pending = open_answers(self.store, qid, status="pending")
         rows: list[W.Widget] = [
             W.HTML(f"<p>{_esc(t('supervisor.answers_help', lang, count=len(pending)))}</p>")
@@ -293,12 +302,8 @@ class SupervisorApp(W.VBox):
         self.answers_box.children = rows
 
     def _review(self, interview_id: str, question: str, status: str, text: str | None) -> None:
-        self.store.reviews.review(
-            interview_id,
-            question,
-            status,
-            published_text=(text or "").strip() or None,
-            reviewer_id=self.person.id,
+        self.guarded.review_open_answer(
+            interview_id, question, status, published_text=(text or "").strip() or None
         )
         self.notice.show(t(f"supervisor.answer_{status}", self.language), "ok")
         self._answers(self.questionnaire.value)
@@ -372,10 +377,11 @@ class SupervisorApp(W.VBox):
             parts = [qc._rule_name(case.rule, lang), names.get(case.interviewer_id, case.interviewer_id),
                      places.get(case.institution_id, case.institution_id),
                      t(f"casework.status.{case.status}", lang)]  # fmt: skip
+            detail = _esc(qc.case_detail(case, lang))
             info = W.HTML(
                 f"<b>#{case.id}</b> · "
                 + " · ".join(_esc(p) for p in parts if isinstance(p, str) and p)
-                + (f'<div class="sk-note">{_esc(case.detail)}</div>' if _esc(case.detail) else ""),
+                + (f'<div class="sk-note">{detail}</div>' if detail else ""),
                 layout=W.Layout(width="44%"),
             )
             comment = W.Text(
@@ -518,7 +524,7 @@ class SupervisorApp(W.VBox):
                 f"<b>{_esc(names.get(record.interviewer_id, record.interviewer_id))}</b> · "
                 f"{_esc(places.get(record.institution_id, record.institution_id))} · {_esc(record.period)}"
                 f" · {_esc(when)}"
-                f'<div class="sk-note">{_esc(record.reason)}</div><small class="sk-qc-small">'
+                f'<div class="sk-note">{_esc(qc.exclusion_reason(record, lang))}</div><small class="sk-qc-small">'
                 f"{_esc(t('casework.col_interview', lang))}: {_esc(record.interview_id)}</small>",
                 layout=W.Layout(width="55%"),
             )

@@ -29,7 +29,7 @@ from surveykit.ui.common import (
     language_picker,
     pdf_link,
     query_params,
-    sign_in_widgets,
+    sign_in_page,
 )
 from surveykit.ui.exam_app import EXAM_STYLE
 from surveykit.ui.quiz import QUIZ_STYLE
@@ -149,23 +149,13 @@ class TrainerApp(W.VBox):
     def show_sign_in(self) -> None:
         lang = self.language
         self.header.value = f'<div class="sk-title">{_esc(t("trainer.title", lang))}</div>'
-        login, code, button = sign_in_widgets(lang)
-
-        def sign_in(_: Any) -> None:
-            try:
-                self.sign_in(login.value, code.value)
-            finally:
-                code.value = ""
-            self.notice.clear()
-            self.show_main()
-
-        button.on_click(self.guard(sign_in))
-        self.body.children = [
-            language_picker(lang, lambda new: self._switch(new, self.show_sign_in)),
-            login,
-            code,
-            button,
-        ]
+        self.body.children = sign_in_page(
+            lang,
+            self.guard,
+            self.sign_in,
+            lambda: (self.notice.clear(), self.show_main()),
+            lambda new: self._switch(new, self.show_sign_in),
+        )
 
     #: who may sign in: the course's keys and records are for trainers (and administrators)
     ROLES = ("trainer", "administrator")

@@ -82,3 +82,22 @@ def test_quality_tab_lists_every_interviewer(store):
     table = app.quality_box.children[1].value
     for person in ("Анна Смирнова", "Борис Кузнецов"):
         assert person in table
+
+
+def test_an_ended_session_decides_nothing_and_returns_to_the_sign_in(store):
+    app = signed_in(store)
+    first = interviews_to_review(store, "recipient_survey")["interview_id"].iloc[0]
+    store.end_session(app.guarded.token)  # signed out elsewhere, or expired
+    buttons(app, "sk-approve")[0].click()
+    assert store.interview(first).status == "submitted"  # nothing decided
+    assert "SK522" not in app.notice.value and "sign in again" in app.notice.value.lower()
+    assert app.guarded is None and buttons(app, "sk-sign-in")
+
+
+def test_a_supervisor_who_lost_the_role_can_no_longer_decide(store):
+    app = signed_in(store)
+    first = interviews_to_review(store, "recipient_survey")["interview_id"].iloc[0]
+    store.set_roles("olga", ["interviewer"], by="admin")
+    buttons(app, "sk-approve")[0].click()
+    assert store.interview(first).status == "submitted"
+    assert "may not" in app.notice.value

@@ -7,6 +7,7 @@ import itertools
 
 import pandas as pd
 
+from surveykit.quality import FLAG_COLUMNS
 from surveykit.store import Store
 
 SMALL = {
@@ -44,14 +45,5 @@ def certify(store: Store, person_id: str, *, issued_days_ago: int = 30):
 
 def flags(*rows: dict) -> pd.DataFrame:
     """A flags frame as ``surveykit.quality.run_checks`` returns it (one row per flag)."""
-    columns = [
-        "rule",
-        "level",
-        "interview_id",
-        "interviewer_id",
-        "institution_id",
-        "value",
-        "threshold",
-        "detail",
-    ]
+    columns = list(FLAG_COLUMNS)
     return pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns)

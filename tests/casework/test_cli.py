@@ -23,6 +23,11 @@ def test_the_workflow_from_the_command_line(demo_url, capsys, report_checks):
     code, out, _ = qc(capsys, demo_url, "cases", "--status", "open", "--json")
     cases = json.loads(out)["rows"]
     assert cases and all(c["status"] == "open" for c in cases)
+    code, out, _ = qc(capsys, demo_url, "cases", "--status", "open", "--json", "--lang", "ru")
+    in_russian = json.loads(out)["rows"]
+    assert [c["id"] for c in in_russian] == [c["id"] for c in cases]
+    worded = [(en["detail"], ru["detail"]) for en, ru in zip(cases, in_russian, strict=True) if en["detail"]]
+    assert worded and all(en != ru for en, ru in worded)  # each case in the language asked for
     code, out, _ = qc(capsys, demo_url, "backchecks", "recipient_survey", "--status", "queued", "--json")
     queued = json.loads(out)["rows"]
     first = next(r for r in queued if r["interviewer_id"] == "vera")

@@ -109,3 +109,22 @@ def test_rate_reads_the_store_when_no_files_are_given(demo, tmp_path, capsys):
     table = pd.read_csv(out)
     assert len(table) == 8 and table["S"].notna().all()
     assert "(ranked)" in capsys.readouterr().out
+
+
+def test_the_demo_with_planted_falsifiers_opens_cases_for_them_through_the_command(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'planted.sqlite'}"
+    assert main(["demo", "build", "--url", url, "--seed", "2026", "--plant-falsifiers"]) == 0
+    out = capsys.readouterr().out
+    assert "quality-control cases:" in out and "planted falsifiers: 2" in out
+    with Store.open(url) as store:
+        cases = store.casework.cases(questionnaire_id="recipient_survey")
+        per_interviewer = cases[cases["level"] == "interviewer"]
+        flagged = set(zip(per_interviewer["rule"], per_interviewer["interviewer_id"], strict=True))
+        assert ("too_short", "vera") in flagged  # 3-5 minute interviews
+        assert ("filter_avoidance", "boris") in flagged  # "no" to the filters
+        assert (cases["status"] == "open").all()  # a flag is a case for a person, never an exclusion
+        assert store.casework.exclusions().empty
+        queued = store.casework.backchecks()
+        assert set(queued.loc[queued["reason"] == "flagged", "interview_id"]) >= set(
+            cases.loc[cases["level"] == "interview", "interview_id"]
+        )

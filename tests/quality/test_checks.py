@@ -79,7 +79,7 @@ def test_too_short_against_the_median_of_the_same_mode(tiny):
     flags = result.flagged("too_short", "interview")
     assert list(flags["interview_id"]) == ["i7"]  # 8 min < 0.5 * 20 min; the telephone mode has no median
     assert flags["value"].iloc[0] == pytest.approx(8) and flags["threshold"].iloc[0] == pytest.approx(10)
-    assert flags["detail"].iloc[0].startswith("8.0 min against a median of 20.0 min (face_to_face")
+    assert flags["detail"].iloc[0].startswith("8.0 min against a median of 20.0 min (Face to face;")
     row = result.interviews.set_index("interview_id").loc["i7"]
     assert row["too_short"] and row["median_minutes"] == 20 and row["duration_z"] < 0
 

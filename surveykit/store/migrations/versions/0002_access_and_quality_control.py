@@ -52,6 +52,8 @@ def upgrade() -> None:
         sa.Column("value", sa.Float(precision=53), nullable=True),
         sa.Column("threshold", sa.Float(precision=53), nullable=True),
         sa.Column("detail", sa.Text(), nullable=True),
+        sa.Column("message", sa.String(length=80), nullable=True),
+        sa.Column("detail_params", sa.JSON(), nullable=True),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("resolution", sa.String(length=40), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),

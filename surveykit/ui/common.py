@@ -211,8 +211,20 @@ def pdf_link(pdf: bytes, filename: str, label: str, css: str = "sk-download") ->
 def sign_in_widgets(language: str) -> tuple[W.Text, W.Password, W.Button]:
     """Login, access code and the sign-in button, large enough for a tablet (shared by the training apps)."""
     style = {"description_width": "170px"}
-    login = W.Text(description=t("app.login", language), style=style, layout=W.Layout(width="480px"))
-    code = W.Password(description=t("app.access_code", language), style=style, layout=W.Layout(width="480px"))
+    # sent when the field is left (the click on the button), not at every key: no keystroke echo from a busy
+    # kernel can overwrite what the person is typing
+    login = W.Text(
+        description=t("app.login", language),
+        style=style,
+        layout=W.Layout(width="480px"),
+        continuous_update=False,
+    )
+    code = W.Password(
+        description=t("app.access_code", language),
+        style=style,
+        layout=W.Layout(width="480px"),
+        continuous_update=False,
+    )
     login.add_class("sk-login")
     code.add_class("sk-code")
     button = W.Button(

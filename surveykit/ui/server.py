@@ -39,7 +39,7 @@ APPS = {
     "trainer": "trainers: cohort progress, exam results, item statistics, certificates",
     "verify": "anyone: verify a certificate by serial, QR link or signed record",
     "dashboard": "council members: ratings, institutions, fieldwork progress",
-    "supervisor": "supervisors: review submitted interviews, approve open answers",
+    "supervisor": "supervisors: review interviews, quality-control cases, back-checks, open answers",
     "admin": "administrators: people, roles, access codes, accounts, the audit log",
 }
 

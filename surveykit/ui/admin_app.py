@@ -23,10 +23,9 @@ from surveykit.store.schema import ROLES
 from surveykit.ui.common import (
     STYLE,
     Notice,
-    error_page,
+    app_from_request,
     guarded,
     language_picker,
-    query_params,
     sign_in_page,
 )
 
@@ -111,14 +110,10 @@ class AdminApp(W.VBox):
 
     @classmethod
     def from_request(cls) -> AdminApp:
-        params = query_params()
-        try:
-            from surveykit.store import Store
+        """The app for a Voilà page (surveykit.ui.common.app_from_request)."""
+        from surveykit.store import Store
 
-            store = Store.open()
-        except Exception as err:
-            return error_page(cls.__new__(cls), err, params.get("lang", settings().default_language), "admin")
-        return cls(store, params=params)
+        return app_from_request(cls, "admin", Store.open)
 
     def _switch(self, language: str, then: Any) -> None:
         self.language = language

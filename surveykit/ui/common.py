@@ -263,6 +263,23 @@ def sign_in_page(
     return [*rows, login, code, button]
 
 
+def app_from_request(
+    cls: type[W.VBox],
+    name: str,
+    open_backend: Callable[[], Any],
+    build: Callable[[Any, dict[str, str]], W.VBox] | None = None,
+) -> W.VBox:
+    """The app of a Voilà page: ``open_backend()`` (the store from the settings, or a service over it), the
+    options from the URL, and ``build(backend, params)`` (default ``cls(backend, params=params)``); when the
+    backend cannot be opened, the :func:`error_page` saying why, in the language of the URL."""
+    params = query_params()
+    try:
+        backend = open_backend()
+    except Exception as err:  # the page must still say what is wrong, in words
+        return error_page(cls.__new__(cls), err, params.get("lang", settings().default_language), name)
+    return build(backend, params) if build is not None else cls(backend, params=params)
+
+
 def error_page(app: W.VBox, err: Exception, language: str, name: str) -> W.VBox:
     """The page shown when the app cannot start (no database, a broken course file): words, no traceback."""
     app_logger().error("%s app: cannot start: %s", name, err)

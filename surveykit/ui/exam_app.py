@@ -28,12 +28,11 @@ from surveykit.training.exam import ExamAttempt
 from surveykit.ui.common import (
     STYLE,
     Notice,
+    app_from_request,
     app_logger,
-    error_page,
     guarded,
     language_picker,
     pdf_link,
-    query_params,
     sign_in_page,
 )
 from surveykit.ui.quiz import QUIZ_STYLE, QuizItemView
@@ -114,15 +113,10 @@ class ExamApp(W.VBox):
     @classmethod
     def from_request(cls) -> ExamApp:
         """The app for a Voilà page: the store and the course from the settings, options from the URL."""
-        params = query_params()
-        try:
-            from surveykit.store import Store
-            from surveykit.training.service import TrainingService
+        from surveykit.store import Store
+        from surveykit.training.service import TrainingService
 
-            service = TrainingService(Store.open())
-        except Exception as err:  # the page must still say what is wrong, in words
-            return error_page(cls.__new__(cls), err, params.get("lang", settings().default_language), "exam")
-        return cls(service, params=params)
+        return app_from_request(cls, "exam", lambda: TrainingService(Store.open()))
 
     # --- header ------------------------------------------------------------------------------------------
     def _set_header(self, title: str, subtitle: str = "") -> None:

@@ -26,11 +26,10 @@ from surveykit.store.guarded import GuardedStore
 from surveykit.ui.common import (
     STYLE,
     Notice,
+    app_from_request,
     app_logger,
-    error_page,
     guarded,
     language_picker,
-    query_params,
     sign_in_page,
 )
 from surveykit.ui.form import FormView
@@ -87,14 +86,7 @@ class InterviewApp(W.VBox):
         """The app for a Voilà page: settings from the environment, options from the URL."""
         from surveykit.store import Store
 
-        params = query_params()
-        try:
-            store = Store.open()
-        except Exception as err:  # the page must still say what is wrong, in words
-            return error_page(
-                cls.__new__(cls), err, params.get("lang", settings().default_language), "interview"
-            )
-        return cls(store, params=params)
+        return app_from_request(cls, "interview", Store.open)
 
     @classmethod
     def sandbox(cls, questionnaire: Questionnaire, language: str | None = None) -> InterviewApp:

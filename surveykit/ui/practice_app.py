@@ -29,11 +29,10 @@ from surveykit.training.practice import PROBES, SimulatedRespondent
 from surveykit.ui.common import (
     STYLE,
     Notice,
+    app_from_request,
     app_logger,
-    error_page,
     guarded,
     language_picker,
-    query_params,
     sign_in_page,
 )
 from surveykit.ui.exam_app import EXAM_STYLE
@@ -124,17 +123,11 @@ class PracticeApp(W.VBox):
 
     @classmethod
     def from_request(cls) -> PracticeApp:
-        params = query_params()
-        try:
-            from surveykit.store import Store
-            from surveykit.training.service import TrainingService
+        """The app for a Voilà page (surveykit.ui.common.app_from_request)."""
+        from surveykit.store import Store
+        from surveykit.training.service import TrainingService
 
-            service = TrainingService(Store.open())
-        except Exception as err:
-            return error_page(
-                cls.__new__(cls), err, params.get("lang", settings().default_language), "practice"
-            )
-        return cls(service, params=params)
+        return app_from_request(cls, "practice", lambda: TrainingService(Store.open()))
 
     def _set_header(self, title: str, subtitle: str = "", practice: bool = True) -> None:
         banner = (

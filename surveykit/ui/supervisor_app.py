@@ -28,11 +28,10 @@ from surveykit.supervision import interviews_to_review, open_answers
 from surveykit.ui.common import (
     STYLE,
     Notice,
+    app_from_request,
     app_logger,
-    error_page,
     guarded,
     plotly_html,
-    query_params,
     sign_in_page,
 )
 
@@ -79,16 +78,12 @@ class SupervisorApp(W.VBox):
 
     @classmethod
     def from_request(cls) -> SupervisorApp:
+        """The app for a Voilà page (surveykit.ui.common.app_from_request)."""
         from surveykit.store import Store
 
-        params = query_params()
-        try:
-            store = Store.open()
-        except Exception as err:  # the page must still say what is wrong, in words
-            return error_page(
-                cls.__new__(cls), err, params.get("lang", settings().default_language), "supervisor"
-            )
-        return cls(store, language=params.get("lang"))
+        return app_from_request(
+            cls, "supervisor", Store.open, lambda store, params: cls(store, language=params.get("lang"))
+        )
 
     def _title(self, text: str, subtitle: str = "") -> None:
         self.header.value = f'<div class="sk-title">{_esc(text)}</div>' + (

@@ -23,12 +23,11 @@ from surveykit.training.mock import score_mock
 from surveykit.ui.common import (
     STYLE,
     Notice,
+    app_from_request,
     app_logger,
-    error_page,
     guarded,
     language_picker,
     pdf_link,
-    query_params,
     sign_in_page,
 )
 from surveykit.ui.exam_app import EXAM_STYLE
@@ -128,17 +127,11 @@ class TrainerApp(W.VBox):
 
     @classmethod
     def from_request(cls) -> TrainerApp:
-        params = query_params()
-        try:
-            from surveykit.store import Store
-            from surveykit.training.service import TrainingService
+        """The app for a Voilà page (surveykit.ui.common.app_from_request)."""
+        from surveykit.store import Store
+        from surveykit.training.service import TrainingService
 
-            service = TrainingService(Store.open())
-        except Exception as err:
-            return error_page(
-                cls.__new__(cls), err, params.get("lang", settings().default_language), "trainer"
-            )
-        return cls(service, params=params)
+        return app_from_request(cls, "trainer", lambda: TrainingService(Store.open()))
 
     def _switch(self, language: str, then: Any) -> None:
         self.language = language

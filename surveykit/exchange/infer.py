@@ -31,8 +31,8 @@ writes a comment above every question saying what was guessed from what.
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -147,6 +147,11 @@ class ShareYes(IndicatorBase):
     filter: Filter | None = None
     channels: list[ShareChannel] = Field(default_factory=list)
     yes: Names = Field(default_factory=lambda: ["yes"])
+    no: Names = Field(
+        default_factory=lambda: ["no"],
+        description="Codes answered other than yes; with yes and missing, the codes accepted in input files "
+        "when no questionnaire gives the question's choice list.",
+    )
     missing: Names = Field(default_factory=lambda: ["dk"], description="Codes never in the denominator.")
 
     @property
@@ -174,6 +179,11 @@ class ChecklistCount(IndicatorBase):
     type: Literal["checklist_count"]
     items: list[str]
     present: Names = Field(default_factory=lambda: ["yes"])
+    absent: Names = Field(
+        default_factory=lambda: ["no"],
+        description="Codes of an item not present; with present, the codes accepted in input files when no "
+        "questionnaire gives the item's choice list.",
+    )
     points_per_item: float = Field(gt=0)
     cap: float | None = Field(default=None, gt=0)
 
@@ -207,9 +217,15 @@ class ChecklistRatio(IndicatorBase):
     type: Literal["checklist_ratio"]
     channels: list[RatioChannel]
     present: Names = Field(default_factory=lambda: ["present"])
+    absent: Names = Field(
+        default_factory=lambda: ["absent"],
+        description="Codes of an item not present; with the other states, the codes accepted in input files "
+        "when no questionnaire gives the item's choice list.",
+    )
     outdated: Names = Field(
         default_factory=lambda: ["outdated"], description="Named in conclusions; not present."
     )
+
     excluded: Names = Field(default_factory=lambda: ["not_applicable"], description="Left out of the norm.")
 
     def columns(self) -> list[tuple[str, tuple[Any, ...]]]:

@@ -710,7 +710,27 @@ def _from_dummies(level: _Level, var: Variable, columns: list[tuple[str, str]], 
     for i in range(level.n):
         chosen = [choices[j] for j in range(len(columns)) if flags[i, j] == 1.0]
         out[i] = " ".join(chosen) if chosen else None
+    nothing = int((flags == 0.0).all(axis=1).sum()) if len(columns) else 0
+    if nothing:
+        report.add(
+            ErrorCode.IMPORT_VALUE_INVALID,
+            level.source.location(column=_common_prefix([c for c, _ in columns])),
+            Severity.INFO,
+            detail=_tr(
+                f"{nothing} row(s) have every 0/1 column of '{var.code}' at 0: a multiple choice with nothing "
+                "chosen is no answer here, and exports write its 0/1 columns empty",
+                f"в строках ({nothing}) все столбцы 0/1 вопроса «{var.code}» равны 0: вопрос с несколькими "
+                "ответами без выбранного варианта здесь — отсутствие ответа, и выгрузки запишут его столбцы 0/1 "
+                "пустыми",
+            ),
+            fix=_tr(
+                "If 'none of these' is an answer, add it as a choice (e.g. none) and set it in those rows.",
+                "Если «ничего из перечисленного» — это ответ, добавьте такой вариант (например, none) и "
+                "отметьте его в этих строках.",
+            ),
+        )
     return out
+
 
 
 def _common_prefix(columns: list[str]) -> str:

@@ -356,7 +356,6 @@ class _Builder:
             Location(file=self.table.file, sheet=self.table.sheet, field=var.column),
             severity,
             detail=note,
-
         )
 
     # --- the run ------------------------------------------------------------------------------------------
@@ -531,7 +530,9 @@ class _Builder:
         elif _SPSS_DATE.match(fmt) or (self.stata and _STATA_DATE.match(fmt)):
             kind = "date"
         elif len(values) and all(isinstance(v, dt.datetime) for v in values):
-            kind = "datetime"
+            # Excel stores dates as date-times at midnight
+            kind = "date" if all(v.time() == dt.time(0) for v in values) else "datetime"
+
         elif len(values) and all(isinstance(v, dt.date) for v in values):
             kind = "date"
         elif len(values) and all(isinstance(v, dt.time) for v in values):
@@ -696,26 +697,34 @@ class _Builder:
         return position, f"c{position}"
 
     def missing_codes(self, col: _Column, var: InferredVariable, code: str) -> None:
-        if not col.missing:
+        """A number's declared missing values (SPSS user-missing): listed in ``metadata.missing_values``
+        (``{value: -9, label: refused}``, a range as ``{from: .., to: ..}``) and noted. Stata's ``.a``-``.z``
+        are missing in every numeric variable: the import reports those it finds."""
+        missing = col.missing
+        if not missing or (self.stata and not missing.values and not missing.ranges):
             return
-        labels = col.value_labels
-        codes = []
-        for key in sorted(labels, key=_sort_key):
-            if col.missing.covers(key):
-                codes.append({"value": _num(key), "label": str(labels[key])})
-        described = col.missing.describe()
-        if codes:
-            described = ", ".join(f"{c['value']} ({c['label']})" for c in codes)
-
-        if codes or not self.stata:
-            self.missing_values[code] = codes or [{"value": described}]
-            self.note(
-                var,
-                f"declared missing in the file: {described}; a number has no coded missing values here: the "
-                "import reads them as no answer and reports them (kept in metadata.missing_values)",
-                f"объявлены пропуском в файле: {described}; у числа здесь нет кодов пропуска: импорт читает их "
-                "как отсутствие ответа и сообщает о них (записаны в metadata.missing_values)",
-            )
+        labels = {_key(k): str(v) for k, v in col.value_labels.items()}
+        entries: list[dict[str, Any]] = []
+        for value in sorted(missing.values, key=_sort_key):
+            entry: dict[str, Any] = {"value": _num(value)}
+            if _key(value) in labels:
+                entry["label"] = labels[_key(value)]
+            entries.append(entry)
+        entries += [{"from": _num(lo), "to": _num(hi)} for lo, hi in missing.ranges]
+        described = ", ".join(
+            f"{e['value']}" + (f" ({e['label']})" if "label" in e else "")
+            if "value" in e
+            else f"{e['from']}..{e['to']}"
+            for e in entries
+        )
+        self.missing_values[code] = entries
+        self.note(
+            var,
+            f"declared missing in the file: {described}; a number has no coded missing values here: the "
+            "import reads them as no answer and reports them (kept in metadata.missing_values)",
+            f"объявлены пропуском в файле: {described}; у числа здесь нет кодов пропуска: импорт читает их "
+            "как отсутствие ответа и сообщает о них (записаны в metadata.missing_values)",
+        )
 
     def number_type(
         self, col: _Column, var: InferredVariable, code: str, extra: dict[str, Any], numbers: list[Any]

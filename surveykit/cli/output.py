@@ -11,7 +11,6 @@ from surveykit.errors import Problem, Report, sentence
 __all__ = ["print_json", "print_report", "report_text"]
 
 
-
 def _problem_line(problem: Problem, language: str) -> str:
     message, hint = problem.localized(language)
     return f"{problem.location}: {problem.severity.value} {problem.code.code}: {sentence(message)} {hint}"

@@ -668,7 +668,6 @@ def _declared_missing(
                     f"У вопросов типа {var.type.value} нет кодов пропуска; чтобы сохранить коды, сделайте его "
                     "вопросом со списком вариантов.",
                 ),
-
             )
     return out
 
@@ -730,7 +729,6 @@ def _from_dummies(level: _Level, var: Variable, columns: list[tuple[str, str]], 
             ),
         )
     return out
-
 
 
 def _common_prefix(columns: list[str]) -> str:

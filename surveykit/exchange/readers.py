@@ -431,7 +431,14 @@ def _read_csv(path: Path, encoding: str | None) -> SourceTable:
                 ),
             )
         )
+    if not text.strip():
+        raise DataImportError(
+            ErrorCode.CSV_UNREADABLE,
+            Location(file=str(path)),
+            detail=_tr("the file is empty", "файл пуст"),
+        )
     separator = _separator(text)
+
     try:
         header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=separator), [])
         frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)

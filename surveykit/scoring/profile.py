@@ -682,7 +682,6 @@ def _stamp(path: Path) -> tuple[int, ...] | None:
 
 @functools.lru_cache(maxsize=32)
 def _read_cached(path: str, stamp: tuple[int, ...], variant: str | None) -> ProfileLoad:
-
     """Profiles are immutable: a file read once per modification time (and variant) is reused."""
     del stamp  # part of the cache key only
     return _read_file(Path(path), Report(subject=path), variant, None)

@@ -868,7 +868,6 @@ class _Engine:
                     institution=self.who(gi),
                     indicator=spec.id,
                     reason=_empty_reason(spec) + self._found(spec, self.source_of[i], gi),
-
                     fix=fix_e,
                 )
             for gi in np.flatnonzero(res.partial & self.rated):
@@ -916,7 +915,9 @@ class _Engine:
                 if column not in frame.columns or not len(rows):
                     continue
                 values = pd.Series(frame[column].to_numpy(dtype=object)[rows], dtype=object).dropna()
-                values = values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+                values = values.map(
+                    lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+                )
                 other = values[~values.isin(counted)].value_counts()
                 if len(other):
                     shown = ", ".join(f"'{v}' ×{n}" for v, n in other.head(5).items())

@@ -247,9 +247,14 @@ def test_spss_user_missing_codes_of_a_published_questionnaire_are_not_invalid_ch
 
 @pytest.mark.parametrize(
     ("lang", "expected", "foreign"),
-    [("en", "The number starts with +", "Номер начинается"), ("ru", "Номер начинается с +", "The number starts")],
+    [
+        ("en", "The number starts with +", "Номер начинается"),
+        ("ru", "Номер начинается с +", "The number starts"),
+    ],
 )
-def test_the_questionnaires_own_messages_in_an_import_report_follow_lang(tmp_path, capsys, lang, expected, foreign):
+def test_the_questionnaires_own_messages_in_an_import_report_follow_lang(
+    tmp_path, capsys, lang, expected, foreign
+):
     path = _csv(tmp_path, "consent,age,phone\nyes,70,12345\n")
     code = main(["--lang", lang, "import", str(path), "--questionnaire",
                  str(QUESTIONNAIRES / "example_all_types.yaml"), "--dry-run"])  # fmt: skip

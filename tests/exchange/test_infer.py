@@ -213,7 +213,6 @@ def test_spss_infer_import_export_round_trip_keeps_every_value_and_label(tmp_pat
         elif column.startswith("svc_"):
             assert [_plain(v) for v in got] == [_plain(v) if i != 4 else None for i, v in enumerate(expected)]
         elif column == "str":
-
             assert [v or None for v in got] == [v or None for v in expected]
         else:
             assert [_plain(v) for v in got] == [_plain(v) for v in expected], column
@@ -417,7 +416,12 @@ def test_infer_refuses_an_empty_file_and_a_missing_sheet(tmp_path):
     (tmp_path / "empty.csv").write_text("", encoding="utf-8")
     with pytest.raises(DataImportError) as caught:
         infer_questionnaire(tmp_path / "empty.csv")
-    assert caught.value.code in (ErrorCode.INFER_EMPTY, ErrorCode.CSV_UNREADABLE)
+    assert caught.value.code is ErrorCode.CSV_UNREADABLE and "empty" in caught.value.message
+    (tmp_path / "keys.csv").write_text("interview_id,period\n1,2026\n", encoding="utf-8")
+    with pytest.raises(DataImportError) as caught:  # only fields of the interview's own record
+        infer_questionnaire(tmp_path / "keys.csv")
+    assert caught.value.code is ErrorCode.INFER_EMPTY
+
     pd.DataFrame({"a": [1]}).to_excel(tmp_path / "one.xlsx", index=False, sheet_name="Sheet1")
     with pytest.raises(DataImportError) as caught:
         infer_questionnaire(tmp_path / "one.xlsx", sheet="data")

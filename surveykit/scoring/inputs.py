@@ -289,16 +289,18 @@ def _check_column(
 ) -> None:
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy()
+        texts = {int(i): _text(column.cat.categories[i]) or "" for i in np.unique(codes) if i >= 0}
         uniques = [
-            (_text(column.cat.categories[i]) or "", np.flatnonzero(codes == i))
-            for i in np.unique(codes)
-            if i >= 0
+            (text, np.flatnonzero(codes == i)) for i, text in texts.items() if not _fits(text, accepted)
         ]
-
-    else:
-        keys = [_text(v) for v in column.to_numpy(dtype=object)]
-        factor, values = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=True)
-        uniques = [(str(v), np.flatnonzero(factor == k)) for k, v in enumerate(values)]
+    else:  # distinct raw values first (1.0 and "1" are one code): a pass over the rows only for bad ones
+        factor, values = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
+        grouped: dict[str, list[int]] = {}
+        for k, raw in enumerate(values):
+            text = _text(raw)
+            if text is not None and not _fits(text, accepted):
+                grouped.setdefault(text, []).append(k)
+        uniques = [(text, np.flatnonzero(np.isin(factor, ks))) for text, ks in grouped.items()]
     first = origin.first_row if origin is not None else 1
     for value, rows in uniques:
         if _fits(value, accepted):

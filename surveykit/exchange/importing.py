@@ -1042,7 +1042,7 @@ def _read(
         _map_level(level, mapper, report, drop=options.drop, ignore_unknown=options.ignore_unknown)
         if _link(level, levels[parent_code], mapper, report):
             levels[code] = level
-    _label_headers([levels[None], *(lv for c, lv in levels.items() if c is not None)], report)
+    _label_headers([levels[None], *(lv for c, lv in levels.items() if c is not None)], report, kobo)
     _duplicates(levels[None], report)
     validation = _validate(form, levels, report, language)
     report.problems.sort(
@@ -1074,10 +1074,10 @@ def _check_drop(drop: frozenset[str], tables: Sequence[SourceTable], report: Rep
 _TEXT_HEADER = re.compile(r"\s|\?|[^\x00-\x7f]")
 
 
-def _label_headers(levels: Sequence[_Level], report: Report) -> None:
+def _label_headers(levels: Sequence[_Level], report: Report, kobo: bool) -> None:
     """KoboToolbox's default export has question texts as headers ("Labels"): columns matched by their text
-    are noted once per table; a table whose unmatched columns mostly look like texts is refused with the
-    export setting to choose (SK714)."""
+    are noted once per table; a Kobo export (``kobo``, or one where some headers matched by text) whose
+    unmatched columns mostly look like texts is refused with the export setting to choose (SK714)."""
     for level in levels:
         unknown = [
             p.location.field or ""
@@ -1099,7 +1099,7 @@ def _label_headers(levels: Sequence[_Level], report: Report) -> None:
                     "«Labels»); они сопоставлены по нему",
                 ),
             )
-        if len(texts) >= 3 and len(texts) * 2 >= len(unknown):
+        if (kobo or level.label_headers) and len(texts) >= 3 and len(texts) * 2 >= len(unknown):
             report.add(
                 ErrorCode.IMPORT_LABEL_HEADERS,
                 level.source.location(),

@@ -676,7 +676,10 @@ class _Builder:
             )
         flagged = [c for c in choices if c.missing]
         if flagged:
-            shown = ", ".join(f"{_code_text(c.value, self.stata, choices)} ({c.label['_']})" for c in flagged)
+            shown = ", ".join(
+                f"{(c.name if string_codes else _code_text(c.value, self.stata, choices))} ({c.label['_']})"
+                for c in flagged
+            )
             self.note(
                 var,
                 f"declared missing in the file: {shown} → choices with missing: true",

@@ -437,3 +437,20 @@ def test_infer_in_a_notebook_shows_a_table_of_guesses(tmp_path):
     assert list(summary.columns) == ["column", "code", "role", "type", "label", "notes"]
     assert "объявлены пропуском" in summary.loc[summary["column"] == "q5", "notes"].iloc[0]
     assert math.isfinite(len(summary))
+
+
+def test_a_compressed_spss_file_with_text_codes_and_a_missing_text_code(tmp_path):
+    frame = pd.DataFrame({"sex": ["M", "F", "M", "X"], "n": [1.0, 2.0, 3.0, 4.0]})
+    pyreadstat.write_sav(
+        frame,
+        str(tmp_path / "s.zsav"),
+        compress=True,
+        variable_value_labels={"sex": {"M": "Male", "F": "Female", "X": "No answer"}},
+        missing_ranges={"sex": ["X"]},
+    )
+    result = infer_questionnaire(tmp_path / "s.zsav")
+    choices = {c.name: (c.label["en"], c.missing) for c in result.questionnaire.choice_list("sex")}
+    assert choices == {"F": ("Female", False), "M": ("Male", False), "X": ("No answer", True)}
+    assert "declared missing in the file: X (No answer)" in result.to_yaml()
+    outcome = read_import(tmp_path / "s.zsav", result.questionnaire)
+    assert outcome.ok and outcome.data["sex"].tolist() == ["M", "F", "M", "X"]

@@ -373,6 +373,8 @@ class _Builder:
                 )
         groups = self.multiple_groups([n for n in names if n not in meta])
         grouped = {c for columns in groups.values() for c in columns}
+        # no cleaned name may take the code of a multiple choice
+        self.taken.update(stem.lower() for stem in groups)
         for name in names:
             if name in meta:
                 continue

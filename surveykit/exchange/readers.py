@@ -161,6 +161,19 @@ def _os_reason(err: OSError) -> Translated:
 
 def format_of(path: Path, format: str | None = None) -> str:
     fmt = format or IMPORT_FORMATS.get(path.suffix.lower())
+    if fmt is None and path.suffix.lower() in (".xls", ".ods"):
+        raise _refuse(
+            path,
+            "xlsx",
+            _tr(
+                f"{path.suffix} workbooks are not read for data import",
+                f"книги {path.suffix} не читаются при импорте данных",
+            ),
+            _tr(
+                "Open it in Excel or LibreOffice and save it as Excel workbook (.xlsx).",
+                "Откройте его в Excel или LibreOffice и сохраните как книгу Excel (.xlsx).",
+            ),
+        )
     if fmt not in set(IMPORT_FORMATS.values()):
         raise DataImportError(
             ErrorCode.FILE_FORMAT_UNKNOWN,

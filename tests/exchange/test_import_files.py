@@ -260,3 +260,12 @@ def test_the_questionnaires_own_messages_in_an_import_report_follow_lang(
                  str(QUESTIONNAIRES / "example_all_types.yaml"), "--dry-run"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 1 and "SK402" in out and expected in out and foreign not in out
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_an_old_or_open_document_workbook_is_refused_with_save_as_xlsx(tmp_path, suffix):
+    path = tmp_path / f"data{suffix}"
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    with pytest.raises(DataImportError) as caught:
+        read_source(path)
+    assert caught.value.code is ErrorCode.DATA_FILE_UNREADABLE and ".xlsx" in caught.value.hint

@@ -522,6 +522,29 @@ class ErrorCode(enum.Enum):
         "{institution}: indicator {indicator} has no data ({reason})",
         "{fix}",
     )
+    # SK606-SK619: rating inputs and profile extension (surveykit.scoring.inputs, .profile)
+    RATING_CODE_UNKNOWN = (
+        "SK606",
+        "{value!r} is not an accepted code of column '{column}' ({rows}); accepted: {accepted}",
+        "{fix}",
+    )
+    PROFILE_BASE_UNKNOWN = (
+        "SK607",
+        "the profile extends '{base}', which {reason}",
+        "Name a profile of questionnaires/methodology ({available}) or the path of its file.",
+    )
+    PROFILE_STATE_UNKNOWN = (
+        "SK608",
+        "indicator {indicator} counts '{state}' as {role} in '{column}', but questionnaire '{questionnaire}' "
+        "has no such choice (its choices: {choices})",
+        "Correct the code in the profile, or add the choice to the questionnaire.",
+    )
+    RATING_INPUT_UNCHECKED = (
+        "SK609",
+        "the answers of source '{source}' are checked against the profile's codes only: {reason}",
+        "Give the questionnaire (rate(..., questionnaires=[...]), or --questionnaire FILE) so every answer is "
+        "checked against its choice lists.",
+    )
 
     # --- SK7xx: data exchange -------------------------------------------------------------------
     IMPORT_COLUMN_UNKNOWN = (
@@ -552,6 +575,42 @@ class ErrorCode(enum.Enum):
         "Check the folder exists and is writable.",
     )
     EXPORT_VALUE_INVALID = ("SK708", "{detail}", "{fix}")
+    # SK709-SK729: files from other tools (surveykit.exchange readers, import, infer, export names)
+    EXPORT_NAME_SHORTENED = (
+        "SK709",
+        "variable '{original}' is written as '{name}': {reason}",
+        "The codebook lists every changed name (sheet 'renamed'); rename the question to choose the name.",
+    )
+    EXPORT_FORMAT_REFUSED = ("SK710", "{program} cannot store this: {detail}", "{fix}")
+    IMPORT_COLUMN_LEFT_OUT = ("SK711", "column '{column}' is left out: {reason}", "{fix}")
+    IMPORT_DECLARED_MISSING = (
+        "SK712",
+        "{count} value(s) {value} in column '{column}' are declared missing in the file: {reading}",
+        "{fix}",
+    )
+    IMPORT_ENCODING = ("SK713", "{detail}", "{fix}")
+    IMPORT_LABEL_HEADERS = (
+        "SK714",
+        "{detail}",
+        "In KoboToolbox, export again with Downloads → 'Value and header format': 'XML values and headers'.",
+    )
+    IMPORT_COLUMN_MATCHED = (
+        "SK715",
+        "column '{column}' is read as '{code}' ({reason})",
+        "If that is not the right question, name it with --map '{column}=CODE'.",
+    )
+    DATA_FILE_UNREADABLE = ("SK716", "cannot read the {program} file: {reason}", "{fix}")
+    IMPORT_COLUMN_DUPLICATE = (
+        "SK717",
+        "two columns are named '{column}' (columns {positions})",
+        "Rename or remove one of them: otherwise it is unclear which one holds the answers.",
+    )
+    INFER_GUESS = ("SK718", "{detail}", "Check the guess in the questionnaire file; edit it if it is wrong.")
+    INFER_EMPTY = (
+        "SK719",
+        "the file has no column to make a question of",
+        "Check that it is the data file, with a header row (CSV, Excel) or variables (SPSS, Stata).",
+    )
 
     # --- SK8xx: training and certificates -------------------------------------------------------
     COURSE_INVALID = ("SK801", "{detail}", "Correct the course file.")

@@ -1,8 +1,9 @@
 """Import interviews from an SPSS, Stata, CSV or Excel file, or a KoboToolbox/ODK export (--kobo).
 
-Columns are matched to the questionnaire by variable name (--map OLD=NEW renames first); numeric codes and
-labels become choice names. Every problem is listed with the file's row and column. All or nothing: with any
-error nothing is written. --dry-run prints the report and writes nothing. Exit code 1 when the file has
+Columns are matched to the questionnaire by variable name (--map OLD=NEW renames first; --drop and
+--ignore-unknown leave columns out, each listed in the report); numeric codes and labels become choice
+names, and the file's declared missing values (SPSS user-missing, Stata .a-.z) are honoured. Every
+problem is listed with the file's row and column. All or nothing: with any error nothing is written. --dry-run prints the report and writes nothing. Exit code 1 when the file has
 errors.
 """
 
@@ -45,6 +46,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sheet", help="Excel: the sheet with the interviews (default: interviews, data or first)"
     )
+    parser.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        metavar="COLUMNS",
+        help="leave these file columns out (comma-separated, repeatable); each is listed in the report",
+    )
+    parser.add_argument(
+        "--ignore-unknown",
+        action="store_true",
+        help="leave out columns that match no question (listed in the report) instead of failing",
+    )
+    parser.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="CSV: the file's encoding, e.g. cp1251 or cp1252 (default: UTF-8, else recognised and reported)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     parser.add_argument("--institution", metavar="ID", help="institution of rows that name none")
     parser.add_argument("--interviewer", metavar="ID", help="interviewer of rows that name none")
@@ -74,6 +92,11 @@ def _repeats(items: list[str]) -> dict[str, str]:
     return out
 
 
+def drop_list(items: list[str]) -> list[str]:
+    """``--drop a,b --drop c`` -> ``["a", "b", "c"]``."""
+    return [name.strip() for item in items for name in item.split(",") if name.strip()]
+
+
 def _show(outcome, args: argparse.Namespace) -> None:
     if args.json:
         print_json(outcome.to_dict())
@@ -101,6 +124,10 @@ def run(args: argparse.Namespace) -> int:
             column_map=column_map,
             repeats=repeats,
             sheet=args.sheet,
+            language=args.lang,
+            drop=drop_list(args.drop),
+            ignore_unknown=args.ignore_unknown,
+            encoding=args.encoding,
         )
         outcome.dry_run = True
     else:
@@ -125,6 +152,10 @@ def run(args: argparse.Namespace) -> int:
                     defaults={k: v for k, v in defaults.items() if v is not None},
                     dry_run=args.dry_run,
                     by=args.by,
+                    language=args.lang,
+                    drop=drop_list(args.drop),
+                    ignore_unknown=args.ignore_unknown,
+                    encoding=args.encoding,
                 )
             except DataImportError as err:
                 if err.report is None:

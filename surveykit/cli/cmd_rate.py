@@ -19,7 +19,9 @@ import pandas as pd
 from surveykit.cli.output import print_json
 from surveykit.errors import DataImportError, ErrorCode, ExportError, Location, Report, sentence
 from surveykit.i18n import t
+from surveykit.questionnaire.model import Questionnaire
 from surveykit.scoring import DEFAULT_PROFILE, Rating, load_profile, rate
+from surveykit.scoring.inputs import InputOrigin
 
 NAME = "rate"
 HELP = "rate institutions from survey, audit and checklist files with a methodology profile"
@@ -57,6 +59,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--profile", default=DEFAULT_PROFILE, help=f"profile id or YAML file (default {DEFAULT_PROFILE})"
     )
     parser.add_argument("--variant", help="a variant of the profile, e.g. k2_with_waiting_time")
+    parser.add_argument(
+        "--questionnaire",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="the questionnaire of a source (repeatable; default: questionnaires/<source id>.yaml); "
+        "answers are checked against its choice lists",
+    )
     parser.add_argument(
         "--period", action="append", metavar="PERIOD", help="rate only this period (repeatable)"
     )
@@ -107,12 +117,20 @@ def read_frame(path_text: str) -> pd.DataFrame:
         ) from err
 
 
-def _sources(args: argparse.Namespace, respondents: str) -> dict[str, pd.DataFrame]:
-    sources = {respondents: read_frame(args.survey)}
+def origin_of(path_text: str) -> InputOrigin:
+    """The file row of a frame's first row: 2 under the header of CSV and Excel, 1 in Parquet."""
+    kind = READERS.get(Path(path_text).suffix.lower())
+    return InputOrigin(path_text, 1 if kind == "parquet" else 2)
+
+
+def _sources(
+    args: argparse.Namespace, respondents: str
+) -> tuple[dict[str, pd.DataFrame], dict[str, InputOrigin]]:
+    files = {respondents: args.survey}
     for option, source in SOURCE_OPTIONS.items():
         value = getattr(args, option)
         if value:
-            sources[source] = read_frame(value)
+            files[source] = value
     for item in args.source:
         source, sep, file = item.partition("=")
         if not sep or not source or not file:
@@ -124,8 +142,14 @@ def _sources(args: argparse.Namespace, respondents: str) -> dict[str, pd.DataFra
                 detail=f"--source {item!r} is not ID=FILE",
                 fix="Write for example --source outcomes=admin_outcomes.csv",
             )
-        sources[source] = read_frame(file)
-    return sources
+        files[source] = file
+    return {s: read_frame(f) for s, f in files.items()}, {s: origin_of(f) for s, f in files.items()}
+
+
+def _questionnaires(paths: list[str]) -> list[Questionnaire]:
+    from surveykit.questionnaire.io import load_questionnaire
+
+    return [load_questionnaire(p) for p in paths]
 
 
 def _excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -168,28 +192,49 @@ def write_workbook(rating: Rating, path: Path, language: str) -> None:
         ) from err
 
 
-def _from_store(args: argparse.Namespace, profile) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """Every source of the profile (submitted and approved real interviews) and the institutions."""
+def _from_store(
+    args: argparse.Namespace, profile
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, list[Questionnaire]]:
+    """Every source of the profile (submitted and approved real interviews), the institutions and the
+    published questionnaires of the sources."""
     from surveykit.dashboard.sources import StoreSource
+    from surveykit.errors import NotFoundError
     from surveykit.store import Store
 
     with Store.open(args.url) as store:
         source = StoreSource(store)
         frames = {k: v for k, v in source.frames(profile.sources).items() if v is not None}
-        return frames, source.institutions()
+        questionnaires = []
+        for name in frames:
+            try:
+                questionnaires.append(store.questionnaire(name))
+            except NotFoundError:
+                continue
+        return frames, source.institutions(), questionnaires
 
 
 def run(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile, variant=args.variant)
+    given = _questionnaires(args.questionnaire)
+    origins: dict[str, InputOrigin] = {}
     if args.survey:
-        sources = _sources(args, profile.respondents_source)
+        sources, origins = _sources(args, profile.respondents_source)
         institutions = read_frame(args.institutions) if args.institutions else None
     else:
-        sources, institutions = _from_store(args, profile)
+        sources, institutions, published = _from_store(args, profile)
+        given = [*published, *given]
         if args.institutions:
             institutions = read_frame(args.institutions)
     previous = read_frame(args.previous) if args.previous else None
-    rating = rate(profile, sources, institutions=institutions, periods=args.period, previous=previous)
+    rating = rate(
+        profile,
+        sources,
+        institutions=institutions,
+        periods=args.period,
+        previous=previous,
+        questionnaires={q.id: q for q in given} or None,
+        origins=origins,
+    )
     written = []
     if args.csv:
         path = Path(args.csv)

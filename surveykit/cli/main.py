@@ -87,11 +87,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             payload = err.report.to_dicts() if err.report is not None else [err.problem.to_dict()]
             print(json.dumps({"ok": False, "problems": payload}, ensure_ascii=False, indent=2))
         else:
+            from surveykit.cli.output import report_text
+
             text = (
-                str(err.report)
+                report_text(err.report, args.lang)
                 if err.report is not None and len(err.report.errors) > 1
                 else err.localized(args.lang)
             )
+
             where = "" if err.report is not None and len(err.report.errors) > 1 else f"{err.location}: "
             print(f"error {err.code.code}: {where}{text}", file=sys.stderr)
         if args.debug:

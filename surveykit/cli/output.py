@@ -8,12 +8,19 @@ from typing import Any
 
 from surveykit.errors import Problem, Report, sentence
 
-__all__ = ["print_json", "print_report"]
+__all__ = ["print_json", "print_report", "report_text"]
 
 
 def _problem_line(problem: Problem, language: str) -> str:
     message, hint = problem.localized(language)
     return f"{problem.location}: {problem.severity.value} {problem.code.code}: {sentence(message)} {hint}"
+
+
+def report_text(report: Report, language: str = "en") -> str:
+    """The report as ``str(report)`` gives it, with every message in ``language``."""
+    head = f"{report.subject}: " if report.subject else ""
+    counts = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+    return "\n".join([f"{head}{counts}"] + [f"  {_problem_line(p, language)}" for p in report.problems])
 
 
 def print_report(report: Report, language: str = "en", *, file=None, quiet_ok: bool = False) -> None:

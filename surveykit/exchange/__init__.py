@@ -10,6 +10,9 @@
         build_codebook(result.metadata, result.frames).write("exports/codebook.html")
         outcome = import_file(store, "kobo.xlsx", "recipient_survey", kobo=True, dry_run=True)
         print(outcome.report)
+    inferred = infer_questionnaire("legacy.sav")        # a questionnaire made from a data file
+    inferred.write("questionnaires/legacy.yaml")         # with a comment on every guess
+
 
 Exports: SPSS ``.sav`` and Stata ``.dta`` (pyreadstat) with variable labels, value labels and user-missing
 codes in the chosen language, multiple choices as labelled 0/1 dummies, repeat groups as keyed files; CSV,
@@ -34,6 +37,7 @@ from surveykit.exchange.analysis import (
 from surveykit.exchange.codebook import CODEBOOK_FORMATS, Codebook, build_codebook
 from surveykit.exchange.export import EXPORT_FORMATS, ExportResult, export_frames, export_interviews
 from surveykit.exchange.importing import ImportOutcome, import_file, parse_column_map, read_import
+from surveykit.exchange.infer import InferredQuestionnaire, infer_questionnaire
 from surveykit.exchange.metadata import (
     ExportMetadata,
     ExportTable,
@@ -55,6 +59,7 @@ __all__ = [
     "ExportVariable",
     "FormatView",
     "ImportOutcome",
+    "InferredQuestionnaire",
     "LikertSummary",
     "MeanEstimate",
     "MultipleResponseSet",
@@ -66,6 +71,7 @@ __all__ = [
     "frequencies",
     "frequency_figure",
     "import_file",
+    "infer_questionnaire",
     "labelled",
     "likert_summary",
     "means",

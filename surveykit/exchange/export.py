@@ -157,6 +157,7 @@ def export_frames(
     meta_columns = meta_columns_in(list(frame.columns), forms)
     metadata = build_metadata(forms, language, meta_columns=meta_columns)
     report = Report(subject=str(path))
+    _report_renamed(metadata, report)
     for code in repeats:
         if code not in metadata.tables:
             report.add(
@@ -199,6 +200,20 @@ def export_frames(
         pseudonymised=do_pseudonymise,
         frames=frames,
     )
+
+
+def _report_renamed(metadata: ExportMetadata, report: Report) -> None:
+    """Every name that differs from the question code or the name it would have had (SK709, info)."""
+    for table in metadata.tables.values():
+        for original, name in table.renamed.items():
+            report.add(
+                ErrorCode.EXPORT_NAME_SHORTENED,
+                Location(sheet=table.name, field=name),
+                Severity.INFO,
+                original=original,
+                name=name,
+                reason=table.reasons.get(name, ""),
+            )
 
 
 def _prepare_all(

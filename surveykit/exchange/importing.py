@@ -50,10 +50,11 @@ from surveykit.errors import (
 )
 from surveykit.exchange import kobo as kb
 from surveykit.exchange.metadata import EXPORT_META, ExportMetadata, Role, build_metadata
-from surveykit.exchange.readers import SourceTable, read_source
+from surveykit.exchange.readers import DeclaredMissing, SourceTable, read_source
 from surveykit.expressions import Kind
 from surveykit.questionnaire.compiled import Form, Variable, compile_form
 from surveykit.questionnaire.model import Questionnaire, QuestionType
+from surveykit.questionnaire.names import name_problem, suggest_name
 from surveykit.questionnaire.validate import ValidationResult, validate_frame
 from surveykit.store.importer import IMPORT_META
 
@@ -64,6 +65,9 @@ __all__ = ["ImportOutcome", "import_file", "parse_column_map", "read_import"]
 
 #: meta fields the store's import accepts
 STORE_META = IMPORT_META
+#: ``Questionnaire.metadata`` key of the original names of renamed variables (``{code: name in the file}``),
+#: written by :func:`surveykit.exchange.infer.infer_questionnaire`; the import accepts the original names
+SOURCE_NAMES = "source_names"
 #: sheets of a surveykit Excel export that hold the codebook, not data
 CODEBOOK_SHEETS = frozenset({"codebook", "values", "mr_sets", "renamed"})
 _TRUE = frozenset({"1", "1.0", "true", "yes", "y", "да", "x"})
@@ -75,6 +79,9 @@ _INSTANCE = re.compile(r"([^\s,\[\]]+)\[(\d+)\]")
 
 def _tr(en: str, ru: str) -> Translated:
     return Translated(en=en, ru=ru)
+
+
+_LABEL_MATCH = Translated(en="its header is the question's text", ru="заголовок — текст вопроса")
 
 
 @dataclass
@@ -93,6 +100,7 @@ class _Level:
     columns: dict[str, _Column] = field(default_factory=dict)
     values: dict[str, np.ndarray] = field(default_factory=dict)  # variable code or meta field -> values
     column_of: dict[str, str] = field(default_factory=dict)  # variable code / meta field -> file column
+    label_headers: int = 0  # columns matched by their question text (Kobo "Labels" export)
     parent: np.ndarray | None = None  # row of the parent level
     order: np.ndarray | None = None  # the level's rows in validation order (by parent, then instance)
 
@@ -166,9 +174,12 @@ class _Mapper:
         self.column_map = dict(column_map)
         self.report = report
         self.metadata: ExportMetadata = build_metadata(form, meta_columns=EXPORT_META)
-        names = form.questionnaire.metadata.get("xlsform_names") or {}
+        names = dict(form.questionnaire.metadata.get("xlsform_names") or {})
+        names.update(_mapping(form.questionnaire.metadata.get(SOURCE_NAMES)))
         self.old_names = {str(old): str(new) for new, old in names.items()}
         self.lower = {code.lower(): code for code in form.variables}
+        self.matched: list[tuple[str, str, Translated]] = []  # (column, code, why) found by a looser rule
+        self._label_index: dict[str | None, dict[str, tuple[str, str | None] | None]] = {}
         self._labels: dict[str, dict[str, str]] = {}
         self._letters: dict[str | None, dict[str, dict[str, int]]] = {}
 
@@ -199,6 +210,9 @@ class _Mapper:
         code = self.variable(repeat, name)
         if code is not None:
             return _Column("variable", code)
+        found = self.loosely(repeat, name)
+        if found is not None:
+            return found
         if not self.kobo:
             return None
         if name in kb.META:
@@ -220,6 +234,57 @@ class _Mapper:
                     choice = parts[-1]
                     if choice in self.form.variables[question].choice_names:
                         return _Column("dummy", question, choice)
+        return None
+
+    def loosely(self, repeat: str | None, name: str) -> _Column | None:
+        """A column that is not a variable name: a name SPSS/Stata or surveykit cannot use as it is (``str``,
+        a name of 64 characters, ``Q 1``) cleaned the way questionnaire codes are; or a question text as
+        header (KoboToolbox's default "Labels" export). Each match is reported (SK715, SK714)."""
+        if name_problem(name) is not None:
+            code = self.variable(repeat, suggest_name(name))
+            if code is not None:
+                self.matched.append(
+                    (name, code, _tr("cleaned as a variable name", "очищено как имя переменной"))
+                )
+                return _Column("variable", code)
+        target = self.by_label(repeat, name)
+        if target is not None:
+            code, choice = target
+            self.matched.append((name, code, _LABEL_MATCH))
+            return _Column("dummy", code, choice) if choice is not None else _Column("variable", code)
+        return None
+
+    def by_label(self, repeat: str | None, header: str) -> tuple[str, str | None] | None:
+        """``(code, None)`` for a header that is a question's text, ``(code, choice)`` for "question text/choice
+        text" (a Kobo dummy); a group path ("group text/question text") is matched by its last parts. Texts
+        two questions share match nothing."""
+        index = self._label_index.get(repeat)
+        if index is None:
+            index = {}
+
+            def put(key: str, target: tuple[str, str | None]) -> None:
+                key = _norm(key)
+                if key:
+                    index[key] = None if key in index and index[key] != target else target
+
+            for var in self.form.variables_of(repeat):
+                texts = list(var.question.label.values())
+                if var.row is not None:
+                    texts = [f"{q} — {r}" for q in texts for r in var.row.label.values()] + list(
+                        var.row.label.values()
+                    )
+                for text in texts:
+                    put(text, (var.code, None))
+                    if var.kind is Kind.MULTI:
+                        for choice in var.choices:
+                            for label in choice.label.values():
+                                put(f"{text}/{label}", (var.code, choice.name))
+            self._label_index[repeat] = index
+        parts = [p for p in header.split("/") if p.strip()]
+        for start in range(len(parts)):
+            target = index.get(_norm("/".join(parts[start:])))
+            if target is not None:
+                return target
         return None
 
     def candidates(self, repeat: str | None) -> list[str]:
@@ -323,6 +388,15 @@ class _Mapper:
         return " ".join(names) if names else None
 
 
+def _norm(text: str) -> str:
+    """A header or label compared loosely: case, spaces and surrounding punctuation ignored."""
+    return " ".join(str(text).casefold().split()).strip(" :.?*")
+
+
+def _mapping(value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, Mapping) else {}
+
+
 def _hashable(value: Any) -> Any:
     if value is None:
         return None
@@ -393,21 +467,71 @@ def _choose_tables(
     return main, repeats
 
 
-def _map_level(level: _Level, mapper: _Mapper, report: Report) -> None:
-    """Columns -> meta fields and variables; values -> choice names; dummies -> multiple choices."""
+def _map_level(
+    level: _Level,
+    mapper: _Mapper,
+    report: Report,
+    *,
+    drop: frozenset[str] = frozenset(),
+    ignore_unknown: bool = False,
+) -> None:
+    """Columns -> meta fields and variables; values -> choice names; dummies -> multiple choices.
+
+    ``drop``: file columns left out (reported, SK711); ``ignore_unknown``: columns matching nothing are left
+    out with a note (SK711) instead of an error (SK701)."""
     frame = level.source.frame
     dummies: dict[str, list[tuple[str, str]]] = {}
     meta_priority: dict[str, int] = {}
     for column in frame.columns:
-        resolved = mapper.resolve(level.repeat, str(column))
-        if resolved is None:
+        if str(column) in drop:
             report.add(
-                ErrorCode.IMPORT_COLUMN_UNKNOWN,
+                ErrorCode.IMPORT_COLUMN_LEFT_OUT,
                 level.source.location(column=str(column)),
+                Severity.INFO,
                 column=str(column),
-                suggestion=did_you_mean(str(column), mapper.candidates(level.repeat)),
+                reason=_tr("named by --drop", "указан в --drop"),
+                fix=_tr("Remove it from --drop to import it.", "Уберите его из --drop, чтобы импортировать."),
             )
             continue
+        mapper.matched.clear()
+        resolved = mapper.resolve(level.repeat, str(column))
+        if resolved is None:
+            suggestion = did_you_mean(str(column), mapper.candidates(level.repeat))
+            if ignore_unknown:
+                report.add(
+                    ErrorCode.IMPORT_COLUMN_LEFT_OUT,
+                    level.source.location(column=str(column)),
+                    Severity.INFO,
+                    column=str(column),
+                    reason=_tr(
+                        f"it matches no question{suggestion} (--ignore-unknown)",
+                        f"он не соответствует ни одному вопросу{suggestion} (--ignore-unknown)",
+                    ),
+                    fix=_tr(
+                        "Map it with --map COLUMN=CODE to import it.",
+                        "Сопоставьте его параметром --map СТОЛБЕЦ=КОД, чтобы импортировать.",
+                    ),
+                )
+            else:
+                report.add(
+                    ErrorCode.IMPORT_COLUMN_UNKNOWN,
+                    level.source.location(column=str(column)),
+                    column=str(column),
+                    suggestion=suggestion,
+                )
+            continue
+        for name, code, why in mapper.matched:
+            if why is _LABEL_MATCH:
+                level.label_headers += 1
+            else:
+                report.add(
+                    ErrorCode.IMPORT_COLUMN_MATCHED,
+                    level.source.location(column=name),
+                    Severity.INFO,
+                    column=name,
+                    code=code,
+                    reason=why,
+                )
         level.columns[str(column)] = resolved
         raw = frame[column].to_numpy(dtype=object)
         if resolved.kind == "ignore" and resolved.target == "weight":
@@ -430,11 +554,14 @@ def _map_level(level: _Level, mapper: _Mapper, report: Report) -> None:
             var = mapper.form.variables[resolved.target]
             if resolved.target in level.values:
                 continue  # the same variable twice (e.g. `q1` and `group/q1`): the first wins
+            labels = level.source.value_labels.get(str(column))
             if var.choices and var.kind in (Kind.STRING, Kind.MULTI):
-                labels = level.source.value_labels.get(str(column))
                 values = mapper.map_choices(var, raw, labels)
             else:
-                values = np.array([_plain(v) for v in raw], dtype=object)
+                values = np.array([_answer_value(var, v) for v in raw], dtype=object)
+            declared = level.source.missing.get(str(column))
+            if declared:
+                values = _declared_missing(level, str(column), var, raw, values, declared, labels, report)
             level.values[resolved.target] = values
             level.column_of[resolved.target] = str(column)
         elif resolved.kind == "dummy":
@@ -448,14 +575,120 @@ def _map_level(level: _Level, mapper: _Mapper, report: Report) -> None:
         level.column_of[code] = _common_prefix([c for c, _ in columns])
 
 
+def _answer_value(var: Variable, value: Any) -> Any:
+    """A cell of a question without choices, as validation reads it: a time of day or a date-time in a text
+    question becomes its ISO text (``10:30:00``, ``2026-02-01T10:30:00``)."""
+    value = _plain(value)
+    if var.kind is Kind.STRING and isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if var.kind is Kind.DATE and isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _declared_missing(
+    level: _Level,
+    column: str,
+    var: Variable,
+    raw: np.ndarray,
+    values: np.ndarray,
+    declared: DeclaredMissing,
+    labels: Mapping[Any, str] | None,
+    report: Report,
+) -> np.ndarray:
+    """Values the file declares missing (SPSS user-missing, Stata ``.a``-``.z``) that are not a choice of the
+    question are no answer, never "not one of the choices" or "not a number"; each distinct value is
+    reported once with its count (SK712): a warning for a question with choices (the code is lost unless
+    the list gets a missing choice for it), a note for numbers, texts and dates, which have no coded
+    missing values."""
+    names = set(var.choice_names)
+    counts: dict[Any, int] = {}
+    out = values.copy()
+    for i, value in enumerate(raw):
+        if not declared.covers(value):
+            continue
+        mapped = values[i]
+        if names and mapped is not None and all(t in names for t in str(mapped).split()):
+            continue  # the missing code is a choice of the question (e.g. dk = 98 flagged missing)
+        out[i] = None
+        key = _hashable(value)
+        counts[key] = counts.get(key, 0) + 1
+    for value, count in counts.items():
+        label = labels.get(value) if labels else None
+        shown = (
+            f".{value}"
+            if isinstance(value, str) and len(value) == 1 and level.source.format == "dta"
+            else _number_text(value)
+        )
+        shown = f"{shown} ({label!r})" if label else shown
+        if names:
+            list_name = var.question.choice_list_name or ""
+            if isinstance(value, str):
+                keep = _tr(
+                    f"a choice with missing: true labelled {label!r}"
+                    if label
+                    else "a choice with missing: true, and label the value in the file with the choice's text",
+                    f"вариант с missing: true и меткой {label!r}"
+                    if label
+                    else "вариант с missing: true, а в файле дайте значению метку с текстом варианта",
+                )
+            else:
+                keep = _tr(
+                    f"a choice with value {_number_text(value)} and missing: true",
+                    f"вариант со значением {_number_text(value)} и missing: true",
+                )
+            report.add(
+                ErrorCode.IMPORT_DECLARED_MISSING,
+                level.source.location(column=column),
+                Severity.WARNING,
+                count=count,
+                value=shown,
+                column=column,
+                reading=_tr(
+                    f"they match no choice of '{var.code}' and are read as no answer",
+                    f"они не совпадают ни с одним вариантом «{var.code}» и читаются как отсутствие ответа",
+                ),
+                fix=_tr(
+                    f"To keep them, add to the list '{list_name}' {keep['en']}.",
+                    f"Чтобы сохранить их, добавьте в список «{list_name}» {keep['ru']}.",
+                ),
+            )
+        else:
+            report.add(
+                ErrorCode.IMPORT_DECLARED_MISSING,
+                level.source.location(column=column),
+                Severity.INFO,
+                count=count,
+                value=shown,
+                column=column,
+                reading=_tr("they are read as no answer", "они читаются как отсутствие ответа"),
+                fix=_tr(
+                    f"Questions of type {var.type.value} have no coded missing values; to keep the codes, make "
+                    "it a question with a choice list.",
+                    f"У вопросов типа {var.type.value} нет кодов пропуска; чтобы сохранить коды, сделайте его "
+                    "вопросом со списком вариантов.",
+                ),
+            )
+    return out
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _from_dummies(level: _Level, var: Variable, columns: list[tuple[str, str]], report: Report) -> np.ndarray:
     frame = level.source.frame
     order = {name: i for i, name in enumerate(var.choice_names)}
     columns = sorted(columns, key=lambda c: order.get(c[1], len(order)))
     flags = np.full((level.n, len(columns)), np.nan)
     for j, (column, _choice) in enumerate(columns):
+        declared = level.source.missing.get(column)
         for i, value in enumerate(frame[column].to_numpy(dtype=object)):
             flag = _flag(value)
+            if flag is None and declared and declared.covers(value):
+                flag = np.nan  # a declared missing value in a dummy: not answered
             if flag is None:
                 report.add(
                     ErrorCode.IMPORT_VALUE_INVALID,
@@ -476,6 +709,25 @@ def _from_dummies(level: _Level, var: Variable, columns: list[tuple[str, str]], 
     for i in range(level.n):
         chosen = [choices[j] for j in range(len(columns)) if flags[i, j] == 1.0]
         out[i] = " ".join(chosen) if chosen else None
+    nothing = int((flags == 0.0).all(axis=1).sum()) if len(columns) else 0
+    if nothing:
+        report.add(
+            ErrorCode.IMPORT_VALUE_INVALID,
+            level.source.location(column=_common_prefix([c for c, _ in columns])),
+            Severity.INFO,
+            detail=_tr(
+                f"{nothing} row(s) have every 0/1 column of '{var.code}' at 0: a multiple choice with nothing "
+                "chosen is no answer here, and exports write its 0/1 columns empty",
+                f"в строках ({nothing}) все столбцы 0/1 вопроса «{var.code}» равны 0: вопрос с несколькими "
+                "ответами без выбранного варианта здесь — отсутствие ответа, и выгрузки запишут его столбцы 0/1 "
+                "пустыми",
+            ),
+            fix=_tr(
+                "If 'none of these' is an answer, add it as a choice (e.g. none) and set it in those rows.",
+                "Если «ничего из перечисленного» — это ответ, добавьте такой вариант (например, none) и "
+                "отметьте его в этих строках.",
+            ),
+        )
     return out
 
 
@@ -725,12 +977,27 @@ def read_import(
     sheet: str | None = None,
     format: str | None = None,
     language: str | None = None,
+    drop: Sequence[str] = (),
+    ignore_unknown: bool = False,
+    encoding: str | None = None,
 ) -> ImportOutcome:
     """Read, map and validate a file without touching any database: the report of every problem and the
     validated data (``outcome.data``, ``outcome.validation.repeats``). ``repeats``: files holding repeat
     groups (``{"relatives": "out_relatives.sav"}``); a workbook's repeat sheets are found by name;
-    ``sheet``: the sheet of the interviews (default: "interviews", "data" or the first)."""
-    return _read(path, _form_of(questionnaire), kobo, column_map, repeats, sheet, format, language)[0]
+    ``sheet``: the sheet of the interviews (default: "interviews", "data" or the first). ``drop``: columns
+    to leave out; ``ignore_unknown``: leave out columns that match no question (both reported as notes,
+    SK711). ``encoding``: of a CSV file (default: detected and reported)."""
+    options = _Options(frozenset(drop), ignore_unknown, encoding)
+    return _read(path, _form_of(questionnaire), kobo, column_map, repeats, sheet, format, language, options)[
+        0
+    ]
+
+
+@dataclass(frozen=True)
+class _Options:
+    drop: frozenset[str] = frozenset()
+    ignore_unknown: bool = False
+    encoding: str | None = None
 
 
 def _read(
@@ -742,11 +1009,13 @@ def _read(
     sheet: str | None,
     format: str | None,
     language: str | None,
+    options: _Options = _Options(),
 ) -> tuple[ImportOutcome, dict[str | None, _Level]]:
     path = Path(path)
     report = Report(subject=str(path))
     mapper = _Mapper(form, kobo=kobo, column_map=parse_column_map(column_map), report=report)
-    tables = read_source(path, format=format)
+    language = language if language in form.questionnaire.languages else None
+    tables = read_source(path, format=format, encoding=options.encoding)
     main_table, repeat_tables = _choose_tables(tables, form, mapper, sheet, report)
     for code, repeat_path in (repeats or {}).items():
         if code not in form.repeats:
@@ -757,18 +1026,23 @@ def _read(
                 suggestion=did_you_mean(code, form.repeats),
             )
             continue
-        repeat_tables[code] = read_source(repeat_path)[0]
+        repeat_tables[code] = read_source(repeat_path, encoding=options.encoding)[0]
+    used = [main_table, *repeat_tables.values()]
+    for table in used:
+        report.extend(table.problems)
+    _check_drop(options.drop, used, report)
     levels: dict[str | None, _Level] = {None: _Level(None, main_table)}
-    _map_level(levels[None], mapper, report)
+    _map_level(levels[None], mapper, report, drop=options.drop, ignore_unknown=options.ignore_unknown)
     for code in form.repeats:  # parents first
         table = repeat_tables.get(code)
         parent_code = form.repeat_parent[code]
         if table is None or parent_code not in levels:
             continue
         level = _Level(code, table)
-        _map_level(level, mapper, report)
+        _map_level(level, mapper, report, drop=options.drop, ignore_unknown=options.ignore_unknown)
         if _link(level, levels[parent_code], mapper, report):
             levels[code] = level
+    _label_headers([levels[None], *(lv for c, lv in levels.items() if c is not None)], report, kobo)
     _duplicates(levels[None], report)
     validation = _validate(form, levels, report, language)
     report.problems.sort(
@@ -776,6 +1050,68 @@ def _read(
     )
     outcome = ImportOutcome(form.questionnaire.key, str(path), report, levels[None].n, validation)
     return outcome, levels
+
+
+def _check_drop(drop: frozenset[str], tables: Sequence[SourceTable], report: Report) -> None:
+    """A --drop name that is no column of the file is an error (a typo would otherwise drop nothing)."""
+    columns = {str(c) for t in tables for c in t.frame.columns}
+    for name in sorted(drop - columns):
+        report.add(
+            ErrorCode.OPTION_CONFLICT,
+            Location(file=tables[0].file if tables else None, field="--drop"),
+            detail=_tr(
+                f"--drop names '{name}', which is not a column of the file{did_you_mean(name, columns)}",
+                f"--drop называет «{name}», но такого столбца в файле нет{did_you_mean(name, columns)}",
+            ),
+            fix=_tr(
+                "Write the column as the file's header has it.",
+                "Запишите столбец так, как в заголовке файла.",
+            ),
+        )
+
+
+#: a header that reads as a question text rather than a variable name (spaces, a question mark, non-Latin)
+_TEXT_HEADER = re.compile(r"\s|\?|[^\x00-\x7f]")
+
+
+def _label_headers(levels: Sequence[_Level], report: Report, kobo: bool) -> None:
+    """KoboToolbox's default export has question texts as headers ("Labels"): columns matched by their text
+    are noted once per table; a Kobo export (``kobo``, or one where some headers matched by text) whose
+    unmatched columns mostly look like texts is refused with the export setting to choose (SK714)."""
+    for level in levels:
+        unknown = [
+            p.location.field or ""
+            for p in report.problems
+            if p.code is ErrorCode.IMPORT_COLUMN_UNKNOWN
+            and p.location.file == level.source.file
+            and p.location.sheet == level.source.sheet
+        ]
+        texts = [c for c in unknown if _TEXT_HEADER.search(c)]
+        if level.label_headers:
+            report.add(
+                ErrorCode.IMPORT_LABEL_HEADERS,
+                level.source.location(),
+                Severity.INFO,
+                detail=_tr(
+                    f"{level.label_headers} column(s) have the question's text as header (a KoboToolbox export "
+                    "with 'Labels') and were matched by it",
+                    f"у {level.label_headers} столбцов заголовок — текст вопроса (выгрузка KoboToolbox с "
+                    "«Labels»); они сопоставлены по нему",
+                ),
+            )
+        if (kobo or level.label_headers) and len(texts) >= 3 and len(texts) * 2 >= len(unknown):
+            report.add(
+                ErrorCode.IMPORT_LABEL_HEADERS,
+                level.source.location(),
+                detail=_tr(
+                    f"{len(texts)} column(s) have texts as headers ('{texts[0]}' ...) that match no question: the "
+                    "file looks like a KoboToolbox export with question labels as headers (the default "
+                    "'Labels' format), in texts that differ from the questionnaire",
+                    f"у {len(texts)} столбцов заголовки — тексты («{texts[0]}» ...), не совпадающие ни с одним "
+                    "вопросом: файл похож на выгрузку KoboToolbox с метками вопросов в заголовках (формат "
+                    "«Labels» по умолчанию), тексты которых отличаются от анкеты",
+                ),
+            )
 
 
 def _order(problem: Problem) -> tuple[int, str, int]:
@@ -797,6 +1133,9 @@ def import_file(
     dry_run: bool = False,
     by: str | None = None,
     language: str | None = None,
+    drop: Sequence[str] = (),
+    ignore_unknown: bool = False,
+    encoding: str | None = None,
 ) -> ImportOutcome:
     """Import a data file into the store, all or nothing.
 
@@ -805,11 +1144,13 @@ def import_file(
     report of the file's problems and write nothing (the store's own checks of institutions, interviewers and
     certificates run only on a real import). A file with errors raises DataImportError with the full report;
     nothing is written. ``language``: of the questionnaire's own messages in the report (required, constraint
-    messages; default: its default language).
+    messages; default: its default language). ``drop``, ``ignore_unknown``, ``encoding``: as
+    :func:`read_import`.
     """
     questionnaire_id, _, version = questionnaire.partition("@")
     form = store.form(questionnaire_id, version or None)
-    outcome, levels = _read(path, form, kobo, column_map, repeats, sheet, format, language)
+    options = _Options(frozenset(drop), ignore_unknown, encoding)
+    outcome, levels = _read(path, form, kobo, column_map, repeats, sheet, format, language, options)
     outcome.dry_run = dry_run
     if dry_run:
         return outcome

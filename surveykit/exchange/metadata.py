@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from surveykit.errors import ErrorCode, ExportError, Location
+from surveykit.errors import ErrorCode, ExportError, Location, Translated
 from surveykit.exchange.names import NameBook
 from surveykit.expressions import Kind
 from surveykit.i18n import pick, t
@@ -60,6 +60,12 @@ LIMITS: dict[str, dict[str, tuple[str, int]]] = {
 }
 #: Stata's extended missing values available for user-missing codes, in order
 STATA_MISSING = tuple("abcdefghijklmnopqrstuvwxyz")
+#: pyreadstat (1.3.8, ``_readstat_writer.pyx``) names the value-label set of a Stata variable after the
+#: variable and a counter of labelled variables (``<name><n>``, n = 0, 1, ... in column order), and Stata
+#: refuses label-set names over 32 characters ("A provided name is too long for the file format"): so a
+#: labelled variable's name has at most 32 - len(str(n)) characters (31 for the first ten, 30 up to the
+#: hundredth). Every format gets the same names, so that the .sav, the .dta and the workbook agree.
+STATA_LABEL_SET_NAME = 32
 ELLIPSIS = "…"
 
 
@@ -130,6 +136,7 @@ class ExportTable:
     parent: str | None = None  # the enclosing repeat (nested repeats)
     weight: str | None = None  # name of the weight variable
     renamed: Mapping[str, str] = field(default_factory=dict)
+    reasons: Mapping[str, Translated] = field(default_factory=dict)  # name in the file -> why it changed
 
     def variable(self, name: str) -> ExportVariable:
         for var in self.variables:
@@ -508,6 +515,7 @@ def build_metadata(
                     _key(name, f"{code}._index", t("exchange.label.instance", language, repeat=label_text))
                 )
                 keys.append(name)
+        first_set = len(mr_sets)
         for var in level_vars:
             f = owner[var.code]
             if var.kind is Kind.MULTI:
@@ -516,6 +524,12 @@ def build_metadata(
                 mr_sets.append(mr)
             else:
                 out.append(_answer(f, var, language, var.code))
+        out, fitted = _fit_label_sets(out, names)
+        if fitted:
+            keys = [fitted.get(k, k) for k in keys]
+            for i in range(first_set, len(mr_sets)):
+                mr = mr_sets[i]
+                mr_sets[i] = replace(mr, variables=tuple(fitted.get(v, v) for v in mr.variables))
         label = (
             _text(form, q.title, language)
             if repeat is None
@@ -530,6 +544,7 @@ def build_metadata(
             parent=repeat_parent.get(repeat) if repeat is not None else None,
             weight=next((v.name for v in out if v.role is Role.WEIGHT), None),
             renamed=dict(names.renamed),
+            reasons=dict(names.reasons),
         )
     return ExportMetadata(
         questionnaire=q.key,
@@ -538,6 +553,42 @@ def build_metadata(
         tables=tables,
         mr_sets=tuple(mr_sets),
     )
+
+
+def _fit_label_sets(
+    variables: list[ExportVariable], names: NameBook
+) -> tuple[list[ExportVariable], dict[str, str]]:
+    """Names of labelled variables shortened to what Stata's label-set names allow (see
+    :data:`STATA_LABEL_SET_NAME`); returns the variables and ``{old name: new name}``."""
+    out: list[ExportVariable] = []
+    fitted: dict[str, str] = {}
+    counter = 0
+    for var in variables:
+        if var.value_labels:
+            room = STATA_LABEL_SET_NAME - len(str(counter))
+            if len(var.name) > room:
+                reason = Translated(
+                    en=f"Stata names the value labels after the variable: at most {room} characters here",
+                    ru=f"Stata называет метки значений по имени переменной: здесь не больше {room} символов",
+                )
+                dummy = var.choice is not None and var.name.endswith(f"_{var.choice}")
+                new = names.fit(
+                    var.name,
+                    room,
+                    reason,
+                    base=var.source if dummy else None,
+                    suffix=var.choice if dummy else None,
+                )
+
+                fitted[var.name] = new
+                var = replace(var, name=new, derived_from=var.derived_from or _original(names, new))
+            counter += 1
+        out.append(var)
+    return out, fitted
+
+
+def _original(names: NameBook, new: str) -> str | None:
+    return next((old for old, name in names.renamed.items() if name == new), None)
 
 
 def owner_form(forms: Sequence[Form], repeat: str) -> Form:

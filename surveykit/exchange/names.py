@@ -8,6 +8,7 @@ The rules themselves (32 characters, a Latin letter first, reserved words) live 
 
 from __future__ import annotations
 
+from surveykit.errors import Translated
 from surveykit.questionnaire.names import MAX_NAME_LENGTH, name_problem, suggest_name
 
 __all__ = ["NameBook"]
@@ -20,6 +21,8 @@ class NameBook:
         self._taken: dict[str, str] = {}  # lower-cased name -> the name
         #: derived or original name -> name used in the file, only where they differ
         self.renamed: dict[str, str] = {}
+        #: name used in the file -> why it differs from the name it would have had
+        self.reasons: dict[str, Translated] = {}
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self._taken
@@ -47,4 +50,44 @@ class NameBook:
         self.take(name)
         if name != wanted:
             self.renamed[wanted] = name
+            problem = name_problem(wanted)
+            self.reasons[name] = (
+                Translated(en="the name is taken by another variable", ru="имя занято другой переменной")
+                if problem is None
+                else _REASON_TOO_LONG
+                if len(wanted) > MAX_NAME_LENGTH
+                else Translated(en=f"'{wanted}' is not a valid name", ru=f"«{wanted}» — недопустимое имя")
+            )
         return name
+
+    def fit(
+        self, name: str, limit: int, reason: Translated, *, base: str | None = None, suffix: str | None = None
+    ) -> str:
+        """``name`` shortened to ``limit`` characters, unique (a number is added when the cut clashes); the
+        change is recorded like :meth:`derive`'s. A derived name (``base``, ``suffix``) is shortened in its
+        base, so the suffix stays readable. The same names in the same order give the same result."""
+        if len(name) <= limit:
+            return name
+        self._taken.pop(name.lower(), None)
+        if base and suffix and len(suffix) < limit - 2:
+            stem = f"{base[: limit - len(suffix) - 1].rstrip('_')}_{suffix}"
+        else:
+            stem = name[:limit].rstrip("_") or name[:limit]
+
+        candidate, n = stem, 1
+        while candidate in self:
+            n += 1
+            suffix = f"_{n}"
+            candidate = stem[: limit - len(suffix)] + suffix
+        self.take(candidate)
+        original = next((old for old, new in self.renamed.items() if new == name), name)
+        self.renamed[original] = candidate
+        self.reasons.pop(name, None)
+        self.reasons[candidate] = reason
+        return candidate
+
+
+_REASON_TOO_LONG = Translated(
+    en=f"SPSS and Stata names have at most {MAX_NAME_LENGTH} characters",
+    ru=f"имена в SPSS и Stata — не длиннее {MAX_NAME_LENGTH} символов",
+)

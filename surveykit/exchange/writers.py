@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveykit.errors import ErrorCode, ExportError, Location
+from surveykit.errors import ErrorCode, ExportError, Location, Translated
 from surveykit.exchange.metadata import ExportMetadata, ExportTable, FormatView, Storage
 
 __all__ = [
@@ -60,9 +60,49 @@ _FORMULA_START = ("=", "+", "-", "@")
 
 
 def _failed(path: Path, err: BaseException) -> ExportError:
+    """An error of the operating system names the file and the folder; anything else the library refused
+    names the format's limit, never "check the folder"."""
+    if isinstance(err, OSError):
+        return ExportError(
+            ErrorCode.EXPORT_WRITE_FAILED, Location(file=str(path)), path=str(path), detail=_os_text(err)
+        )
+    program = {".sav": "SPSS", ".zsav": "SPSS", ".dta": "Stata"}.get(path.suffix.lower(), path.suffix)
+    text = str(err)
+    known = {
+        "A provided name is too long for the file format": (
+            "a variable or value-label name is too long for the format",
+            "имя переменной или набора меток слишком длинное для формата",
+        ),
+    }
+    en, ru = next(((e, r) for key, (e, r) in known.items() if key in text), (text, f"(pyreadstat) {text}"))
     return ExportError(
-        ErrorCode.EXPORT_WRITE_FAILED, Location(file=str(path)), path=str(path), detail=str(err)
+        ErrorCode.EXPORT_FORMAT_REFUSED,
+        Location(file=str(path)),
+        program=program,
+        detail=Translated(en=en, ru=ru),
+        fix=Translated(
+            en=f"Nothing was written. This is a limit of the {program} format that surveykit did not foresee: "
+            "export as another format (csv, xlsx, parquet) and report the message.",
+            ru=f"Ничего не записано. Это ограничение формата {program}, которое surveykit не предусмотрел: "
+            "выгрузите в другом формате (csv, xlsx, parquet) и сообщите об этой ошибке.",
+        ),
     )
+
+
+def _os_text(err: OSError) -> str:
+    """The operating system's reason in English (its own text may be in the system's language)."""
+    import errno
+
+    names = {
+        errno.ENOENT: "the folder does not exist",
+        errno.EACCES: "no permission to write there",
+        errno.EPERM: "no permission to write there",
+        errno.ENOSPC: "the disk is full",
+        errno.EROFS: "the disk is read-only",
+        errno.EISDIR: "it is a folder",
+        errno.ENOTDIR: "a part of the path is a file, not a folder",
+    }
+    return names.get(err.errno or -1, f"{type(err).__name__} (error {err.errno})")
 
 
 def _library_errors() -> tuple[type[BaseException], ...]:

@@ -147,6 +147,11 @@ class ShareYes(IndicatorBase):
     filter: Filter | None = None
     channels: list[ShareChannel] = Field(default_factory=list)
     yes: Names = Field(default_factory=lambda: ["yes"])
+    no: Names = Field(
+        default_factory=lambda: ["no"],
+        description="Codes answered other than yes; with yes and missing, the codes accepted in input files "
+        "when no questionnaire gives the question's choice list.",
+    )
     missing: Names = Field(default_factory=lambda: ["dk"], description="Codes never in the denominator.")
 
     @property
@@ -174,6 +179,11 @@ class ChecklistCount(IndicatorBase):
     type: Literal["checklist_count"]
     items: list[str]
     present: Names = Field(default_factory=lambda: ["yes"])
+    absent: Names = Field(
+        default_factory=lambda: ["no"],
+        description="Codes of an item not present; with present, the codes accepted in input files when no "
+        "questionnaire gives the item's choice list.",
+    )
     points_per_item: float = Field(gt=0)
     cap: float | None = Field(default=None, gt=0)
 
@@ -207,9 +217,15 @@ class ChecklistRatio(IndicatorBase):
     type: Literal["checklist_ratio"]
     channels: list[RatioChannel]
     present: Names = Field(default_factory=lambda: ["present"])
+    absent: Names = Field(
+        default_factory=lambda: ["absent"],
+        description="Codes of an item not present; with the other states, the codes accepted in input files "
+        "when no questionnaire gives the item's choice list.",
+    )
     outdated: Names = Field(
         default_factory=lambda: ["outdated"], description="Named in conclusions; not present."
     )
+
     excluded: Names = Field(default_factory=lambda: ["not_applicable"], description="Left out of the norm.")
 
     def columns(self) -> list[tuple[str, tuple[Any, ...]]]:
@@ -460,12 +476,18 @@ class Profile(_Model):
     labels: dict[str, Text] = Field(default_factory=dict)
 
     _path: str | None = PrivateAttr(default=None)
+    _bases: tuple[str, ...] = PrivateAttr(default=())
 
     # --- navigation ---------------------------------------------------------------------------------------
     @property
     def path(self) -> str | None:
         """The file the profile was read from (None when built from data)."""
         return self._path
+
+    @property
+    def bases(self) -> tuple[str, ...]:
+        """The files of the profiles this one extends (``extends:``), nearest first; empty when none."""
+        return self._bases
 
     @property
     def respondents_source(self) -> str:
@@ -639,17 +661,27 @@ def read_profile(
         return ProfileLoad(None, report)
     report.subject = str(path)
     if not questionnaires:
-        try:
-            stamp = path.stat().st_mtime_ns
-        except OSError:
-            stamp = None
+        stamp = _stamp(path)
         if stamp is not None:
             return _read_cached(str(path.resolve()), stamp, variant)
     return _read_file(path, report, variant, questionnaires)
 
 
+def _stamp(path: Path) -> tuple[int, ...] | None:
+    """The modification times a cached profile depends on: its file's, and for a profile that extends
+    another, those of every profile beside it and in the profiles folder (where its bases are)."""
+    try:
+        own = path.stat().st_mtime_ns
+        if b"extends" not in path.read_bytes():
+            return (own,)
+        folders = {path.parent, profiles_dir()}
+        return (own, *sorted(p.stat().st_mtime_ns for f in folders for p in f.glob("*.y*ml")))
+    except OSError:
+        return None
+
+
 @functools.lru_cache(maxsize=32)
-def _read_cached(path: str, stamp: int, variant: str | None) -> ProfileLoad:
+def _read_cached(path: str, stamp: tuple[int, ...], variant: str | None) -> ProfileLoad:
     """Profiles are immutable: a file read once per modification time (and variant) is reused."""
     del stamp  # part of the cache key only
     return _read_file(Path(path), Report(subject=path), variant, None)
@@ -755,6 +787,14 @@ def profile_from_data(
         )
         return ProfileLoad(None, report)
 
+    bases: list[str] = []
+    if "extends" in data:  # a region's profile that changes only what differs (surveykit.scoring.extend)
+        from surveykit.scoring.extend import extend_profile
+
+        merged, smap, bases = extend_profile(data, smap, report)
+        if merged is None:
+            return ProfileLoad(None, report)
+        data = merged
     data = dict(data)
     chosen = variant if variant is not None else data.get("variant")
     if apply_variant and chosen is not None:
@@ -783,6 +823,7 @@ def profile_from_data(
         return ProfileLoad(None, report)
     _check_profile(profile, data, smap, report)
     _check_questions(profile, _by_id(questionnaires), data, smap, report)
+    object.__setattr__(profile, "_bases", tuple(bases))
     return ProfileLoad(profile if report.ok else None, report)
 
 

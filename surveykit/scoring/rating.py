@@ -35,6 +35,7 @@ import pandas as pd
 from surveykit.errors import ErrorCode, Location, MethodologyError, Report, Severity
 from surveykit.questionnaire.model import Questionnaire
 from surveykit.scoring import indicators as ind
+from surveykit.scoring.inputs import InputOrigin, check_rating_inputs, raise_if_unknown_codes
 from surveykit.scoring.profile import (
     RESPONDENTS_ID,
     TOTAL_ID,
@@ -389,6 +390,7 @@ def rate(
     previous: Rating | pd.DataFrame | None = None,
     questionnaires: Mapping[str, Questionnaire] | Iterable[Questionnaire] | None = None,
     min_cell_size: int | None = None,
+    origins: Mapping[str, InputOrigin] | None = None,
 ) -> Rating:
     """Rate every institution x period found in ``sources`` (or listed in ``institutions``).
 
@@ -404,6 +406,12 @@ def rate(
     ``previous``: an earlier Rating (or its table) for the change when ``sources`` hold one period.
     ``questionnaires``: for scale references of mean_scale and checks of the profile's question codes.
     ``min_cell_size``: below it a share's counts are flagged as a small cell (default: settings).
+    ``origins``: the file each source frame was read from (:class:`~surveykit.scoring.inputs.InputOrigin`),
+    so that input problems name its rows.
+
+    Before anything is rated, every answer and checklist state the profile reads is checked against the
+    questionnaires' choice lists (:mod:`surveykit.scoring.inputs`): an unknown code raises DataImportError
+    listing every such cell (SK606); the checks' warnings are in ``Rating.report``.
     """
     qmap = _by_id(questionnaires)
     profile = load_profile(profile, questionnaires=qmap or None)
@@ -415,7 +423,10 @@ def rate(
 
         min_cell_size = settings().min_cell_size
     _check_inputs(profile, sources, qmap, institutions)
+    checked = check_rating_inputs(profile, sources, qmap, origins)
+    raise_if_unknown_codes(checked)
     report = Report(subject=f"rating with profile {profile.id}")
+    report.extend(checked.warnings)
     frames = {k: v for k, v in sources.items() if k in profile.sources}
     keys = _build_keys(profile, frames, institutions, periods)
     engine = _Engine(profile, frames, keys, qmap, institutions, report, int(min_cell_size))
@@ -856,7 +867,7 @@ class _Engine:
                     spec.id,
                     institution=self.who(gi),
                     indicator=spec.id,
-                    reason=_empty_reason(spec),
+                    reason=_empty_reason(spec) + self._found(spec, self.source_of[i], gi),
                     fix=fix_e,
                 )
             for gi in np.flatnonzero(res.partial & self.rated):
@@ -885,7 +896,36 @@ class _Engine:
                         minimum=self.min_cell,
                     )
 
+    def _found(self, spec: IndicatorBase, source: str, gi: int) -> str:
+        """What the columns of an empty share hold in this group, naming every code it did not count
+        (e.g. a filter answered 'Да' where the profile counts 'yes'): '' when the columns are empty."""
+        if isinstance(spec, MinMax) and spec.of is not None:
+            spec = spec.of
+        frame = self.frames.get(source)
+        if not isinstance(spec, ShareYes) or frame is None or source not in self.keys.g:
+            return ""
+        rows = np.flatnonzero(self.keys.g[source] == gi)
+        parts = []
+        for channel in spec.all_channels:
+            columns = [(channel.question, {*spec.yes, *spec.no, *spec.missing})]
+
+            if channel.filter is not None:
+                columns.append((channel.filter.question, set(channel.filter.in_)))
+            for column, counted in columns:
+                if column not in frame.columns or not len(rows):
+                    continue
+                values = pd.Series(frame[column].to_numpy(dtype=object)[rows], dtype=object).dropna()
+                values = values.map(
+                    lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+                )
+                other = values[~values.isin(counted)].value_counts()
+                if len(other):
+                    shown = ", ".join(f"'{v}' ×{n}" for v, n in other.head(5).items())
+                    parts.append(f"{column} holds {shown}")
+        return f"; {'; '.join(parts)}, which the profile does not count" if parts else ""
+
     def rank(self) -> None:
+
         p, G = self.p, self.G
         self.rank_ = np.full(G, np.nan)
         self.rank_of = np.full(G, np.nan)

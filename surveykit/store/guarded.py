@@ -397,9 +397,15 @@ class GuardedTraining:
         self._guard._own_only(person, attempt.person_id, "exam attempt", attempt_id, "training.take")
         return attempt
 
-    def start_exam(self) -> Any:
+    def start_exam(self, role: str | None = None) -> Any:
+        """Start one's own exam; ``role``: the role one trains for (default: that of the last attempt)."""
         person = self._guard._require("training.take")
-        return self._service.start_exam(person.id)
+        return self._service.start_exam(person.id, role=role)
+
+    def exam_role(self) -> Any:
+        """The role of one's own next exam by default (the last attempt's, else the rules' default)."""
+        person = self._guard._require("training.take")
+        return self._service.exam_role(person.id)
 
     def save_answer(self, attempt_id: str, item_id: str, value: Any) -> Any:
         self._own_attempt(attempt_id)

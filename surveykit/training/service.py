@@ -362,8 +362,21 @@ class TrainingService:
             attempts_left=max(0, rules.exam.max_attempts - len(attempts)),
         )
 
-    def start_exam(self, person_id: str, *, seed: str | int | None = None) -> ExamAttempt:
-        """Start an attempt (re-sit rules checked; a re-sit draws items not seen before) and store it."""
+    def exam_role(self, person_id: str) -> str | None:
+        """The role whose exam the person sits by default: that of their latest attempt (a re-sit keeps the
+        role), else ``exam.default_role``; ``None`` with the one common plan."""
+        exam = self.course.rules.exam
+        for attempt in reversed(self.attempts(person_id)):
+            if attempt.role is not None and attempt.role in exam.blueprints:
+                return attempt.role
+        return exam.role_of(None)
+
+    def start_exam(
+        self, person_id: str, *, seed: str | int | None = None, role: str | None = None
+    ) -> ExamAttempt:
+        """Start an attempt (re-sit rules checked; a re-sit draws items not seen before) and store it.
+
+        ``role``: the role the trainee trains for (its blueprint is drawn); default :meth:`exam_role`."""
         previous = self.attempts(person_id)
         now = self.now()
         if any(not knowledge_shortfalls(r, self.course.rules) for _, r in self._graded(previous)):
@@ -374,7 +387,8 @@ class TrainingService:
                 fix=Translated(en="No re-sit is needed.", ru="Пересдача не нужна."),
             )
         check_can_start(previous, self.course.rules, now)
-        attempt = start_attempt(self.course, person_id, previous, now, seed=seed)
+        chosen = self.course.rules.exam.role_of(role) if role is not None else self.exam_role(person_id)
+        attempt = start_attempt(self.course, person_id, previous, now, seed=seed, role=chosen)
         self._save_attempt(attempt)
         return attempt
 
@@ -848,12 +862,13 @@ class TrainingService:
                         "person_id": person.id,
                         "name": person.display_name,
                         "attempt": attempt.number,
+                        "role": attempt.role,
                         "state": attempt.state.value,
                         "started_at": attempt.started_at,
                         "closed_at": attempt.closed_at,
                         "score": round(result.score, 3),
                         "passed": not reasons,
-                        "critical_missed": ", ".join(result.critical_missed),
+                        "critical_missed": ", ".join(result.critical_errors),
                     }
                 )
         return pd.DataFrame(
@@ -862,6 +877,7 @@ class TrainingService:
                 "person_id",
                 "name",
                 "attempt",
+                "role",
                 "state",
                 "started_at",
                 "closed_at",

@@ -486,6 +486,11 @@ class GuardedTraining:
         self._guard._require("training.keys")
         return self._service.item_stats(cohort_id)
 
+    def item_review(self, cohort_id: str | None = None) -> pd.DataFrame:
+        """The items to review: statistics, option choices and item-writing flaws (``training.keys``)."""
+        self._guard._require("training.keys")
+        return self._service.item_review(cohort_id)
+
     def record_attendance(self, person_id: str, module_id: str, hours: float, date: Any = None) -> Any:
         person = self._guard._require("training.manage")
         return self._service.record_attendance(person_id, module_id, hours, date, by=person.id)

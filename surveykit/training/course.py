@@ -27,7 +27,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from surveykit.errors import ErrorCode, Location, Report, TrainingError, did_you_mean
@@ -598,6 +606,12 @@ class ItemReviewRules(_Frozen):
     min_discrimination: float = Field(ge=-1, le=1)
     min_responses: int = Field(ge=1)
     group_fraction: float = Field(gt=0, le=0.5)
+    #: a harmful option chosen by more than this share of trainees: the topic is not taught, or the option
+    #: reads as acceptable ([P])
+    max_harmful_share: float = Field(default=0.15, ge=0, le=1)
+    #: a wrong option chosen by fewer than this share does not work as a distractor ([P]; Haladyna & Downing:
+    #: a functioning distractor draws at least 5 % of examinees)
+    min_option_share: float = Field(default=0.05, ge=0, le=1)
 
 
 class Rules(_Frozen):

@@ -38,7 +38,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,9 @@ Locate = Callable[[QuizItem, tuple[str | int, ...]], Location]
 
 
 def _single(items: Iterable[QuizItem]) -> list[QuizItem]:
-    return [i for i in items if i.answer_kind == "single" and len(i.options) >= 2 and isinstance(i.answer, str)]
+    return [
+        i for i in items if i.answer_kind == "single" and len(i.options) >= 2 and isinstance(i.answer, str)
+    ]
 
 
 def _pct(share: float) -> str:
@@ -292,17 +294,20 @@ def lint_bank(
     questionnaires: Iterable[Any] = (),
     locate: Locate | None = None,
     languages: Sequence[str] = ("ru", "en"),
+    bank_location: Location | None = None,
 ) -> Report:
     """Every item-writing flaw of the bank as warnings (and the longest-option scores as information).
 
     ``questionnaires``: loaded questionnaires whose questions quotations must match word for word.
-    ``locate(item, path)`` gives the location of a text of an item (default: ``item.path``).
+    ``locate(item, path)`` gives the location of a text of an item (default: ``item.path``);
+    ``bank_location`` that of problems of the whole bank (default: ``items``).
     """
     rules = rules or ItemLintRules()
     where = locate or _default_locate
     report = Report(subject="item bank")
-    _positions(items, rules, report, where)
-    _longest(items, rules, report, where, languages)
+    bank = bank_location or Location(path="items")
+    _positions(items, rules, report, bank)
+    _longest(items, rules, report, where, languages, bank)
     texts = questionnaire_texts(questionnaires)
     allowed = {a.casefold() for a in rules.latin_allowed}
     for item in items:
@@ -319,7 +324,7 @@ def _warn(report: Report, code: ErrorCode, location: Location, **params: Any) ->
     report.add(code, location, Severity.WARNING, **params)
 
 
-def _positions(items: Sequence[QuizItem], rules: ItemLintRules, report: Report, where: Locate) -> None:
+def _positions(items: Sequence[QuizItem], rules: ItemLintRules, report: Report, bank: Location) -> None:
     single = _single(items)
     if len(single) < 8:  # too few items to speak of a pattern
         return
@@ -337,7 +342,7 @@ def _positions(items: Sequence[QuizItem], rules: ItemLintRules, report: Report, 
     targets = " / ".join(_LETTERS[p] for p in under) or "?"
     report.add(
         ErrorCode.LINT_KEY_POSITION,
-        Location(),
+        bank,
         Severity.WARNING,
         detail=Translated(
             en=f"of {n} single-answer items the keys fall on {shares}; an even spread gives {expect}",
@@ -354,7 +359,12 @@ def _positions(items: Sequence[QuizItem], rules: ItemLintRules, report: Report, 
 
 
 def _longest(
-    items: Sequence[QuizItem], rules: ItemLintRules, report: Report, where: Locate, languages: Sequence[str]
+    items: Sequence[QuizItem],
+    rules: ItemLintRules,
+    report: Report,
+    where: Locate,
+    languages: Sequence[str],
+    bank: Location,
 ) -> None:
     single = _single(items)
     if not single:
@@ -370,7 +380,7 @@ def _longest(
             cued = [i for i in single if _at_rank(i, language, position)][:8]
             report.add(
                 ErrorCode.LINT_LONGEST_OPTION,
-                Location(),
+                bank,
                 Severity.WARNING,
                 which=_STRATEGY_NAMES[name],
                 score=_pct(score),
@@ -388,12 +398,20 @@ def _longest(
             )
     report.add(
         ErrorCode.LINT_STRATEGY,
-        Location(),
+        bank,
         Severity.INFO,
         n=len(single),
-        scores="; ".join(
-            f"{lang}: " + ", ".join(f"{name.replace('_', ' ')} {_pct(v)}" for name, v in by.items())
-            for lang, (by, _) in scores.items()
+        scores=Translated(
+            en="; ".join(
+                f"{LANGUAGE_NAMES.get(lang, Translated(en=lang))['en']}: "
+                + ", ".join(f"{_STRATEGY_NAMES[name]['en']} {_pct(v)}" for name, v in by.items())
+                for lang, (by, _) in scores.items()
+            ),
+            ru="; ".join(
+                f"{LANGUAGE_NAMES.get(lang, Translated(ru=lang))['ru']}: "
+                + ", ".join(f"{_STRATEGY_NAMES[name]['ru']} {_pct(v)}" for name, v in by.items())
+                for lang, (by, _) in scores.items()
+            ),
         ),
         chance=_pct(chance),
         limit=_pct(limit),
@@ -663,13 +681,20 @@ def shipped_questionnaires(folder: Path | None = None) -> list[Any]:
     return out
 
 
-def lint_course(course: Course, *, root: Path | None = None, questionnaires: Iterable[Any] | None = None) -> Report:
+def lint_course(
+    course: Course, *, root: Path | None = None, questionnaires: Iterable[Any] | None = None
+) -> Report:
     """Lint the bank of a loaded course with its ``item_lint`` rules; ``root``: the course folder, for
     file and line locations; ``questionnaires``: default the shipped ones."""
+    from surveykit.training.loader import _display
+
     qs = shipped_questionnaires() if questionnaires is None else list(questionnaires)
     locate = _locator(root) if root is not None else None
-    report = lint_bank(course.items, course.rules.item_lint, questionnaires=qs, locate=locate)
-    report.subject = f"item bank {root}" if root is not None else "item bank"
+    bank = Location(file=_display(Path(root) / "items")) if root is not None else None
+    report = lint_bank(
+        course.items, course.rules.item_lint, questionnaires=qs, locate=locate, bank_location=bank
+    )
+    report.subject = f"item bank {_display(Path(root))}" if root is not None else "item bank"
     return report
 
 

@@ -889,12 +889,33 @@ class TrainingService:
 
     def item_stats(self, cohort_id: str | None = None) -> pd.DataFrame:
         """Item statistics over every closed attempt (difficulty, discrimination, review flags)."""
-        results = []
+        return self._item_stats([r for _, r in self._closed(cohort_id)])
+
+    def _closed(self, cohort_id: str | None) -> list[tuple[ExamAttempt, AttemptResult]]:
+        graded = []
         for person in self.trainees(cohort_id):
-            results.extend(r for _, r in self._graded(self.attempts(person.id)))
+            graded.extend(self._graded(self.attempts(person.id)))
+        return graded
+
+    def _item_stats(self, results: Sequence[AttemptResult]) -> pd.DataFrame:
         if not results:
             return pd.DataFrame(
                 columns=["n", "difficulty", "item_rest_r", "upper_lower_d", "review", "reasons"]
             )
         points, maxima = response_matrix(results)
         return item_statistics(points, self.course.rules, maxima)
+
+    def item_review(self, cohort_id: str | None = None, *, lint: bool = True) -> pd.DataFrame:
+        """The items to look at (:func:`surveykit.training.itemstats.review_list`): statistics and option
+        choices of every closed attempt, and (``lint``) the item-bank linter's warnings."""
+        from surveykit.training.itemstats import option_counts, review_list
+
+        graded = self._closed(cohort_id)
+        stats = self._item_stats([r for _, r in graded])
+        counts = option_counts((a.answer_values() for a, _ in graded), self.course)
+        report = None
+        if lint:
+            from surveykit.training.lint import lint_course
+
+            report = lint_course(self.course)
+        return review_list(self.course, stats, counts, report)

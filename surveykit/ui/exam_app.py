@@ -59,6 +59,8 @@ EXAM_STYLE = """
                  padding: 12px 22px; border-radius: 10px; text-decoration: none; margin: 8px 0; }
 .sk-rules li { margin: 4px 0; }
 .sk-app .sk-primary-big { font-size: 20px !important; min-height: 54px !important; padding: 0 26px !important; }
+.sk-exam-role .widget-radio-box { width: auto; }
+.sk-exam-role .widget-radio-box label { font-size: 19px; line-height: 1.5; white-space: nowrap; }
 </style>
 """
 
@@ -238,7 +240,11 @@ class ExamApp(W.VBox):
             for role, plan in blueprints.items()
         ]
         current = self._role()
-        picker = W.RadioButtons(options=options, value=current if current in blueprints else options[0][1])
+        picker = W.RadioButtons(
+            options=options,
+            value=current if current in blueprints else options[0][1],
+            layout=W.Layout(width="auto", height="auto"),
+        )
         picker.add_class("sk-exam-role")
         picker.observe(self.guard(lambda change: self._pick_role(change["new"])), names="value")
         label = W.HTML(f"<b>{_esc(t('course.exam_role', lang))}</b>")

@@ -33,12 +33,14 @@ TIMEOUT = 90_000  # ms: Voilà pages on a busy 2-core machine
 
 @pytest.fixture
 def short_exam(tmp_path, monkeypatch):
-    """A copy of questionnaires/ whose rules draw four items in a 10-minute exam."""
+    """A copy of questionnaires/ whose rules draw four items (the interviewer's exam) in a 10-minute exam."""
     target = tmp_path / "questionnaires"
     shutil.copytree(PROJECT_ROOT / "questionnaires", target)
     rules_path = target / "training" / "rules.yaml"
     rules = yaml.safe_load(rules_path.read_text(encoding="utf-8"))
-    rules["exam"]["blueprint"] = {module: BLUEPRINT.get(module, 0) for module in rules["exam"]["blueprint"]}
+    for plan in rules["exam"]["blueprints"].values():  # every role's exam shrinks to the modules above
+        plan["modules"] = {m: n for m, n in BLUEPRINT.items() if m in plan["modules"]}
+        plan.pop("time_limit_minutes", None)
     rules["exam"]["time_limit_minutes"] = 10
     rules_path.write_text(yaml.safe_dump(rules, allow_unicode=True, sort_keys=False), encoding="utf-8")
     monkeypatch.setenv("SURVEYKIT_QUESTIONNAIRES_DIR", str(target))

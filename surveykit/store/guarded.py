@@ -476,10 +476,15 @@ class GuardedTraining:
         self._guard._require("training.manage")
         return self._service.module_frame(cohort_id)
 
-    def exam_results_frame(self, cohort_id: str | None = None) -> pd.DataFrame:
+    def exam_results_frame(self, cohort_id: str | None = None, *, language: str = "en") -> pd.DataFrame:
         """Every trainee's exam results (``training.keys``)."""
         self._guard._require("training.keys")
-        return self._service.exam_results_frame(cohort_id)
+        return self._service.exam_results_frame(cohort_id, language=language)
+
+    def persona_cards(self, language: str = "en") -> list[dict[str, Any]]:
+        """The practice personas' behaviour cards: trainers only (``training.manage``)."""
+        self._guard._require("training.manage")
+        return self._service.persona_cards(language)
 
     def item_stats(self, cohort_id: str | None = None) -> pd.DataFrame:
         """Item statistics (difficulty, discrimination) name the keyed items (``training.keys``)."""

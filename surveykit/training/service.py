@@ -763,9 +763,16 @@ class TrainingService:
         )
 
     def score_practice(
-        self, interview_id: str, persona_id: str, *, probes: Mapping[str, Sequence[str]] | None = None
+        self,
+        interview_id: str,
+        persona_id: str,
+        *,
+        probes: Mapping[str, Sequence[str]] | None = None,
+        contact: Any = None,
     ) -> PracticeReport:
-        """Score a stored practice interview against the persona's script (answers and the proxy flag)."""
+        """Score a stored practice interview (submitted, or a draft when the contact ended early) against the
+        persona's script: answers, the proxy flag and the mode of the cover sheet, the probe log and the
+        contact log (:class:`surveykit.training.practice.ContactLog`) when given."""
         loaded = self.store.load_interview(interview_id)
         meta = loaded.meta
         if not meta.practice:
@@ -778,7 +785,36 @@ class TrainingService:
             )
         questionnaire = self.store.questionnaire(meta.questionnaire_id, meta.questionnaire_version)
         persona = self.personas()[persona_id]
-        return score_recording(persona, questionnaire, loaded.answers, proxy_flag=meta.proxy, probes=probes)
+        return score_recording(
+            persona,
+            questionnaire,
+            loaded.answers,
+            proxy_flag=meta.proxy,
+            probes=probes,
+            contact=contact,
+            mode=str(getattr(meta.mode, "value", meta.mode)),
+        )
+
+    def persona_cards(self, language: str = "en") -> list[dict[str, Any]]:
+        """The behaviour cards of the practice personas, for trainers: name, what the trainee is told, the
+        story, what the persona tests, the expected outcome and the mode (never shown to trainees)."""
+        from surveykit.training.practice import _MODE_LABELS, OUTCOME_LABELS
+
+        cards = []
+        for persona in self.personas().values():
+            cards.append(
+                {
+                    "id": persona.id,
+                    "name": persona.title(language),
+                    "brief": persona.brief_in(language),
+                    "story": pick(persona.description, language, "en"),
+                    "behaviours": [pick(b, language, "en") for b in persona.behaviours],
+                    "outcome": pick(OUTCOME_LABELS[persona.contact.outcome], language, "en"),
+                    "mode": pick(_MODE_LABELS[persona.mode], language, "en"),
+                    "proxy": persona.proxy,
+                }
+            )
+        return cards
 
     # --- the trainer's views ----------------------------------------------------------------------------------------------
     def progress_frame(self, cohort_id: str | None = None, *, language: str = "en") -> pd.DataFrame:
@@ -851,8 +887,10 @@ class TrainingService:
             rows, columns=["person_id", "name", "module", "hours", "module_hours", "exam_module_score"]
         )
 
-    def exam_results_frame(self, cohort_id: str | None = None) -> pd.DataFrame:
-        """Every closed attempt: who, which, when, score, verdict, critical items missed."""
+    def exam_results_frame(self, cohort_id: str | None = None, *, language: str = "en") -> pd.DataFrame:
+        """Every closed attempt: who, which role's exam (its name in ``language``), when, score, verdict, the
+        critical items where a harmful answer was chosen."""
+        roles = self.course.rules.roles
         rows = []
         for person in self.trainees(cohort_id):
             for attempt, result in self._graded(self.attempts(person.id)):
@@ -862,7 +900,9 @@ class TrainingService:
                         "person_id": person.id,
                         "name": person.display_name,
                         "attempt": attempt.number,
-                        "role": attempt.role,
+                        "role": pick(roles[attempt.role].name, language, "en")
+                        if attempt.role in roles
+                        else "",
                         "state": attempt.state.value,
                         "started_at": attempt.started_at,
                         "closed_at": attempt.closed_at,

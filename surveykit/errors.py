@@ -623,7 +623,6 @@ class ErrorCode(enum.Enum):
         "{n} single-answer items: choosing by option length scores {scores}; chance is {chance}",
         "Nothing to fix while every score stays at most {limit}.",
     )
-    ITEM_REVIEW = ("SK830", "quiz item {item} needs review: {reasons}", "{fix}")
 
     # --- SK9xx: configuration, command line, reports, apps ----------------------------------------
     CONFIG_INVALID = ("SK901", "setting {name}: {detail}", "{fix}")

@@ -73,7 +73,12 @@ class ContactPanel(W.VBox):
         options = [(t("course.outcome_choose", lang), None)] + [
             (pick(label, lang, "en"), key) for key, label in OUTCOME_LABELS.items()
         ]
-        self.outcome = W.Dropdown(options=options, value=None, description=t("course.outcome", lang))
+        self.outcome = W.Dropdown(
+            options=options,
+            value=None,
+            description=t("course.outcome", lang),
+            layout=W.Layout(width="560px"),
+        )
         self.outcome.add_class("sk-contact-outcome")
         self.outcome.style.description_width = "initial"
         end = W.Button(description=t("course.end_contact", lang), button_style="warning")

@@ -231,6 +231,7 @@ def test_a_trainee_passes_the_exam_in_the_browser_and_the_certificate_verifies(v
         _sign_in(page, practice_url)
         page.click(".sk-persona-hesitant", timeout=TIMEOUT)
         page.click(".sk-start-practice", timeout=TIMEOUT)
+        page.click(".sk-move-introduce", timeout=TIMEOUT)  # the contact: she agrees, the form opens
         page.click(".sk-ask-consent", timeout=TIMEOUT)
         page.wait_for_selector(".sk-said-consent", timeout=TIMEOUT)
         page.click(".sk-q-consent .sk-option, .sk-q-consent .widget-toggle-button >> nth=0", timeout=TIMEOUT)

@@ -169,8 +169,11 @@ def test_a_trainee_passes_the_exam_in_the_browser_and_the_certificate_verifies(v
         page.click(".sk-nav-2")
         page.wait_for_selector(".sk-nav-2.sk-nav-current", timeout=TIMEOUT)
 
+        with Store.open(store_url) as store:  # the drawn order: the screen must show item n after nav n
+            drawn = store.training.exam_attempts("t1")["state"].iloc[0]["item_ids"]
         for number in range(2, 5):
-            item_id = _current_item(page)
+            item_id = drawn[number - 1]
+            page.wait_for_selector(f".sk-exam-app .sk-item-{item_id}", timeout=TIMEOUT)
             _answer(page, course, item_id)
             _wait_answered(page, number, 4)
             if number < 4:

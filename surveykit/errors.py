@@ -639,6 +639,49 @@ class ErrorCode(enum.Enum):
         "module {module} has {available} items, the exam draws {needed}",
         "Add items to the bank, or draw fewer per module.",
     )
+    # item bank and role exams (surveykit.training.lint, surveykit.training.exam): SK820-SK839
+    EXAM_ROLE_UNKNOWN = (
+        "SK820",
+        "there is no exam for the role '{role}'{suggestion}",
+        "Choose one of: {known} (rules.yaml, exam.blueprints).",
+    )
+    LINT_KEY_POSITION = ("SK821", "keyed positions are unbalanced: {detail}", "{fix}")
+    LINT_LONGEST_OPTION = (
+        "SK822",
+        "always choosing {which} option scores {score} in {language} (chance {chance}, at most {limit} allowed)",
+        "{fix}",
+    )
+    LINT_KEY_LONGEST = (
+        "SK823",
+        "quiz item {item}: in {language} the key is the longest option, {ratio} times as long as the other options on average",
+        "Shorten the key or lengthen the distractors so that length gives nothing away.",
+    )
+    LINT_ALL_NONE = (
+        "SK824",
+        "quiz item {item}: option {option} is an 'all / none of the above' option ('{text}')",
+        "Replace it with a plausible distractor drawn from a real interviewer error.",
+    )
+    LINT_ALL_BUT_ONE = (
+        "SK825",
+        "quiz item {item}: the key ticks every option but one ({n_key} of {n_options}; only {option} is left out)",
+        "Add plausible wrong options or drop right ones, so that 'tick everything but the odd one' does not pay.",
+    )
+    LINT_ANSWER_SHOWN = ("SK826", "quiz item {item}: {detail}", "{fix}")
+    LINT_LATIN_IN_RUSSIAN = (
+        "SK827",
+        "quiz item {item}: the Russian text of {field} holds English words or codes: {words}",
+        "Write them in Russian (e.g. «вопрос 1» for Q1, «ответ за получателя» for proxy), or list a name in item_lint.latin_allowed.",
+    )
+    LINT_PARAPHRASE = (
+        "SK828",
+        "quiz item {item}: {field} quotes question {question} of {questionnaire} not word for word: '{quoted}'",
+        "Quote the question word for word (cut it with '…' where needed): '{verbatim}'.",
+    )
+    LINT_STRATEGY = (
+        "SK829",
+        "{n} single-answer items: choosing by option length scores {scores}; chance is {chance}",
+        "Nothing to fix while every score stays at most {limit}.",
+    )
 
     # --- SK9xx: configuration, command line, reports, apps ----------------------------------------
     CONFIG_INVALID = ("SK901", "setting {name}: {detail}", "{fix}")

@@ -5,7 +5,9 @@
   surveykit training mock PERSON item=score ... [--by TRAINER] the 12-item checklist, scored 0/1/2
   surveykit training progress [--cohort C]                     one line per trainee: hours, exam, mock, roles
   surveykit training export FILE.csv|FILE.xlsx [--cohort C]    progress (xlsx: also modules, exam attempts,
-                                                               item statistics)
+                                                               item statistics, the review list)
+  surveykit training lint [--course DIR] [--strict]            item-writing flaws of the item bank
+  surveykit training review [--cohort C] [--no-lint]           items to review after real attempts
 
 Every rule (attendance share, pass marks, the checklist verdict) comes from questionnaires/training/rules.yaml
 through surveykit.training; the database is SURVEYKIT_DATABASE_URL or --url.
@@ -18,16 +20,19 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from surveykit.cli import training_bank
 from surveykit.cli.output import print_json
 from surveykit.errors import ErrorCode, Location, SurveykitError, TrainingError
 
 NAME = "training"
-HELP = "trainers: cohorts, attendance, mock interviews, cohort progress and export of results"
+HELP = "trainers: cohorts, attendance, mock interviews, progress, export, item-bank lint and review"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "action", choices=("cohort", "attendance", "mock", "progress", "export"), help="what to do"
+        "action",
+        choices=("cohort", "attendance", "mock", "progress", "export", "lint", "review"),
+        help="what to do",
     )
     parser.add_argument(
         "values",
@@ -40,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--member", action="append", default=[], help="cohort: a member (repeatable)")
     parser.add_argument("--date", help="attendance: the day (YYYY-MM-DD, default today)")
     parser.add_argument("--by", help="person id of the trainer (recorded in the audit log)")
+    training_bank.add_arguments(parser)
 
 
 def _usage(detail: str, fix: str) -> TrainingError:
@@ -55,6 +61,8 @@ def _service(store: Any) -> Any:
 def run(args: argparse.Namespace) -> int:
     from surveykit.store import Store
 
+    if args.action == "lint":  # the bank only: no database
+        return training_bank.lint(args)
     with Store.open(args.url) as store:
         return {
             "cohort": _cohort,
@@ -62,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
             "mock": _mock,
             "progress": _progress,
             "export": _export,
+            "review": training_bank.review,
         }[args.action](args, store)
 
 
@@ -208,6 +217,7 @@ def _export(args: argparse.Namespace, store: Any) -> int:
                 service.module_frame(args.cohort).to_excel(writer, sheet_name="modules", index=False)
                 exams.to_excel(writer, sheet_name="exam_attempts", index=False)
                 service.item_stats(args.cohort).to_excel(writer, sheet_name="item_statistics")
+                service.item_review(args.cohort).to_excel(writer, sheet_name="item_review")
         elif path.suffix.lower() == ".csv":
             progress.to_csv(path, index=False)
         else:

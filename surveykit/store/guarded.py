@@ -397,9 +397,15 @@ class GuardedTraining:
         self._guard._own_only(person, attempt.person_id, "exam attempt", attempt_id, "training.take")
         return attempt
 
-    def start_exam(self) -> Any:
+    def start_exam(self, role: str | None = None) -> Any:
+        """Start one's own exam; ``role``: the role one trains for (default: that of the last attempt)."""
         person = self._guard._require("training.take")
-        return self._service.start_exam(person.id)
+        return self._service.start_exam(person.id, role=role)
+
+    def exam_role(self) -> Any:
+        """The role of one's own next exam by default (the last attempt's, else the rules' default)."""
+        person = self._guard._require("training.take")
+        return self._service.exam_role(person.id)
 
     def save_answer(self, attempt_id: str, item_id: str, value: Any) -> Any:
         self._own_attempt(attempt_id)
@@ -470,15 +476,25 @@ class GuardedTraining:
         self._guard._require("training.manage")
         return self._service.module_frame(cohort_id)
 
-    def exam_results_frame(self, cohort_id: str | None = None) -> pd.DataFrame:
+    def exam_results_frame(self, cohort_id: str | None = None, *, language: str = "en") -> pd.DataFrame:
         """Every trainee's exam results (``training.keys``)."""
         self._guard._require("training.keys")
-        return self._service.exam_results_frame(cohort_id)
+        return self._service.exam_results_frame(cohort_id, language=language)
+
+    def persona_cards(self, language: str = "en") -> list[dict[str, Any]]:
+        """The practice personas' behaviour cards: trainers only (``training.manage``)."""
+        self._guard._require("training.manage")
+        return self._service.persona_cards(language)
 
     def item_stats(self, cohort_id: str | None = None) -> pd.DataFrame:
         """Item statistics (difficulty, discrimination) name the keyed items (``training.keys``)."""
         self._guard._require("training.keys")
         return self._service.item_stats(cohort_id)
+
+    def item_review(self, cohort_id: str | None = None) -> pd.DataFrame:
+        """The items to review: statistics, option choices and item-writing flaws (``training.keys``)."""
+        self._guard._require("training.keys")
+        return self._service.item_review(cohort_id)
 
     def record_attendance(self, person_id: str, module_id: str, hours: float, date: Any = None) -> Any:
         person = self._guard._require("training.manage")

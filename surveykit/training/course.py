@@ -27,7 +27,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from surveykit.errors import ErrorCode, Location, Report, TrainingError, did_you_mean
@@ -42,13 +50,16 @@ __all__ = [
     "ChecklistItem",
     "Computation",
     "Course",
+    "Blueprint",
     "ExamRules",
+    "ItemLintRules",
     "KnowledgeRules",
     "Lesson",
     "LocalText",
     "MockChecklist",
     "MockRules",
     "Module",
+    "ModuleDraw",
     "Option",
     "QuizItem",
     "Requirement",
@@ -146,11 +157,17 @@ class Module(_Frozen):
 
 
 class Option(_Frozen):
-    """A choice of a single / multi / scenario item, with optional feedback shown when it is chosen."""
+    """A choice of a single / multi / scenario item, with optional feedback shown when it is chosen.
+
+    ``harmful``: choosing this option is a *critical error* (it would harm a respondent or the data: a
+    breach of confidentiality, pressure, falsification, a wrong skip...). Only critical items carry harmful
+    options, and a harmful option is never part of the key.
+    """
 
     id: str = Field(pattern=_ID)
     text: LocalText
     feedback: LocalText | None = None
+    harmful: bool = False
 
 
 class Computation(_Frozen):
@@ -191,8 +208,11 @@ class QuizItem(_Frozen):
 
     ``type`` is ``single`` (one option id), ``multi`` (a list of option ids), ``numeric`` (a number with a
     ``tolerance``) or ``scenario`` (a situation text in ``scenario`` plus a ``single`` or ``multi`` question,
-    chosen by ``select``). ``critical`` items (consent, anonymity, falsification, skip rules) fail the
-    knowledge test when missed, whatever the score (rules.yaml ``knowledge.critical_hard_fail``).
+    chosen by ``select``). ``critical`` items (consent, confidentiality, falsification, skip rules ...) mark
+    their harmful options (:attr:`Option.harmful`): choosing one is a critical error, which fails the
+    knowledge test whatever the score (rules.yaml ``knowledge.critical_hard_fail``); leaving out a correct
+    option of a critical item only costs points. ``tags`` name what the item tests (e.g. ``consent_privacy``,
+    ``arithmetic``, ``interview``); exam blueprints leave out or require items by tag.
     """
 
     id: str = Field(pattern=r"^m\d+-\d{2,3}$")
@@ -210,6 +230,12 @@ class QuizItem(_Frozen):
     explanation: LocalText
     source: str | None = None
     computation: Computation | None = None
+    tags: tuple[Annotated[str, Field(pattern=_ID)], ...] = ()
+
+    @property
+    def harmful_ids(self) -> frozenset[str]:
+        """The options whose choice is a critical error."""
+        return frozenset(o.id for o in self.options if o.harmful)
 
     @property
     def answer_kind(self) -> AnswerKind:
@@ -279,6 +305,14 @@ def item_issues(item: QuizItem) -> list[Issue]:
         if item.select is not None:
             issues.append(Issue(("select",), "'select' is only used by scenario items", "Remove 'select'."))
     if kind == "numeric":
+        if item.critical:
+            issues.append(
+                Issue(
+                    ("critical",),
+                    "a numeric item cannot be critical: it has no harmful option to choose",
+                    "Remove 'critical: true', or make it a choice item with the harmful options marked.",
+                )
+            )
         if item.options:
             issues.append(Issue(("options",), "a numeric item has no options", "Remove 'options'."))
         if not isinstance(item.answer, float):
@@ -294,6 +328,24 @@ def item_issues(item: QuizItem) -> list[Issue]:
                 )
             )
         return issues
+    if item.critical and kind != "numeric" and not item.harmful_ids:
+        issues.append(
+            Issue(
+                ("critical",),
+                "a critical item needs at least one option marked 'harmful: true' (a critical error is "
+                "choosing a harmful option)",
+                "Mark the options that would harm a respondent or the data, or remove 'critical: true'.",
+            )
+        )
+    if item.harmful_ids and not item.critical:
+        first = next(k for k, o in enumerate(item.options) if o.harmful)
+        issues.append(
+            Issue(
+                ("options", first, "harmful"),
+                "only critical items mark harmful options",
+                "Add 'critical: true' to the item, or remove 'harmful: true'.",
+            )
+        )
     if item.tolerance is not None:
         issues.append(Issue(("tolerance",), f"a {kind}-choice item has no tolerance", "Remove 'tolerance'."))
     if item.computation is not None:
@@ -347,6 +399,14 @@ def item_issues(item: QuizItem) -> list[Issue]:
                     f"Use one of the option ids: {', '.join(ids)}.",
                 )
             )
+        elif key in item.harmful_ids:
+            issues.append(
+                Issue(
+                    ("answer",),
+                    f"option '{key}' is both in the key and marked harmful",
+                    "A correct answer cannot be a critical error: fix the key or the mark.",
+                )
+            )
     return issues
 
 
@@ -375,16 +435,147 @@ class KnowledgeRules(_Frozen):
     multi_select: Literal["partial", "all_or_nothing"]
 
 
+class ModuleDraw(_Frozen):
+    """How many items one module gives an exam, and exactly how many of them are critical.
+
+    ``critical: None`` (the short form ``M0: 2`` in rules.yaml) draws without regard to criticality.
+    """
+
+    items: int = Field(ge=0)
+    critical: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _critical_within_items(self) -> ModuleDraw:
+        if self.critical is not None and self.critical > self.items:
+            raise ValueError(f"critical ({self.critical}) is more than items ({self.items})")
+        return self
+
+
+def _module_draw(value: Any) -> Any:
+    """``M0: 2`` is short for ``M0: {items: 2}``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"items": value}
+    return value
+
+
+class Blueprint(_Frozen):
+    """The exam of one role: items per module (stratified by criticality), tags left out or required.
+
+    ``certifies``: the roles whose knowledge requirement a passed exam with this blueprint meets (default:
+    the role the blueprint is named after). ``exclude_tags``: items carrying any of these tags are never
+    drawn. ``require_tags``: every exam holds at least this many items with the tag (e.g. one consent or
+    privacy item). ``time_limit_minutes``: overrides ``exam.time_limit_minutes``.
+    """
+
+    name: LocalText | None = None
+    certifies: tuple[str, ...] = ()
+    modules: dict[str, Annotated[ModuleDraw, BeforeValidator(_module_draw)]]
+    exclude_tags: tuple[str, ...] = ()
+    require_tags: dict[str, Annotated[int, Field(ge=1)]] = {}
+    time_limit_minutes: int | None = Field(default=None, gt=0)
+
+    @property
+    def items_per_exam(self) -> int:
+        return sum(d.items for d in self.modules.values())
+
+    def counts(self) -> dict[str, int]:
+        """Module -> number of items (modules that give none left out)."""
+        return {m: d.items for m, d in self.modules.items() if d.items}
+
+    def eligible(self, item: QuizItem) -> bool:
+        """Whether the item may be drawn for this blueprint (its module is drawn, no excluded tag)."""
+        draw = self.modules.get(item.module)
+        return bool(draw and draw.items) and not set(item.tags) & set(self.exclude_tags)
+
+
+#: the key of the one plan made from the short form ``exam.blueprint`` (every role sits the same exam)
+COMMON_BLUEPRINT = "*"
+
+
 class ExamRules(_Frozen):
-    blueprint: dict[str, Annotated[int, Field(ge=0)]]
+    """The exam: one plan per role (``blueprints``), or one plan for all (the short form ``blueprint``)."""
+
+    blueprint: dict[str, Annotated[int, Field(ge=0)]] = {}
+    blueprints: dict[str, Blueprint] = {}
+    default_role: str | None = None
     time_limit_minutes: int = Field(gt=0)
     resit_wait_hours: float = Field(ge=0)
     max_attempts: int = Field(ge=1)
     resit_new_items: bool
 
+    @model_validator(mode="after")
+    def _one_form(self) -> ExamRules:
+        if bool(self.blueprint) == bool(self.blueprints):
+            raise ValueError(
+                "give either 'blueprints' (one exam plan per role) or 'blueprint' (one plan for all roles)"
+            )
+        if self.blueprints:
+            if self.default_role is None:
+                raise ValueError("'default_role' is required with 'blueprints': the plan used when none is chosen")
+            if self.default_role not in self.blueprints:
+                raise ValueError(
+                    f"default_role '{self.default_role}' has no blueprint{did_you_mean(self.default_role, self.blueprints)}"
+                )
+        return self
+
+    @property
+    def plans(self) -> dict[str, Blueprint]:
+        """Role -> blueprint; the short form gives one plan under :data:`COMMON_BLUEPRINT`."""
+        if self.blueprints:
+            return dict(self.blueprints)
+        return {COMMON_BLUEPRINT: Blueprint(modules={m: ModuleDraw(items=n) for m, n in self.blueprint.items()})}
+
+    def role_of(self, role: str | None) -> str | None:
+        """The plan a trainee sits: ``role``, the default role, or ``None`` for the one common plan.
+
+        Raises ``EXAM_ROLE_UNKNOWN`` for a role without a blueprint."""
+        if not self.blueprints:
+            return None
+        if role is None:
+            return self.default_role
+        if role not in self.blueprints:
+            raise TrainingError(
+                ErrorCode.EXAM_ROLE_UNKNOWN,
+                Location(path=f"rules.exam.blueprints.{role}"),
+                role=role,
+                known=", ".join(self.blueprints),
+                suggestion=did_you_mean(role, self.blueprints),
+            )
+        return role
+
+    def plan_for(self, role: str | None) -> Blueprint:
+        """The blueprint of ``role`` (see :meth:`role_of`)."""
+        chosen = self.role_of(role)
+        return self.plans[COMMON_BLUEPRINT if chosen is None else chosen]
+
+    def certified_by(self, role: str | None) -> tuple[str, ...] | None:
+        """The roles a passed exam of ``role`` counts for; ``None``: every role (the common plan, or an
+        attempt stored before blueprints per role existed)."""
+        if role is None or not self.blueprints:
+            return None
+        plan = self.blueprints.get(role)
+        if plan is None:
+            return (role,)
+        return plan.certifies or (role,)
+
+    def time_limit_for(self, role: str | None) -> int:
+        return self.plan_for(role).time_limit_minutes or self.time_limit_minutes
+
     @property
     def items_per_exam(self) -> int:
-        return sum(self.blueprint.values())
+        """Items of the default plan."""
+        return self.plan_for(None).items_per_exam
+
+
+class ItemLintRules(_Frozen):
+    """Thresholds of the item-bank linter (:mod:`surveykit.training.lint`); [P] defaults, see rules.yaml."""
+
+    max_position_share_gap: float = Field(default=0.08, ge=0, le=1)
+    longest_option_margin: float = Field(default=0.05, ge=0, le=1)
+    max_key_length_ratio: float = Field(default=1.6, gt=1)
+    paraphrase_similarity: float = Field(default=0.8, gt=0, le=1)
+    min_quote_words: int = Field(default=5, ge=1)
+    latin_allowed: tuple[str, ...] = ()
 
 
 class MockRules(_Frozen):
@@ -415,6 +606,12 @@ class ItemReviewRules(_Frozen):
     min_discrimination: float = Field(ge=-1, le=1)
     min_responses: int = Field(ge=1)
     group_fraction: float = Field(gt=0, le=0.5)
+    #: a harmful option chosen by more than this share of trainees: the topic is not taught, or the option
+    #: reads as acceptable ([P])
+    max_harmful_share: float = Field(default=0.15, ge=0, le=1)
+    #: a wrong option chosen by fewer than this share does not work as a distractor ([P]; Haladyna & Downing:
+    #: a functioning distractor draws at least 5 % of examinees)
+    min_option_share: float = Field(default=0.05, ge=0, le=1)
 
 
 class Rules(_Frozen):
@@ -436,12 +633,29 @@ class Rules(_Frozen):
     )
     probation: ProbationRules
     item_review: ItemReviewRules
+    item_lint: ItemLintRules = ItemLintRules()
 
     @model_validator(mode="after")
     def _gate_roles_exist(self) -> Rules:
         unknown = sorted({r for roles in self.gate.values() for r in roles} - set(self.roles))
         if unknown:
             raise ValueError(f"gate names roles that are not defined under 'roles': {', '.join(unknown)}")
+        named = set(self.exam.blueprints) | {r for b in self.exam.blueprints.values() for r in b.certifies}
+        unknown = sorted(named - set(self.roles))
+        if unknown:
+            raise ValueError(
+                f"exam blueprints name roles that are not defined under 'roles': {', '.join(unknown)}"
+            )
+        if self.exam.blueprints:
+            covered = {r for name in self.exam.blueprints for r in self.exam.certified_by(name) or ()}
+            missing = sorted(
+                name for name, role in self.roles.items() if "knowledge" in role.requires and name not in covered
+            )
+            if missing:
+                raise ValueError(
+                    f"no exam blueprint certifies the knowledge of {', '.join(missing)}; add a blueprint or "
+                    "list the role under 'certifies' of one"
+                )
         return self
 
 
@@ -727,31 +941,7 @@ def course_problems(
                             f"role '{name}' counts attendance of module '{module_id}', which does not exist"
                             f"{did_you_mean(module_id, module_ids)}",
                         )
-        blueprint = rules.exam.blueprint
-        for module_id in blueprint if modules_known else ():
-            if module_id not in seen_modules:
-                course_problem(
-                    ("rules", "exam", "blueprint", module_id),
-                    f"the exam blueprint names module '{module_id}', which does not exist"
-                    f"{did_you_mean(module_id, module_ids)}",
-                )
-        draws = rules.exam.max_attempts if rules.exam.resit_new_items else 1
-        for module in modules:
-            if module.id not in blueprint:
-                course_problem(
-                    ("rules", "exam", "blueprint"),
-                    f"the exam blueprint has no entry for module {module.id}; write '{module.id}: 0' to leave it out",
-                )
-                continue
-            needed = blueprint[module.id] * draws
-            if per_module[module.id] and per_module[module.id] < needed:
-                report.add(
-                    ErrorCode.BANK_TOO_SMALL,
-                    locate(("rules", "exam", "blueprint", module.id)),
-                    module=module.id,
-                    available=per_module[module.id],
-                    needed=f"{needed} ({blueprint[module.id]} per attempt x {draws} attempts with different items)",
-                )
+        _blueprint_problems(rules, modules, items, invalid_items, locate, report, modules_known)
         if checklist is not None:
             if rules.mock_interview.min_total > checklist.max_total:
                 course_problem(
@@ -840,6 +1030,76 @@ def course_problems(
                         f"calibration needs a '{kind}' case but calibration/ has none; add one",
                     )
     return report
+
+
+def _blueprint_problems(
+    rules: Rules,
+    modules: Sequence[Module],
+    items: Sequence[QuizItem],
+    invalid_items: Sequence[tuple[str, str]],
+    locate: Locate,
+    report: Report,
+    modules_known: bool,
+) -> None:
+    """Every exam plan against the modules and the bank: known modules, and enough unseen items in every
+    stratum (critical / not critical) and for every required tag for ``max_attempts`` attempts."""
+    exam = rules.exam
+    module_ids = [m.id for m in modules]
+    draws = exam.max_attempts if exam.resit_new_items else 1
+    broken = {module_id for _, module_id in invalid_items}  # counted unknown: reported already
+
+    def problem(ref: Ref, detail: str) -> None:
+        report.add(ErrorCode.COURSE_INVALID, locate(ref), detail=detail)
+
+    for role, plan in exam.plans.items():
+        legacy = role == COMMON_BLUEPRINT
+        base: Ref = ("rules", "exam", "blueprint") if legacy else ("rules", "exam", "blueprints", role, "modules")
+        label = "the exam blueprint" if legacy else f"the exam blueprint of '{role}'"
+        for module_id in plan.modules if modules_known else ():
+            if module_id not in module_ids:
+                problem(
+                    (*base, module_id),
+                    f"{label} names module '{module_id}', which does not exist{did_you_mean(module_id, module_ids)}",
+                )
+        if legacy:
+            for module in modules:
+                if module.id not in plan.modules:
+                    problem(
+                        base,
+                        f"the exam blueprint has no entry for module {module.id}; write '{module.id}: 0' to leave it out",
+                    )
+        for module in modules:
+            draw = plan.modules.get(module.id)
+            if draw is None or not draw.items or module.id in broken:
+                continue
+            if not any(i.module == module.id for i in items):
+                continue  # "module has no items" is reported on its own
+            pool = [i for i in items if i.module == module.id and plan.eligible(i)]
+            if draw.critical is None:
+                strata = [("", pool, draw.items)]
+            else:
+                strata = [
+                    ("critical ", [i for i in pool if i.critical], draw.critical),
+                    ("non-critical ", [i for i in pool if not i.critical], draw.items - draw.critical),
+                ]
+            for kind, stratum, n in strata:
+                if n and len(stratum) < n * draws:
+                    excluded = f", tags {', '.join(plan.exclude_tags)} left out" if plan.exclude_tags else ""
+                    report.add(
+                        ErrorCode.BANK_TOO_SMALL,
+                        locate((*base, module.id)),
+                        module=module.id if legacy else f"{module.id} ({role})",
+                        available=f"{len(stratum)} {kind}".strip(),
+                        needed=f"{n * draws} ({n} {kind}per attempt x {draws} attempts with different items{excluded})",
+                    )
+        for tag, minimum in plan.require_tags.items():
+            tagged = [i.id for i in items if plan.eligible(i) and tag in i.tags]
+            if len(tagged) < minimum * draws:
+                problem(
+                    ("rules", "exam", "blueprints", role, "require_tags", tag),
+                    f"{label} requires {minimum} item(s) tagged '{tag}' in every exam, but the bank has "
+                    f"{len(tagged)} such item(s) it may draw; {minimum * draws} are needed for {draws} attempts",
+                )
 
 
 def load_course(root: Path | None = None) -> Course:

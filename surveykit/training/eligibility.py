@@ -4,7 +4,10 @@ Each role in ``rules.yaml`` lists its requirements; a role is granted when all o
 
 * ``attendance`` — hours attended over the role's modules, each module counted up to its own hours,
   divided by those modules' hours, is at least ``attendance.min_share``;
-* ``knowledge`` — the best knowledge-test attempt passes (:func:`~surveykit.training.grading.knowledge_shortfalls`);
+* ``knowledge`` — the best knowledge-test attempt *that counts for the role* passes
+  (:func:`~surveykit.training.grading.knowledge_shortfalls`): an exam drawn with a role's blueprint counts
+  for the roles that blueprint ``certifies`` (rules.yaml ``exam.blueprints``); an exam of the one common
+  plan, or stored before blueprints per role existed, counts for every role;
 * ``mock_interview`` — the mock interview passes under the current rules (:mod:`surveykit.training.mock`);
 * ``calibration`` — for every kind in ``calibration.required_kinds`` (website, premises) at least one
   calibration result passes (:mod:`surveykit.training.calibration`).
@@ -107,12 +110,26 @@ def _role_names(course: Course, roles: list[str], language: str) -> str:
 def check_eligibility(person: PersonRecord, course: Course) -> Eligibility:
     """Evaluate every role of ``course.rules.roles`` for ``person``."""
     rules = course.rules
-    # requirement -> list of shortfall texts (empty = met); attendance depends on the role's modules
+    # requirement -> list of shortfall texts (empty = met); attendance and knowledge depend on the role
     best = best_result(person.knowledge_results, rules)
-    if best is None:
-        knowledge = [{"ru": "тест знаний не сдавался", "en": "no knowledge test taken"}]
-    else:
-        knowledge = knowledge_shortfalls(best, rules)
+
+    def knowledge_for(role_id: str) -> list[LocalText]:
+        counting = [
+            r
+            for r in person.knowledge_results
+            if (roles := rules.exam.certified_by(r.role)) is None or role_id in roles
+        ]
+        best_here = best_result(counting, rules)
+        if best_here is not None:
+            return knowledge_shortfalls(best_here, rules)
+        if person.knowledge_results:
+            return [
+                {
+                    "ru": "тест знаний для этой роли не сдавался (сданный тест был для другой роли)",
+                    "en": "no knowledge test taken for this role (the test taken was for another role)",
+                }
+            ]
+        return [{"ru": "тест знаний не сдавался", "en": "no knowledge test taken"}]
     if person.mock_result is None:
         mock = [{"ru": "пробное интервью не проводилось", "en": "no mock interview recorded"}]
     else:
@@ -156,7 +173,7 @@ def check_eligibility(person: PersonRecord, course: Course) -> Eligibility:
             )
         found: dict[str, list[LocalText]] = {
             "attendance": attendance,
-            "knowledge": knowledge,
+            "knowledge": knowledge_for(role_id) if "knowledge" in role.requires else [],
             "mock_interview": mock,
             "calibration": calibration,
         }

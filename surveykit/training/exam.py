@@ -33,7 +33,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
 from surveykit.errors import ErrorCode, Location, Report, TrainingError, Translated, did_you_mean
-from surveykit.training.course import Course, Rules
+from surveykit.training.course import Blueprint, Course, ModuleDraw, QuizItem, Rules
 from surveykit.training.grading import AttemptResult, grade_attempt
 
 __all__ = [
@@ -57,40 +57,123 @@ def draw_exam(
     *,
     exclude: Iterable[str] = (),
     blueprint: Mapping[str, int] | None = None,
+    role: str | None = None,
 ) -> tuple[str, ...]:
     """Item ids of one exam, module by module in course order; reproducible from ``seed``.
 
-    ``exclude``: item ids the trainee has already seen. ``blueprint`` overrides ``rules.exam.blueprint``.
+    ``role``: whose blueprint (``rules.exam.blueprints``; ``None``: the default role). ``exclude``: item
+    ids the trainee has already seen. ``blueprint``: a plan ``{module: n}`` overriding the rules (no
+    strata, no tags), for tests and trainers' experiments.
+
+    The draw, per module of the plan: items carrying an excluded tag and seen items are left out; the rest
+    are ranked by ``sha256(seed, item id)``; the first ``critical`` critical items and the first
+    ``items - critical`` other items are taken (one ranking per stratum, so every exam of a blueprint
+    holds exactly the same number of critical items per module). Then each required tag: while the exam
+    holds fewer items with the tag than required, the best-ranked unchosen item with the tag replaces the
+    last-ranked chosen item of the same module and stratum that lacks it (and is not needed for another
+    required tag). A plan the unseen bank cannot fill raises ``BANK_TOO_SMALL`` for every short stratum.
     """
-    plan = dict(course.rules.exam.blueprint if blueprint is None else blueprint)
+    if blueprint is not None:
+        plan = Blueprint(modules={m: ModuleDraw(items=n) for m, n in blueprint.items()})
+        where = "blueprint"
+    else:
+        chosen_role = course.rules.exam.role_of(role)
+        plan = course.rules.exam.plan_for(chosen_role)
+        where = "blueprint" if chosen_role is None else f"blueprints.{chosen_role}.modules"
     seen = frozenset(exclude)
+    text_seed = str(seed)
     report = Report(subject="exam draw")
-    for module_id in plan:
+    for module_id in plan.modules:
         if module_id not in course.module_ids:
             report.add(
                 ErrorCode.COURSE_INVALID,
-                Location(path=f"rules.exam.blueprint.{module_id}"),
+                Location(path=f"rules.exam.{where}.{module_id}"),
                 detail=f"the blueprint names module '{module_id}', which does not exist"
                 f"{did_you_mean(module_id, course.module_ids)}",
             )
+
+    def ranked(pool: Iterable[QuizItem]) -> list[QuizItem]:
+        return sorted(pool, key=lambda item: _rank(text_seed, item.id))
+
+    # stratum key: (module, critical or None) -> items drawn, best-ranked first
+    strata: dict[tuple[str, bool | None], list[QuizItem]] = {}
+    pools: dict[tuple[str, bool | None], list[QuizItem]] = {}
+    for module in course.modules:
+        draw = plan.modules.get(module.id)
+        if draw is None or draw.items <= 0:
+            continue
+        pool = [i for i in course.items_of(module.id) if plan.eligible(i) and i.id not in seen]
+        if draw.critical is None:
+            wanted: list[tuple[bool | None, list[QuizItem], int]] = [(None, pool, draw.items)]
+        else:
+            wanted = [
+                (True, [i for i in pool if i.critical], draw.critical),
+                (False, [i for i in pool if not i.critical], draw.items - draw.critical),
+            ]
+        for critical, stratum, n in wanted:
+            if n <= 0:
+                continue
+            if len(stratum) < n:
+                kind = {True: " critical", False: " non-critical", None: ""}[critical]
+                report.add(
+                    ErrorCode.BANK_TOO_SMALL,
+                    Location(path=f"rules.exam.{where}.{module.id}"),
+                    module=module.id,
+                    available=f"{len(stratum)}{kind}" + (" unseen" if seen else "") if kind or seen else len(stratum),
+                    needed=f"{n}{kind}",
+                )
+                continue
+            order = ranked(stratum)
+            strata[(module.id, critical)] = order[:n]
+            pools[(module.id, critical)] = order[n:]
+    report.raise_if_errors(TrainingError)
+
+    for tag, minimum in plan.require_tags.items():
+        while sum(tag in i.tags for s in strata.values() for i in s) < minimum:
+            if not _swap_in(tag, strata, pools, plan.require_tags, text_seed):
+                report.add(
+                    ErrorCode.BANK_TOO_SMALL,
+                    Location(path=f"rules.exam.{where.rsplit('.', 1)[0]}.require_tags.{tag}"),
+                    module=f"(items tagged '{tag}')",
+                    available=sum(tag in i.tags for s in (*strata.values(), *pools.values()) for i in s),
+                    needed=minimum,
+                )
+                break
+    report.raise_if_errors(TrainingError)
     chosen: list[str] = []
     for module in course.modules:
-        n = plan.get(module.id, 0)
-        if n <= 0:
-            continue
-        pool = [i.id for i in course.items_of(module.id) if i.id not in seen]
-        if len(pool) < n:
-            report.add(
-                ErrorCode.BANK_TOO_SMALL,
-                Location(path=f"rules.exam.blueprint.{module.id}"),
-                module=module.id,
-                available=f"{len(pool)} unseen" if seen else len(pool),
-                needed=n,
-            )
-            continue
-        chosen.extend(sorted(pool, key=lambda item_id: _rank(str(seed), item_id))[:n])
-    report.raise_if_errors(TrainingError)
+        drawn = [i for (m, _), s in strata.items() if m == module.id for i in s]
+        chosen.extend(i.id for i in ranked(drawn))
     return tuple(chosen)
+
+
+def _swap_in(
+    tag: str,
+    strata: dict[tuple[str, bool | None], list[QuizItem]],
+    pools: dict[tuple[str, bool | None], list[QuizItem]],
+    required: Mapping[str, int],
+    seed: str,
+) -> bool:
+    """Put the best-ranked unchosen item with ``tag`` into the exam in place of a chosen item of its
+    stratum that lacks the tag; True if it did."""
+    counts = {t: sum(t in i.tags for s in strata.values() for i in s) for t in required}
+    candidates = sorted(
+        ((key, item) for key, pool in pools.items() for item in pool if tag in item.tags),
+        key=lambda pair: _rank(seed, pair[1].id),
+    )
+    for key, candidate in candidates:
+        drawn = strata[key]
+        for out in reversed(drawn):  # the last-ranked first
+            if tag in out.tags:
+                continue
+            # never drop below another requirement's minimum
+            if any(t in out.tags and t not in candidate.tags and counts[t] <= required[t] for t in required):
+                continue
+            drawn[drawn.index(out)] = candidate
+            pools[key].remove(candidate)
+            pools[key].append(out)
+            return True
+    return False
 
 
 class AttemptState(enum.StrEnum):
@@ -130,6 +213,8 @@ class ExamAttempt(BaseModel):
     person_id: str
     number: int = Field(ge=1)
     course_id: str
+    #: the role whose blueprint was drawn (None: the one common plan, or an attempt from before roles)
+    role: str | None = None
     seed: str
     item_ids: tuple[str, ...]
     started_at: AwareDatetime
@@ -254,6 +339,7 @@ class ExamAttempt(BaseModel):
             self.answer_values(),
             multi_select=course.rules.knowledge.multi_select,
             attempt_id=self.attempt_id,
+            role=self.role,
         )
 
     # -- persistence -----------------------------------------------------------------------------------
@@ -336,11 +422,13 @@ def start_attempt(
     *,
     seed: str | int | None = None,
     attempt_id: str | None = None,
+    role: str | None = None,
 ) -> ExamAttempt:
     """Start a new attempt after checking the re-sit rules; draws items the person has not seen.
 
     ``previous``: this person's earlier attempts (an open one whose time is up is closed here).
     ``seed``: makes the draw reproducible; a random one is chosen and stored when omitted.
+    ``role``: the role the trainee trains for: its blueprint is drawn (``None``: the default role).
     """
     _aware(now)
     others = sorted({a.person_id for a in previous} - {person_id})
@@ -354,17 +442,20 @@ def start_attempt(
         )
     check_can_start(previous, course.rules, now)
     exam_rules = course.rules.exam
+    chosen_role = exam_rules.role_of(role)
     seen = {item_id for a in previous for item_id in a.item_ids} if exam_rules.resit_new_items else set()
     seed_text = str(seed) if seed is not None else secrets.token_hex(8)
-    items = draw_exam(course, seed_text, exclude=seen)
+    items = draw_exam(course, seed_text, exclude=seen, role=chosen_role)
+    limit = exam_rules.time_limit_for(chosen_role)
     return ExamAttempt(
         attempt_id=attempt_id or uuid.uuid4().hex,
         person_id=person_id,
         number=len(previous) + 1,
         course_id=course.id,
+        role=chosen_role,
         seed=seed_text,
         item_ids=items,
         started_at=now,
-        time_limit_minutes=exam_rules.time_limit_minutes,
-        deadline=now + timedelta(minutes=exam_rules.time_limit_minutes),
+        time_limit_minutes=limit,
+        deadline=now + timedelta(minutes=limit),
     )

@@ -15,11 +15,14 @@ Rules (the configurable ones are read from ``rules.yaml``, section ``knowledge``
   so a tolerance of 0.01 accepts 89.43 and 89.45 for 89.44), else 0. A decimal comma is accepted
   (``"89,44"``); text that is not a number earns 0.
 * No answer (``None``, ``""``, ``[]``) earns 0.
-* A **critical** item is *missed* unless it earned its full points.
+* A **critical error** is choosing an option the bank marks ``harmful`` (only critical items have them):
+  a breach of confidentiality, pressure on a respondent, falsification, a wrong skip... Leaving out a
+  correct option of a critical item, or leaving it blank, only costs points: what fails the test is doing
+  harm, not omitting something acceptable.
 * The attempt's **score** is ``sum(points earned) / sum(points possible)`` over all items of the attempt
   (the LSMS cumulative score), never the mean of per-module or per-test percentages.
 * The knowledge test is passed when ``score >= pass_score`` (with 1e-9 slack) and, if
-  ``critical_hard_fail`` is on, no critical item is missed.
+  ``critical_hard_fail`` is on, no critical error was made.
 
 An answer naming an option the item does not have is a programming error of the caller (the apps only
 offer existing options) and raises ``ITEM_INVALID``.
@@ -43,6 +46,7 @@ __all__ = [
     "best_result",
     "grade_attempt",
     "grade_item",
+    "harmful_chosen",
     "is_blank",
     "knowledge_shortfalls",
     "passes_knowledge",
@@ -134,6 +138,14 @@ def grade_item(item: QuizItem, answer: Any, *, multi_select: MultiSelect = "part
     return max(0.0, (right - wrong) / len(key)) * max_points, max_points
 
 
+def harmful_chosen(item: QuizItem, answer: Any) -> tuple[str, ...]:
+    """The harmful options among those chosen (a critical error when not empty), in option order."""
+    if not item.harmful_ids or is_blank(answer) or item.answer_kind == "numeric":
+        return ()
+    chosen = _selection(item, answer)
+    return tuple(o.id for o in item.options if o.harmful and o.id in chosen)
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -145,6 +157,8 @@ class ItemResult(_Frozen):
     answered: bool
     points: float
     max_points: float
+    #: harmful options chosen: a critical error
+    harmful: tuple[str, ...] = ()
 
     @property
     def full(self) -> bool:
@@ -161,14 +175,23 @@ class ModuleScore(_Frozen):
 
 
 class AttemptResult(_Frozen):
-    """The graded attempt: points, the cumulative score, missed critical items, a per-module breakdown."""
+    """The graded attempt: points, the cumulative score, critical errors, a per-module breakdown."""
 
     attempt_id: str | None = None
+    #: the role whose exam blueprint was drawn (None: the common plan)
+    role: str | None = None
     items: tuple[ItemResult, ...]
     earned: float
     possible: float
-    critical_missed: tuple[str, ...]
+    #: critical items where a harmful option was chosen
+    critical_errors: tuple[str, ...]
     by_module: dict[str, ModuleScore]
+
+    @property
+    def critical_missed(self) -> tuple[str, ...]:
+        """The critical errors (the name of earlier versions, when a critical item without full points
+        failed the test)."""
+        return self.critical_errors
 
     @property
     def score(self) -> float:
@@ -182,6 +205,7 @@ def grade_attempt(
     *,
     multi_select: MultiSelect = "partial",
     attempt_id: str | None = None,
+    role: str | None = None,
 ) -> AttemptResult:
     """Grade every item of an attempt; an item without an answer earns 0.
 
@@ -210,6 +234,7 @@ def grade_attempt(
                 answered=not is_blank(answer),
                 points=points,
                 max_points=max_points,
+                harmful=harmful_chosen(item, answer) if item.critical else (),
             )
         )
         sums = by_module.setdefault(item.module, [0.0, 0.0])
@@ -217,10 +242,11 @@ def grade_attempt(
         sums[1] += max_points
     return AttemptResult(
         attempt_id=attempt_id,
+        role=role,
         items=tuple(results),
         earned=sum(r.points for r in results),
         possible=sum(r.max_points for r in results),
-        critical_missed=tuple(r.item_id for r in results if r.critical and not r.full),
+        critical_errors=tuple(r.item_id for r in results if r.harmful),
         by_module={m: ModuleScore(earned=e, possible=p) for m, (e, p) in by_module.items()},
     )
 
@@ -236,19 +262,19 @@ def knowledge_shortfalls(result: AttemptResult, rules: Rules | KnowledgeRules) -
                 "en": f"knowledge test: {_pct(result.score)} (at least {_pct(knowledge.pass_score)} needed)",
             }
         )
-    if knowledge.critical_hard_fail and result.critical_missed:
-        missed = ", ".join(result.critical_missed)
+    if knowledge.critical_hard_fail and result.critical_errors:
+        missed = ", ".join(result.critical_errors)
         reasons.append(
             {
-                "ru": f"тест знаний: ошибка в критических вопросах ({missed})",
-                "en": f"knowledge test: critical item(s) missed ({missed})",
+                "ru": f"тест знаний: в критических вопросах выбран недопустимый ответ ({missed})",
+                "en": f"knowledge test: a harmful answer was chosen in critical item(s) ({missed})",
             }
         )
     return reasons
 
 
 def passes_knowledge(result: AttemptResult, rules: Rules | KnowledgeRules) -> bool:
-    """``score >= pass_score`` and, when ``critical_hard_fail`` is on, no critical item missed."""
+    """``score >= pass_score`` and, when ``critical_hard_fail`` is on, no critical error."""
     return not knowledge_shortfalls(result, rules)
 
 

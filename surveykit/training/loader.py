@@ -24,6 +24,7 @@ from surveykit.training.course import (
     AuditGroup,
     AuditItem,
     AuditItems,
+    Blueprint,
     CalibrationCase,
     CalibrationRules,
     CertificateRules,
@@ -32,6 +33,7 @@ from surveykit.training.course import (
     Course,
     CourseInfo,
     ExamRules,
+    ItemLintRules,
     ItemReviewRules,
     KnowledgeRules,
     Lesson,
@@ -39,6 +41,7 @@ from surveykit.training.course import (
     MockChecklist,
     MockRules,
     Module,
+    ModuleDraw,
     Option,
     ProbationRules,
     QuizItem,
@@ -170,7 +173,7 @@ def _check_version(doc: _Doc, report: Report) -> bool:
 def _field_names() -> set[str]:
     models: Iterable[type[BaseModel]] = (
         Lesson, Module, Option, Computation, QuizItem, RoleRule, AttendanceRules, KnowledgeRules, ExamRules,
-        MockRules, CalibrationRules, CertificateRules, ProbationRules, ItemReviewRules, Rules, ChecklistItem,
+        Blueprint, ModuleDraw, ItemLintRules, MockRules, CalibrationRules, CertificateRules, ProbationRules, ItemReviewRules, Rules, ChecklistItem,
         MockChecklist, AuditGroup, AuditItem, AuditItems, LogEntry, CalibrationCase, CourseInfo,
     )  # fmt: skip
     return {name for model in models for name in model.model_fields}

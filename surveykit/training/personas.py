@@ -1,43 +1,76 @@
 """Practice personas as data: simulated respondents for practice interviews (``questionnaires/training/personas``).
 
-A persona is a script for one questionnaire: who the respondent is, how they behave, and for every question
-they are asked what they answer (the value to record) and what they say, in Russian and English::
+A persona is a script for one questionnaire: who the respondent is, how the contact goes, and for every
+question they are asked what they answer (the value to record) and what they say, in Russian and English::
 
     schema_version: 1
     id: hesitant
     questionnaire: recipient_survey
-    name: {ru: "Анна Петровна, 78 лет", en: "Anna Petrovna, 78"}
-    description: {ru: "...", en: "..."}       # who she is
-    behaviours:                               # what the trainee practises with her
+    mode: face_to_face                        # face_to_face | telephone | self_completed
+    name: {ru: "Анна Петровна, 78 лет", en: "Anna Petrovna, 78"}     # shown to the trainee
+    brief: {ru: "...", en: "..."}             # what the trainee knows before the contact (the sample list)
+    description: {ru: "...", en: "..."}       # trainer's card: who she is
+    behaviours:                               # trainer's card: what the trainee practises with her
       - {ru: "...", en: "..."}
-    proxy: false                              # a relative answers for the recipient: tick "proxy" on the cover sheet
+    proxy: false                              # a relative answers for the recipient: the proxy mark is due
+    contact:                                  # the doorstep (or the telephone, or the hand-over)
+      steps:
+        - say: {ru: "(Открывает дверь.) Здравствуйте…", en: "..."}
+          needs: [introduce]                  # contact moves that move her on (surveykit.training.practice.MOVES)
+          then: agree                         # next | agree (the interview starts) | stop (only closing is left)
+      outcome: complete                       # complete | break_off | refusal | appointment | unable
+      events:                                 # during the interview: what happens when a question is asked
+        q10: {kind: distress, say: {...}, needs: [pause_support]}
     answers:
       q1:
         value: "yes"                          # what must be recorded (a choice name, or the text of an open answer)
         say: {ru: "Да, смотрела.", en: "Yes, I did."}
         hesitation: {ru: "Стенд?.. Ну...", en: "The stand?.. Well..."}   # optional: said first; needs a neutral probe
 
-Questions the script's own answers route past (a follow-up whose filter is "no") have no entry: the
-persona is never asked them. :func:`load_personas` checks every file against the questionnaire: known
-question codes, existing choice names, an answer for every question the route reaches and none for a
-question it skips. All problems of all files are reported at once, each with its file.
+The behaviour cards (``description``, ``behaviours``) are for trainers only: the practice app shows the
+trainee the ``name`` and the ``brief``. Questions the script's own answers route past (a follow-up whose
+filter is "no") have no entry: the persona is never asked them; after a break-off (``events`` of kind
+``break_off``) the questions from the event on have none either, and a contact that ends without an
+interview (refusal, appointment, unable) or a self-completed form has no answers at all.
+:func:`load_personas` checks every file against the questionnaire: known question codes, existing choice
+names, an answer for every question the route reaches and none for a question it skips, known contact
+moves, and answers only where the contact leads to an interview. All problems of all files are reported
+at once, each with its file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from surveykit.errors import ErrorCode, Location, Report, TrainingError, did_you_mean
 from surveykit.i18n import pick
 from surveykit.training.course import REQUIRED_LANGUAGES
 
-__all__ = ["Persona", "ScriptedAnswer", "load_personas", "persona_dir"]
+__all__ = [
+    "MODES",
+    "OUTCOMES",
+    "Contact",
+    "ContactStep",
+    "Persona",
+    "QuestionEvent",
+    "ScriptedAnswer",
+    "load_personas",
+    "persona_dir",
+]
+
+#: interview modes a persona can be met in (the questionnaire's settings.modes)
+MODES = ("face_to_face", "telephone", "self_completed")
+#: how a practice contact ends; ``complete`` is the only one with a full recording (AAPOR: 1.1 complete,
+#: 2.12 break-off, 2.11 refusal, 2.32 unable; an appointment is a call-back, not a final disposition)
+OUTCOMES = ("complete", "break_off", "refusal", "appointment", "unable")
+#: outcomes after which nothing of the questionnaire is recorded
+NO_INTERVIEW = ("refusal", "appointment", "unable")
 
 SCHEMA_VERSION = 1
 
@@ -67,20 +100,126 @@ class ScriptedAnswer(_Frozen):
         return pick(self.say, language, "en")
 
 
+MoveId = Annotated[str, Field(pattern=r"^[a-z_]+$")]
+
+
+class ContactStep(_Frozen):
+    """One moment of the contact: what the persona says or does, the moves that move her on, and then what."""
+
+    say: Text
+    needs: tuple[MoveId, ...] = ()
+    then: Literal["next", "agree", "stop"] = "next"
+    #: the persona's words for a particular move at this step (else a general reply)
+    replies: dict[MoveId, Text] = {}
+
+
+class QuestionEvent(_Frozen):
+    """What happens when a question is asked: a break-off, distress, a disclosure, a plea for help. The
+    persona answers the question once the ``needs`` moves are made (a break-off never goes on)."""
+
+    kind: Literal["break_off", "distress", "disclosure", "help"]
+    say: Text
+    needs: tuple[MoveId, ...] = ()
+    #: what she says once the needed moves are made (before her answer)
+    after: Text | None = None
+
+
+def _default_steps() -> tuple[ContactStep, ...]:
+    return (
+        ContactStep(
+            say={
+                "ru": "(Открывает дверь.) Здравствуйте. Вы ко мне?",
+                "en": "(Opens the door.) Hello. Are you here to see me?",
+            },
+            needs=("introduce",),
+            then="agree",
+        ),
+    )
+
+
+class Contact(_Frozen):
+    """The contact before (and around) the interview; the default: one introduction, then she agrees."""
+
+    steps: tuple[ContactStep, ...] = Field(default_factory=_default_steps, min_length=1)
+    outcome: Literal["complete", "break_off", "refusal", "appointment", "unable"] = "complete"
+    events: dict[str, QuestionEvent] = {}
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Contact:
+        ends = [s.then for s in self.steps]
+        if any(e != "next" for e in ends[:-1]) or ends[-1] == "next":
+            raise ValueError(
+                "only the last step ends the contact ('then: agree' or 'then: stop'); the others say 'then: next'"
+            )
+        agrees = ends[-1] == "agree"
+        if self.outcome in NO_INTERVIEW and agrees:
+            raise ValueError(
+                f"outcome '{self.outcome}' means no interview: the last step must say 'then: stop'"
+            )
+        if self.outcome in ("complete", "break_off") and not agrees:
+            raise ValueError(
+                f"outcome '{self.outcome}' needs an interview: the last step must say 'then: agree'"
+            )
+        silent = [code for code, e in self.events.items() if e.kind != "break_off" and not e.needs]
+        if silent:
+            raise ValueError(f"event(s) at {', '.join(silent)} need the moves that let the respondent go on")
+        breaks = [code for code, e in self.events.items() if e.kind == "break_off"]
+        if (self.outcome == "break_off") != bool(breaks) or len(breaks) > 1:
+            raise ValueError(
+                "a break-off persona has exactly one event of kind 'break_off', and only it has one"
+            )
+        return self
+
+    @property
+    def break_off_at(self) -> str | None:
+        """The question at which the respondent stops (None: no break-off)."""
+        return next((code for code, e in self.events.items() if e.kind == "break_off"), None)
+
+    @property
+    def interview(self) -> bool:
+        """Whether the contact leads to questions being asked and recorded."""
+        return self.outcome not in NO_INTERVIEW
+
+
 class Persona(_Frozen):
     """A simulated respondent: a script of answers and utterances for one questionnaire."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")
     questionnaire: str
     name: Text
+    #: what the trainee knows before the contact (from the sample list); shown in the practice app
+    brief: Text | None = None
+    #: trainer's card: who the respondent is (never shown to the trainee)
     description: Text
+    #: trainer's card: what the trainee practises (never shown to the trainee)
     behaviours: tuple[Text, ...] = ()
     proxy: bool = False
-    mode: str = "face_to_face"
-    answers: dict[str, ScriptedAnswer] = Field(min_length=1)
+    mode: Literal["face_to_face", "telephone", "self_completed"] = "face_to_face"
+    contact: Contact = Contact()
+    answers: dict[str, ScriptedAnswer] = {}
+
+    @model_validator(mode="after")
+    def _answers_match_the_contact(self) -> Persona:
+        recorded = self.contact.interview and self.mode != "self_completed"
+        if recorded and not self.answers:
+            raise ValueError("the contact leads to an interview: script the answers")
+        if not recorded and self.answers:
+            raise ValueError(
+                "nothing is recorded in this contact (no interview, or a self-completed form): remove 'answers'"
+            )
+        return self
 
     def title(self, language: str) -> str:
         return pick(self.name, language, "en")
+
+    def brief_in(self, language: str) -> str:
+        """What the trainee is told before the contact (the name alone when there is no brief)."""
+        return pick(self.brief, language, "en") if self.brief else ""
+
+    @property
+    def records_answers(self) -> bool:
+        """Whether the trainee records the questionnaire in this contact."""
+        return self.contact.interview and self.mode != "self_completed"
 
     def answer_values(self) -> dict[str, Any]:
         """The recording the script expects, as session answers (``frozenset`` for multiple choice)."""
@@ -118,12 +257,52 @@ def _read(path: Path, report: Report) -> Any:
 
 
 def _check_script(persona: Persona, questionnaire: Any, where: Location, report: Report) -> None:
-    """The script against the questionnaire: codes, choice names, and the route its own answers take."""
+    """The script against the questionnaire: codes, choice names, the route its own answers take, the
+    mode, the contact's moves and events."""
     from surveykit.questionnaire.compiled import compile_form
     from surveykit.questionnaire.validate import evaluate
+    from surveykit.training.practice import MOVES
 
     form = compile_form(questionnaire)
     inputs = [c for c, v in form.variables.items() if v.repeat is None and v.calculation is None]
+    modes = [m.value for m in questionnaire.settings.modes]
+    if modes and persona.mode not in modes:
+        report.add(
+            ErrorCode.FIELD_INVALID,
+            where.with_(path="mode"),
+            field="mode",
+            detail=f"{questionnaire.id} is not asked in mode '{persona.mode}'",
+            fix=f"Use one of: {', '.join(modes)}.",
+        )
+    known = {m.id for m in MOVES}
+    used = [
+        (f"contact.steps.{k}", m)
+        for k, step in enumerate(persona.contact.steps)
+        for m in (*step.needs, *step.replies)
+    ]
+    used += [(f"contact.events.{code}", m) for code, e in persona.contact.events.items() for m in e.needs]
+    for path, move in used:
+        if move not in known:
+            report.add(
+                ErrorCode.FIELD_INVALID,
+                where.with_(path=path),
+                field=path,
+                detail=f"'{move}' is not a contact move{did_you_mean(move, sorted(known))}",
+                fix="Use the moves of surveykit.training.practice.MOVES (docs/training.md, 'Personas').",
+            )
+    for code in persona.contact.events:
+        if code not in inputs:
+            report.add(
+                ErrorCode.FIELD_INVALID,
+                where.with_(path=f"contact.events.{code}"),
+                field=f"contact.events.{code}",
+                detail=f"'{code}' is not a question of {questionnaire.id}{did_you_mean(code, inputs)}",
+                fix="Attach events to question codes of the questionnaire.",
+            )
+    if not persona.records_answers:
+        return  # nothing is recorded: no route to check
+    stopped = persona.contact.break_off_at
+    after_break = set(inputs[inputs.index(stopped) :]) if stopped in inputs else set()
     for code, answer in persona.answers.items():
         if code not in form.variables:
             report.add(
@@ -146,6 +325,16 @@ def _check_script(persona: Persona, questionnaire: Any, where: Location, report:
     state = evaluate(form, persona.answer_values(), report_not_relevant=False)
     for code in inputs:
         relevant = state.item_relevant(code)
+        if code in after_break:
+            if code in persona.answers:
+                report.add(
+                    ErrorCode.FIELD_INVALID,
+                    where.with_(path=f"answers.{code}"),
+                    field=f"answers.{code}",
+                    detail=f"the respondent breaks off at {stopped}, yet the script answers {code}",
+                    fix="Remove the answers from the break-off question on.",
+                )
+            continue
         if relevant and code not in persona.answers:
             report.add(ErrorCode.FIELD_MISSING, where.with_(path=f"answers.{code}"), field=f"answers.{code}")
         elif not relevant and code in persona.answers:

@@ -362,8 +362,21 @@ class TrainingService:
             attempts_left=max(0, rules.exam.max_attempts - len(attempts)),
         )
 
-    def start_exam(self, person_id: str, *, seed: str | int | None = None) -> ExamAttempt:
-        """Start an attempt (re-sit rules checked; a re-sit draws items not seen before) and store it."""
+    def exam_role(self, person_id: str) -> str | None:
+        """The role whose exam the person sits by default: that of their latest attempt (a re-sit keeps the
+        role), else ``exam.default_role``; ``None`` with the one common plan."""
+        exam = self.course.rules.exam
+        for attempt in reversed(self.attempts(person_id)):
+            if attempt.role is not None and attempt.role in exam.blueprints:
+                return attempt.role
+        return exam.role_of(None)
+
+    def start_exam(
+        self, person_id: str, *, seed: str | int | None = None, role: str | None = None
+    ) -> ExamAttempt:
+        """Start an attempt (re-sit rules checked; a re-sit draws items not seen before) and store it.
+
+        ``role``: the role the trainee trains for (its blueprint is drawn); default :meth:`exam_role`."""
         previous = self.attempts(person_id)
         now = self.now()
         if any(not knowledge_shortfalls(r, self.course.rules) for _, r in self._graded(previous)):
@@ -374,7 +387,8 @@ class TrainingService:
                 fix=Translated(en="No re-sit is needed.", ru="Пересдача не нужна."),
             )
         check_can_start(previous, self.course.rules, now)
-        attempt = start_attempt(self.course, person_id, previous, now, seed=seed)
+        chosen = self.course.rules.exam.role_of(role) if role is not None else self.exam_role(person_id)
+        attempt = start_attempt(self.course, person_id, previous, now, seed=seed, role=chosen)
         self._save_attempt(attempt)
         return attempt
 
@@ -749,9 +763,16 @@ class TrainingService:
         )
 
     def score_practice(
-        self, interview_id: str, persona_id: str, *, probes: Mapping[str, Sequence[str]] | None = None
+        self,
+        interview_id: str,
+        persona_id: str,
+        *,
+        probes: Mapping[str, Sequence[str]] | None = None,
+        contact: Any = None,
     ) -> PracticeReport:
-        """Score a stored practice interview against the persona's script (answers and the proxy flag)."""
+        """Score a stored practice interview (submitted, or a draft when the contact ended early) against the
+        persona's script: answers, the proxy flag and the mode of the cover sheet, the probe log and the
+        contact log (:class:`surveykit.training.practice.ContactLog`) when given."""
         loaded = self.store.load_interview(interview_id)
         meta = loaded.meta
         if not meta.practice:
@@ -764,7 +785,36 @@ class TrainingService:
             )
         questionnaire = self.store.questionnaire(meta.questionnaire_id, meta.questionnaire_version)
         persona = self.personas()[persona_id]
-        return score_recording(persona, questionnaire, loaded.answers, proxy_flag=meta.proxy, probes=probes)
+        return score_recording(
+            persona,
+            questionnaire,
+            loaded.answers,
+            proxy_flag=meta.proxy,
+            probes=probes,
+            contact=contact,
+            mode=str(getattr(meta.mode, "value", meta.mode)),
+        )
+
+    def persona_cards(self, language: str = "en") -> list[dict[str, Any]]:
+        """The behaviour cards of the practice personas, for trainers: name, what the trainee is told, the
+        story, what the persona tests, the expected outcome and the mode (never shown to trainees)."""
+        from surveykit.training.practice import _MODE_LABELS, OUTCOME_LABELS
+
+        cards = []
+        for persona in self.personas().values():
+            cards.append(
+                {
+                    "id": persona.id,
+                    "name": persona.title(language),
+                    "brief": persona.brief_in(language),
+                    "story": pick(persona.description, language, "en"),
+                    "behaviours": [pick(b, language, "en") for b in persona.behaviours],
+                    "outcome": pick(OUTCOME_LABELS[persona.contact.outcome], language, "en"),
+                    "mode": pick(_MODE_LABELS[persona.mode], language, "en"),
+                    "proxy": persona.proxy,
+                }
+            )
+        return cards
 
     # --- the trainer's views ----------------------------------------------------------------------------------------------
     def progress_frame(self, cohort_id: str | None = None, *, language: str = "en") -> pd.DataFrame:
@@ -837,8 +887,10 @@ class TrainingService:
             rows, columns=["person_id", "name", "module", "hours", "module_hours", "exam_module_score"]
         )
 
-    def exam_results_frame(self, cohort_id: str | None = None) -> pd.DataFrame:
-        """Every closed attempt: who, which, when, score, verdict, critical items missed."""
+    def exam_results_frame(self, cohort_id: str | None = None, *, language: str = "en") -> pd.DataFrame:
+        """Every closed attempt: who, which role's exam (its name in ``language``), when, score, verdict, the
+        critical items where a harmful answer was chosen."""
+        roles = self.course.rules.roles
         rows = []
         for person in self.trainees(cohort_id):
             for attempt, result in self._graded(self.attempts(person.id)):
@@ -848,12 +900,15 @@ class TrainingService:
                         "person_id": person.id,
                         "name": person.display_name,
                         "attempt": attempt.number,
+                        "role": pick(roles[attempt.role].name, language, "en")
+                        if attempt.role in roles
+                        else "",
                         "state": attempt.state.value,
                         "started_at": attempt.started_at,
                         "closed_at": attempt.closed_at,
                         "score": round(result.score, 3),
                         "passed": not reasons,
-                        "critical_missed": ", ".join(result.critical_missed),
+                        "critical_missed": ", ".join(result.critical_errors),
                     }
                 )
         return pd.DataFrame(
@@ -862,6 +917,7 @@ class TrainingService:
                 "person_id",
                 "name",
                 "attempt",
+                "role",
                 "state",
                 "started_at",
                 "closed_at",
@@ -873,12 +929,33 @@ class TrainingService:
 
     def item_stats(self, cohort_id: str | None = None) -> pd.DataFrame:
         """Item statistics over every closed attempt (difficulty, discrimination, review flags)."""
-        results = []
+        return self._item_stats([r for _, r in self._closed(cohort_id)])
+
+    def _closed(self, cohort_id: str | None) -> list[tuple[ExamAttempt, AttemptResult]]:
+        graded = []
         for person in self.trainees(cohort_id):
-            results.extend(r for _, r in self._graded(self.attempts(person.id)))
+            graded.extend(self._graded(self.attempts(person.id)))
+        return graded
+
+    def _item_stats(self, results: Sequence[AttemptResult]) -> pd.DataFrame:
         if not results:
             return pd.DataFrame(
                 columns=["n", "difficulty", "item_rest_r", "upper_lower_d", "review", "reasons"]
             )
         points, maxima = response_matrix(results)
         return item_statistics(points, self.course.rules, maxima)
+
+    def item_review(self, cohort_id: str | None = None, *, lint: bool = True) -> pd.DataFrame:
+        """The items to look at (:func:`surveykit.training.itemstats.review_list`): statistics and option
+        choices of every closed attempt, and (``lint``) the item-bank linter's warnings."""
+        from surveykit.training.itemstats import option_counts, review_list
+
+        graded = self._closed(cohort_id)
+        stats = self._item_stats([r for _, r in graded])
+        counts = option_counts((a.answer_values() for a, _ in graded), self.course)
+        report = None
+        if lint:
+            from surveykit.training.lint import lint_course
+
+            report = lint_course(self.course)
+        return review_list(self.course, stats, counts, report)

@@ -59,6 +59,8 @@ EXAM_STYLE = """
                  padding: 12px 22px; border-radius: 10px; text-decoration: none; margin: 8px 0; }
 .sk-rules li { margin: 4px 0; }
 .sk-app .sk-primary-big { font-size: 20px !important; min-height: 54px !important; padding: 0 26px !important; }
+.sk-exam-role .widget-radio-box { width: auto; }
+.sk-exam-role .widget-radio-box label { font-size: 19px; line-height: 1.5; white-space: nowrap; }
 </style>
 """
 
@@ -93,6 +95,8 @@ class ExamApp(W.VBox):
         #: the trainee's view of the training records (set at sign-in): every data access goes through it
         self.training: GuardedTraining | None = None
         self.attempt: ExamAttempt | None = None
+        #: the role picked for the next exam (None: the default, i.e. the last attempt's role)
+        self.chosen_role: str | None = None
         self.index = 0
         self.notice = Notice()
         self.guard = guarded(self.notice, lambda: self.language, self._signed_out)
@@ -150,6 +154,7 @@ class ExamApp(W.VBox):
         app_logger().info("exam: signed in %s", self.person.id)
 
     def _signed_out(self) -> None:
+        self.chosen_role = None
         self.person = None
         self.training = None
         self.attempt = None
@@ -173,9 +178,13 @@ class ExamApp(W.VBox):
             items.append(self._result_widgets(attempt))
             return self._done_home(items, status)
         exam = rules.exam
+        role = self._role()
+        picker = self._role_widget()
+        if picker is not None:
+            items.append(picker)
         points = [
-            t("exam.rule_items", lang, n=exam.items_per_exam),
-            t("exam.rule_time", lang, minutes=exam.time_limit_minutes),
+            t("exam.rule_items", lang, n=exam.plan_for(role).items_per_exam),
+            t("exam.rule_time", lang, minutes=exam.time_limit_for(role)),
             t("exam.rule_pass", lang, score=f"{rules.knowledge.pass_score * 100:.0f}"),
             t("exam.rule_saved", lang),
             t("exam.rule_attempts", lang, n=exam.max_attempts, hours=f"{exam.resit_wait_hours:g}"),
@@ -192,12 +201,54 @@ class ExamApp(W.VBox):
 
     def _done_home(self, items: list[W.Widget], status: Any) -> None:
         if status.can_start:
+            picker = self._role_widget()
+            if picker is not None:
+                items.append(picker)
             items.append(self._start_button(status))
         sign_out = W.Button(description=t("app.sign_out", self.language))
         sign_out.add_class("sk-sign-out")
         sign_out.on_click(self.guard(lambda _: self._sign_out()))
         items.append(sign_out)
         self.body.children = items
+
+    def _role(self) -> str | None:
+        """The role whose exam the trainee will sit: the one picked, else the default (last attempt's)."""
+        if self.chosen_role is not None:
+            return self.chosen_role
+        return self.training.exam_role()
+
+    def _pick_role(self, role: str) -> None:
+        self.chosen_role = role
+        self.show_home()
+
+    def _role_widget(self) -> W.Widget | None:
+        """A choice of the role the trainee trains for, when the rules hold an exam per role."""
+        blueprints = self.course.rules.exam.blueprints
+        if len(blueprints) < 2:
+            return None
+        lang = self.language
+        options = [
+            (
+                t(
+                    "course.exam_role_option",
+                    lang,
+                    role=pick(self.course.rules.roles[role].name, lang, "en"),
+                    n=plan.items_per_exam,
+                ),
+                role,
+            )
+            for role, plan in blueprints.items()
+        ]
+        current = self._role()
+        picker = W.RadioButtons(
+            options=options,
+            value=current if current in blueprints else options[0][1],
+            layout=W.Layout(width="auto", height="auto"),
+        )
+        picker.add_class("sk-exam-role")
+        picker.observe(self.guard(lambda change: self._pick_role(change["new"])), names="value")
+        label = W.HTML(f"<b>{_esc(t('course.exam_role', lang))}</b>")
+        return W.VBox([label, picker])
 
     def _start_button(self, status: Any) -> W.Widget:
         lang = self.language
@@ -211,11 +262,12 @@ class ExamApp(W.VBox):
         return start
 
     def _start(self) -> None:
-        attempt = self.training.start_exam()
+        attempt = self.training.start_exam(role=self._role())
         app_logger().info("exam: %s started attempt %s", self.person.id, attempt.attempt_id)
         self._open(attempt)
 
     def _sign_out(self) -> None:
+        self.chosen_role = None
         if self.training is not None:
             self.training.sign_out()
         self.training = None

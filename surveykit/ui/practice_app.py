@@ -1,8 +1,11 @@
 """The practice app: practice interviews with a simulated respondent, and the checklist-calibration exercise.
 
-*Practice interview.* The trainee picks a persona (``questionnaires/training/personas``), fills in the cover
-sheet (mode; whether a representative answers for the recipient: the proxy flag) and interviews: the form
-is the interview app's :class:`~surveykit.ui.form.FormView` over an
+*Practice interview.* The trainee picks a persona (``questionnaires/training/personas``; only the name and
+what the sample list says are shown — the behaviour cards are for trainers), fills in the cover sheet (mode;
+whether a representative answers for the recipient: the proxy flag), meets the respondent at the door, on
+the phone or with a form to hand over (:class:`~surveykit.ui.practice_contact.ContactPanel`: contact moves,
+the recorded outcome) and, once she agrees, interviews: the form is the interview app's
+:class:`~surveykit.ui.form.FormView` over an
 :class:`~surveykit.interview.session.InterviewSession`, and next to every question the persona's reply
 appears when the trainee asks it (a hesitation first needs a probe: neutral probes get the answer, a
 leading one is logged). At the end the interview is stored **as practice** (never counted, never mixed with
@@ -38,6 +41,7 @@ from surveykit.ui.common import (
 from surveykit.ui.exam_app import EXAM_STYLE
 from surveykit.ui.form import FormView
 from surveykit.ui.lesson import render_markdown
+from surveykit.ui.practice_contact import CONTACT_STYLE, ContactPanel
 from surveykit.ui.quiz import QUIZ_STYLE
 
 __all__ = ["PracticeApp"]
@@ -108,13 +112,15 @@ class PracticeApp(W.VBox):
         self.respondent: SimulatedRespondent | None = None
         self.session: InterviewSession | None = None
         self.meta: Any = None
+        self.contact: ContactPanel | None = None
+        self.form: Any = None
         self.bubbles: dict[str, W.VBox] = {}
         self.notice = Notice()
         self.guard = guarded(self.notice, lambda: self.language, self._signed_out)
         self.header = W.HTML()
         self.body = W.VBox()
         self.children = [
-            W.HTML(STYLE + QUIZ_STYLE + EXAM_STYLE + PRACTICE_STYLE),
+            W.HTML(STYLE + QUIZ_STYLE + EXAM_STYLE + PRACTICE_STYLE + CONTACT_STYLE),
             self.header,
             self.notice,
             self.body,
@@ -186,11 +192,10 @@ class PracticeApp(W.VBox):
         items.append(W.HTML(f'<div class="sk-note">{_esc(t("practice.intro", lang))}</div>'))
         items.append(W.HTML(f"<h3>{_esc(t('practice.personas', lang))}</h3>"))
         for persona in self.training.personas().values():
-            behaviours = "".join(f"<li>{_esc(pick(b, lang, 'en'))}</li>" for b in persona.behaviours)
+            # the name and what the sample list says: the behaviour cards are for trainers only
             card = W.HTML(
                 f'<div class="sk-persona-name">{_esc(persona.title(lang))}</div>'
-                f'<div class="sk-lesson-text">{_esc(pick(persona.description, lang, "en"))}</div>'
-                f'<ul class="sk-hint">{behaviours}</ul>'
+                f'<div class="sk-lesson-text">{_esc(persona.brief_in(lang))}</div>'
             )
             start = W.Button(description=t("practice.choose", lang), button_style="primary")
             start.add_class(f"sk-persona-{persona.id}")
@@ -227,7 +232,10 @@ class PracticeApp(W.VBox):
         back.on_click(self.guard(lambda _: self.show_home()))
         self._set_header(t("practice.cover_title", lang), persona.title(lang))
         self.body.children = [
-            W.HTML(f'<div class="sk-note">{_esc(pick(persona.description, lang, "en"))}</div>'),
+            W.HTML(
+                f'<div class="sk-note"><b>{_esc(t("course.persona_brief_title", lang))}</b> '
+                f"{_esc(persona.brief_in(lang))}</div>"
+            ),
             W.HTML(f'<div class="sk-hint">{_esc(t("practice.cover_hint", lang))}</div>'),
             mode,
             proxy,
@@ -253,12 +261,43 @@ class PracticeApp(W.VBox):
             on_finish=lambda _: self.finish(),
             guard=self.guard,
         )
+        self.form.layout.display = "none"  # opens when the respondent agrees
+        self.contact = ContactPanel(
+            self.respondent,
+            self.language,
+            guard=self.guard,
+            on_agreed=self._agreed,
+            on_end=self.end_contact,
+        )
         self._set_header(t("practice.interview_title", self.language), persona.title(self.language))
         stop = W.Button(description=t("practice.abandon", self.language))
         stop.add_class("sk-abandon")
         stop.on_click(self.guard(lambda _: self.show_home()))
-        self.body.children = [self.form, stop]
+        self.body.children = [self.contact, self.form, stop]
         self._save_draft()
+
+    def _agreed(self) -> None:
+        """The respondent agreed: the questionnaire opens (not for a self-completed form: she fills it in)."""
+        if self.persona is not None and self.persona.records_answers:
+            self.form.layout.display = None
+
+    def end_contact(self, outcome: str | None) -> None:
+        """End the contact with the outcome the trainee recorded: store the draft as it is and score."""
+        self._save_draft()
+        report = self.training.score_practice(
+            self.meta.id,
+            self.persona.id,
+            probes=self.respondent.probes,
+            contact=self.respondent.contact_log(outcome),
+        )
+        app_logger().info(
+            "practice: %s ended a contact with %s (%s): %.2f",
+            self.person.id,
+            self.persona.id,
+            outcome,
+            report.score,
+        )
+        self.show_report(report)
 
     def _save_draft(self) -> None:
         events = _store_events(self.session.take_events())
@@ -287,12 +326,17 @@ class PracticeApp(W.VBox):
             ask.on_click(self.guard(lambda _: self._show_reply(variable, self.respondent.ask(variable))))
             box.children = [ask]
             return
-        css = "sk-says sk-says-dk" if reply.kind == "dk" else "sk-says"
+        css = "sk-says sk-says-dk" if reply.kind in ("dk", "stopped", "break_off") else "sk-says"
         said = W.HTML(
             f'<div class="{css}"><b>{_esc(t("practice.respondent", lang))}</b> «{_esc(reply.text)}»</div>'
         )
         said.add_class(f"sk-said-{variable}")
         children: list[W.Widget] = [said]
+        if reply.kind == "event":  # distress, a disclosure...: the trainee answers with a contact move
+            again = W.Button(description=t("course.ask_again", lang), layout=W.Layout(width="auto"))
+            again.add_class(f"sk-ask-again-{variable}")
+            again.on_click(self.guard(lambda _: self._show_reply(variable, self.respondent.ask(variable))))
+            children += [W.HTML(f'<div class="sk-hint">{_esc(t("course.event_hint", lang))}</div>'), again]
         if reply.needs_probe:
             children.append(W.HTML(f'<div class="sk-hint">{_esc(t("practice.needs_probe", lang))}</div>'))
             buttons = []
@@ -315,7 +359,13 @@ class PracticeApp(W.VBox):
             self.notice.show(t("form.fix_page", self.language), "error")
             return
         self.guarded.submit(self.meta.id, self.session.answers, events=_store_events(events))
-        report = self.training.score_practice(self.meta.id, self.persona.id, probes=self.respondent.probes)
+        outcome = self.contact.outcome.value if self.contact is not None else None
+        report = self.training.score_practice(
+            self.meta.id,
+            self.persona.id,
+            probes=self.respondent.probes,
+            contact=self.respondent.contact_log(outcome or "complete"),
+        )
         app_logger().info("practice: %s scored %.2f with %s", self.person.id, report.score, self.persona.id)
         self.show_report(report)
 

@@ -185,6 +185,7 @@ class TrainerApp(W.VBox):
             ("trainer.tab_mock", self._mock_tab),
             ("trainer.tab_exam", self._exam_tab),
             ("trainer.tab_certificates", self._certificates_tab),
+            ("course.tab_personas", self._personas_tab),
         ]
         self.tabs.children = [builder() for _, builder in builders]
         self.tabs.titles = tuple(t(key, lang) for key, _ in builders)
@@ -389,7 +390,7 @@ class TrainerApp(W.VBox):
     # exam results and item statistics --------------------------------------------------------------------------------
     def _exam_tab(self) -> W.Widget:
         lang = self.language
-        results = self.training.exam_results_frame(self.cohort)
+        results = self.training.exam_results_frame(self.cohort, language=lang)
         stats = self.training.item_stats(self.cohort)
         review = self.course.rules.item_review
         if len(stats):
@@ -417,8 +418,42 @@ class TrainerApp(W.VBox):
                     f"<h3>{_esc(t('trainer.item_stats', lang))}</h3><div class='sk-hint'>{_esc(note)}</div>"
                     f"{frame_html(stats, lang, index=True, css='sk-item-stats')}"
                 ),
+                W.HTML(self._review_html()),
             ]
         )
+
+    def _review_html(self) -> str:
+        """The review list (surveykit.training.itemstats.review_list): the items to look at, why, what to do."""
+        lang = self.language
+        frame = self.training.item_review(self.cohort)
+        title = f"<h3>{_esc(t('course.review_title', lang))}</h3>"
+        if not len(frame):
+            return title + f"<div class='sk-hint sk-item-review'>{_esc(t('course.review_empty', lang))}</div>"
+        head = "".join(f"<th>{_esc(h)}</th>" for h in t("course.review_columns", lang).split("|"))
+        suffix = "ru" if lang == "ru" else "en"
+        rows = "".join(
+            f"<tr><td>{_esc(item)}</td><td>{_esc(row['module'])}</td><td>{int(row['n'])}</td>"
+            f"<td>{_esc(_cell(row['difficulty'], lang))}</td><td>{_esc(row['reasons_' + suffix])}</td>"
+            f"<td>{_esc(row['fix_' + suffix])}</td></tr>"
+            for item, row in frame.iterrows()
+        )
+        return f"{title}<div class='sk-table-wrap sk-item-review'><table class='sk-table'><tr>{head}</tr>{rows}</table></div>"
+
+    # practice personas: the behaviour cards (trainers only) ------------------------------------------------------------
+    def _personas_tab(self) -> W.Widget:
+        lang = self.language
+        parts = [f"<div class='sk-banner sk-banner-info'>{_esc(t('course.trainer_cards', lang))}</div>"]
+        for card in self.training.persona_cards(lang):
+            tests = "".join(f"<li>{_esc(b)}</li>" for b in card["behaviours"])
+            parts.append(
+                f"<div class='sk-note sk-persona-card sk-card-{_esc(card['id'])}'>"
+                f"<b>{_esc(card['name'])}</b> — {_esc(card['brief'])}"
+                f"<div><b>{_esc(t('course.card_story', lang))}</b> {_esc(card['story'])}</div>"
+                f"<div><b>{_esc(t('course.card_tests', lang))}</b><ul>{tests}</ul></div>"
+                f"<div class='sk-hint'>{_esc(t('course.card_outcome', lang, outcome=card['outcome'], mode=card['mode']))}</div>"
+                "</div>"
+            )
+        return W.HTML("".join(parts))
 
     # certificates ------------------------------------------------------------------------------------------------------
     def _certificates_tab(self) -> W.Widget:

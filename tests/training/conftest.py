@@ -69,7 +69,7 @@ items:
     stem: {ru: "Что верно?", en: "What is true?"}
     options:
       - {id: a, text: {ru: "Раз", en: "One"}}
-      - {id: b, text: {ru: "Два", en: "Two"}}
+      - {id: b, text: {ru: "Два", en: "Two"}, harmful: true}
       - {id: c, text: {ru: "Три", en: "Three"}}
     answer: [a, c]
     explanation: {ru: "Так.", en: "So."}

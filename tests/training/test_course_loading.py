@@ -64,16 +64,18 @@ def test_the_18_example_items_of_c4_are_in_the_bank(course: Course) -> None:
 
 
 def test_c4_keys_match_the_methodology(course: Course) -> None:
-    """Spot-check keys against C.4: item 3 (Q1 'No' -> Q3), item 8 (three falsifications), item 16 (paradata)."""
+    """Spot-check keys against C.4: item 3 (Q1 'No' -> Q3), item 8 (the three falsifications are the
+    harmful options, a refusal recorded as a refusal is right), item 16 (paradata without the passport)."""
     q1_no = course.item("m4-01")
     assert q1_no.option(q1_no.answer).text["en"] == "Q3"
+    assert {q1_no.option(o).text["en"] for o in q1_no.harmful_ids} == {"Q2", "Q2, then Q3", "Q5"}
     falsification = course.item("m8-01")
-    assert len(falsification.key_set) == 3
-    assert "refusal as a refusal" in falsification.option("d").text["en"]
-    assert "d" not in falsification.key_set
+    assert len(falsification.harmful_ids) == 3
+    refusal = next(o for o in falsification.options if "refusal as a refusal" in o.text["en"])
+    assert refusal.id in falsification.key_set
     paradata = course.item("m6-01")
-    assert "passport" in paradata.option("d").text["en"]
-    assert paradata.key_set == {"a", "b", "c", "e"}
+    passport = next(o for o in paradata.options if "passport" in o.text["en"])
+    assert passport.id not in paradata.key_set and len(paradata.key_set) == 4
 
 
 def _texts(item: QuizItem) -> list[dict[str, str]]:

@@ -24,7 +24,8 @@ def full_attendance(course: Course) -> dict[str, float]:
 
 
 def knowledge(course: Course, *, wrong: int = 0, miss_critical: bool = False, seed: str = "k"):
-    """A graded exam with ``wrong`` non-critical items answered wrongly (and optionally a critical one)."""
+    """A graded exam with ``wrong`` non-critical items left blank (and optionally a critical error: a
+    harmful option chosen). Graded without a role: it counts for every role, as a common-plan exam does."""
     items = [course.item(i) for i in draw_exam(course, seed)]
     answers = {}
     to_spoil = wrong
@@ -38,7 +39,11 @@ def knowledge(course: Course, *, wrong: int = 0, miss_critical: bool = False, se
             spoilt_critical = True
         elif spoil:
             to_spoil -= 1
-        answers[item.id] = None if spoil else key
+        if spoil and item.critical:  # a critical error: the harmful option is chosen
+            harmful = sorted(item.harmful_ids)[0]
+            answers[item.id] = [harmful] if item.answer_kind == "multi" else harmful
+        else:
+            answers[item.id] = None if spoil else key
     assert spoilt_critical == miss_critical, "the draw needs a critical item for this test"
     return grade_attempt(items, answers, attempt_id=seed)
 

@@ -20,8 +20,8 @@ def tx(text: str) -> dict[str, str]:
     return {"ru": f"[ru] {text}", "en": text}
 
 
-def option(option_id: str) -> dict:
-    return {"id": option_id, "text": tx(f"option {option_id}")}
+def option(option_id: str, harmful: bool = False) -> dict:
+    return {"id": option_id, "text": tx(f"option {option_id}"), "harmful": harmful}
 
 
 def single(
@@ -34,7 +34,8 @@ def single(
         critical=critical,
         points=points,
         stem=tx("Which?"),
-        options=[option(o) for o in "abcd"],
+        # a critical item marks its harmful option: here "a" (never the key in these tests)
+        options=[option(o, harmful=critical and o == "a" and answer != "a") for o in "abcd"],
         answer=answer,
         explanation=tx("Because."),
     )
@@ -50,7 +51,7 @@ def multi(
         critical=critical,
         points=points,
         stem=tx("Select all."),
-        options=[option(o) for o in "abcde"],
+        options=[option(o, harmful=critical and o == "b" and o not in key) for o in "abcde"],
         answer=list(key),
         explanation=tx("Because."),
     )
@@ -212,10 +213,22 @@ def test_partial_credit_adds_up_in_the_cumulative_score() -> None:
     assert result.score == pytest.approx((5 / 3) / 3)
 
 
-def test_critical_item_missed_even_with_partial_credit() -> None:
+def test_a_critical_error_is_choosing_a_harmful_option_not_omitting_a_right_one() -> None:
+    """m8-01 (key a, c, e; b harmful) and m1-01 (key b; a harmful): leaving out a right option or choosing a
+    wrong but harmless one costs points only; ticking a harmful option is a critical error."""
     items = [multi("m8-01", critical=True), single("m1-01", critical=True), single("m1-02")]
-    result = grade_attempt(items, {"m8-01": ["a", "c"], "m1-01": "b", "m1-02": "b"})
-    assert result.critical_missed == ("m8-01",)
+    omitted = grade_attempt(items, {"m8-01": ["a", "c"], "m1-01": "c", "m1-02": "b"})
+    assert omitted.earned == pytest.approx(2 / 3 + 0 + 1)
+    assert omitted.critical_errors == ()
+    blank = grade_attempt(items, {})
+    assert blank.critical_errors == ()
+    harmful = grade_attempt(items, {"m8-01": ["a", "b", "c"], "m1-01": "a", "m1-02": "b"})
+    assert harmful.critical_errors == ("m8-01", "m1-01")
+    assert harmful.critical_missed == harmful.critical_errors  # the older name
+    assert [r.harmful for r in harmful.items] == [("b",), ("a",), ()]
+    assert not passes_knowledge(harmful, RULES) and passes_knowledge(
+        grade_attempt(items, {"m8-01": ["a", "c", "e"], "m1-01": "b", "m1-02": "b"}), RULES
+    )
 
 
 def test_answer_to_an_item_outside_the_attempt() -> None:
@@ -251,7 +264,7 @@ def test_pass_mark_is_inclusive() -> None:
     assert "76.0 %" in knowledge_shortfalls(_result(19, 25), RULES)[0]["en"]
 
 
-def test_missed_critical_item_fails_whatever_the_score() -> None:
+def test_a_critical_error_fails_whatever_the_score() -> None:
     result = _result(24, 25, critical_wrong=True)
     assert result.score == pytest.approx(0.96)
     assert not passes_knowledge(result, RULES)

@@ -51,3 +51,9 @@ def wrong_answer(item):
         return str(float(item.answer) + 1000)
     wrong = [o for o in item.option_ids if o not in item.key_set]
     return wrong[0] if item.answer_kind == "single" else wrong[:1]
+
+
+def harmful_answer(item):
+    """A critical error: the item's first harmful option (chosen alone)."""
+    harmful = sorted(item.harmful_ids)[0]
+    return [harmful] if item.answer_kind == "multi" else harmful

@@ -226,7 +226,7 @@ def test_training_commands_record_and_report(capsys, store_url, store, tmp_path)
     import pandas as pd
 
     sheets = pd.read_excel(xlsx, sheet_name=None)
-    assert set(sheets) == {"progress", "modules", "exam_attempts", "item_statistics"}
+    assert set(sheets) == {"progress", "modules", "exam_attempts", "item_statistics", "item_review"}
     assert run(capsys, "training", "export", str(tmp_path / "p.csv"), "--url", store_url)[0] == 0
     code, _, err = run(capsys, "training", "export", str(tmp_path / "p.txt"), "--url", store_url)
     assert code == 1 and "SK102" in err

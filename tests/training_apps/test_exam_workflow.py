@@ -14,18 +14,21 @@ from surveykit.training import ExamAttempt
 from surveykit.training.exam import AttemptState
 from surveykit.training.service import TrainingService
 
-from .helpers import add_trainee, full_attendance, key_answer, passed_mock, wrong_answer
+from .helpers import add_trainee, full_attendance, harmful_answer, key_answer, passed_mock, wrong_answer
 
 
 def answer_all(service, attempt, *, wrong: int = 0, critical_wrong: bool = False):
-    """Answer every item correctly except the first ``wrong`` non-critical ones (or one critical)."""
+    """Answer every item correctly except the first ``wrong`` non-critical ones (or one critical error: a
+    harmful option chosen)."""
     course = service.course
     spoiled = 0
     for item_id in attempt.item_ids:
         item = course.item(item_id)
-        bad = (critical_wrong and item.critical and spoiled == 0) or (
-            not critical_wrong and not item.critical and spoiled < wrong
-        )
+        if critical_wrong and item.critical and spoiled == 0:
+            service.save_answer(attempt.attempt_id, item_id, harmful_answer(item))
+            spoiled += 1
+            continue
+        bad = not critical_wrong and not item.critical and spoiled < wrong
         service.save_answer(attempt.attempt_id, item_id, wrong_answer(item) if bad else key_answer(item))
         spoiled += bad
     return attempt
@@ -33,9 +36,10 @@ def answer_all(service, attempt, *, wrong: int = 0, critical_wrong: bool = False
 
 def test_the_draw_is_stratified_by_the_blueprint_and_seeded(service, ready_trainee, course):
     attempt = service.start_exam(ready_trainee, seed="s1")
-    blueprint = course.rules.exam.blueprint
+    plan = course.rules.exam.plan_for(None)  # the default role's blueprint
     modules = [course.item(i).module for i in attempt.item_ids]
-    assert {m: modules.count(m) for m in set(modules)} == {m: n for m, n in blueprint.items() if n}
+    assert {m: modules.count(m) for m in set(modules)} == plan.counts()
+    assert attempt.role == course.rules.exam.default_role
     assert attempt.deadline - attempt.started_at == dt.timedelta(minutes=course.rules.exam.time_limit_minutes)
     from surveykit.training import draw_exam
 

@@ -1,0 +1,717 @@
+"""The item-bank linter: item-writing flaws a trainer should fix, found from the bank itself.
+
+None of the tools the course is measured against (Kobo, LimeSurvey, Survey Solutions, nbgrader...) checks
+an item bank, yet the flaws below are what makes a multiple-choice test reward test-wiseness instead of
+knowledge (Haladyna, Downing & Rodriguez 2002, "A review of multiple-choice item-writing guidelines").
+:func:`lint_bank` is a pure function from items to a :class:`~surveykit.errors.Report` of *warnings*, each
+naming the item and the fix; the thresholds are configuration (``rules.yaml``, ``item_lint``, [P]).
+
+Checks, for single-answer items (``single`` and ``scenario`` with ``select: single``) unless said:
+
+* **keyed positions** (SK821): the share of keys at each position (A, B, C, D ...) against the share
+  expected if keys were spread evenly (an item with *k* options adds 1/*k* to each of its *k*
+  positions); a gap above ``max_position_share_gap`` names the items to move;
+* **the length cue** (SK822, SK823): the score of always choosing the longest option (ties share the
+  point), per language, against chance (the mean of 1/*k*) — and, since a bank "fixed" by lengthening
+  every distractor just past the key teaches the opposite cue, of always choosing the second longest, the
+  second shortest and the shortest; above chance + ``longest_option_margin`` is a warning. Items whose key
+  is the longest option and ``max_key_length_ratio`` times the mean length of the others are named. The
+  scores are always reported as information (SK829);
+* **"all / none of the above"** options, in any item (SK824);
+* **"all but one"** multi-select keys: every option but one (or every option) is right (SK825);
+* **an answer shown in the item** (SK826): the stem asks for the largest / smallest and every option prints
+  its value in brackets (the m0-01 flaw), or the stem repeats the keyed option word for word;
+* **English words or codes inside Russian text** (SK827): Latin-letter words ("proxy", "Q1",
+  "present/absent", "back-check") and words mixing Latin and Cyrillic letters, except the names in
+  ``latin_allowed``;
+* **a paraphrased question** (SK828): a quotation in a stem, scenario or option («...» in Russian, "..." in
+  English; an ellipsis marks a cut) that is close to a question of a questionnaire
+  (``paraphrase_similarity``, difflib ratio over a window of the question's words) without being a
+  verbatim part of any question, choice or instruction text. "Close" is :func:`coverage`: the share of
+  the quotation found in the question in order, in runs of 4 characters or more.
+
+The linter runs on the shipped bank without warnings (a test); ``surveykit training lint`` prints it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from surveykit.errors import ErrorCode, Location, Report, Severity, Translated
+from surveykit.training.course import Course, ItemLintRules, QuizItem
+
+__all__ = [
+    "LANGUAGE_NAMES",
+    "QuestionText",
+    "item_locations",
+    "key_positions",
+    "length_strategy_scores",
+    "lint_bank",
+    "lint_course",
+    "lint_path",
+    "longest_option_score",
+    "coverage",
+    "questionnaire_texts",
+]
+
+#: how a language is named inside a message, per message language
+LANGUAGE_NAMES = {
+    "ru": Translated(en="Russian", ru="в русском тексте"),
+    "en": Translated(en="English", ru="в английском тексте"),
+}
+
+_LETTERS = "ABCDEFGHIJ"
+
+Locate = Callable[[QuizItem, tuple[str | int, ...]], Location]
+
+
+def _single(items: Iterable[QuizItem]) -> list[QuizItem]:
+    return [
+        i for i in items if i.answer_kind == "single" and len(i.options) >= 2 and isinstance(i.answer, str)
+    ]
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.0f} %"
+
+
+def _norm(text: str) -> str:
+    """Case-, quote- and punctuation-blind text for comparisons (ё = е)."""
+    text = unicodedata.normalize("NFC", text).casefold().replace("ё", "е")
+    text = re.sub(r"[^\w\s…]", " ", text)
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------------------------------------
+# measures (public: the tests and the docs quote them)
+# --------------------------------------------------------------------------------------------------------
+
+
+def key_positions(items: Iterable[QuizItem]) -> tuple[dict[int, int], dict[int, float]]:
+    """Observed keys per position (0 = A) and the count expected if keys were spread evenly."""
+    observed: dict[int, int] = {}
+    expected: dict[int, float] = {}
+    for item in _single(items):
+        k = len(item.options)
+        for p in range(k):
+            expected[p] = expected.get(p, 0.0) + 1 / k
+            observed.setdefault(p, 0)
+        observed[item.option_ids.index(item.answer)] += 1
+    return observed, expected
+
+
+#: strategies of choosing by length: name -> position in the options sorted longest first (negative:
+#: from the shortest end)
+LENGTH_STRATEGIES: dict[str, int] = {"longest": 0, "second_longest": 1, "second_shortest": -2, "shortest": -1}
+_STRATEGY_NAMES = {
+    "longest": Translated(en="the longest", ru="самый длинный"),
+    "second_longest": Translated(en="the second longest", ru="второй по длине"),
+    "second_shortest": Translated(en="the second shortest", ru="второй с конца по длине"),
+    "shortest": Translated(en="the shortest", ru="самый короткий"),
+}
+
+
+def length_strategy_scores(items: Iterable[QuizItem], language: str) -> tuple[dict[str, float], float]:
+    """The score (share of single-answer items, 0..1) of always choosing the option at each length rank —
+    the longest, the second longest, the second shortest, the shortest — in ``language``, and chance
+    (the mean of 1/k). Options tied in length share the point."""
+    single = _single(items)
+    if not single:
+        return dict.fromkeys(LENGTH_STRATEGIES, 0.0), 0.0
+    scores = dict.fromkeys(LENGTH_STRATEGIES, 0.0)
+    for item in single:
+        lengths = _lengths(item, language)
+        ordered = sorted(lengths.values(), reverse=True)
+        for name, position in LENGTH_STRATEGIES.items():
+            target = ordered[position]
+            tied = [k for k, n in lengths.items() if n == target]
+            if item.answer in tied:
+                scores[name] += 1 / len(tied)
+    chance = sum(1 / len(i.options) for i in single) / len(single)
+    return {k: v / len(single) for k, v in scores.items()}, chance
+
+
+def longest_option_score(items: Iterable[QuizItem], language: str) -> tuple[float, float]:
+    """``(score, chance)`` of always choosing the longest option (ties share the point) on single-answer
+    items, in ``language``; both are shares of the items, 0..1."""
+    single = _single(items)
+    if not single:
+        return 0.0, 0.0
+    score = 0.0
+    for item in single:
+        lengths = [len(o.text.get(language, "").strip()) for o in item.options]
+        top = max(lengths)
+        longest = [o.id for o, n in zip(item.options, lengths, strict=True) if n == top]
+        if item.answer in longest:
+            score += 1 / len(longest)
+    chance = sum(1 / len(i.options) for i in single) / len(single)
+    return score / len(single), chance
+
+
+# --------------------------------------------------------------------------------------------------------
+# questionnaire texts (for quotations)
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionText:
+    """A text of a questionnaire in one language: a question (``kind='question'``), a choice label or an
+    instruction, normalised for comparison."""
+
+    questionnaire: str
+    code: str
+    kind: str
+    language: str
+    text: str
+    norm: str
+
+
+def questionnaire_texts(questionnaires: Iterable[Any]) -> list[QuestionText]:
+    """Every question label, choice label and instruction of the questionnaires, in every language."""
+    from surveykit.questionnaire.model import Question
+
+    out: list[QuestionText] = []
+    for q in questionnaires:
+        lists = q.all_choice_lists()
+        for item, _parents in q.walk():
+            texts: list[tuple[str, dict[str, str]]] = []
+            is_question = isinstance(item, Question) and item.type.value != "note"
+            texts.append(("question" if is_question else "text", dict(item.label or {})))
+            texts.append(("instruction", dict(getattr(item, "instruction", None) or {})))
+            texts.append(("instruction", dict(getattr(item, "hint", None) or {})))
+            if isinstance(item, Question) and item.choices and item.choices in lists:
+                for choice in lists[item.choices]:
+                    texts.append(("choice", dict(choice.label or {})))
+            for kind, by_language in texts:
+                for language, text in by_language.items():
+                    if text and text.strip():
+                        out.append(QuestionText(q.id, item.code, kind, language, text.strip(), _norm(text)))
+    return out
+
+
+_QUOTES = {"ru": ("«", "»"), "en": ("\u201c", "\u201d")}
+
+
+def _quotations(text: str, language: str) -> list[str]:
+    """Quoted fragments of a text: «...» (nesting respected) in any language; "..." and “...” in English."""
+    found: list[str] = []
+    depth, start = 0, 0
+    for pos, ch in enumerate(text):
+        if ch == "«":
+            if depth == 0:
+                start = pos + 1
+            depth += 1
+        elif ch == "»" and depth:
+            depth -= 1
+            if depth == 0:
+                found.append(text[start:pos])
+    if language == "en":
+        found += re.findall(r"\u201c([^\u201d]+)\u201d", text)
+        found += re.findall(r'"([^"]+)"', text)
+        found += re.findall(r"(?<![\w])'([^']{12,}?)'(?![\w])", text)
+    return found
+
+
+def _parts(fragment: str) -> list[str]:
+    """A quotation cut with an ellipsis: its parts, normalised, in order."""
+    return [p for p in (_norm(x) for x in re.split(r"…|\.\.\.", fragment)) if p]
+
+
+def _verbatim(parts: Sequence[str], texts: Iterable[QuestionText]) -> bool:
+    for t in texts:
+        pos = 0
+        for part in parts:
+            found = t.norm.find(part, pos)
+            if found < 0:
+                break
+            pos = found + len(part)
+        else:
+            return True
+    return False
+
+
+def coverage(fragment: str, text: str) -> float:
+    """Share of the (normalised) fragment found in the (normalised) text, in order, counting only matching
+    runs of at least 4 characters: 1.0 for a verbatim part, high for a cut or reworded quotation."""
+    a, b = _norm(fragment), _norm(text)
+    if not a:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks() if block.size >= 4) / len(a)
+
+
+# --------------------------------------------------------------------------------------------------------
+# the linter
+# --------------------------------------------------------------------------------------------------------
+
+_ALL_NONE = {
+    "en": re.compile(
+        r"\b(all|none|both|neither) of (the )?(above|these|the options|the answers)\b"
+        r"|\ball (the )?(answers|options) (above )?are (correct|right|true)\b|\bno correct answer\b"
+    ),
+    "ru": re.compile(
+        r"\bвсе (вышеперечисленн|перечисленн|ответы верн|варианты верн|указанн)\w*"
+        r"|\bвсе вышеперечисленное\b|\bвсе перечисленное\b|\bничего из (вышеперечисленного|перечисленного)\b"
+        r"|\bни один из (вариантов|перечисленных|ответов)\b|\bнет (правильного|верного) ответа\b"
+    ),
+}
+_SUPERLATIVE = {
+    "en": re.compile(r"\b(largest|highest|greatest|smallest|lowest|least|most|maximum|minimum|biggest)\b"),
+    "ru": re.compile(r"наибольш|наименьш|\bсамы[йеоа]\w*|больше всего|меньше всего|максимальн|минимальн"),
+}
+_BRACKETED_NUMBER = re.compile(r"\(\s*[-+]?\d+(?:[.,]\d+)?\s*%?\s*\)")
+
+
+def _texts_of(item: QuizItem) -> list[tuple[tuple[str | int, ...], str, dict[str, str]]]:
+    """(path, field name, texts) of every text of an item."""
+    out: list[tuple[tuple[str | int, ...], str, dict[str, str]]] = [(("stem",), "stem", item.stem)]
+    if item.scenario is not None:
+        out.append((("scenario",), "scenario", item.scenario))
+    for k, option in enumerate(item.options):
+        out.append((("options", k, "text"), f"option {option.id}", option.text))
+        if option.feedback is not None:
+            out.append((("options", k, "feedback"), f"feedback of option {option.id}", option.feedback))
+    out.append((("explanation",), "explanation", item.explanation))
+    if item.unit is not None:
+        out.append((("unit",), "unit", item.unit))
+    return out
+
+
+def _default_locate(item: QuizItem, path: tuple[str | int, ...]) -> Location:
+    return Location(path=".".join(map(str, (item.id, *path))))
+
+
+def lint_bank(
+    items: Sequence[QuizItem],
+    rules: ItemLintRules | None = None,
+    *,
+    questionnaires: Iterable[Any] = (),
+    locate: Locate | None = None,
+    languages: Sequence[str] = ("ru", "en"),
+    bank_location: Location | None = None,
+) -> Report:
+    """Every item-writing flaw of the bank as warnings (and the longest-option scores as information).
+
+    ``questionnaires``: loaded questionnaires whose questions quotations must match word for word.
+    ``locate(item, path)`` gives the location of a text of an item (default: ``item.path``);
+    ``bank_location`` that of problems of the whole bank (default: ``items``).
+    """
+    rules = rules or ItemLintRules()
+    where = locate or _default_locate
+    report = Report(subject="item bank")
+    bank = bank_location or Location(path="items")
+    _positions(items, rules, report, bank)
+    _longest(items, rules, report, where, languages, bank)
+    texts = questionnaire_texts(questionnaires)
+    allowed = {a.casefold() for a in rules.latin_allowed}
+    for item in items:
+        _all_none(item, report, where)
+        _all_but_one(item, report, where)
+        _answer_shown(item, report, where, languages)
+        _latin_in_russian(item, allowed, report, where)
+        if texts:
+            _paraphrase(item, texts, rules, report, where, languages)
+    return report
+
+
+def _warn(report: Report, code: ErrorCode, location: Location, **params: Any) -> None:
+    report.add(code, location, Severity.WARNING, **params)
+
+
+def _positions(items: Sequence[QuizItem], rules: ItemLintRules, report: Report, bank: Location) -> None:
+    single = _single(items)
+    if len(single) < 8:  # too few items to speak of a pattern
+        return
+    observed, expected = key_positions(single)
+    n = len(single)
+    gaps = {p: (observed[p] - expected[p]) / n for p in observed}
+    worst = max(gaps, key=lambda p: abs(gaps[p]))
+    if abs(gaps[worst]) <= rules.max_position_share_gap:
+        return
+    over = max(gaps, key=lambda p: gaps[p])
+    under = [p for p in sorted(gaps, key=lambda p: gaps[p]) if gaps[p] < 0][:2]
+    shares = ", ".join(f"{_LETTERS[p]} {_pct(observed[p] / n)}" for p in sorted(observed))
+    expect = ", ".join(f"{_LETTERS[p]} {_pct(expected[p] / n)}" for p in sorted(expected))
+    movable = [i.id for i in single if i.option_ids.index(i.answer) == over][:8]
+    targets = " / ".join(_LETTERS[p] for p in under) or "?"
+    report.add(
+        ErrorCode.LINT_KEY_POSITION,
+        bank,
+        Severity.WARNING,
+        detail=Translated(
+            en=f"of {n} single-answer items the keys fall on {shares}; an even spread gives {expect}",
+            ru=f"у {n} вопросов с одним ответом правильные ответы стоят так: {shares}; при равномерном "
+            f"распределении — {expect}",
+        ),
+        fix=Translated(
+            en=f"Move the key of some items from {_LETTERS[over]} to {targets} (reorder their options): "
+            f"{', '.join(movable)}.",
+            ru=f"Переставьте варианты, чтобы правильный ответ стоял не на {_LETTERS[over]}, а на {targets}, "
+            f"например в вопросах: {', '.join(movable)}.",
+        ),
+    )
+
+
+def _longest(
+    items: Sequence[QuizItem],
+    rules: ItemLintRules,
+    report: Report,
+    where: Locate,
+    languages: Sequence[str],
+    bank: Location,
+) -> None:
+    single = _single(items)
+    if not single:
+        return
+    scores = {language: length_strategy_scores(single, language) for language in languages}
+    chance = next(iter(scores.values()))[1]
+    limit = chance + rules.longest_option_margin
+    for language, (by_strategy, _) in scores.items():
+        for name, score in by_strategy.items():
+            if score <= limit + 1e-9:
+                continue
+            position = LENGTH_STRATEGIES[name]
+            cued = [i for i in single if _at_rank(i, language, position)][:8]
+            report.add(
+                ErrorCode.LINT_LONGEST_OPTION,
+                bank,
+                Severity.WARNING,
+                which=_STRATEGY_NAMES[name],
+                score=_pct(score),
+                language=LANGUAGE_NAMES.get(language, language),
+                chance=_pct(chance),
+                limit=_pct(limit),
+                fix=Translated(
+                    en=f"Too many keys are {_STRATEGY_NAMES[name]['en']} option; change the option lengths in some "
+                    "of these items so that the key's length varies: " + ", ".join(i.id for i in cued) + ".",
+                    ru=f"Слишком часто правильный вариант — {_STRATEGY_NAMES[name]['ru']}; измените длину вариантов "
+                    "в части этих вопросов, чтобы длина правильного ответа менялась: "
+                    + ", ".join(i.id for i in cued)
+                    + ".",
+                ),
+            )
+    report.add(
+        ErrorCode.LINT_STRATEGY,
+        bank,
+        Severity.INFO,
+        n=len(single),
+        scores=Translated(
+            en="; ".join(
+                f"{LANGUAGE_NAMES.get(lang, Translated(en=lang))['en']}: "
+                + ", ".join(f"{_STRATEGY_NAMES[name]['en']} {_pct(v)}" for name, v in by.items())
+                for lang, (by, _) in scores.items()
+            ),
+            ru="; ".join(
+                f"{LANGUAGE_NAMES.get(lang, Translated(ru=lang))['ru']}: "
+                + ", ".join(f"{_STRATEGY_NAMES[name]['ru']} {_pct(v)}" for name, v in by.items())
+                for lang, (by, _) in scores.items()
+            ),
+        ),
+        chance=_pct(chance),
+        limit=_pct(limit),
+    )
+    for item in single:
+        for language in languages:
+            ratio = _key_ratio(item, language)
+            if ratio >= rules.max_key_length_ratio and _is_longest(item, language):
+                index = item.option_ids.index(item.answer)
+                _warn(
+                    report,
+                    ErrorCode.LINT_KEY_LONGEST,
+                    where(item, ("options", index, "text")),
+                    item=item.id,
+                    language=LANGUAGE_NAMES.get(language, language),
+                    ratio=f"{ratio:.1f}",
+                )
+
+
+def _at_rank(item: QuizItem, language: str, position: int) -> bool:
+    lengths = _lengths(item, language)
+    target = sorted(lengths.values(), reverse=True)[position]
+    return lengths[str(item.answer)] == target
+
+
+def _lengths(item: QuizItem, language: str) -> dict[str, int]:
+    return {o.id: len(o.text.get(language, "").strip()) for o in item.options}
+
+
+def _is_longest(item: QuizItem, language: str) -> bool:
+    lengths = _lengths(item, language)
+    return lengths[str(item.answer)] == max(lengths.values())
+
+
+def _key_ratio(item: QuizItem, language: str) -> float:
+    lengths = _lengths(item, language)
+    others = [n for k, n in lengths.items() if k != item.answer]
+    mean = sum(others) / len(others) if others else 0
+    return lengths[str(item.answer)] / mean if mean else 0.0
+
+
+def _all_none(item: QuizItem, report: Report, where: Locate) -> None:
+    for k, option in enumerate(item.options):
+        for language, pattern in _ALL_NONE.items():
+            text = option.text.get(language, "")
+            if pattern.search(_norm(text)):
+                _warn(
+                    report,
+                    ErrorCode.LINT_ALL_NONE,
+                    where(item, ("options", k, "text")),
+                    item=item.id,
+                    option=option.id,
+                    text=text,
+                )
+                break
+
+
+def _all_but_one(item: QuizItem, report: Report, where: Locate) -> None:
+    if item.answer_kind != "multi" or len(item.options) < 3:
+        return
+    key = item.key_set
+    left = [o for o in item.option_ids if o not in key]
+    if len(left) <= 1:
+        _warn(
+            report,
+            ErrorCode.LINT_ALL_BUT_ONE,
+            where(item, ("answer",)),
+            item=item.id,
+            n_key=len(key),
+            n_options=len(item.options),
+            option=left[0] if left else Translated(en="none", ru="ни один"),
+        )
+
+
+def _answer_shown(item: QuizItem, report: Report, where: Locate, languages: Sequence[str]) -> None:
+    if not item.options:
+        return
+    for language in languages:
+        stem = " ".join(t.get(language, "") for t in (item.scenario or {}, item.stem))
+        pattern = _SUPERLATIVE.get(language)
+        texts = [o.text.get(language, "") for o in item.options]
+        if pattern and pattern.search(stem.casefold()) and all(_BRACKETED_NUMBER.search(t) for t in texts):
+            _warn(
+                report,
+                ErrorCode.LINT_ANSWER_SHOWN,
+                where(item, ("options",)),
+                item=item.id,
+                detail=Translated(
+                    en="the stem asks for the largest or smallest, and every option prints its value in brackets",
+                    ru="вопрос спрашивает о наибольшем или наименьшем, а каждый вариант показывает своё значение в скобках",
+                ),
+                fix=Translated(
+                    en="Remove the values from the options: the trainee must know them.",
+                    ru="Уберите значения из вариантов: их должен знать сам обучающийся.",
+                ),
+            )
+            return
+        for key in item.key_set:
+            key_text = _norm(item.option(key).text.get(language, ""))
+            if len(key_text.split()) >= 3 and key_text in _norm(stem):
+                _warn(
+                    report,
+                    ErrorCode.LINT_ANSWER_SHOWN,
+                    where(item, ("stem",)),
+                    item=item.id,
+                    detail=Translated(
+                        en=f"the stem repeats the keyed option {key} word for word",
+                        ru=f"в тексте вопроса дословно повторён правильный вариант {key}",
+                    ),
+                    fix=Translated(
+                        en="Rewrite the stem so that it does not contain the answer.",
+                        ru="Перепишите вопрос, чтобы в нём не было ответа.",
+                    ),
+                )
+                return
+
+
+def _latin_in_russian(item: QuizItem, allowed: set[str], report: Report, where: Locate) -> None:
+    for path, field, texts in _texts_of(item):
+        text = texts.get("ru", "")
+        if not text:
+            continue
+        for name in allowed:  # allowed names may hold dots or spaces ("bus.gov.ru")
+            text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
+        found: list[str] = []
+        for word in re.findall(r"[\w.\-/]+", text):
+            word = word.strip(".-/")
+            if not re.search(r"[A-Za-z]", word) or word.casefold() in allowed or word in found:
+                continue
+            found.append(word)  # a Latin word or code, or a word mixing Latin and Cyrillic letters
+        if found:
+            _warn(
+                report,
+                ErrorCode.LINT_LATIN_IN_RUSSIAN,
+                where(item, path),
+                item=item.id,
+                field=field,
+                words=", ".join(found[:8]),
+            )
+
+
+def _paraphrase(
+    item: QuizItem,
+    texts: Sequence[QuestionText],
+    rules: ItemLintRules,
+    report: Report,
+    where: Locate,
+    languages: Sequence[str],
+) -> None:
+    fields = [(("stem",), "stem", item.stem)]
+    if item.scenario is not None:
+        fields.append((("scenario",), "scenario", item.scenario))
+    fields += [(("options", k, "text"), f"option {o.id}", o.text) for k, o in enumerate(item.options)]
+    for path, field, by_language in fields:
+        for language in languages:
+            pool = [t for t in texts if t.language == language]
+            questions = [t for t in pool if t.kind == "question"]
+            for quoted in _quotations(by_language.get(language, ""), language):
+                parts = _parts(quoted)
+                joined = " ".join(parts)
+                if len(joined.split()) < rules.min_quote_words or _verbatim(parts, pool):
+                    continue
+                words = {w for w in joined.split() if len(w) > 3}
+                best: tuple[float, QuestionText | None] = (0.0, None)
+                for question in questions:
+                    shared = len(words & set(question.norm.split())) / max(1, len(words))
+                    if shared < 0.5:  # a quotation of this question shares most of its words
+                        continue
+                    score = coverage(joined, question.norm)
+                    if score > best[0]:
+                        best = (score, question)
+                ratio, question = best
+                if question is not None and ratio >= rules.paraphrase_similarity:
+                    _warn(
+                        report,
+                        ErrorCode.LINT_PARAPHRASE,
+                        where(item, path),
+                        item=item.id,
+                        field=f"{field} ({language})",
+                        question=question.code,
+                        questionnaire=question.questionnaire,
+                        quoted=quoted.strip(),
+                        verbatim=question.text,
+                    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# the course on disk: locations, questionnaires, the validate entry point
+# --------------------------------------------------------------------------------------------------------
+
+
+def item_locations(root: Path) -> dict[str, tuple[str, dict[tuple[str | int, ...], int]]]:
+    """Item id -> (file shown to the user, line of every path inside the item) for ``root/items/*.yaml``."""
+    import yaml
+
+    from surveykit.training.loader import _display
+
+    found: dict[str, tuple[str, dict[tuple[str | int, ...], int]]] = {}
+    for path in sorted((Path(root) / "items").glob("*.yaml")):
+        try:
+            node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        items = next((v for k, v in node.value if k.value == "items"), None)
+        if not isinstance(items, yaml.SequenceNode):
+            continue
+        for entry in items.value:
+            if not isinstance(entry, yaml.MappingNode):
+                continue
+            lines: dict[tuple[str | int, ...], int] = {(): entry.start_mark.line + 1}
+            item_id = None
+
+            def walk(n: yaml.Node, at: tuple[str | int, ...], lines: dict = lines) -> None:
+                lines.setdefault(at, n.start_mark.line + 1)
+                if isinstance(n, yaml.MappingNode):
+                    for k, v in n.value:
+                        lines[(*at, k.value)] = k.start_mark.line + 1
+                        walk(v, (*at, k.value))
+                elif isinstance(n, yaml.SequenceNode):
+                    for i, v in enumerate(n.value):
+                        walk(v, (*at, i))
+
+            walk(entry, ())
+            for k, v in entry.value:
+                if k.value == "id" and isinstance(v, yaml.ScalarNode):
+                    item_id = v.value
+            if item_id:
+                found[item_id] = (_display(path), lines)
+    return found
+
+
+def _locator(root: Path) -> Locate:
+    known = item_locations(root)
+
+    def locate(item: QuizItem, path: tuple[str | int, ...]) -> Location:
+        shown = ".".join(map(str, (item.id, *path)))
+        if item.id not in known:
+            return Location(path=shown)
+        file, lines = known[item.id]
+        for end in range(len(path), -1, -1):
+            line = lines.get(tuple(path[:end]))
+            if line is not None:
+                return Location(file=file, line=line, path=shown)
+        return Location(file=file, path=shown)
+
+    return locate
+
+
+def shipped_questionnaires(folder: Path | None = None) -> list[Any]:
+    """The questionnaires in ``folder`` (default: the questionnaires directory) that load; a broken
+    questionnaire is the business of ``surveykit validate``, not of the item-bank linter."""
+    from surveykit.errors import SurveykitError
+    from surveykit.questionnaire.io import load_questionnaire
+
+    if folder is None:
+        from surveykit.config import settings
+
+        folder = Path(settings().questionnaires_dir)
+    out = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        try:
+            out.append(load_questionnaire(path))
+        except (SurveykitError, OSError, ValueError):
+            continue
+    return out
+
+
+def lint_course(
+    course: Course, *, root: Path | None = None, questionnaires: Iterable[Any] | None = None
+) -> Report:
+    """Lint the bank of a loaded course with its ``item_lint`` rules; ``root``: the course folder, for
+    file and line locations; ``questionnaires``: default the shipped ones."""
+    from surveykit.training.loader import _display
+
+    qs = shipped_questionnaires() if questionnaires is None else list(questionnaires)
+    locate = _locator(root) if root is not None else None
+    bank = Location(file=_display(Path(root) / "items")) if root is not None else None
+    report = lint_bank(
+        course.items, course.rules.item_lint, questionnaires=qs, locate=locate, bank_location=bank
+    )
+    report.subject = f"item bank {_display(Path(root))}" if root is not None else "item bank"
+    return report
+
+
+def lint_path(path: Path | str, *, questionnaires: Iterable[Any] | None = None) -> Report:
+    """The ``validate`` entry point for the item-bank kind: load the course in ``path`` (a course folder,
+    or a file inside it such as ``items/m4.yaml``) and lint its bank. Problems loading the course come
+    back as errors in the report; nothing raises for a bad course."""
+    from surveykit.errors import TrainingError
+    from surveykit.training.course import load_course
+
+    root = Path(path)
+    if root.is_file():
+        root = root.parent.parent if root.parent.name == "items" else root.parent
+    try:
+        course = load_course(root)
+    except TrainingError as err:
+        report = Report(subject=f"course {root}")
+        report.extend(err.report if err.report is not None else [err.problem])
+        return report
+    return lint_course(course, root=root, questionnaires=questionnaires)

@@ -12,6 +12,27 @@ import os
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def issuer_key(tmp_path_factory):
+    """The session's certificate issuer key, set as the ``signing_key`` setting for every test (a test may
+    set its own). The interview gate counts only certificates signed with the configured key, so test
+    helpers sign with this one (surveykit.store.testing.add_signed_certificate)."""
+    from surveykit.certificates import generate_key
+    from surveykit.config import settings
+
+    path = tmp_path_factory.mktemp("issuer") / "issuer.pem"
+    generate_key(path)
+    before = os.environ.get("SURVEYKIT_SIGNING_KEY")
+    os.environ["SURVEYKIT_SIGNING_KEY"] = str(path)
+    settings.cache_clear()
+    yield path
+    if before is None:
+        os.environ.pop("SURVEYKIT_SIGNING_KEY", None)
+    else:
+        os.environ["SURVEYKIT_SIGNING_KEY"] = before
+    settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def postgres_cluster():
     """A running throwaway PostgreSQL cluster (TemporaryPostgres), stopped and deleted after the session."""

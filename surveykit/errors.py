@@ -520,6 +520,23 @@ class ErrorCode(enum.Enum):
         "interview {interview} is not excluded from ratings",
         "Only an excluded interview can be restored; see `surveykit qc exclusions`.",
     )
+    BACKUP_NOT_AUTHENTIC = (
+        "SK541",
+        "the archive cannot be shown to come from this installation: {detail}",
+        "{fix}",
+    )
+    RESTORE_VALUE_INVALID = (
+        "SK542",
+        "table {table}, row {row}, column {column}: {value} is not {expected}",
+        "The archive was changed after the backup or made by another program: nothing was restored. "
+        "Restore an untouched backup.",
+    )
+    BACKUP_KEY_UNUSABLE = (
+        "SK543",
+        "the backup key {path} cannot be used: {detail}",
+        "Point SURVEYKIT_BACKUP_KEY at the installation's backup key (data/keys/backup.pem), or move the broken "
+        "file away to have a new key made at the next backup.",
+    )
     ACTOR_UNKNOWN = (
         "SK540",
         "{what} needs a person of the store as the one deciding, not {actor} ({detail})",

@@ -201,3 +201,19 @@ def test_a_wrong_typed_value_is_refused_with_table_row_and_column(
     assert f"table {table}" in str(info.value) and expected in str(info.value)
     assert "таблица" in info.value.localized("ru")
     assert _empty(target)
+
+
+def test_a_broken_backup_key_is_named_and_no_archive_is_written(source, tmp_path, monkeypatch):
+    broken = tmp_path / "keys" / "backup.pem"
+    broken.parent.mkdir()
+    broken.write_text("not a key", encoding="utf-8")
+    monkeypatch.setenv("SURVEYKIT_BACKUP_KEY", str(broken))
+    settings.cache_clear()
+    try:
+        with Store.open(source) as store, pytest.raises(StoreError) as info:
+            store.backup(tmp_path / "never.zip")
+    finally:
+        monkeypatch.undo()
+        settings.cache_clear()
+    assert info.value.code is ErrorCode.BACKUP_KEY_UNUSABLE and str(broken) in str(info.value)
+    assert not (tmp_path / "never.zip").exists() and not (tmp_path / "never.zip.partial").exists()

@@ -244,6 +244,30 @@ def _line_end(requested: str, changes: _Changes) -> str:
     return "\r\n" if changes.carriage_return else requested
 
 
+def _csv_values(values: Any, column: str, changes: _Changes) -> list[Any]:
+    """One text column's cells guarded (the per-cell work only where a cell starts with a trigger or an
+    apostrophe; encoding and carriage returns are checked once over the whole column)."""
+    texts = [v for v in values if isinstance(v, str)]
+    joined = "\n".join(texts)
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates somewhere: replace them, cell by cell, and say so
+        values = [_csv_cell(v, column, changes) if isinstance(v, str) else v for v in values]
+        return list(values)
+    if "\r" in joined:
+        changes.carriage_return = True
+    start = _GUARD_START
+    guarded: dict[str, str] = {}  # labels repeat: decide each distinct text once
+
+    def guard(text: str) -> str:
+        found = guarded.get(text)
+        if found is None:
+            found = guarded[text] = guard_text(text)
+        return found
+
+    return [guard(v) if isinstance(v, str) and v and v[0] in start else v for v in values]
+
+
 def _csv_frame(frame: pd.DataFrame, index: bool, changes: _Changes) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells (and headers) are guarded; numbers and dates untouched."""
     import pandas as pd
@@ -258,9 +282,7 @@ def _csv_frame(frame: pd.DataFrame, index: bool, changes: _Changes) -> pd.DataFr
         column = frame.iloc[:, position]
         if _text_column(column):
             values = column.to_numpy(dtype=object, na_value=None)
-            columns[position] = pd.Series(
-                [_csv_cell(v, name, changes) for v in values], index=frame.index, dtype=object
-            )
+            columns[position] = pd.Series(_csv_values(values, name, changes), index=frame.index, dtype=object)
         else:
             columns[position] = column
     out = pd.DataFrame(columns, index=frame.index)

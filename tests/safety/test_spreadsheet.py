@@ -77,10 +77,14 @@ def test_csv_guards_text_cells_and_headers_but_never_numbers(tmp_path):
 def test_an_unguarded_writer_would_be_caught(tmp_path):
     """The checker used by the tests finds what pandas writes on its own (so the tests can fail)."""
     path = tmp_path / "raw.csv"
-    pd.DataFrame({"name": list(PAYLOADS)}).to_csv(path, index=False)  # the point of this test: an unguarded writer
+    pd.DataFrame({"name": list(PAYLOADS)}).to_csv(
+        path, index=False
+    )  # the point of this test: an unguarded writer
     assert len(csv_danger(path)) >= 4
     raw = tmp_path / "raw.xlsx"
-    pd.DataFrame({"name": list(PAYLOADS)}).to_excel(raw, index=False)  # the point of this test: an unguarded writer
+    pd.DataFrame({"name": list(PAYLOADS)}).to_excel(
+        raw, index=False
+    )  # the point of this test: an unguarded writer
     assert any("formula" in d for d in xlsx_danger(raw))
 
 
@@ -201,6 +205,21 @@ def test_no_module_writes_csv_or_xlsx_outside_the_home():
             continue
         offenders += [f for f in found if not (allowed and f.endswith(f": {allowed}"))]
     assert offenders == [], "write CSV/XLSX through surveykit.spreadsheet: " + "; ".join(offenders)
+
+
+def test_no_notebook_writes_csv_or_xlsx_outside_the_home(tmp_path):
+    """Analysis, report and app notebooks call the package's exports (or surveykit.spreadsheet) too."""
+    import json
+
+    offenders = []
+    for notebook in sorted([*ROOT.glob("notebooks/**/*.ipynb"), *ROOT.glob("apps/*.ipynb")]):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
+        probe = tmp_path / (notebook.stem + ".py")
+        probe.write_text(code, encoding="utf-8")
+        offenders += [f"{notebook.relative_to(ROOT)}: {f}" for f in _direct_writers(probe, tmp_path)]
+    assert offenders == []
 
 
 def test_the_home_check_catches_a_direct_writer(tmp_path):

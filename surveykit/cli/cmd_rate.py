@@ -149,7 +149,9 @@ def write_workbook(rating: Rating, path: Path, language: str) -> Report:
                 name,
                 frame,
                 widths=[
-                    100 if name == "conclusions" and str(c).startswith("text_") else max(10, min(40, len(str(c)) + 4))
+                    100
+                    if name == "conclusions" and str(c).startswith("text_")
+                    else max(10, min(40, len(str(c)) + 4))
                     for c in frame.columns
                 ],
             )

@@ -393,7 +393,8 @@ def _checked(path: Path, table: str, row: int, column: sa.Column, kind: str, val
     if value is None:
         if not column.nullable:
             expected = Translated(
-                en="allowed here: the column needs a value", ru="допустимо: в столбце должно быть значение"
+                en="allowed here: the column needs a value",
+                ru="допустимое значение: в столбце должно быть значение",
             )
     elif kind == "integer":
         expected = None if isinstance(value, int) and not isinstance(value, bool) else _EXPECTED[kind]

@@ -598,7 +598,9 @@ class Interviews:
         ``submitted`` resubmits the stored answers of a rejected interview (validated like any submission)."""
         meta = self.meta(interview_id)
         self._check_transition(meta.status, target)
-        what = Translated(en=f"setting an interview to '{target}'", ru=f"перевод интервью в статус «{target}»")
+        what = Translated(
+            en=f"setting an interview to '{target}'", ru=f"перевод интервью в статус «{target}»"
+        )
         if target == "submitted":
             with self.db.query() as conn:
                 require_actor(conn, by, what)  # SK540: a person of the store or the operator

@@ -452,7 +452,9 @@ class Training:
             require_actor(
                 conn,
                 by,
-                Translated(en=f"setting a certificate to '{status}'", ru=f"перевод сертификата в статус «{status}»"),
+                Translated(
+                    en=f"setting a certificate to '{status}'", ru=f"перевод сертификата в статус «{status}»"
+                ),
             )  # SK540: a person of the store or the operator
             now = utcnow()
             conn.execute(

@@ -127,8 +127,12 @@ def coerce(var: Variable, column: Any, n: int) -> CoercionResult:
         return CoercionResult(values, bad, not_in_list, raw)
     # single choice and text
     idx = np.flatnonzero(present)
-    odd = np.fromiter((not isinstance(x, _TEXTUAL) for x in raw[idx]), dtype=bool, count=idx.size)
-    if odd.any():  # bytes, a dict, a set ...: never stored as its Python repr
+    odd = np.fromiter(
+        (not isinstance(x, _TEXTUAL) or (isinstance(x, str) and "\0" in x) for x in raw[idx]),
+        dtype=bool,
+        count=idx.size,
+    )
+    if odd.any():  # bytes, a dict, a set ...: never stored as its Python repr; NUL: PostgreSQL refuses it
         bad[idx[odd]] = True
         idx = idx[~odd]
     texts = (

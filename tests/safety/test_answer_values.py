@@ -94,7 +94,11 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("change", "code", "field", "path"), REFUSED, ids=lambda v: repr(v)[:30])
+@pytest.mark.parametrize(
+    ("change", "code", "field", "path"),
+    REFUSED,
+    ids=[f"{i}-{code.code}-{field}" for i, (_, code, field, _) in enumerate(REFUSED)],
+)
 def test_submit_refuses_a_value_that_is_no_answer_and_stores_nothing(store, change, code, field, path):
     meta = _start(store)
     with pytest.raises(ValidationError) as info:
@@ -164,6 +168,10 @@ def test_no_python_repr_reaches_the_store_through_a_bulk_import(store):
 
     with pytest.raises(DataImportError) as info:
         store.import_frame(frame, "values", by="operator")
-    codes = {p.code for p in info.value.report.errors}
-    assert ErrorCode.ANSWER_WRONG_TYPE in codes
+    wrong = [p for p in info.value.report.errors if p.code is ErrorCode.ANSWER_WRONG_TYPE]
+    assert [p.location.row for p in wrong] == [1, 2] and {p.location.field for p in wrong} == {"comment"}
+    assert _stored_texts(store) == []
+    with pytest.raises(DataImportError) as info:  # a NUL (PostgreSQL cannot store it) is refused too
+        store.import_frame(frame.assign(comment=["fine", "nul\0inside"]), "values", by="operator")
+    assert [p.location.row for p in info.value.report.errors if p.code is ErrorCode.ANSWER_WRONG_TYPE] == [2]
     assert _stored_texts(store) == []

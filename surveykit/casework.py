@@ -37,7 +37,7 @@ from typing import Any
 import pandas as pd
 
 from surveykit.access import Principal, require
-from surveykit.errors import ConfigError, ErrorCode, Location, NotFoundError, StoreError, did_you_mean
+from surveykit.errors import ConfigError, ErrorCode, Location, StoreError, did_you_mean
 from surveykit.i18n import t
 from surveykit.quality.context import FLAG_COLUMNS as _FLAG_COLUMNS
 from surveykit.store.casework import Backcheck, Case, Exclusion
@@ -615,10 +615,7 @@ def _suspend(store: Any, person_id: str, reason: str, actor: Principal) -> list[
     from surveykit.certificates.registry_store import StoreRegistry
 
     registry = StoreRegistry(store)
-    try:
-        by = store.person(actor.id).id
-    except NotFoundError:  # the operator at the command line is not a person of the store
-        by = None
+    by = actor.id  # a person of the store, or the operator at the command line (store/actors.py)
     now = utcnow()
     serials = [c.serial for c in store.training.certificates(person_id) if c.valid_at(now)]
     for serial in serials:

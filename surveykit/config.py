@@ -48,6 +48,11 @@ class Settings:
     signing_key: Path = _opt(
         Path(""), "Ed25519 private key (PEM) used to sign certificates (default data/keys/issuer.pem)."
     )
+    backup_key: Path = _opt(
+        Path(""),
+        "Ed25519 private key (PEM) that signs backup archives; restore accepts only archives it signed unless "
+        "told to trust a foreign one (default data/keys/backup.pem, created at the first backup).",
+    )
     issuer_name: str = _opt(
         "Public Council Training Centre", "Issuer named on certificates and in signed records."
     )
@@ -90,6 +95,8 @@ class Settings:
             object.__setattr__(self, "questionnaires_dir", root / "questionnaires")
         if not str(self.signing_key) or str(self.signing_key) == ".":
             object.__setattr__(self, "signing_key", Path(self.data_dir) / "keys" / "issuer.pem")
+        if not str(self.backup_key) or str(self.backup_key) == ".":
+            object.__setattr__(self, "backup_key", Path(self.data_dir) / "keys" / "backup.pem")
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{Path(self.data_dir) / 'surveykit.sqlite'}")
         if self.min_cell_size < 1:

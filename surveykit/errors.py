@@ -321,6 +321,27 @@ class ErrorCode(enum.Enum):
         "stored value {value!r} differs from the calculation {expression!r} = {expected!r}",
         "Recompute calculated values, or leave the column empty to have it computed.",
     )
+    ANSWERS_NOT_MAPPING = (
+        "SK410",
+        "the answers are a {type}, not a mapping of question codes to values",
+        "Pass the answers as a dict, e.g. {{'age': 42, 'consent': 'yes'}}.",
+    )
+    ANSWER_VALUE_TYPE = ("SK411", "a {type} is not an answer value: {detail}", "{fix}")
+    ANSWER_TEXT_INVALID = (
+        "SK412",
+        "the text holds {what} ({char}) at character {position}, which cannot be stored as text",
+        "{fix}",
+    )
+    ANSWER_NOT_FINITE = (
+        "SK413",
+        "{value} is not a value: NaN and infinities are not answers",
+        "Leave the question out, or give None, when there is no answer.",
+    )
+    ANSWER_SHAPE = (
+        "SK414",
+        "{detail}",
+        "Send {{question code: value}}, with each repeat group as a list of such mappings.",
+    )
 
     # --- SK5xx: store --------------------------------------------------------------------------
     DB_UNAVAILABLE = (
@@ -498,6 +519,29 @@ class ErrorCode(enum.Enum):
         "SK539",
         "interview {interview} is not excluded from ratings",
         "Only an excluded interview can be restored; see `surveykit qc exclusions`.",
+    )
+    BACKUP_NOT_AUTHENTIC = (
+        "SK541",
+        "the archive cannot be shown to come from this installation: {detail}",
+        "{fix}",
+    )
+    RESTORE_VALUE_INVALID = (
+        "SK542",
+        "table {table}, row {row}, column {column}: {value} is not {expected}",
+        "The archive was changed after the backup or made by another program: nothing was restored. "
+        "Restore an untouched backup.",
+    )
+    BACKUP_KEY_UNUSABLE = (
+        "SK543",
+        "the backup key {path} cannot be used: {detail}",
+        "Point SURVEYKIT_BACKUP_KEY at the installation's backup key (data/keys/backup.pem), or move the broken "
+        "file away to have a new key made at the next backup.",
+    )
+    ACTOR_UNKNOWN = (
+        "SK540",
+        "{what} needs a person of the store as the one deciding, not {actor} ({detail})",
+        "Pass the id of the person who decides (see `surveykit users list`); the command line acts as "
+        "'operator'.",
     )
 
     # --- SK6xx: methodology and scoring ----------------------------------------------------------

@@ -12,6 +12,31 @@ import os
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def issuer_key(tmp_path_factory):
+    """The session's installation keys, outside the checkout: the certificate issuer key (the
+    ``signing_key`` setting; the interview gate counts only certificates signed with it, so test helpers
+    sign with this one: surveykit.store.testing.add_signed_certificate) and the backup key (``backup_key``,
+    made at the first backup). A test may set its own."""
+    from surveykit.certificates import generate_key
+    from surveykit.config import settings
+
+    folder = tmp_path_factory.mktemp("keys")
+    path = folder / "issuer.pem"
+    generate_key(path)
+    values = {"SURVEYKIT_SIGNING_KEY": str(path), "SURVEYKIT_BACKUP_KEY": str(folder / "backup.pem")}
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    settings.cache_clear()
+    yield path
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def postgres_cluster():
     """A running throwaway PostgreSQL cluster (TemporaryPostgres), stopped and deleted after the session."""

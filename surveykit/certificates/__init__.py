@@ -15,9 +15,10 @@ Typical use::
 
 from __future__ import annotations
 
-from .batch import BatchProgress, BatchSummary, FailedItem, IssuedItem, issue_batch
+import importlib
+from typing import Any
+
 from .model import Certificate, Holder, Issuer, Role
-from .pdf import CertificatePdf
 from .records import issue_certificate, name_hash, qr_url
 from .serials import is_valid_serial, new_serial, normalize_serial
 from .signing import (
@@ -79,3 +80,28 @@ __all__ = [
     "qr_url",
     "verify",
 ]
+
+
+#: the names that need fpdf2 (about half a second to import): loaded on first use, so that the interview
+#: gate, which verifies stored certificates, does not pull the PDF machinery into an app's kernel
+_LAZY = {
+    "BatchProgress": "batch",
+    "BatchSummary": "batch",
+    "FailedItem": "batch",
+    "IssuedItem": "batch",
+    "issue_batch": "batch",
+    "CertificatePdf": "pdf",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from surveykit.access import OPERATOR
 from surveykit.errors import CertificateError, ErrorCode, Location, NotFoundError
 
 from .model import Certificate
@@ -129,7 +130,7 @@ class StoreRegistry:
             raise CertificateError(
                 ErrorCode.FIELD_MISSING, Location(field="reason", path=canonical), field="reason"
             )
-        if by:
+        if by and by != OPERATOR.id:
             self.store.person(by)  # who changed it is kept as a person of the store (SK503 with a suggestion)
         try:
             self.store.training.set_certificate_status(canonical, status, reason=reason.strip(), by=by)

@@ -272,6 +272,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 # --- revoke / suspend / reinstate -------------------------------------------------------------------------------------
 def _status(args: argparse.Namespace) -> int:
+    from surveykit.access import OPERATOR
     from surveykit.certificates.registry_store import StoreRegistry
 
     if not args.target:
@@ -282,7 +283,8 @@ def _status(args: argparse.Namespace) -> int:
         raise _missing("--reason", "Say why; the reason is shown by verification and kept in the audit log.")
     with _store(args) as store:
         registry = StoreRegistry(store)
-        getattr(registry, args.action)(args.target, reason=args.reason, by=args.by)
+        # the command line acts as the operator unless --by names the person deciding (store/actors.py)
+        getattr(registry, args.action)(args.target, reason=args.reason, by=args.by or OPERATOR.id)
         record = store.training.certificate(_canonical(args.target))
     if args.json:
         print_json(

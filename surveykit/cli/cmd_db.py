@@ -4,7 +4,8 @@
   surveykit db current              show the schema revision and whether an upgrade is needed (exit 1 if so)
   surveykit db publish FILE ...     publish questionnaire versions (frozen; the same content again is fine)
   surveykit db backup -o FILE       the whole database as one archive (zip: manifest + a JSONL per table)
-  surveykit db restore FILE         restore an archive into an EMPTY database (--url; created if missing)
+  surveykit db restore FILE         restore an archive into an EMPTY database (--url; created if missing);
+                                    only archives this installation signed, unless --trust-foreign-archive
 
 The database is the setting SURVEYKIT_DATABASE_URL (default: the SQLite file data/surveykit.sqlite), or --url.
 """
@@ -29,6 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="FILE", help="the archive to write (backup)")
     parser.add_argument("--url", help="database URL (default: the database_url setting)")
     parser.add_argument("--by", help="person id recorded in the audit log (publish)")
+    parser.add_argument(
+        "--trust-foreign-archive",
+        action="store_true",
+        help="restore: accept an archive this installation did not sign (another server's, an older "
+        "surveykit's); recorded in the audit log",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,7 +93,7 @@ def _backup_or_restore(args: argparse.Namespace) -> int:
             raise usage(
                 "Run `surveykit db restore backups/surveykit-2026-03-01.zip --url URL_OF_AN_EMPTY_DATABASE`."
             )
-        summary = Store.restore(args.files[0], args.url)
+        summary = Store.restore(args.files[0], args.url, trust_foreign=args.trust_foreign_archive)
     if args.json:
         print_json(
             {

@@ -12,12 +12,13 @@ indicators, findings, warnings, conclusions and regional. Exit code 1 when the i
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import pandas as pd
 
-from surveykit.cli.output import print_json
-from surveykit.errors import DataImportError, ErrorCode, ExportError, Location, Report, sentence
+from surveykit.cli.output import print_json, print_report
+from surveykit.errors import DataImportError, ErrorCode, Location, Report, sentence
 from surveykit.i18n import t
 from surveykit.questionnaire.model import Questionnaire
 from surveykit.scoring import DEFAULT_PROFILE, Rating, load_profile, rate
@@ -152,19 +153,10 @@ def _questionnaires(paths: list[str]) -> list[Questionnaire]:
     return [load_questionnaire(p) for p in paths]
 
 
-def _excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Object columns with None for missing values (openpyxl cannot write pandas NA)."""
-    out = frame.copy()
-    for name in out.columns:
-        column = out[name]
-        if not pd.api.types.is_float_dtype(column.dtype) or isinstance(
-            column.dtype, pd.api.extensions.ExtensionDtype
-        ):
-            out[name] = column.astype(object).where(column.notna(), None)
-    return out
+def write_workbook(rating: Rating, path: Path, language: str) -> Report:
+    """The rating's tables as one workbook (texts never formulas, see surveykit.spreadsheet); the warnings."""
+    from surveykit.spreadsheet import Sheet, write_xlsx
 
-
-def write_workbook(rating: Rating, path: Path, language: str) -> None:
     sheets = {
         "rating": rating.summary(language),
         "indicators": rating.indicators,
@@ -174,22 +166,22 @@ def write_workbook(rating: Rating, path: Path, language: str) -> None:
         "regional": rating.regional,
         "table": rating.table,
     }
-    try:
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            for name, frame in sheets.items():
-                _excel_safe(frame).to_excel(writer, sheet_name=name, index=False)
-                sheet = writer.sheets[name]
-                sheet.freeze_panes = "A2"
-                for cells in sheet.iter_cols(min_row=1, max_row=1):
-                    header = cells[0]
-                    wide = name == "conclusions" and str(header.value).startswith("text_")
-                    sheet.column_dimensions[header.column_letter].width = (
-                        100 if wide else max(10, min(40, len(str(header.value)) + 4))
-                    )
-    except OSError as err:
-        raise ExportError(
-            ErrorCode.EXPORT_WRITE_FAILED, Location(file=str(path)), path=str(path), detail=str(err)
-        ) from err
+    return write_xlsx(
+        path,
+        [
+            Sheet(
+                name,
+                frame,
+                widths=[
+                    100
+                    if name == "conclusions" and str(c).startswith("text_")
+                    else max(10, min(40, len(str(c)) + 4))
+                    for c in frame.columns
+                ],
+            )
+            for name, frame in sheets.items()
+        ],
+    )
 
 
 def _from_store(
@@ -236,18 +228,17 @@ def run(args: argparse.Namespace) -> int:
         origins=origins,
     )
     written = []
+    problems = Report()
     if args.csv:
-        path = Path(args.csv)
-        try:
-            rating.table.to_csv(path, index=False, encoding="utf-8")
-        except OSError as err:
-            raise ExportError(
-                ErrorCode.EXPORT_WRITE_FAILED, Location(file=str(path)), path=str(path), detail=str(err)
-            ) from err
-        written.append(str(path))
+        from surveykit.spreadsheet import write_csv
+
+        problems.extend(write_csv(Path(args.csv), rating.table))
+        written.append(args.csv)
     if args.out:
-        write_workbook(rating, Path(args.out), args.lang)
+        problems.extend(write_workbook(rating, Path(args.out), args.lang))
         written.append(args.out)
+    if problems and not args.json:
+        print_report(problems, args.lang, file=sys.stderr, quiet_ok=True)
     if args.json:
         print_json(
             {
@@ -259,6 +250,7 @@ def run(args: argparse.Namespace) -> int:
                 .where(rating.summary(args.lang).notna(), None)
                 .to_dict("records"),
                 "warnings": rating.warnings.to_dict("records"),
+                "problems": problems.to_dicts(),
             }
         )
         return 0

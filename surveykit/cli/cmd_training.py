@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
 from surveykit.cli import training_bank
-from surveykit.cli.output import print_json
+from surveykit.cli.output import print_json, print_report
 from surveykit.errors import ErrorCode, Location, SurveykitError, TrainingError
 
 NAME = "training"
@@ -204,35 +205,39 @@ def _export(args: argparse.Namespace, store: Any) -> int:
     path = Path(args.values[0])
     service = _service(store)
     progress = service.progress_frame(args.cohort, language=args.lang)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix.lower() == ".xlsx":
-            import pandas as pd
+    from surveykit.spreadsheet import Sheet, write_csv, write_xlsx
 
-            exams = service.exam_results_frame(args.cohort)
-            for column in ("started_at", "closed_at"):
-                exams[column] = pd.to_datetime(exams[column], utc=True).dt.tz_localize(None)
-            with pd.ExcelWriter(path) as writer:
-                progress.to_excel(writer, sheet_name="progress", index=False)
-                service.module_frame(args.cohort).to_excel(writer, sheet_name="modules", index=False)
-                exams.to_excel(writer, sheet_name="exam_attempts", index=False)
-                service.item_stats(args.cohort).to_excel(writer, sheet_name="item_statistics")
-                service.item_review(args.cohort).to_excel(writer, sheet_name="item_review")
-        elif path.suffix.lower() == ".csv":
-            progress.to_csv(path, index=False)
-        else:
-            raise SurveykitError(
-                ErrorCode.FILE_FORMAT_UNKNOWN,
-                Location(file=str(path)),
-                path=str(path),
-                expected=".csv, .xlsx",
-            )
-    except OSError as err:
+    if path.suffix.lower() == ".xlsx":  # texts never formulas (surveykit.spreadsheet); times in UTC
+        import pandas as pd
+
+        exams = service.exam_results_frame(args.cohort)
+        for column in ("started_at", "closed_at"):
+            exams[column] = pd.to_datetime(exams[column], utc=True)
+        problems = write_xlsx(
+            path,
+            [
+                Sheet("progress", progress),
+                Sheet("modules", service.module_frame(args.cohort)),
+                Sheet("exam_attempts", exams),
+                Sheet("item_statistics", service.item_stats(args.cohort), index=True),
+                Sheet("item_review", service.item_review(args.cohort), index=True),
+            ],
+        )
+    elif path.suffix.lower() == ".csv":
+        problems = write_csv(path, progress)
+    else:
         raise SurveykitError(
-            ErrorCode.EXPORT_WRITE_FAILED, Location(file=str(path)), path=str(path), detail=err.strerror
-        ) from err
+            ErrorCode.FILE_FORMAT_UNKNOWN,
+            Location(file=str(path)),
+            path=str(path),
+            expected=".csv, .xlsx",
+        )
+    if problems and not args.json:
+        print_report(problems, args.lang, file=sys.stderr, quiet_ok=True)
     if args.json:
-        print_json({"ok": True, "file": str(path), "trainees": len(progress)})
+        print_json(
+            {"ok": True, "file": str(path), "trainees": len(progress), "problems": problems.to_dicts()}
+        )
     else:
         print(f"{path}: {len(progress)} trainee(s)")
     return 0

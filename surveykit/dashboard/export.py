@@ -9,7 +9,6 @@ data the file was made.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +16,8 @@ import pandas as pd
 
 from surveykit.dashboard.data import DashboardData
 from surveykit.dashboard.labels import measure_name
-from surveykit.errors import ErrorCode, ExportError, Location
 from surveykit.i18n import t
+from surveykit.spreadsheet import Sheet, write_csv, write_xlsx, xlsx_bytes
 
 __all__ = ["council_tables", "council_workbook", "write_council_export"]
 
@@ -144,24 +143,20 @@ def council_tables(data: DashboardData) -> dict[str, pd.DataFrame]:
 
 def council_workbook(data: DashboardData) -> bytes:
     """The council tables as an .xlsx file in memory (for a download link in the app)."""
-    buffer = io.BytesIO()
-    _write_xlsx(council_tables(data), buffer)
-    return buffer.getvalue()
+    content, _ = xlsx_bytes(_sheets(council_tables(data)))
+    return content
 
 
-def _write_xlsx(tables: dict[str, pd.DataFrame], target: object) -> None:
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        for name, frame in tables.items():
-            sheet_name = name[:31]
-            frame.astype(object).where(frame.notna(), None).to_excel(
-                writer, sheet_name=sheet_name, index=False
-            )
-            sheet = writer.sheets[sheet_name]
-            sheet.freeze_panes = "A2"
-            for cells in sheet.iter_cols(min_row=1, max_row=1):
-                header = cells[0]
-                width = 90 if not str(header.value or "") else max(12, min(60, len(str(header.value)) + 6))
-                sheet.column_dimensions[header.column_letter].width = width
+def _sheets(tables: dict[str, pd.DataFrame]) -> list[Sheet]:
+    """Texts never formulas (surveykit.spreadsheet); the notes column (no header) wide."""
+    return [
+        Sheet(
+            name,
+            frame,
+            widths=[90 if not str(c) else max(12, min(60, len(str(c)) + 6)) for c in frame.columns],
+        )
+        for name, frame in tables.items()
+    ]
 
 
 def write_council_export(
@@ -171,19 +166,13 @@ def write_council_export(
     target = Path(folder)
     written: list[Path] = []
     tables = council_tables(data)
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        if "xlsx" in formats:
-            path = target / f"council-{data.period}.xlsx"
-            _write_xlsx(tables, path)
+    if "xlsx" in formats:
+        path = target / f"council-{data.period}.xlsx"
+        write_xlsx(path, _sheets(tables))
+        written.append(path)
+    if "csv" in formats:
+        for i, (name, frame) in enumerate(tables.items(), start=1):
+            path = target / f"council-{data.period}-{i}-{name.replace(' ', '_')}.csv"
+            write_csv(path, frame, encoding="utf-8-sig")
             written.append(path)
-        if "csv" in formats:
-            for i, (name, frame) in enumerate(tables.items(), start=1):
-                path = target / f"council-{data.period}-{i}-{name.replace(' ', '_')}.csv"
-                frame.to_csv(path, index=False, encoding="utf-8-sig")
-                written.append(path)
-    except OSError as err:
-        raise ExportError(
-            ErrorCode.EXPORT_WRITE_FAILED, Location(file=str(target)), path=str(target), detail=str(err)
-        ) from err
     return written

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.scoring.demo import AUDIT_REMOTE, AUDIT_SITE, AUDIT_STAND, PREMISES_ITEMS, synthetic_sources
+from surveykit.spreadsheet import write_csv
 
 __all__ = [
     "SAMPLE_INSTITUTIONS",
@@ -272,7 +273,7 @@ def fill_store(store: Any, sample: Sample) -> None:
         for qid in ("recipient_survey", "website_audit", "premises_checklist"):
             frame = _import_frame(qid, sample.frames[qid], store.questionnaire(qid))
             path = Path(tmp) / f"{qid}.csv"
-            frame.to_csv(path, index=False)
+            write_csv(path, frame)  # the importer undoes the formula guard: the texts arrive unchanged
             store.import_responses(path, qid, defaults={"status": "submitted"})
     reviews = sample.frames["open_answer_reviews"]
     for row in reviews.itertuples(index=False):

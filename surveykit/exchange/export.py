@@ -186,7 +186,9 @@ def export_frames(
     paths = output_paths(path, fmt, [r for r in frames if r is not None])
     written: list[Path] = []
     try:
-        _write(metadata, frames, prepared, paths, fmt, written, excel=excel, separator=separator)
+        _write(
+            metadata, frames, prepared, paths, fmt, written, excel=excel, separator=separator, report=report
+        )
     except BaseException:
         for done in written:
             done.unlink(missing_ok=True)
@@ -263,6 +265,7 @@ def _write(
     *,
     excel: bool,
     separator: str | None,
+    report: Report,
 ) -> None:
     main = paths[None]
     try:
@@ -282,24 +285,26 @@ def _write(
         for name, data in codebook.sheets():
             sheets.append((name, data, None))
         written.append(main)
-        writers.write_xlsx(main, sheets)
+        report.extend(writers.write_xlsx(main, sheets))
         return
     for repeat, data in prepared.items():
         table = metadata.tables[repeat]
         target = paths[repeat]
         written.append(target)
         if fmt == "sav":
-            writers.write_sav(data, target, metadata.view("sav", repeat))
+            report.extend(writers.write_sav(data, target, metadata.view("sav", repeat)))
             syntax = writers.spss_syntax(metadata, table, target.name)
             if syntax is not None:
                 sps = target.with_suffix(".sps")
                 written.append(sps)
                 writers.write_text(sps, syntax)
         elif fmt == "dta":
-            writers.write_dta(data, target, metadata.view("dta", repeat))
+            report.extend(writers.write_dta(data, target, metadata.view("dta", repeat)))
         elif fmt == "csv":
-            writers.write_csv(
-                table, data, target, language=metadata.language, excel=excel, separator=separator
+            report.extend(
+                writers.write_csv(
+                    table, data, target, language=metadata.language, excel=excel, separator=separator
+                )
             )
         else:
             writers.write_parquet(data, target, writers.metadata_dict(metadata, table))

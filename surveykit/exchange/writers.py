@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveykit.errors import ErrorCode, ExportError, Location, Translated
+from surveykit import spreadsheet
+from surveykit.errors import ErrorCode, ExportError, Location, Report, Severity, Translated
 from surveykit.exchange.metadata import ExportMetadata, ExportTable, FormatView, Storage
 
 __all__ = [
@@ -54,9 +55,7 @@ DECIMAL_COMMA_LANGUAGES = frozenset(
         "nl",
     }
 )
-EXCEL_MAX_ROWS = 1_048_576
-EXCEL_MAX_TEXT = 32767
-_FORMULA_START = ("=", "+", "-", "@")
+EXCEL_MAX_ROWS = spreadsheet.EXCEL_MAX_ROWS
 
 
 def _failed(path: Path, err: BaseException) -> ExportError:
@@ -111,22 +110,57 @@ def _library_errors() -> tuple[type[BaseException], ...]:
     return (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError, ValueError, TypeError)
 
 
-def write_sav(frame: pd.DataFrame, path: Path, view: FormatView) -> None:
+def _nul_free(frame: pd.DataFrame, path: Path, fmt: str) -> tuple[pd.DataFrame, Report]:
+    """SPSS and Stata store texts as C strings, which end at a NUL: a NUL is written as the visible sign
+    ␀ (U+2400) with a warning, never cut silently. Every other control character is kept."""
+    report = Report(subject=str(path))
+    replaced = {}
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_datetime64_any_dtype(column.dtype):
+            continue
+        hit = column.map(lambda v: isinstance(v, str) and "\0" in v).to_numpy(dtype=bool)
+        if not hit.any():
+            continue
+        replaced[name] = column.map(lambda v: v.replace("\0", "\u2400") if isinstance(v, str) else v)
+        report.add(
+            ErrorCode.EXPORT_VALUE_INVALID,
+            Location(file=str(path), field=str(name)),
+            Severity.WARNING,
+            detail=Translated(
+                en=f"{int(hit.sum())} text(s) held a NUL character, which {fmt} files cannot store; "
+                "each is written as \u2400",
+                ru=f"в {int(hit.sum())} текст(ах) был символ NUL, который файлы {fmt} не хранят; "
+                "каждый записан как \u2400",
+            ),
+            fix=Translated(
+                en="The exact text is kept in the store; export Parquet or JSON to get it unchanged.",
+                ru="Точный текст хранится в базе; выгрузите Parquet или JSON, чтобы получить его без изменений.",
+            ),
+        )
+    return (frame.assign(**replaced) if replaced else frame), report
+
+
+def write_sav(frame: pd.DataFrame, path: Path, view: FormatView) -> Report:
     import pyreadstat
 
+    frame, report = _nul_free(frame, path, ".sav")
     try:
         pyreadstat.write_sav(frame, str(path), **view.write_kwargs())
     except _library_errors() as err:
         raise _failed(path, err) from err
+    return report
 
 
-def write_dta(frame: pd.DataFrame, path: Path, view: FormatView) -> None:
+def write_dta(frame: pd.DataFrame, path: Path, view: FormatView) -> Report:
     import pyreadstat
 
+    frame, report = _nul_free(frame, path, ".dta")
     try:
         pyreadstat.write_dta(frame, str(path), **view.write_kwargs())
     except _library_errors() as err:
         raise _failed(path, err) from err
+    return report
 
 
 def write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
@@ -174,9 +208,9 @@ def csv_dialect(language: str, excel: bool, separator: str | None = None) -> tup
     return "utf-8-sig", separator or (";" if comma else ","), "," if comma else "."
 
 
-def _formatted(table: ExportTable, frame: pd.DataFrame, guard: bool) -> pd.DataFrame:
-    """Dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS (UTC); with ``guard`` a text that Excel would take
-    for a formula gets a leading apostrophe."""
+def _formatted(table: ExportTable, frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS (UTC); texts are guarded against formula
+    injection by :func:`surveykit.spreadsheet.write_csv`, with or without ``excel``."""
     out = {}
     for var in table.variables:
         column = frame[var.name]
@@ -184,10 +218,6 @@ def _formatted(table: ExportTable, frame: pd.DataFrame, guard: bool) -> pd.DataF
             stamps = pd.to_datetime(pd.Series(column), errors="coerce")
             fmt = "%Y-%m-%d" if var.storage is Storage.DATE else "%Y-%m-%d %H:%M:%S"
             out[var.name] = stamps.dt.strftime(fmt).astype(object).where(stamps.notna(), "")
-        elif guard and var.storage is Storage.STRING:
-            texts = pd.Series(column, dtype=object)
-            risky = texts.map(lambda s: isinstance(s, str) and s.startswith(_FORMULA_START))
-            out[var.name] = texts.where(~risky, "'" + texts.astype(str))
         else:
             out[var.name] = column
     return pd.DataFrame(out, index=frame.index)
@@ -201,20 +231,17 @@ def write_csv(
     language: str = "en",
     excel: bool = False,
     separator: str | None = None,
-) -> None:
+) -> Report:
+    """The table as CSV (see :func:`csv_dialect`); returns the warnings of :mod:`surveykit.spreadsheet`."""
     encoding, sep, decimal = csv_dialect(language, excel, separator)
-    data = _formatted(table, frame, guard=excel)
-    try:
-        data.to_csv(
-            path,
-            index=False,
-            sep=sep,
-            decimal=decimal,
-            encoding=encoding,
-            lineterminator="\r\n" if excel else "\n",
-        )
-    except (OSError, ValueError, UnicodeError) as err:
-        raise _failed(path, err) from err
+    return spreadsheet.write_csv(
+        path,
+        _formatted(table, frame),
+        sep=sep,
+        decimal_mark=decimal,
+        encoding=encoding,
+        lineterminator="\r\n" if excel else "\n",
+    )
 
 
 def _python_cells(column: pd.Series, storage: Storage | None) -> list[Any]:
@@ -238,52 +265,19 @@ def write_xlsx(
     sheets: Sequence[tuple[str, pd.DataFrame, Sequence[Storage | None] | None]],
     *,
     widths: dict[str, Iterable[int]] | None = None,
-) -> None:
-    """Sheets of ``(name, frame, storage per column)``: a bold frozen header row, texts always stored as
-    text (a text starting with "=" never becomes a formula)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    for name, frame, _ in sheets:
-        if len(frame) + 1 > EXCEL_MAX_ROWS:
-            raise ExportError(
-                ErrorCode.EXPORT_WRITE_FAILED,
-                Location(file=str(path), sheet=name),
-                path=str(path),
-                detail=f"sheet '{name}' would have {len(frame) + 1} rows; Excel holds {EXCEL_MAX_ROWS}",
-            )
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    try:
-        for name, frame, storages in sheets:
-            sheet = workbook.create_sheet(title=name[:31])
-            sheet.freeze_panes = "A2"
-            for i, width in enumerate((widths or {}).get(name, ()), start=1):
-                sheet.column_dimensions[get_column_letter(i)].width = width
-            header = []
-            for title in frame.columns:
-                cell = WriteOnlyCell(sheet, value=str(title))
-                cell.font = bold
-                cell.data_type = "s"
-                header.append(cell)
-            sheet.append(header)
-            kinds = list(storages) if storages is not None else [None] * frame.shape[1]
-            columns = [_python_cells(frame.iloc[:, j], kinds[j]) for j in range(frame.shape[1])]
-            for row in zip(*columns, strict=True) if columns else ():
-                cells = []
-                for value in row:
-                    if isinstance(value, str):
-                        cell = WriteOnlyCell(sheet, value=value[:EXCEL_MAX_TEXT])
-                        cell.data_type = "s"
-                        cells.append(cell)
-                    else:
-                        cells.append(value)
-                sheet.append(cells)
-        workbook.save(str(path))
-    except (OSError, ValueError, TypeError) as err:
-        raise _failed(path, err) from err
+) -> Report:
+    """Sheets of ``(name, frame, storage per column)``: dates of DATE columns as dates; the rest as
+    :func:`surveykit.spreadsheet.write_xlsx` writes it (texts always text cells). Returns its warnings."""
+    prepared = []
+    for name, frame, storages in sheets:
+        kinds = list(storages) if storages is not None else [None] * frame.shape[1]
+        cells = pd.DataFrame(
+            {j: _python_cells(frame.iloc[:, j], kinds[j]) for j in range(frame.shape[1])}, dtype=object
+        )
+        cells.columns = list(frame.columns)
+        given = (widths or {}).get(name)
+        prepared.append(spreadsheet.Sheet(name, cells, widths=list(given) if given is not None else None))
+    return spreadsheet.write_xlsx(path, prepared)
 
 
 # --- Parquet -------------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ Parsing input (coercion) reports problems instead of raising: see :func:`coerce`
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -126,6 +127,14 @@ def coerce(var: Variable, column: Any, n: int) -> CoercionResult:
         return CoercionResult(values, bad, not_in_list, raw)
     # single choice and text
     idx = np.flatnonzero(present)
+    odd = np.fromiter(
+        (not isinstance(x, _TEXTUAL) or (isinstance(x, str) and "\0" in x) for x in raw[idx]),
+        dtype=bool,
+        count=idx.size,
+    )
+    if odd.any():  # bytes, a dict, a set ...: never stored as its Python repr; NUL: PostgreSQL refuses it
+        bad[idx[odd]] = True
+        idx = idx[~odd]
     texts = (
         np.array([_to_text(x) for x in raw[idx]], dtype=object) if idx.size else np.array([], dtype=object)
     )
@@ -142,11 +151,13 @@ def coerce(var: Variable, column: Any, n: int) -> CoercionResult:
 
 
 _SMALL = 64  # inputs up to this many values take the plain-Python path (one interview, a short page)
+#: what a text or single-choice answer may be given as (anything else is a wrong type, never its repr)
+_TEXTUAL = (str, bool, int, float, np.number, decimal.Decimal, dt.date, pd.Timestamp)
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 
 
 def _number(value: Any) -> float:
-    if isinstance(value, (bool, np.bool_)) or value is None:
+    if isinstance(value, (bool, np.bool_, bytes, bytearray)) or value is None:
         return np.nan
     if isinstance(value, str):
         text = value.strip()
@@ -203,6 +214,8 @@ def _multi_names(value: Any) -> list[str] | None:
     if isinstance(value, str):
         return value.split()
     if isinstance(value, (set, frozenset, list, tuple, np.ndarray)):
+        if not all(isinstance(x, (str, int, np.integer)) and not isinstance(x, bool) for x in value):
+            return None  # a dict or bytes among the names: a wrong type, never its repr
         names = [str(x) for x in value]
         return None if any(" " in n or not n for n in names) else names
     return None

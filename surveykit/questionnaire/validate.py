@@ -24,6 +24,7 @@ import pandas as pd
 from surveykit.errors import ErrorCode, ExpressionError, Location, Report, Severity, Translated, did_you_mean
 from surveykit.expressions import Context, Expression, Kind
 from surveykit.i18n import pick, t
+from surveykit.questionnaire.answer_input import check_answers
 from surveykit.questionnaire.compiled import Form, Variable, compile_form, parse_attr
 from surveykit.questionnaire.frame import (
     coerce,
@@ -550,10 +551,13 @@ def validate_answers(
     language: str | None = None,
     now: dt.datetime | None = None,
 ) -> ValidationResult:
-    """Validate one interview. Unknown codes are reported (SK406) and ignored."""
+    """Validate one interview. Unknown codes are reported (SK406) and ignored; values that are no answer
+    (bytes, mappings, NaN, broken text ...; SK410-SK414, :mod:`~surveykit.questionnaire.answer_input`) are
+    reported and left out of the evaluation."""
     form = _form(questionnaire)
-    evaluation = evaluate(form, answers, language=language, now=now)
     report = Report(subject=form.questionnaire.key)
+    answers = check_answers(form, answers, report)
+    evaluation = evaluate(form, answers, language=language, now=now)
     known = set(form.variables) | set(form.repeats) | set(META_COLUMNS)
     for code in answers:
         if code not in known:

@@ -303,9 +303,9 @@ def _matrix_rows(matrix: Question) -> list[Row]:
 
 # --- sheets ----------------------------------------------------------------------------------------------
 def _set(sheet, row: int, column: int, value: Any) -> None:
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text, not an Excel formula
+    from surveykit.spreadsheet import set_text_cell
+
+    set_text_cell(sheet.cell(row=row, column=column, value=value))  # text, never an Excel formula
 
 
 def _finish(sheet, widths: list[int], freeze: str) -> None:

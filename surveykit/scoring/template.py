@@ -102,7 +102,7 @@ def input_template(
     ]
     bold = Font(bold=True)
     for j, name in enumerate(header, start=1):
-        cell = data.cell(row=1, column=j, value=name)
+        cell = _put(data.cell(row=1, column=j), name)
         cell.font = bold
         note = _note(name, columns.get(name), questionnaire, profile)
         if note:
@@ -189,11 +189,13 @@ def input_template(
     return path
 
 
-def _put(cell: Any, value: Any) -> None:
-    """The one place the template writes a value: texts are stored as text, never as a formula."""
+def _put(cell: Any, value: Any) -> Any:
+    """The one place the template writes a value: texts are stored as text, never as a formula (the XLSX
+    rule of surveykit.spreadsheet: text cell, quote prefix on a trigger character)."""
+    from surveykit.spreadsheet import set_text_cell
+
     cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
+    return set_text_cell(cell)
 
 
 def _institutions(frame: pd.DataFrame | None) -> tuple[list[str], list[str]]:
@@ -264,7 +266,7 @@ def _codes_sheet(
         both("indicators"),
     ]
     for j, value in enumerate(header, start=1):
-        sheet.cell(row=1, column=j, value=value).font = bold
+        _put(sheet.cell(row=1, column=j), value).font = bold
     default = questionnaire.default_language if questionnaire is not None else profile.default_language
     row = 2
     for name, accepted in columns.items():
@@ -303,10 +305,9 @@ def _read_me(sheet: Any, profile: Profile, source: str, kind: str, bold: Any) ->
     )
     row = 1
     for lang in _LANGUAGES:
-        title = sheet.cell(
-            row=row,
-            column=1,
-            value=t("files.template.read_me.title", lang, source=source, profile=profile.id),
+        title = _put(
+            sheet.cell(row=row, column=1),
+            t("files.template.read_me.title", lang, source=source, profile=profile.id),
         )
         title.font = bold
         row += 1

@@ -3,9 +3,7 @@ command line (``surveykit audit show|export``) and the admin app share."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from surveykit.errors import ConfigError, ErrorCode, Location
+from surveykit.spreadsheet import csv_rows_text
 
 __all__ = ["AUDIT_COLUMNS", "AUDIT_FORMATS", "audit_text", "parse_moment", "period_bounds", "write_audit"]
 
@@ -81,19 +80,17 @@ def audit_text(frame: pd.DataFrame, format: str = "csv") -> str:
             detail=f"unknown audit export format '{format}'",
             fix=f"Use one of: {', '.join(AUDIT_FORMATS)}.",
         )
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=AUDIT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    rows = []
     for record in records:
         details = record["details"]
-        writer.writerow(
-            {
-                **record,
-                "actor": record["actor"] or "",
-                "details": "" if details is None else json.dumps(details, ensure_ascii=False, sort_keys=True),
-            }
-        )
-    return out.getvalue()
+        cells = {
+            **record,
+            "actor": record["actor"] or "",
+            "details": "" if details is None else json.dumps(details, ensure_ascii=False, sort_keys=True),
+        }
+        rows.append([cells[c] for c in AUDIT_COLUMNS])
+    # a login typed at a failed sign-in lands here: texts are guarded against formula injection
+    return csv_rows_text(AUDIT_COLUMNS, rows)
 
 
 def write_audit(frame: pd.DataFrame, path: str | Path, format: str | None = None) -> int:

@@ -16,6 +16,12 @@ into an **empty** database at the backup's schema revision (a database that does
 and upgraded first), in **one transaction**: a damaged archive (checksum, row count, a missing table, a
 truncated file) raises SK524/SK525 and leaves the target as it was. PostgreSQL sequences are moved past the
 restored ids. The audit log is append-only (no UPDATE or DELETE), and restoring only inserts.
+
+Checksums catch damage, not tampering, so the manifest is signed with the installation's backup key and a
+restore refuses an archive this installation did not sign (SK541; ``trust_foreign`` restores it anyway and
+audits ``restore_foreign_archive``): see :mod:`surveykit.store.backup_signing`. Every restored value is
+checked against its column's type, length and nullability before the transaction commits (SK542 names the
+table, row and column; nothing is restored).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import uuid
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -34,7 +41,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from surveykit.errors import ErrorCode, Location, StoreError
+from surveykit.errors import ErrorCode, Location, StoreError, Translated
+from surveykit.store import audit
+from surveykit.store.actors import SYSTEM_ACTOR
+from surveykit.store.backup_signing import check_manifest, refusal, sign_manifest
 from surveykit.store.engine import Database, safe_url
 from surveykit.store.migrate import current, head, upgrade
 from surveykit.store.schema import UTCDateTime, metadata
@@ -147,6 +157,7 @@ def backup(db: Database, path: str | Path, *, surveykit_version: str | None = No
         with _snapshot(db) as conn, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             for table in _tables():
                 manifest["tables"][table.name] = _write_table(conn, archive, table)
+            manifest["signature"] = sign_manifest(manifest)  # the installation's backup key
             archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
         partial.replace(path)  # never a half-written archive under the final name
     finally:
@@ -246,14 +257,23 @@ def _check_tables(path: Path, manifest: dict[str, Any]) -> None:
 
 # --- restore ---------------------------------------------------------------------------------------------------
 def restore(
-    path: str | Path, db: Database, *, progress: Callable[[str, int], None] | None = None
+    path: str | Path,
+    db: Database,
+    *,
+    progress: Callable[[str, int], None] | None = None,
+    trust_foreign: bool = False,
 ) -> BackupSummary:
     """Restore the archive into the empty database ``db`` (created and upgraded first if it has no schema
-    yet), in one transaction. SK524/SK525 for a bad archive, SK526 for a non-empty target, SK527 for a
-    schema revision that differs; in each case the target is left unchanged."""
+    yet), in one transaction. SK524/SK525 for a bad archive, SK541 for one this installation did not sign
+    (unless ``trust_foreign``: then restored and audited as ``restore_foreign_archive``), SK542 for a value of
+    the wrong type, SK526 for a non-empty target, SK527 for a schema revision that differs; in each case the
+    target is left unchanged."""
     path = Path(path)
     manifest = read_manifest(path)
     _check_tables(path, manifest)
+    authenticity = check_manifest(manifest)
+    if not authenticity.authentic and not trust_foreign:
+        raise refusal(path, authenticity)
     found = str(manifest.get("revision"))
     revision = current(db)
     if revision.current is None and found == revision.head:
@@ -278,6 +298,19 @@ def restore(
                     progress(table.name, rows[table.name])
             if not db.is_sqlite:
                 _reset_sequences(conn)
+            if not authenticity.authentic:  # restored on the operator's word: say so in the audit log
+                audit.record(
+                    conn,
+                    actor=SYSTEM_ACTOR,
+                    action="restore_foreign_archive",
+                    entity="database",
+                    entity_id=path.name[:64],
+                    details={
+                        **authenticity.audit_details(),
+                        "created_at": str(manifest.get("created_at", "")),
+                        "rows": sum(rows.values()),
+                    },
+                )
     except (zipfile.BadZipFile, zlib.error, EOFError) as err:
         raise _damaged(path, f"the archive cannot be read to the end ({err})") from err
     return BackupSummary(
@@ -310,16 +343,20 @@ def _restore_table(
         handle = archive.open(str(entry["file"]))
     except KeyError as err:
         raise _damaged(path, f"the file of table {table.name} is missing", table.name) from err
+    columns = {c.name: c for c in table.columns}
     with handle:
         for number, line in enumerate(handle, start=1):
             digest.update(line)
             try:
                 data = json.loads(line)
-                batch.append({column: _decode(kind, data[column]) for column, kind in kinds.items()})
+                values = {column: data[column] for column in kinds}
             except (ValueError, KeyError, TypeError) as err:
                 raise _damaged(
                     path, f"line {number} of table {table.name} cannot be read ({err})", table.name
                 ) from err
+            batch.append(
+                {c: _checked(path, table.name, number, columns[c], k, values[c]) for c, k in kinds.items()}
+            )
             count += 1
             if len(batch) >= _CHUNK:
                 conn.execute(insert, batch)
@@ -334,6 +371,66 @@ def _restore_table(
     if batch:
         conn.execute(insert, batch)
     return count
+
+
+_EXPECTED = {
+    "integer": Translated(en="a whole number", ru="целое число"),
+    "float": Translated(en="a number", ru="число"),
+    "boolean": Translated(en="true or false", ru="true или false"),
+    "text": Translated(en="text", ru="текст"),
+    "uuid": Translated(en="a UUID", ru="UUID"),
+    "datetime": Translated(en="an ISO 8601 time with its time zone", ru="время ISO 8601 с часовым поясом"),
+    "naive_datetime": Translated(en="an ISO 8601 time", ru="время ISO 8601"),
+    "date": Translated(en="a date YYYY-MM-DD", ru="дата ГГГГ-ММ-ДД"),
+    "json": Translated(en="JSON", ru="JSON"),
+}
+
+
+def _checked(path: Path, table: str, row: int, column: sa.Column, kind: str, value: Any) -> Any:
+    """The value of ``column`` decoded, after checking it has the column's type (SK542 naming table, row
+    and column otherwise): a restored database holds only what the schema allows."""
+    expected: Translated | None = None
+    if value is None:
+        if not column.nullable:
+            expected = Translated(
+                en="allowed here: the column needs a value",
+                ru="допустимое значение: в столбце должно быть значение",
+            )
+    elif kind == "integer":
+        expected = None if isinstance(value, int) and not isinstance(value, bool) else _EXPECTED[kind]
+    elif kind == "float":
+        expected = None if isinstance(value, int | float) and not isinstance(value, bool) else _EXPECTED[kind]
+    elif kind == "boolean":
+        expected = None if isinstance(value, bool) else _EXPECTED[kind]
+    elif kind in ("text", "uuid", "datetime", "naive_datetime", "date"):
+        expected = None if isinstance(value, str) else _EXPECTED[kind]
+        length = getattr(column.type, "length", None)
+        if expected is None and kind == "text" and length is not None and len(value) > length:
+            expected = Translated(
+                en=f"text of at most {length} characters", ru=f"текст не длиннее {length} символов"
+            )
+    if expected is None and value is not None and kind != "text":
+        try:
+            decoded = _decode(kind, value)
+            if kind == "uuid":
+                uuid.UUID(value)
+            if kind == "datetime" and decoded.tzinfo is None:
+                raise ValueError("no time zone")
+            return decoded
+        except (ValueError, TypeError, AttributeError):
+            expected = _EXPECTED[kind]
+    if expected is not None:
+        shown = json.dumps(value, ensure_ascii=False)
+        raise StoreError(
+            ErrorCode.RESTORE_VALUE_INVALID,
+            Location(file=str(path), path=f"tables/{table}.jsonl", row=row, field=column.name),
+            table=table,
+            row=row,
+            column=column.name,
+            value=shown if len(shown) <= 60 else shown[:57] + "…",
+            expected=expected,
+        )
+    return value
 
 
 def _reset_sequences(conn: Connection) -> None:

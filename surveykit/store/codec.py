@@ -27,6 +27,7 @@ import pandas as pd
 
 from surveykit.errors import ErrorCode, Location, Report, did_you_mean
 from surveykit.expressions import Kind
+from surveykit.questionnaire.answer_input import check_answers
 from surveykit.questionnaire.compiled import Form, Variable
 from surveykit.questionnaire.frame import coerce, empty_mask, python_value, to_canonical, values_to_columns
 
@@ -122,6 +123,7 @@ def levels_from_answers(form: Form, answers: Mapping[str, Any]) -> tuple[Levels,
     """One interview given as ``{code: value, repeat: [{...}, ...]}`` as levels, coerced to the variables'
     types without evaluating anything (a draft). Values of the wrong type are reported (SK404, SK403)."""
     report = Report(subject=form.questionnaire.key)
+    answers = check_answers(form, answers, report)  # bytes, mappings, NaN, broken text: SK410-SK414
     known = set(form.variables) | set(form.repeats)
     for code in answers:
         if code not in known:

@@ -2,6 +2,8 @@
 
 CSV: the meta columns, one column per variable (choice names, multiple choice space-separated, dates as
 YYYY-MM-DD, times as ISO 8601 UTC), then one column per repeat instance and variable (``relatives[2]/rel_age``).
+A text a spreadsheet would take for a formula gets a leading apostrophe (:mod:`surveykit.spreadsheet`); the
+importer removes it again, so the file imports unchanged.
 JSON: a list of objects with the meta fields, the variables and each repeat group as a list of objects.
 """
 
@@ -16,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.errors import ErrorCode, ExportError, Location
+from surveykit.spreadsheet import csv_text
 from surveykit.store import frames as _frames
 from surveykit.store.catalog import parse_key
 from surveykit.store.codec import answers_from_levels
@@ -47,9 +50,9 @@ def export_responses(
         )
     qid, version = parse_key(questionnaire)
     selection = _frames.Selection(qid, version, status, period, practice=practice)
-    if fmt == "csv":
+    if fmt == "csv":  # texts guarded against formula injection; the importer undoes it (spreadsheet.py)
         table = _wide_table(store, selection)
-        text = table.to_csv(index=False, lineterminator="\n")
+        text = csv_text(table, lineterminator="\n")
         count = len(table)
     else:
         records = _records(store, selection)

@@ -161,13 +161,16 @@ class Store:
         return _backup.backup(self.db, path)
 
     @classmethod
-    def restore(cls, path: str | Path, url: str | None = None) -> BackupSummary:
+    def restore(
+        cls, path: str | Path, url: str | None = None, *, trust_foreign: bool = False
+    ) -> BackupSummary:
         """Restore an archive of :meth:`backup` into the empty database at ``url`` (default: the setting), in
-        one transaction; a damaged archive (SK524/SK525), a non-empty target (SK526) or another schema
-        revision (SK527) is refused and the target left unchanged."""
+        one transaction; a damaged archive (SK524/SK525), one this installation did not sign (SK541, unless
+        ``trust_foreign``, which is audited), a value of the wrong type (SK542), a non-empty target (SK526)
+        or another schema revision (SK527) is refused and the target left unchanged."""
         db = cls._database(url, None, 1)
         try:
-            return _backup.restore(path, db)
+            return _backup.restore(path, db, trust_foreign=trust_foreign)
         finally:
             db.dispose()
 

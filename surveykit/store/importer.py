@@ -31,12 +31,14 @@ from surveykit.errors import DataImportError, ErrorCode, Location, Report, did_y
 from surveykit.questionnaire import names
 from surveykit.questionnaire.compiled import Form
 from surveykit.questionnaire.validate import validate_frame
+from surveykit.spreadsheet import restore_frame
 from surveykit.store import audit
 from surveykit.store.bulk import copy_records, insert_answers
 from surveykit.store.catalog import parse_key
 from surveykit.store.codec import content_hashes, levels_from_evaluation, rows_from_levels
 from surveykit.store.records import CertificateRecord, PublishedVersion
 from surveykit.store.schema import MODES, assignments, certificates, institutions, interviews, people, utcnow
+from surveykit.store.training import authentic
 
 if TYPE_CHECKING:
     from surveykit.store.facade import Store
@@ -113,6 +115,7 @@ def read_interview_file(
             raise DataImportError(
                 ErrorCode.CSV_UNREADABLE, Location(file=str(path)), detail=str(err)
             ) from err
+        main = restore_frame(main)  # undo the formula guard of surveykit's own CSV exports
         if column_map:
             main = main.rename(columns=dict(column_map))
         table = _from_wide(form, main, report, str(path))
@@ -510,6 +513,7 @@ def _certification(
         names = dict(
             conn.execute(select(people.c.id, people.c.display_name).where(people.c.id.in_(people_ids))).all()
         )
+    found, _forged = authentic(found)  # an edited certificate row counts for nothing (store/training.py)
     started = pd.to_datetime(meta["started_at"], utc=True)
     modes = meta["mode"].to_numpy(dtype=object)
     valid = np.zeros(len(meta), dtype=bool)

@@ -34,11 +34,13 @@ from surveykit.errors import (
     Location,
     NotFoundError,
     StoreError,
+    Translated,
     ValidationError,
     did_you_mean,
 )
 from surveykit.questionnaire.validate import validate_answers
 from surveykit.store import audit
+from surveykit.store.actors import require_actor
 from surveykit.store.bulk import insert_answers
 from surveykit.store.catalog import Catalog
 from surveykit.store.codec import (
@@ -596,12 +598,18 @@ class Interviews:
         ``submitted`` resubmits the stored answers of a rejected interview (validated like any submission)."""
         meta = self.meta(interview_id)
         self._check_transition(meta.status, target)
+        what = Translated(
+            en=f"setting an interview to '{target}'", ru=f"перевод интервью в статус «{target}»"
+        )
         if target == "submitted":
+            with self.db.query() as conn:
+                require_actor(conn, by, what)  # SK540: a person of the store or the operator
             self.submit(meta.id, by=by)
             self._note(meta.id, meta.status, target, by, note)
             return self.meta(meta.id)
 
         def work(conn: Connection) -> InterviewMeta:
+            require_actor(conn, by, what)
             current = self.meta(meta.id, conn=conn, for_update=True)
             self._check_transition(current.status, target)
             now = utcnow()

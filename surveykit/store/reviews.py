@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from surveykit.errors import ErrorCode, Location, NotFoundError, StoreError
+from surveykit.errors import ErrorCode, Location, NotFoundError, StoreError, Translated
 from surveykit.store import audit
+from surveykit.store.actors import require_actor
 from surveykit.store.engine import Database
 from surveykit.store.interviews import normalize_uuid
 from surveykit.store.records import OpenAnswerReview
@@ -46,6 +47,11 @@ class Reviews:
             raise NotFoundError(ErrorCode.NOT_FOUND, entity="interview", key=str(interview_id), suggestion="")
 
         def work(conn: Connection) -> OpenAnswerReview:
+            require_actor(
+                conn,
+                reviewer_id,
+                Translated(en="reviewing an open answer", ru="проверка открытого ответа"),
+            )  # SK540: a person of the store or the operator
             now = utcnow()
             values = {
                 "status": status,

@@ -27,7 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PostgresUnavailable", "TemporaryPostgres", "WriterResult", "find_postgres_bin", "run_writers"]
+__all__ = [
+    "PostgresUnavailable",
+    "TemporaryPostgres",
+    "WriterResult",
+    "add_signed_certificate",
+    "find_postgres_bin",
+    "run_writers",
+]
 
 _SEARCH = ("/usr/lib/postgresql", "/usr/local/pgsql/bin", "/opt/homebrew/bin", "/usr/local/bin", "/usr/bin")
 
@@ -397,3 +404,43 @@ def run_writers(
     for process in sorted(missing):
         collected.append(WriterResult(process, errors=["the process ended without a result"]))
     return sorted(collected, key=lambda r: r.process), elapsed
+
+
+# --- certificates for tests and benchmarks --------------------------------------------------------------------------
+def add_signed_certificate(
+    store: Any,
+    person_id: str,
+    roles: tuple[str, ...] | list[str] = ("interviewer",),
+    *,
+    issued_at: Any,
+    valid_until: Any,
+    key: Any = None,
+    by: str | None = None,
+) -> Any:
+    """Sign a certificate for ``person_id`` (any validity window, for tests and benchmarks) with ``key``
+    (default: the ``signing_key`` setting's key, created if missing) and store it; the interview gate only
+    counts certificates whose signed record matches the stored row (surveykit.certificates.stored)."""
+    from surveykit.certificates import generate_key, issue_certificate, load_key, load_template
+    from surveykit.certificates.model import Holder
+    from surveykit.certificates.records import iso, parse_iso
+    from surveykit.certificates.signing import attach_proof
+    from surveykit.config import settings
+
+    if key is None:
+        path = settings().signing_key
+        key = load_key(path) if Path(path).exists() else generate_key(path)
+    holder = Holder(name=f"Test {person_id}", roles=tuple(roles), person_id=person_id)
+    certificate = issue_certificate(holder, load_template("interviewer"), key, now=issued_at)
+    record = {k: v for k, v in certificate.record.items() if k not in ("proof", "validUntil")}
+    if valid_until is not None:
+        record["validUntil"] = iso(valid_until)
+    signed = attach_proof(record, key, created=record["validFrom"])
+    return store.training.add_certificate(
+        certificate.serial,
+        person_id,
+        [role.code for role in certificate.roles],
+        issued_at=parse_iso(signed["validFrom"]),
+        valid_until=parse_iso(signed.get("validUntil")),
+        record=signed,
+        by=by,
+    )

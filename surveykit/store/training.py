@@ -15,8 +15,9 @@ import pandas as pd
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
-from surveykit.errors import ErrorCode, Location, NotFoundError, StoreError
+from surveykit.errors import ErrorCode, Location, NotFoundError, StoreError, Translated
 from surveykit.store import audit
+from surveykit.store.actors import require_actor
 from surveykit.store.engine import Database
 from surveykit.store.records import CertificateRecord
 from surveykit.store.schema import (
@@ -32,7 +33,7 @@ from surveykit.store.schema import (
     utcnow,
 )
 
-__all__ = ["CertificationStatus", "Training", "certification_problem", "certification_status"]
+__all__ = ["CertificationStatus", "Training", "authentic", "certification_problem", "certification_status"]
 
 
 _CERTIFICATES_OF = (
@@ -62,6 +63,10 @@ _REASONS = {
         "en": "certificate {serial} does not cover this work (it needs the role {why})",
         "ru": "сертификат {serial} не даёт права на эту работу (нужна роль {why})",
     },
+    "forged": {
+        "en": "certificate {serial} is not authentic and does not count: {why}",
+        "ru": "сертификат {serial} не подлинный и не учитывается: {why}",
+    },
 }
 
 
@@ -85,7 +90,14 @@ class CertificationStatus:
         if self.valid or self.kind is None:
             return ""
         template = _REASONS[self.kind].get(language) or _REASONS[self.kind]["en"]
-        why = self.detail or "" if self.kind == "role" else f": {self.detail}" if self.detail else ""
+        if self.kind == "forged":
+            from surveykit.certificates.stored import reason_text
+
+            key, _, params = (self.detail or "record_unreadable").partition("|")
+            what = dict([params.split("=", 1)]) if "=" in params else {}
+            why = reason_text(key, what, language)
+        else:
+            why = self.detail or "" if self.kind == "role" else f": {self.detail}" if self.detail else ""
         date = f"{self.date:%Y-%m-%d}" if self.date is not None else ""
         return template.format(serial=self.serial or "", date=date, why=why)
 
@@ -96,7 +108,12 @@ def certification_status(
     """The certification gate for ``person_id`` at ``when`` (a naive time is taken as UTC). With ``roles``,
     only a certificate granting one of them counts (the gate of ``rules.yaml`` for the interview mode)."""
     when = when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
-    records = [CertificateRecord.from_row(r) for r in conn.execute(_CERTIFICATES_OF, {"person": person_id})]
+    stored = [CertificateRecord.from_row(r) for r in conn.execute(_CERTIFICATES_OF, {"person": person_id})]
+    records, forged = authentic(stored)  # only what the issuer signed counts (an edited row does not)
+    if forged and not any(c.valid_at(when) for c in records):
+        serial, why = next(iter(forged.items()))
+        if not records or stored[0].serial == serial:  # the newest certificate is the forged one
+            return CertificationStatus(person_id, False, serial, kind="forged", detail=why)
     valid = [c for c in records if c.valid_at(when)]
     if valid and roles:
         covering = [c for c in valid if set(c.roles) & set(roles)]
@@ -123,6 +140,39 @@ def certification_status(
     return CertificationStatus(
         person_id, False, latest.serial, latest.valid_until, "expired", date=latest.valid_until
     )
+
+
+def authentic(
+    records: Sequence[CertificateRecord],
+) -> tuple[list[CertificateRecord], dict[str, str]]:
+    """The stored certificates that are what the issuer signed (signature and columns agree, see
+    :mod:`surveykit.certificates.stored`), and for each other one why not (serial -> ``reason|what=...``).
+    The one home of this rule: the interview gate, ``certification_status`` and the bulk import use it."""
+    if not records:
+        return [], {}
+    from surveykit.certificates.stored import gate_keys, stored_problem
+
+    keys = gate_keys()
+    if isinstance(keys, str):
+        return [], {c.serial: f"no_key|detail={keys}" for c in records}
+    good: list[CertificateRecord] = []
+    bad: dict[str, str] = {}
+    for c in records:
+        problem = stored_problem(
+            c.record,
+            serial=c.serial,
+            person_id=c.person_id,
+            roles=c.roles,
+            issued_at=c.issued_at,
+            valid_until=c.valid_until,
+            keys=keys,
+        )
+        if problem is None:
+            good.append(c)
+        else:
+            key, params = problem
+            bad[c.serial] = key + "".join(f"|{k}={v}" for k, v in params.items())
+    return good, bad
 
 
 def certification_problem(
@@ -399,6 +449,13 @@ class Training:
             row = conn.execute(select(certificates).where(certificates.c.serial == serial)).first()
             if row is None:
                 raise NotFoundError(ErrorCode.CERT_UNKNOWN, serial=serial)
+            require_actor(
+                conn,
+                by,
+                Translated(
+                    en=f"setting a certificate to '{status}'", ru=f"перевод сертификата в статус «{status}»"
+                ),
+            )  # SK540: a person of the store or the operator
             now = utcnow()
             conn.execute(
                 update(certificates)

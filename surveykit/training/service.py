@@ -439,8 +439,12 @@ class TrainingService:
 
     # --- certificates -----------------------------------------------------------------------------------------------
     def valid_certificates(self, person_id: str) -> list[Any]:
+        """The person's certificates valid now, among those the issuer signed as stored (an edited row does
+        not count: surveykit.store.training.authentic, the interview gate's rule)."""
+        from surveykit.store.training import authentic
+
         now = self.now()
-        return [c for c in self.store.training.certificates(person_id) if c.valid_at(now)]
+        return [c for c in authentic(self.store.training.certificates(person_id))[0] if c.valid_at(now)]
 
     def _holder(self, person_id: str, eligibility: Eligibility) -> Any:
         from surveykit.certificates import Holder

@@ -11,6 +11,7 @@ import pytest
 from surveykit.errors import AccessDenied
 from surveykit.questionnaire.io import questionnaire_from_data
 from surveykit.store.audit_export import audit_text
+from surveykit.store.testing import add_signed_certificate
 
 from .conftest import CODES
 
@@ -33,9 +34,9 @@ def test_each_kind_of_change_is_in_the_audit_log_with_actor_time_and_what(people
     started = pd.Timestamp.now(tz="UTC") - pd.Timedelta(seconds=1)
     store.publish(questionnaire_from_data(SMALL).unwrap(), by="pavel")
     store.add_institution("csp1", "Centre 1", by="pavel")
-    cert = store.training.add_certificate(
-        "SK-2026-0001", "anna", ["interviewer"], issued_at=dt.datetime.now(dt.UTC),
-        valid_until=dt.datetime.now(dt.UTC) + dt.timedelta(days=365), record={"holder": "anna"}, by="raisa",
+    cert = add_signed_certificate(
+        store, "anna", ["interviewer"], issued_at=dt.datetime.now(dt.UTC),
+        valid_until=dt.datetime.now(dt.UTC) + dt.timedelta(days=365), by="raisa",
     )  # fmt: skip
     meta = store.start_interview(
         "small", institution_id="csp1", interviewer_id="anna", mode="face_to_face", by="anna"
@@ -58,11 +59,11 @@ def test_each_kind_of_change_is_in_the_audit_log_with_actor_time_and_what(people
     log = store.audit_frame(since=started.to_pydatetime())
     expected = [  # (actor, action, entity, entity id); no actor: the system (a failed sign-in is nobody yet)
         ("pavel", "publish", "questionnaire_version", "small@1"),
-        ("raisa", "issue", "certificate", "SK-2026-0001"),
+        ("raisa", "issue", "certificate", cert.serial),
         ("anna", "submit", "interview", meta.id),
         ("sofia", "status", "interview", meta.id),
         ("sofia", "review_open_answer", "interview", meta.id),
-        ("sofia", "set_status", "certificate", "SK-2026-0001"),
+        ("sofia", "set_status", "certificate", cert.serial),
         ("ada", "set_roles", "person", "sofia"),
         ("ada", "set_access_code", "person", "anna"),
         ("ada", "deactivate", "person", "sofia"),

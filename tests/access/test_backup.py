@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from surveykit.errors import ErrorCode, StoreError
 from surveykit.store import Store
 from surveykit.store.backup import read_manifest
+from surveykit.store.backup_signing import sign_manifest
 from surveykit.store.schema import attendance, metadata
 
 from .conftest import CODES, fresh_url
@@ -247,11 +248,12 @@ def test_a_non_empty_target_or_another_revision_is_refused(archive, demo_url, em
     assert info.value.code is ErrorCode.RESTORE_TARGET_NOT_EMPTY and "not empty" in str(info.value)
     older = tmp_path / "older.zip"
 
-    def old_revision(name, data):
+    def old_revision(name, data):  # a backup this installation made with an older surveykit (signed)
         if name != "manifest.json":
             return data
         manifest = json.loads(data)
         manifest["revision"] = "0001"
+        manifest["signature"] = sign_manifest(manifest)
         return json.dumps(manifest).encode()
 
     _rewrite(archive, older, old_revision)

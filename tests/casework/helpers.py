@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pandas as pd
 
 from surveykit.quality import FLAG_COLUMNS
 from surveykit.store import Store
+from surveykit.store.testing import add_signed_certificate
 
 SMALL = {
     "schema_version": 1,
@@ -24,7 +24,6 @@ SMALL = {
     ],
 }
 
-_serials = itertools.count()
 NOW = dt.datetime.now(dt.UTC)
 
 
@@ -33,13 +32,12 @@ def small_answers(k: int) -> dict:
 
 
 def certify(store: Store, person_id: str, *, issued_days_ago: int = 30):
-    return store.training.add_certificate(
-        f"SK-2026-TEST-{next(_serials):04d}",
+    return add_signed_certificate(
+        store,
         person_id,
         ["interviewer"],
         issued_at=NOW - dt.timedelta(days=issued_days_ago),
         valid_until=NOW + dt.timedelta(days=365),
-        record={"holder": person_id},
     )
 
 

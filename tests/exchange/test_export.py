@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from surveykit.errors import ErrorCode, ExportError
+from surveykit.errors import ErrorCode, ExportError, Report
 from surveykit.exchange import export_frames, export_interviews, pseudonymise
 
 
@@ -149,7 +149,7 @@ def test_a_failed_write_removes_what_it_wrote(frames, tmp_path, monkeypatch):
         raise ExportError(ErrorCode.EXPORT_WRITE_FAILED, path="x", detail="disk full")
 
     monkeypatch.setattr(
-        writers, "write_sav", lambda frame, path, view: (path.write_bytes(b"partial"), None)[1]
+        writers, "write_sav", lambda frame, path, view: (path.write_bytes(b"partial"), Report())[1]
     )
     monkeypatch.setattr(writers, "spss_syntax", broken)
     with pytest.raises(ExportError):

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from surveykit.certificates import generate_key
 from surveykit.config import settings
 from surveykit.dashboard.sample import build_sample_database, sample_data
 from surveykit.store import Store
@@ -21,10 +20,10 @@ from .helpers import CODE, PEOPLE, World, certify
 
 
 @pytest.fixture(scope="session")
-def key_path(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("keys") / "issuer.pem"
-    generate_key(path)
-    return path
+def key_path(issuer_key) -> Path:
+    """The session's issuer key (tests/conftest.py): the certificates of the session-wide world template
+    are signed with it, and the interview gate trusts only the configured key."""
+    return issuer_key
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from surveykit.store import Store
 from surveykit.store.guarded import GuardedStore
+from surveykit.store.testing import add_signed_certificate
 
 CODE = "2468"
 NOW = dt.datetime.now(dt.UTC)
@@ -37,13 +38,12 @@ BY_ROLE = {
 
 
 def certify(store: Store, person_id: str) -> Any:
-    return store.training.add_certificate(
-        f"SK-T-{person_id}",
+    return add_signed_certificate(
+        store,
         person_id,
         ["interviewer"],
         issued_at=NOW - dt.timedelta(days=30),
         valid_until=NOW + dt.timedelta(days=365),
-        record={"holder": person_id},
     )
 
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from surveykit.questionnaire.model import Questionnaire
 from surveykit.store import Store
 from surveykit.store.schema import metadata
+from surveykit.store.testing import add_signed_certificate
 
 #: a small form (every kind of value, no repeat) for tests that need many interviews
 SMALL = {
@@ -40,16 +41,16 @@ NOW = dt.datetime.now(dt.UTC)
 def certify(
     store: Store, person_id: str, *, serial: str | None = None, days: int = 365, status: str = "valid"
 ):
-    record = store.training.add_certificate(
-        serial or f"SK-{person_id}-{next(_counter)}",
+    """A signed certificate (the session's issuer key) valid from 30 days ago for ``days`` days."""
+    record = add_signed_certificate(
+        store,
         person_id,
         ["interviewer"],
         issued_at=NOW - dt.timedelta(days=30),
         valid_until=NOW + dt.timedelta(days=days),
-        record={"holder": person_id},
     )
     if status != "valid":
-        record = store.training.set_certificate_status(record.serial, status, reason="test", by=None)
+        record = store.training.set_certificate_status(record.serial, status, reason="test", by="operator")
     return record
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from surveykit.errors import AccessDenied, ConflictError, ErrorCode, StoreError, ValidationError
 from surveykit.store import STATUS_FLOW, Store
+from surveykit.store.testing import add_signed_certificate
 
 from .helpers import NOW, certify, checksum, example_answers, small_answers, table_counts
 
@@ -135,13 +136,15 @@ def test_an_interviewer_without_a_certificate_cannot_start_or_submit(world):
     assert "Boris Petrov (boris)" in str(info.value) and "no certificate" in str(info.value)
 
 
-@pytest.mark.parametrize("problem", ["revoked", "suspended", "expired"])
+@pytest.mark.parametrize("problem", ["revoked", "suspended", "not authentic"])
 def test_a_certificate_lost_before_submitting_blocks_the_submission(world, problem):
+    """Revoked, suspended, or edited in the database (the stored end date no longer matches the signed
+    record: the certificate stops counting, surveykit.certificates.stored)."""
     store = world.store
     meta = world.start()
     store.save_draft(meta.id, example_answers())
     for certificate in store.training.certificates("anna"):
-        if problem == "expired":
+        if problem == "not authentic":
             with store.db.transaction() as conn:
                 conn.exec_driver_sql(
                     "UPDATE certificates SET valid_until = issued_at WHERE serial = ?"
@@ -181,14 +184,7 @@ def test_the_gate_can_be_bypassed_explicitly_and_the_audit_says_so(world, store_
 def test_a_certificate_valid_later_does_not_count_yet(world):
     store = world.store
     now = dt.datetime.now(dt.UTC)
-    store.training.add_certificate(
-        "SK-FUTURE",
-        "boris",
-        ["interviewer"],
-        issued_at=now + dt.timedelta(days=3),
-        valid_until=None,
-        record={},
-    )
+    add_signed_certificate(store, "boris", issued_at=now + dt.timedelta(days=3), valid_until=None)
     with pytest.raises(AccessDenied) as info:
         world.start(interviewer_id="boris")
     assert "valid only from" in str(info.value)
@@ -221,9 +217,9 @@ def test_the_gate_asks_for_the_role_each_mode_needs(world):
     self-completed questionnaires."""
     store = world.store
     assert store.gate["face_to_face"] == ("interviewer",)
-    store.training.add_certificate(
-        "SK-BORIS-QT", "boris", ["questionnaire_taker"], issued_at=NOW - dt.timedelta(days=3),
-        valid_until=NOW + dt.timedelta(days=300), record={"holder": "boris"},
+    add_signed_certificate(
+        store, "boris", ["questionnaire_taker"], issued_at=NOW - dt.timedelta(days=3),
+        valid_until=NOW + dt.timedelta(days=300),
     )  # fmt: skip
     with pytest.raises(AccessDenied) as refused:
         world.start(interviewer_id="boris", mode="face_to_face")

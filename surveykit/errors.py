@@ -580,6 +580,18 @@ class ErrorCode(enum.Enum):
         "module {module} has {available} items, the exam draws {needed}",
         "Add items to the bank, or draw fewer per module.",
     )
+    # lessons (surveykit.training.lessons): lesson files, quotes of the instruments
+    LESSON_TEXT_INVALID = ("SK850", "lesson {lesson} ({language}): {detail}", "{fix}")
+    DURATION_MISMATCH = (
+        "SK851",
+        "the {language} text says {said} minutes, but settings.expected_minutes is {expected}",
+        "Make them agree: change the text or 'expected_minutes' under 'settings:'.",
+    )
+    LESSON_QUOTE_DIFFERS = (
+        "SK852",
+        "the quote «{quote}» differs from {source}: «{text}»",
+        "Quote the questionnaire word for word, best with {placeholder}, so the course cannot drift.",
+    )
 
     # --- SK9xx: configuration, command line, reports, apps ----------------------------------------
     CONFIG_INVALID = ("SK901", "setting {name}: {detail}", "{fix}")

@@ -12,9 +12,7 @@ from surveykit.questionnaire.model import Questionnaire
 __all__ = ["duration_mentions", "duration_mismatches"]
 
 #: "10 минут", "10–15 минут", "15 хвилин", "15 minut", "about 15 minutes", "15 min"
-_MINUTES = re.compile(
-    r"(\d+)(?:\s*[–—-]\s*(\d+))?\s*(?:мин|хвилин|minut|minute|min\b)", re.IGNORECASE
-)
+_MINUTES = re.compile(r"(\d+)(?:\s*[–—-]\s*(\d+))?\s*(?:мин|хвилин|minut|minute|min\b)", re.IGNORECASE)
 
 
 def duration_mentions(q: Questionnaire) -> Iterator[tuple[str | None, str, str, int, int]]:

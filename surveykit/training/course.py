@@ -113,7 +113,8 @@ def _raise_issues(kind: str, issues: Sequence[Issue]) -> None:
 
 
 class Lesson(_Frozen):
-    """A lesson: markdown text in every language and the ids of the quiz items embedded after it."""
+    """A lesson: markdown text in every language (from ``lessons/<language>/<id>.md``, placeholders rendered
+    by the loader) and the ids of the quiz items embedded after it."""
 
     id: str = Field(pattern=_ID)
     title: LocalText
@@ -122,6 +123,19 @@ class Lesson(_Frozen):
 
     def text_in(self, language: str) -> str:
         return pick(self.text, language, "en")
+
+    def parts(self, language: str) -> list[Any]:
+        """The text in ``language`` as text, worked examples and exercises
+        (:func:`surveykit.training.lessons.lesson_parts`)."""
+        from surveykit.training.lessons import lesson_parts
+
+        return lesson_parts(self.text_in(language))
+
+    def words(self, language: str) -> int:
+        """Words a trainee reads in ``language`` (text and exercises; directives and numbers not counted)."""
+        from surveykit.training.lessons import word_count
+
+        return word_count(self.text_in(language))
 
 
 class Module(_Frozen):

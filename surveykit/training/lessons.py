@@ -442,7 +442,8 @@ class LessonSources:
         value = self.yaml_value(relative, key)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _Unresolved(
-                f"{relative} {key} is {value!r}, not a number", "Quote a number (a threshold, a count, a share)."
+                f"{relative} {key} is {value!r}, not a number",
+                "Quote a number (a threshold, a count, a share).",
             )
         if form is None:
             return _number(value, language)
@@ -503,9 +504,7 @@ class LessonSources:
         return words["if"].format(n=number, label=label)
 
 
-def render_lesson_text(
-    text: str, language: str, sources: LessonSources
-) -> tuple[str, list[RenderProblem]]:
+def render_lesson_text(text: str, language: str, sources: LessonSources) -> tuple[str, list[RenderProblem]]:
     """Replace every placeholder with what it quotes; check the block directives. Returns the rendered text
     and the problems found (each with its line inside ``text``); an unresolved placeholder stays as it was."""
     problems: list[RenderProblem] = []

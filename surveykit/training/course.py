@@ -145,7 +145,9 @@ class Module(_Frozen):
     title: LocalText
     hours: float = Field(gt=0)
     objectives: tuple[LocalText, ...] = Field(min_length=1)
-    sources: tuple[str, ...] = ()
+    sources: tuple[str | LocalText, ...] = Field(
+        default=(), description="References shown under the lessons: a text in every language, or one text."
+    )
     lessons: tuple[Lesson, ...] = Field(min_length=1)
 
     @property

@@ -10,11 +10,17 @@ course never retypes what the questionnaires, the rules or the settings already 
 ``{{instruction recipient_survey proxy_respondent}}``       the interviewer instruction of an item
 ``{{choice recipient_survey q2 dk}}``                       the label of a choice (``Затрудняюсь ответить``)
 ``{{indicators recipient_survey q5}}``                      the indicators the question feeds (``2.2``)
-``{{duration recipient_survey}}``                           ``settings.expected_minutes`` of the questionnaire
+``{{duration recipient_survey}}``                           ``settings.expected_minutes`` with its unit: "15 минут"
+                                                            (genitive, for "около …"; ``minutes:nom`` or
+                                                            ``minutes:acc`` for other phrases)
 ``{{route_table recipient_survey}}``                        a table of the numbered questions: wording, who
                                                             is asked (from ``relevant``), indicators
-``{{value training/rules.yaml knowledge.pass_score percent}}``  a value of a YAML file under questionnaires/
+``{{value training/rules.yaml knowledge.pass_score percent}}``  a value of a YAML file under questionnaires/:
+                                                            plain, ``percent``, or with a unit (``hours``,
+                                                            ``years:gen`` …) that agrees with the number
 ``{{setting min_cell_size}}``                               a surveykit setting (a number)
+``{{audit_list comfort}}``                                  the items of a group of training/audit_items.yaml
+``{{status outdated}}``                                     an audit status as the practice app names it
 ==========================================================  ===============================================
 
 Two block directives stay in the text for the lesson view (:mod:`surveykit.ui.lesson`) and are checked
@@ -278,6 +284,63 @@ def _words(language: str) -> dict[str, str]:
     return _WORDS.get(language, _WORDS["en"])
 
 
+#: units a quoted number can carry, so that the noun agrees with it: Russian forms for one / few / many
+#: (1 минута, 2 минуты, 5 минут) in the nominative, genitive ("около 21 минуты") and accusative case.
+_UNITS: dict[str, dict[str, tuple[str, ...]]] = {
+    "minutes": {
+        "en": ("minute", "minutes"),
+        "nom": ("минута", "минуты", "минут"),
+        "gen": ("минуты", "минут", "минут"),
+        "acc": ("минуту", "минуты", "минут"),
+    },
+    "hours": {
+        "en": ("hour", "hours"),
+        "nom": ("час", "часа", "часов"),
+        "gen": ("часа", "часов", "часов"),
+        "acc": ("час", "часа", "часов"),
+    },
+    "years": {
+        "en": ("year", "years"),
+        "nom": ("год", "года", "лет"),
+        "gen": ("года", "лет", "лет"),
+        "acc": ("год", "года", "лет"),
+    },
+}
+
+
+def _russian_plural(value: float) -> int:
+    """0 for one (1, 21, 101), 1 for few (2–4, 22–24), 2 for many (0, 5–20, 25 …) of a whole number."""
+    n = abs(int(value))
+    if n % 10 == 1 and n % 100 != 11:
+        return 0
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return 1
+    return 2
+
+
+def _formatted(value: float, language: str, form: str | None) -> str:
+    """A quoted number: plain, as a percent (``percent``: 0.8 -> "80 %"), or with a unit that agrees with it
+    (``minutes``, ``hours``, ``years``; in Russian with a case: ``minutes:gen`` -> "около 21 минуты")."""
+    if form is None:
+        return _number(value, language)
+    if form == "percent":
+        return _words(language)["percent"].format(value=_number(value * 100, language))
+    unit, _, case = form.partition(":")
+    if unit not in _UNITS or case not in ("", "nom", "gen", "acc"):
+        raise _Unresolved(
+            f"unknown form '{form}'",
+            "Write 'percent', or a unit (minutes, hours, years) with an optional Russian case: minutes:gen.",
+        )
+    forms = _UNITS[unit]
+    if language == "ru" and value != int(value):
+        noun = forms["gen"][0]  # a fraction takes the genitive singular in every case: 1,5 минуты, 2,5 года
+    elif language == "ru":
+        noun = forms[case or "nom"][_russian_plural(value)]
+    else:
+        noun = forms["en"][0 if value == 1 else 1]
+    return f"{_number(value, language)} {noun}"
+
+
 class LessonSources:
     """What placeholders quote: the questionnaires (and other YAML files) under ``questionnaires_dir`` and
     the surveykit settings. Questionnaires are read once each, on first use."""
@@ -356,10 +419,12 @@ class LessonSources:
             "instruction": (self._instruction, 2),
             "choice": (self._choice, 3),
             "indicators": (self._indicators, 2),
-            "duration": (self._duration, 1),
+            "duration": (self._duration, (1, 2)),
             "route_table": (self._route_table, 1),
             "value": (self._value, (2, 3)),
             "setting": (self._setting, 1),
+            "audit_list": (self._audit_list, 1),
+            "status": (self._status, 1),
         }
         if kind == "example":
             raise _Unresolved(
@@ -429,14 +494,14 @@ class LessonSources:
             )
         return ", ".join(scoring.indicators)
 
-    def _duration(self, language: str, qid: str) -> str:
+    def _duration(self, language: str, qid: str, form: str | None = None) -> str:
         minutes = self.questionnaire(qid).settings.expected_minutes
         if minutes is None:
             raise _Unresolved(
                 f"questionnaire '{qid}' does not say how long it takes",
                 "Add 'expected_minutes: N' under its 'settings:'.",
             )
-        return _number(minutes, language)
+        return _formatted(minutes, language, form or "minutes:gen")
 
     def _value(self, language: str, relative: str, key: str, form: str | None = None) -> str:
         value = self.yaml_value(relative, key)
@@ -445,11 +510,7 @@ class LessonSources:
                 f"{relative} {key} is {value!r}, not a number",
                 "Quote a number (a threshold, a count, a share).",
             )
-        if form is None:
-            return _number(value, language)
-        if form == "percent":
-            return _words(language)["percent"].format(value=_number(value * 100, language))
-        raise _Unresolved(f"unknown form '{form}'", "Write 'percent' or nothing after the key.")
+        return _formatted(value, language, form)
 
     def _setting(self, language: str, name: str) -> str:
         from surveykit.config import Settings, settings
@@ -464,6 +525,44 @@ class LessonSources:
                 "Name a numeric setting, e.g. min_cell_size.",
             )
         return _number(value, language)
+
+    def _audit_list(self, language: str, group: str) -> str:
+        """The items of a group of ``training/audit_items.yaml`` as a numbered markdown list."""
+        groups = self.yaml_value("training/audit_items.yaml", "groups")
+        if not isinstance(groups, Mapping) or group not in groups:
+            from surveykit.errors import did_you_mean
+
+            names = list(groups) if isinstance(groups, Mapping) else []
+            raise _Unresolved(
+                f"training/audit_items.yaml has no group '{group}'{did_you_mean(group, names)}",
+                f"Use one of: {', '.join(names)}.",
+            )
+        items = self.yaml_value("training/audit_items.yaml", "items") or []
+        texts = [
+            " ".join(str((item.get("text") or {}).get(language) or "").split())
+            for item in items
+            if isinstance(item, Mapping) and item.get("group") == group
+        ]
+        if not texts or not all(texts):
+            raise _Unresolved(
+                f"group '{group}' of training/audit_items.yaml has items without a '{language}' text",
+                "Add the text to every item of the group.",
+            )
+        return "\n".join(f"{n}. {text}" for n, text in enumerate(texts, start=1))
+
+    def _status(self, language: str, name: str) -> str:
+        """The label of an audit status (present, absent, outdated …) as the practice app shows it."""
+        from surveykit.i18n import t
+
+        groups = self.yaml_value("training/audit_items.yaml", "groups")
+        statuses = {
+            s for g in (groups or {}).values() if isinstance(g, Mapping) for s in g.get("statuses") or []
+        }
+        if name not in statuses:
+            raise _Unresolved(
+                f"'{name}' is not an audit status", f"Use one of: {', '.join(sorted(statuses))}."
+            )
+        return t(f"calibration.status.{name}", language)
 
     def _route_table(self, language: str, qid: str) -> str:
         q = self.questionnaire(qid)

@@ -252,6 +252,18 @@ def _lesson_texts(doc: _Doc, root: Path, report: Report) -> None:
     modules = doc.data.get("modules") if isinstance(doc.data, dict) else None
     known: set[Path] = set()
     for m, module in enumerate(modules if isinstance(modules, list) else []):
+        objectives = module.get("objectives") if isinstance(module, dict) else None
+        for k, objective in enumerate(objectives if isinstance(objectives, list) else []):
+            for language, text in list(objective.items()) if isinstance(objective, dict) else []:
+                if isinstance(text, str) and "{{" in text:
+                    rendered, problems = render_lesson_text(text, language, sources)
+                    for p in problems:
+                        report.add(
+                            ErrorCode.COURSE_INVALID,
+                            doc.location(("modules", m, "objectives", k, language)),
+                            detail=f"objective {k + 1} of module {module.get('id')} ({language}): {p.detail}. {p.fix}",
+                        )
+                    objective[language] = rendered
         lessons = module.get("lessons") if isinstance(module, dict) else None
         for j, lesson in enumerate(lessons if isinstance(lessons, list) else []):
             if not isinstance(lesson, dict) or not isinstance(lesson.get("id"), str):

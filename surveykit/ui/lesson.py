@@ -200,7 +200,7 @@ class LessonView(W.VBox):
         for lesson in module.lessons:
             items += self._lesson(lesson)
         if module.sources:
-            sources = "".join(f"<li>{_esc(s)}</li>" for s in module.sources)
+            sources = "".join(f"<li>{_esc(pick(s, lang, 'en'))}</li>" for s in module.sources)
             items.append(
                 W.HTML(
                     f'<div class="sk-hint"><b>{_esc(t("lesson.sources", lang))}</b><ul>{sources}</ul></div>'
@@ -635,12 +635,18 @@ def checklist_example(language: str, *, guard: Callable) -> list[W.Widget]:
     ]
 
 
+def _audit_text(course: Course, item_id: str, language: str) -> str:
+    """The audit item's text (what a trainee checks), not its id."""
+    item = course.audit_items.item(item_id)
+    return pick(item.text, language, "en") if item is not None else item_id
+
+
 def calibration_example(language: str, *, guard: Callable, kind: str = "website") -> list[W.Widget]:
     """The calibration case of one kind: its description and test log (the exercise is in the practice app)."""
     course = _course()
     case = next(c for c in course.calibration_cases if c.kind == kind)
     log = "".join(
-        f"<tr><td>{_esc(e.item)}</td><td>{_esc(e.when)}</td><td>{_esc(pick(e.action, language, 'en'))}</td>"
+        f"<tr><td>{_esc(_audit_text(course, e.item, language))}</td><td>{_esc(e.when)}</td><td>{_esc(pick(e.action, language, 'en'))}</td>"
         f"<td>{_esc(pick(e.result, language, 'en'))}</td></tr>"
         for e in case.test_log
     )

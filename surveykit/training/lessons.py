@@ -669,7 +669,7 @@ _QUOTES = (
     re.compile(r"„([^„“\n]{8,})“"),
     re.compile(r"\"([^\"\n]{8,})\""),
 )
-_WORD = re.compile(r"[^\W\d_]{3,}")
+_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def _normalise(text: str) -> str:
@@ -680,20 +680,26 @@ def _normalise(text: str) -> str:
 
 
 def _stems(text: str) -> set[str]:
+    """Stems of the content words (four letters or more, cut to five: Russian endings vary)."""
     return {w[:5] for w in _WORD.findall(text.lower().replace("ё", "е"))}
 
 
 @dataclass(frozen=True)
 class _Known:
+    """One text of a questionnaire, and one of its sentences (quotes are compared sentence by sentence)."""
+
     questionnaire: str
     code: str
-    what: str  # label, instruction, choice …
+    what: str  # label, hint, choice …
     text: str
-    normal: str
-    stems: frozenset[str]
+    normal: str  # the whole text, normalised
+    sentence: str  # one sentence of it, normalised
+    stems: frozenset[str]  # of the sentence
 
 
 def _known_texts(questionnaires_dir: Path, language: str) -> list[_Known]:
+    """What a course may quote from the questionnaires under ``questionnaires_dir``: the wording read to or
+    by the respondent (labels of questions and notes, hints, choice labels) in ``language``."""
     from surveykit.errors import SurveykitError
     from surveykit.questionnaire.io import load_questionnaire
 
@@ -705,7 +711,7 @@ def _known_texts(questionnaires_dir: Path, language: str) -> list[_Known]:
             continue
         entries: list[tuple[str, str, str]] = []
         for item, _ in q.walk():
-            for what in ("label", "instruction", "hint", "constraint_message"):
+            for what in ("label", "hint"):
                 value = (getattr(item, what, None) or {}).get(language)
                 if value:
                     entries.append((item.code, what, value))
@@ -715,7 +721,18 @@ def _known_texts(questionnaires_dir: Path, language: str) -> list[_Known]:
                     entries.append((name, f"choice {choice.name}", choice.label[language]))
         for code, what, value in entries:
             text = " ".join(value.split())
-            known.append(_Known(q.id, code, what, text, _normalise(text), frozenset(_stems(text))))
+            for sentence in re.split(r"(?<=[.!?;])\s+", text):
+                known.append(
+                    _Known(
+                        q.id,
+                        code,
+                        what,
+                        text,
+                        _normalise(text),
+                        _normalise(sentence),
+                        frozenset(_stems(sentence)),
+                    )
+                )
     return known
 
 
@@ -736,12 +753,21 @@ def _quoted(text: str) -> Iterator[tuple[int, str]]:
             block = []
 
 
+def _coverage(quote: str, known: str) -> float:
+    """The share of the quote's characters found, in order, in the known text."""
+    blocks = difflib.SequenceMatcher(None, quote, known, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks if b.size >= 3) / max(1, len(quote))
+
+
 def paraphrased_quotes(
-    text: str, known: list[_Known], *, min_words: int = 5, threshold: float = 0.75
+    text: str, known: list[_Known], *, min_words: int = 4, overlap: float = 0.75, coverage: float = 0.7
 ) -> list[tuple[int, str, _Known]]:
-    """Quotes in ``text`` that share most of their words with a questionnaire text but are not exactly a
-    part of it: ``(line, quote, the text it resembles)``. Quotes holding a placeholder are generated from
-    the instrument and skipped."""
+    """Quotes in ``text`` that resemble a questionnaire text without being exactly a part of it:
+    ``(line, quote, the text it resembles)``. A quote resembles a text when at least ``overlap`` of its
+    content words are in it and at least ``coverage`` of its characters appear in it in order (a retold
+    question, a question with a clause dropped, a fragment put into another grammatical form). Quotes holding
+    a placeholder are generated from the instrument and skipped; so are quotes of fewer than ``min_words``
+    content words (a reply, a probe)."""
     found = []
     seen: set[tuple[int, str]] = set()
     for line, quote in _quoted(text):
@@ -754,12 +780,11 @@ def paraphrased_quotes(
         normal = _normalise(quote)
         if any(normal in k.normal for k in known):
             continue
-        best = max(known, key=lambda k: (len(stems & k.stems) / len(stems), -len(k.text)), default=None)
-        if best is None or len(stems & best.stems) / len(stems) < threshold:
-            continue
-        ratio = difflib.SequenceMatcher(None, normal, best.normal).ratio()
-        if ratio >= 0.5 or len(stems & best.stems) / len(stems) >= 0.9:
-            found.append((line, quote, best))
+        candidates = [k for k in known if len(stems & k.stems) / len(stems) >= overlap]
+        scored = [(_coverage(normal, k.sentence), k) for k in candidates]
+        best = max(scored, key=lambda pair: pair[0], default=None)
+        if best is not None and best[0] >= coverage:
+            found.append((line, quote, best[1]))
     return found
 
 

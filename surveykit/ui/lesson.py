@@ -27,7 +27,7 @@ from typing import Any
 import ipywidgets as W
 
 from surveykit.i18n import UI_LANGUAGES, pick, t
-from surveykit.training.course import Course, Lesson
+from surveykit.training.course import Course, Lesson, Module
 from surveykit.ui.common import STYLE, Notice, error_page, guarded, language_picker, query_params
 from surveykit.ui.quiz import QUIZ_STYLE, QuizItemView
 
@@ -37,8 +37,8 @@ LESSON_STYLE = """
 <style>
 .sk-lesson { max-width: 920px; }
 .sk-lesson-text { font-size: 18px; line-height: 1.6; color: #1a202c; }
-.sk-lesson-text h2 { font-size: 24px; margin: 22px 0 8px 0; color: #1f3a5f; }
-.sk-lesson-text h3 { font-size: 20px; margin: 16px 0 6px 0; color: #1f3a5f; }
+.sk-lesson-text h2 { font-size: 21px; margin: 22px 0 8px 0; color: #1f3a5f; }
+.sk-lesson-text h3 { font-size: 19px; margin: 16px 0 6px 0; color: #1f3a5f; }
 .sk-lesson-text p { margin: 8px 0; }
 .sk-lesson-text li { margin: 3px 0; }
 .sk-lesson-text blockquote { margin: 10px 0; padding: 8px 14px; background: #f0f5ff;
@@ -60,6 +60,7 @@ LESSON_STYLE = """
 .sk-big-number { font-size: 30px; font-weight: 700; color: #1f3a5f; }
 .sk-lesson-nav { display: flex; justify-content: space-between; gap: 12px; margin: 10px 0; font-size: 17px; }
 .sk-lesson-nav a, .sk-contents a { color: #2b6cb0; text-decoration: none; font-weight: 600; }
+.sk-lesson-nav .sk-all-modules { white-space: nowrap; }
 .sk-lesson-nav a:hover, .sk-contents a:hover { text-decoration: underline; }
 .sk-contents { font-size: 18px; line-height: 1.5; }
 .sk-contents li { margin: 8px 0; }
@@ -120,7 +121,11 @@ class _Exercise(W.VBox):
         )
         self.answer.layout.display = "none"
         self.answer.add_class("sk-exercise-answer-box")
-        self.button = W.Button(description=t("lesson.exercise.show", language), button_style="success")
+        self.button = W.Button(
+            description=t("lesson.exercise.show", language),
+            button_style="success",
+            layout=W.Layout(width="auto", align_self="flex-start"),
+        )
         self.button.add_class("sk-exercise-toggle")
         self.button.on_click(guard(lambda _: self.toggle()))
         self.children = [
@@ -186,8 +191,7 @@ class LessonView(W.VBox):
         objectives = "".join(f"<li>{_esc(pick(o, lang, 'en'))}</li>" for o in module.objectives)
         lessons = "".join(f"<li>{_esc(pick(lesson.title, lang, 'en'))}</li>" for lesson in module.lessons)
         head = (
-            f'<div class="sk-title">{_esc(t("lesson.module", lang, id=module.id[1:]))}. '
-            f"{_esc(pick(module.title, lang, 'en'))}</div>"
+            f'<div class="sk-title">{_esc(_module_name(module, lang))}</div>'
             f'<div class="sk-subtitle">{_esc(t("lesson.hours", lang, hours=_hours(module.hours, lang)))}</div>'
             f'<div class="sk-objectives"><b>{_esc(t("lesson.objectives", lang))}</b><ul>{objectives}</ul>'
             f"<b>{_esc(t('lesson.contents', lang))}</b><ol>{lessons}</ol></div>"
@@ -246,18 +250,16 @@ class LessonView(W.VBox):
         lang = self.language
         ids = list(self.course.module_ids)
         position = ids.index(self.module.id)
-        parts = [f'<a href="{_href(lang)}">{_esc(t("lesson.all_modules", lang))}</a>']
+        parts = [f'<a class="sk-all-modules" href="{_href(lang)}">{_esc(t("lesson.all_modules", lang))}</a>']
         if position > 0:
             before = self.course.module(ids[position - 1])
             parts.insert(
                 0,
-                f'<a href="{_href(lang, before.id)}">← {_esc(before.id)}. {_esc(pick(before.title, lang, "en"))}</a>',
+                f'<a href="{_href(lang, before.id)}">← {_esc(_module_name(before, lang))}</a>',
             )
         if position + 1 < len(ids):
             after = self.course.module(ids[position + 1])
-            parts.append(
-                f'<a href="{_href(lang, after.id)}">{_esc(after.id)}. {_esc(pick(after.title, lang, "en"))} →</a>'
-            )
+            parts.append(f'<a href="{_href(lang, after.id)}">{_esc(_module_name(after, lang))} →</a>')
         nav = W.HTML(f'<div class="sk-lesson-nav">{"".join(f"<span>{p}</span>" for p in parts)}</div>')
         nav.add_class("sk-lesson-nav-box")
         return nav
@@ -269,6 +271,11 @@ class LessonView(W.VBox):
         example = _Example(EXAMPLES[name], self.language, self.guard, **options)
         self.examples.append(example)
         return example
+
+
+def _module_name(module: Module, language: str) -> str:
+    """ "Модуль 4. Проведение опроса…" / "Module 4. Administering…" (the module's number, not its code)."""
+    return f"{t('lesson.module', language, id=module.id[1:])}. {pick(module.title, language, 'en')}"
 
 
 def _href(language: str, module_id: str | None = None) -> str:
@@ -339,7 +346,7 @@ class LessonsApp(W.VBox):
             lessons = "; ".join(pick(lesson.title, lang, "en") for lesson in module.lessons)
             hours = t("lesson.hours", lang, hours=_hours(module.hours, lang))
             rows.append(
-                f'<li><a href="{_href(lang, module.id)}">{_esc(module.id)}. {_esc(pick(module.title, lang, "en"))}</a>'
+                f'<li><a href="{_href(lang, module.id)}">{_esc(_module_name(module, lang))}</a>'
                 f' <span class="sk-hint">({_esc(hours)})</span><br><span class="sk-hint">{_esc(lessons)}</span></li>'
             )
         total = _hours(self.course.total_hours, lang)

@@ -106,7 +106,17 @@ class _Example(W.VBox):
         self.render(language)
 
     def render(self, language: str) -> None:
-        self.children = self.builder(language, guard=self.guard, **self.options)
+        try:
+            self.children = self.builder(language, guard=self.guard, **self.options)
+        except Exception:  # one broken example must not take the lesson page down with it
+            from surveykit.ui.common import app_logger
+
+            app_logger().exception(
+                "lesson example %s %s could not be built", self.builder.__name__, self.options
+            )
+            self.children = [
+                W.HTML(f'<div class="sk-hint">{_esc(t("lesson.example.unavailable", language))}</div>')
+            ]
 
 
 class _Exercise(W.VBox):
@@ -534,7 +544,12 @@ def probing_example(
     from surveykit.training.personas import load_personas
     from surveykit.training.practice import PROBES, SimulatedRespondent
 
-    respondent = SimulatedRespondent(load_personas()[persona], language)
+    personas = load_personas()
+    chosen = personas.get(persona) or next(  # a persona renamed in the bank: one that hesitates here, or any
+        (p for p in personas.values() if question in p.answers and p.answers[question].hesitation),
+        next(iter(personas.values())),
+    )
+    respondent = SimulatedRespondent(chosen, language)
     survey = _recipient_survey()
     label = pick(survey.question(question).label, language, "ru")
     said = W.HTML()

@@ -259,3 +259,23 @@ def test_every_module_page_loads_without_an_error(voila_server, tmp_path) -> Non
             page = r.read().decode("utf-8")
         assert page.rstrip().endswith("</html>") and "Traceback" not in page, module_id
         assert "application/vnd.jupyter.widget-view+json" in page, module_id
+
+
+def test_a_broken_worked_example_does_not_take_the_lesson_down(monkeypatch, course) -> None:
+    import surveykit.ui.lesson as lesson_module
+
+    def broken(language, *, guard, **options):
+        raise RuntimeError("the example broke")
+
+    broken.__name__ = "criteria_example"
+    monkeypatch.setitem(lesson_module.EXAMPLES, "criteria", broken)
+    view = LessonView("M0", "ru", course=course)
+    assert t("lesson.example.unavailable", "ru") in _text(view)
+    assert course.module("M0").lessons[1].title["ru"] in _text(view)  # the rest of the lesson is there
+
+
+def test_the_probing_example_falls_back_to_a_persona_that_hesitates(course) -> None:
+    from surveykit.ui.lesson import probing_example
+
+    widgets = probing_example("en", guard=lambda fn: fn, persona="no-such-persona", question="q2")
+    assert any(isinstance(w, W.Button) for w in widgets)

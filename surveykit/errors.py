@@ -726,6 +726,18 @@ class ErrorCode(enum.Enum):
         "{n} single-answer items: choosing by option length scores {scores}; chance is {chance}",
         "Nothing to fix while every score stays at most {limit}.",
     )
+    # lessons (surveykit.training.lessons): lesson files, quotes of the instruments
+    LESSON_TEXT_INVALID = ("SK850", "lesson {lesson} ({language}): {detail}", "{fix}")
+    DURATION_MISMATCH = (
+        "SK851",
+        "the {language} text says {said} minutes, but settings.expected_minutes is {expected}",
+        "Make them agree: change the text or 'expected_minutes' under 'settings:'.",
+    )
+    LESSON_QUOTE_DIFFERS = (
+        "SK852",
+        "the quote «{quote}» differs from {source}: «{text}»",
+        "Quote the questionnaire word for word, best with {placeholder}, so the course cannot drift.",
+    )
 
     # --- SK9xx: configuration, command line, reports, apps ----------------------------------------
     CONFIG_INVALID = ("SK901", "setting {name}: {detail}", "{fix}")

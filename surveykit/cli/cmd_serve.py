@@ -1,5 +1,5 @@
-"""Serve the Voilà apps (interview, exam, practice, trainer, verification, council dashboard) and print
-their URLs. Runs until interrupted (Ctrl-C). Settings come from ``apps/voila.json`` and the environment
+"""Serve the Voilà apps (interview, lessons, exam, practice, trainer, verification, council dashboard) and
+print their URLs (the lessons with one URL per module). Runs until interrupted (Ctrl-C). Settings come from ``apps/voila.json`` and the environment
 (``SURVEYKIT_DATABASE_URL`` chooses the database)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import signal
 
-from surveykit.ui.server import APPS, app_urls, start_voila, wait_until_up
+from surveykit.ui.server import APPS, app_urls, lesson_urls, start_voila, wait_until_up
 
 NAME = "serve"
 HELP = "serve the Voilà apps and print their URLs"
@@ -24,6 +24,8 @@ def run(args: argparse.Namespace) -> int:
         print("surveykit apps are ready:")
         for name, url in app_urls(args.port).items():
             print(f"  {name:<11} {url}   ({APPS[name]})")
+        for module_id, url in lesson_urls(args.port).items():
+            print(f"    lesson {module_id:<4} {url}")
         print("Stop with Ctrl-C.", flush=True)
         return process.wait()
     except KeyboardInterrupt:

@@ -81,6 +81,7 @@ class _Checker:
         self.check_languages()
         self.check_expressions()
         self.check_personal_data()
+        self.check_duration()
         if not self.report.errors:
             self.check_logic()
 
@@ -93,6 +94,21 @@ class _Checker:
                 "personal_data",
                 code=question.code,
                 reason=reason,
+            )
+
+    def check_duration(self) -> None:
+        """Every "about N minutes" agrees with settings.expected_minutes (SK851, a warning)."""
+        from surveykit.questionnaire.duration import duration_mismatches
+
+        for code, attribute, language, said in duration_mismatches(self.q):
+            self.add(
+                ErrorCode.DURATION_MISMATCH,
+                code,
+                attribute,
+                Severity.WARNING,
+                language=language,
+                said=said,
+                expected=self.q.settings.expected_minutes,
             )
 
     def check_header(self) -> None:

@@ -281,6 +281,13 @@ class FormSettings(_Model):
     style: Literal["pages", "single_page"] = Field(
         default="pages", description="'pages': each top-level group is a page; 'single_page': all on one."
     )
+    expected_minutes: int | None = Field(
+        default=None,
+        ge=1,
+        le=600,
+        description="How long an interview usually takes, in minutes: the one number the consent script "
+        "('about N minutes') and the course quote (checked by SK851).",
+    )
 
 
 class Questionnaire(_Model):
@@ -367,9 +374,11 @@ class Questionnaire(_Model):
     @functools.cached_property
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON of the full model: equal hashes mean identical questionnaires."""
-        canonical = json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-        )
+        data = self.model_dump(mode="json")
+        if data["settings"].get("expected_minutes") is None:
+            # a setting added after the 2026.1 files were published: unset, it leaves their hash as it was
+            data["settings"].pop("expected_minutes", None)
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     @property

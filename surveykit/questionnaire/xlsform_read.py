@@ -141,6 +141,7 @@ _EXTRA_KEYS = (
     "respondent",
     "kind",
     "style",
+    "expected_minutes",
     "builtin_lists",
     "empty_lists",
     "scales",
@@ -500,6 +501,13 @@ class _Reader:
                     self.invalid(where, key, f"'{value}' is not yes or no", "Write yes or no.")
                 else:
                     extra[key] = flag
+            elif key == "expected_minutes":
+                if not _is_whole(value) or not 1 <= int(float(value)) <= 600:
+                    self.invalid(
+                        where, key, f"'{value}' is not a number of minutes", "Write a whole number, e.g. 15."
+                    )
+                else:
+                    extra[key] = int(float(value))
             elif key in ("respondent", "kind", "style"):
                 allowed = list(typing.get_args(FormSettings.model_fields[key].annotation))
                 if value.strip() not in allowed:
@@ -1131,7 +1139,7 @@ class _Reader:
             language.code if language else default: value for language, value in extra.get("description", [])
         }
         form_settings: dict[str, Any] = {}
-        for key in ("modes", "allow_proxy", "respondent", "kind"):
+        for key in ("modes", "allow_proxy", "respondent", "kind", "expected_minutes"):
             if key in extra:
                 form_settings[key] = extra[key]
         style = extra.get("style") or settings.get("style")
@@ -1260,3 +1268,11 @@ def _pydantic_text(err: pydantic.ValidationError) -> str:
 def _tr(en: str, ru: str) -> Translated:
     """A message part in English and Russian (the languages of the interface)."""
     return Translated(en=en, ru=ru)
+
+
+def _is_whole(text: str) -> bool:
+    """``15`` or ``15.0`` (a spreadsheet cell read as a number), not ``15.5`` or ``about 15``."""
+    try:
+        return float(text) == int(float(text))
+    except (TypeError, ValueError, OverflowError):
+        return False

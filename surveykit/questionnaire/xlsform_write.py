@@ -440,6 +440,8 @@ def _write_extra(sheet, q: Questionnaire, languages: list[str]) -> None:
         ("kind", settings.kind),
         ("style", settings.style),
     ]
+    if settings.expected_minutes is not None:
+        rows.append(("expected_minutes", settings.expected_minutes))
     builtin = _builtin_lists(q)
     if builtin:
         rows.append(("builtin_lists", " ".join(builtin)))

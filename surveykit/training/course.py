@@ -124,7 +124,8 @@ def _raise_issues(kind: str, issues: Sequence[Issue]) -> None:
 
 
 class Lesson(_Frozen):
-    """A lesson: markdown text in every language and the ids of the quiz items embedded after it."""
+    """A lesson: markdown text in every language (from ``lessons/<language>/<id>.md``, placeholders rendered
+    by the loader) and the ids of the quiz items embedded after it."""
 
     id: str = Field(pattern=_ID)
     title: LocalText
@@ -134,6 +135,19 @@ class Lesson(_Frozen):
     def text_in(self, language: str) -> str:
         return pick(self.text, language, "en")
 
+    def parts(self, language: str) -> list[Any]:
+        """The text in ``language`` as text, worked examples and exercises
+        (:func:`surveykit.training.lessons.lesson_parts`)."""
+        from surveykit.training.lessons import lesson_parts
+
+        return lesson_parts(self.text_in(language))
+
+    def words(self, language: str) -> int:
+        """Words a trainee reads in ``language`` (text and exercises; directives and numbers not counted)."""
+        from surveykit.training.lessons import word_count
+
+        return word_count(self.text_in(language))
+
 
 class Module(_Frozen):
     """A module of the curriculum (methodology C.2): hours, learning objectives, sources, lessons."""
@@ -142,7 +156,9 @@ class Module(_Frozen):
     title: LocalText
     hours: float = Field(gt=0)
     objectives: tuple[LocalText, ...] = Field(min_length=1)
-    sources: tuple[str, ...] = ()
+    sources: tuple[str | LocalText, ...] = Field(
+        default=(), description="References shown under the lessons: a text in every language, or one text."
+    )
     lessons: tuple[Lesson, ...] = Field(min_length=1)
 
     @property

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
-from surveykit.errors import ErrorCode, Location, Report, TrainingError, did_you_mean
+from surveykit.errors import ErrorCode, Location, Report, Severity, TrainingError, did_you_mean
 from surveykit.training.course import (
     SCHEMA_VERSION,
     AttendanceRules,
@@ -239,6 +239,111 @@ def _fix_for(error_type: str, field: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------
+# lesson texts: lessons/<language>/<lesson id>.md, placeholders rendered from the instruments
+# --------------------------------------------------------------------------------------------------------
+
+
+def _lesson_texts(doc: _Doc, root: Path, report: Report) -> None:
+    """Give every lesson of ``course.yaml`` its ``text`` in each language: from ``lessons/<language>/<id>.md``
+    (or an inline ``text:``), with the placeholders rendered (:mod:`surveykit.training.lessons`). Problems
+    are located in the lesson file (or course.yaml) and reported once: a text that cannot be used is
+    replaced by a stand-in so that the course model does not report it again."""
+    from surveykit.training.course import REQUIRED_LANGUAGES
+    from surveykit.training.lessons import LESSONS_FOLDER, LessonSources, lesson_file, render_lesson_text
+
+    sources = LessonSources(root.parent)
+    modules = doc.data.get("modules") if isinstance(doc.data, dict) else None
+    known: set[Path] = set()
+    for m, module in enumerate(modules if isinstance(modules, list) else []):
+        objectives = module.get("objectives") if isinstance(module, dict) else None
+        for k, objective in enumerate(objectives if isinstance(objectives, list) else []):
+            for language, text in list(objective.items()) if isinstance(objective, dict) else []:
+                if isinstance(text, str) and "{{" in text:
+                    rendered, problems = render_lesson_text(text, language, sources)
+                    for p in problems:
+                        report.add(
+                            ErrorCode.COURSE_INVALID,
+                            doc.location(("modules", m, "objectives", k, language)),
+                            detail=f"objective {k + 1} of module {module.get('id')} ({language}): {p.detail}. {p.fix}",
+                        )
+                    objective[language] = rendered
+        lessons = module.get("lessons") if isinstance(module, dict) else None
+        for j, lesson in enumerate(lessons if isinstance(lessons, list) else []):
+            if not isinstance(lesson, dict) or not isinstance(lesson.get("id"), str):
+                continue
+            lesson_id = lesson["id"]
+            base: Ref = ("modules", m, "lessons", j)
+            files = {language: lesson_file(root, language, lesson_id) for language in REQUIRED_LANGUAGES}
+            known.update(files.values())
+            present = [path for path in files.values() if path.is_file()]
+
+            def problem(where: Location, language: str, detail: str, fix: str, lesson_id: str = lesson_id) -> None:
+                report.add(
+                    ErrorCode.LESSON_TEXT_INVALID, where, lesson=lesson_id, language=language, detail=detail, fix=fix
+                )
+
+            inline = lesson.get("text")
+            if inline is not None:
+                if present:
+                    problem(
+                        doc.location((*base, "text")),
+                        ", ".join(path.parent.name for path in present),
+                        f"the text is in course.yaml and also in {', '.join(_display(p) for p in present)}",
+                        "Keep one: delete 'text:' here or the lesson files.",
+                    )
+                if isinstance(inline, dict):
+                    for language, text in list(inline.items()):
+                        if not isinstance(text, str):
+                            continue
+                        rendered, problems = render_lesson_text(text, language, sources)
+                        key_line = doc.line((*base, "text", language))
+                        for p in problems:
+                            line = key_line + p.line if key_line is not None and "\n" in text else key_line
+                            problem(Location(file=doc.display, line=line), language, p.detail, p.fix)
+                        inline[language] = rendered
+                continue
+            texts: dict[str, str] = {}
+            for language, path in files.items():
+                shown = _display(path)
+                if not path.is_file():
+                    problem(
+                        doc.location((*base, "id"), f"modules.{m}.lessons.{j}"),
+                        language,
+                        f"no text: {shown} does not exist",
+                        f"Write the lesson in {shown} (markdown), or give 'text: {{ru: ..., en: ...}}' here.",
+                    )
+                    texts[language] = "(missing)"
+                    continue
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as err:
+                    problem(Location(file=shown), language, f"cannot read the file: {err}", "Save it as UTF-8 text.")
+                    texts[language] = "(unreadable)"
+                    continue
+                if not text.strip():
+                    problem(Location(file=shown, line=1), language, "the file is empty", "Write the lesson text.")
+                    texts[language] = "(empty)"
+                    continue
+                rendered, problems = render_lesson_text(text, language, sources)
+                for p in problems:
+                    problem(Location(file=shown, line=p.line), language, p.detail, p.fix)
+                texts[language] = rendered
+            lesson["text"] = texts
+    folder = root / LESSONS_FOLDER
+    for path in sorted(folder.glob("*/*.md")) if folder.is_dir() else []:
+        if path not in known and path.parent.name in REQUIRED_LANGUAGES:
+            report.add(
+                ErrorCode.LESSON_TEXT_INVALID,
+                Location(file=_display(path)),
+                Severity.WARNING,
+                lesson=path.stem,
+                language=path.parent.name,
+                detail="no lesson of course.yaml has this id, so the file is never shown",
+                fix="Rename the file after a lesson id, add the lesson to course.yaml, or delete the file.",
+            )
+
+
+# --------------------------------------------------------------------------------------------------------
 # the loader
 # --------------------------------------------------------------------------------------------------------
 
@@ -279,6 +384,7 @@ def load(root: Path | None = None) -> Course:
     info: CourseInfo | None = None
     course_doc = _read_yaml(root / "course.yaml", report)
     if course_doc is not None and _check_version(course_doc, report):
+        _lesson_texts(course_doc, root, report)
         try:
             info = CourseInfo.model_validate(course_doc.data)
         except PydanticValidationError as err:

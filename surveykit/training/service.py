@@ -81,9 +81,11 @@ def current_course(root: Path | None = None) -> Course:
 
         root = Path(settings().questionnaires_dir) / "training"
     root = Path(root)
-    files = [p for p in root.rglob("*.yaml")] if root.is_dir() else []
+    # the course's files, its lesson texts, and the questionnaires beside it that the lessons quote
+    files = [p for p in root.rglob("*") if p.suffix in (".yaml", ".md")] if root.is_dir() else []
+    files += list(root.parent.glob("*.yaml")) if root.is_dir() else []
     stamp = max((p.stat().st_mtime for p in files), default=0.0)
-    key = (str(root.resolve()), stamp)
+    key = (str(root.resolve()), stamp, len(files))
     course = _COURSES.get(key)
     if course is None:
         course = load_course(root)

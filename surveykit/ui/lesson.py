@@ -1,48 +1,70 @@
-"""Lesson notebooks (``notebooks/training/M*_*.ipynb``): the lesson text from the course data, embedded
-quizzes, and worked examples drawn from the shipped questionnaires and the scoring engine.
+"""The lessons: one module per page, in Russian or English, with the worked examples and exercises placed in
+the text and the quiz after each lesson.
 
-A lesson notebook stays thin::
+* :class:`LessonView` — one module (notebooks/training/M*_*.ipynb show one each, JupyterLab or Voilà);
+* :class:`LessonsApp` — the served app ``apps/lessons.ipynb``: the list of modules, and a module with links
+  to the previous and next ones (``?module=M4&lang=en``);
+* :func:`lesson_page` — what a lesson notebook calls: the module in the language of the URL (``?lang=en``),
+  the notebook's ``language`` parameter, or the ``default_language`` setting.
 
-    lesson = LessonView("M4", language=language)     # objectives, lesson text (ru/en switch), quizzes
-    lesson                                            # displayed
-    lesson.example("routing", filter="q1")            # a worked example that follows the language switch
-
-Everything shown comes from the package: the texts from ``course.yaml``, the quizzes are bank items graded
-by :mod:`surveykit.training.grading`, the routing examples run the recipient survey in an
-:class:`~surveykit.interview.session.InterviewSession`, the indicator example calls :func:`surveykit.scoring.rate`,
-the probing example the practice respondent, the suspension example :mod:`surveykit.certificates`.
-Only widgets are returned (never an ``Output`` written at start-up: the Voilà rule of ``docs/apps.md``).
+Everything shown comes from the package: the texts from the lesson files (``questionnaires/training/
+lessons/<language>/<lesson id>.md``, quotes of the questionnaire rendered by the course loader), the quizzes
+are bank items graded by :mod:`surveykit.training.grading`, the routing examples run the recipient survey in
+an :class:`~surveykit.interview.session.InterviewSession`, the indicator example calls
+:func:`surveykit.scoring.rate`, the probing example the practice respondent, the suspension example
+:mod:`surveykit.certificates`. Only widgets are returned (never an ``Output`` written at start-up: the Voilà
+rule of ``docs/apps.md``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
 
 from surveykit.i18n import UI_LANGUAGES, pick, t
-from surveykit.training.course import Course
-from surveykit.ui.common import STYLE, Notice, guarded, language_picker
+from surveykit.training.course import Course, Lesson, Module
+from surveykit.ui.common import STYLE, Notice, error_page, guarded, language_picker, query_params
 from surveykit.ui.quiz import QUIZ_STYLE, QuizItemView
 
-__all__ = ["EXAMPLES", "LessonView", "render_markdown"]
+__all__ = ["EXAMPLES", "LessonView", "LessonsApp", "lesson_page", "render_markdown"]
 
 LESSON_STYLE = """
 <style>
-.sk-lesson { max-width: 900px; }
-.sk-lesson-text { font-size: 18px; line-height: 1.55; color: #1a202c; }
-.sk-lesson-text h2 { font-size: 23px; margin: 18px 0 6px 0; color: #1f3a5f; }
-.sk-lesson-text h3 { font-size: 20px; margin: 14px 0 4px 0; }
-.sk-lesson-text table { border-collapse: collapse; margin: 8px 0; font-size: 16px; }
-.sk-lesson-text td, .sk-lesson-text th { border: 1px solid #cbd5e0; padding: 4px 8px; vertical-align: top; }
+.sk-lesson { max-width: 920px; }
+.sk-lesson-text { font-size: 18px; line-height: 1.6; color: #1a202c; }
+.sk-lesson-text h2 { font-size: 21px; margin: 22px 0 8px 0; color: #1f3a5f; }
+.sk-lesson-text h3 { font-size: 19px; margin: 16px 0 6px 0; color: #1f3a5f; }
+.sk-lesson-text p { margin: 8px 0; }
+.sk-lesson-text li { margin: 3px 0; }
+.sk-lesson-text blockquote { margin: 10px 0; padding: 8px 14px; background: #f0f5ff;
+  border-left: 4px solid #2b6cb0; color: #1a202c; font-size: 18px; }
+.sk-lesson-text table { border-collapse: collapse; margin: 10px 0; font-size: 16px; line-height: 1.4; width: 100%; }
+.sk-lesson-text td, .sk-lesson-text th { border: 1px solid #cbd5e0; padding: 6px 9px; vertical-align: top;
+  text-align: left; }
 .sk-lesson-text th { background: #edf2f7; }
+.sk-lesson-text tr:nth-child(even) td { background: #f9fbfd; }
+.sk-lesson-title { font-size: 26px; font-weight: 700; color: #1a365d; margin: 28px 0 4px 0;
+  border-bottom: 2px solid #bee3f8; padding-bottom: 4px; }
 .sk-objectives { background: #f7fafc; border-radius: 8px; padding: 8px 16px; font-size: 17px; }
 .sk-example { border: 2px dashed #90cdf4; border-radius: 10px; padding: 10px 16px; margin: 14px 0; }
 .sk-example-title { font-size: 20px; font-weight: 700; color: #2a4365; margin-bottom: 4px; }
+.sk-exercise { border: 2px solid #9ae6b4; background: #f0fff4; border-radius: 10px; padding: 10px 16px;
+  margin: 14px 0; }
+.sk-exercise-title { font-size: 19px; font-weight: 700; color: #22543d; }
+.sk-exercise-answer { border-top: 1px solid #9ae6b4; margin-top: 8px; padding-top: 6px; }
 .sk-big-number { font-size: 30px; font-weight: 700; color: #1f3a5f; }
+.sk-lesson-nav { display: flex; justify-content: space-between; gap: 12px; margin: 10px 0; font-size: 17px; }
+.sk-lesson-nav a, .sk-contents a { color: #2b6cb0; text-decoration: none; font-weight: 600; }
+.sk-lesson-nav .sk-all-modules { white-space: nowrap; }
+.sk-lesson-nav a:hover, .sk-contents a:hover { text-decoration: underline; }
+.sk-contents { font-size: 18px; line-height: 1.5; }
+.sk-contents li { margin: 8px 0; }
+.sk-contents .sk-hint { font-weight: 400; }
 </style>
 """
 
@@ -64,6 +86,11 @@ def _course() -> Course:
     return current_course()
 
 
+def _hours(hours: float, language: str) -> str:
+    text = f"{hours:g}"
+    return text.replace(".", ",") if language == "ru" else text
+
+
 class _Example(W.VBox):
     """A worked example: rebuilt in the lesson's language whenever it changes."""
 
@@ -79,81 +106,265 @@ class _Example(W.VBox):
         self.render(language)
 
     def render(self, language: str) -> None:
-        self.children = self.builder(language, guard=self.guard, **self.options)
+        try:
+            self.children = self.builder(language, guard=self.guard, **self.options)
+        except Exception:  # one broken example must not take the lesson page down with it
+            from surveykit.ui.common import app_logger
+
+            app_logger().exception(
+                "lesson example %s %s could not be built", self.builder.__name__, self.options
+            )
+            self.children = [
+                W.HTML(f'<div class="sk-hint">{_esc(t("lesson.example.unavailable", language))}</div>')
+            ]
+
+
+class _Exercise(W.VBox):
+    """An exercise: the task, and a button that opens the model answer once the trainee has tried."""
+
+    def __init__(self, task: str, answer: str, language: str, guard: Callable) -> None:
+        super().__init__()
+        self.add_class("sk-exercise")
+        self.language = language
+        self.answer = W.HTML(
+            f'<div class="sk-lesson-text sk-exercise-answer">{render_markdown(answer)}</div>'
+        )
+        self.answer.layout.display = "none"
+        self.answer.add_class("sk-exercise-answer-box")
+        self.button = W.Button(
+            description=t("lesson.exercise.show", language),
+            button_style="success",
+            layout=W.Layout(width="auto", align_self="flex-start"),
+        )
+        self.button.add_class("sk-exercise-toggle")
+        self.button.on_click(guard(lambda _: self.toggle()))
+        self.children = [
+            W.HTML(
+                f'<div class="sk-exercise-title">{_esc(t("lesson.exercise.title", language))}</div>'
+                f'<div class="sk-lesson-text">{render_markdown(task)}</div>'
+            ),
+            self.button,
+            self.answer,
+        ]
+
+    @property
+    def shown(self) -> bool:
+        return self.answer.layout.display != "none"
+
+    def toggle(self) -> None:
+        show = not self.shown
+        self.answer.layout.display = None if show else "none"
+        self.button.description = t("lesson.exercise.hide" if show else "lesson.exercise.show", self.language)
 
 
 class LessonView(W.VBox):
-    """One module: title, hours, objectives, every lesson's text and its quiz items; a ru/en switch."""
+    """One module: title, hours, objectives, then every lesson — its text with the worked examples and
+    exercises in place, and its quiz; a ru/en switch. ``links``: links to the module list and the
+    neighbouring modules (the served lessons app)."""
 
-    def __init__(self, module_id: str, language: str = "ru", *, course: Course | None = None) -> None:
+    def __init__(
+        self, module_id: str, language: str = "ru", *, course: Course | None = None, links: bool = False
+    ) -> None:
         super().__init__()
         self.add_class("sk-app")
         self.add_class("sk-lesson")
         self.course = course or _course()
         self.module = self.course.module(module_id)
         self.language = language if language in UI_LANGUAGES else "ru"
+        self.links = links
         self.notice = Notice()
         self.guard = guarded(self.notice, lambda: self.language)
         self.examples: list[_Example] = []
+        self.exercises: list[_Exercise] = []
         self.quizzes: list[QuizItemView] = []
         self.body = W.VBox()
         self.picker = language_picker(self.language, self.guard(self.set_language))
         self.children = [W.HTML(STYLE + QUIZ_STYLE + LESSON_STYLE), self.picker, self.notice, self.body]
         self._render()
 
+    @classmethod
+    def from_request(cls, module_id: str, language: str | None = None) -> W.VBox:
+        """The module in the language of the URL (``?lang=en``), else ``language``, else the setting."""
+        lang = _language(language)
+        try:
+            return cls(module_id, lang)
+        except Exception as err:  # a broken course file: the page says what is wrong, in words
+            return error_page(cls.__new__(cls), err, lang, "lesson")
+
     def set_language(self, language: str) -> None:
         self.language = language
         self._render()
-        for example in self.examples:
-            example.render(language)
 
     def _render(self) -> None:
         lang = self.language
         module = self.module
-        rules = self.course.rules
         objectives = "".join(f"<li>{_esc(pick(o, lang, 'en'))}</li>" for o in module.objectives)
+        lessons = "".join(f"<li>{_esc(pick(lesson.title, lang, 'en'))}</li>" for lesson in module.lessons)
         head = (
-            f'<div class="sk-title">{_esc(module.id)}. {_esc(pick(module.title, lang, "en"))}</div>'
-            f'<div class="sk-subtitle">{_esc(t("lesson.hours", lang, hours=f"{module.hours:g}"))}</div>'
-            f'<div class="sk-objectives"><b>{_esc(t("lesson.objectives", lang))}</b><ul>{objectives}</ul></div>'
+            f'<div class="sk-title">{_esc(_module_name(module, lang))}</div>'
+            f'<div class="sk-subtitle">{_esc(t("lesson.hours", lang, hours=_hours(module.hours, lang)))}</div>'
+            f'<div class="sk-objectives"><b>{_esc(t("lesson.objectives", lang))}</b><ul>{objectives}</ul>'
+            f"<b>{_esc(t('lesson.contents', lang))}</b><ol>{lessons}</ol></div>"
         )
-        items: list[W.Widget] = [W.HTML(head)]
-        self.quizzes = []
+        items: list[W.Widget] = []
+        if self.links:
+            items.append(self._navigation())
+        items.append(W.HTML(head))
+        self.examples, self.exercises, self.quizzes = [], [], []
         for lesson in module.lessons:
-            text = W.HTML(
-                f'<div class="sk-lesson-text"><h2>{_esc(pick(lesson.title, lang, "en"))}</h2>'
-                f"{render_markdown(lesson.text_in(lang))}</div>"
-            )
-            text.add_class(f"sk-lesson-{lesson.id}")
-            items.append(text)
-            if lesson.quiz:
-                items.append(W.HTML(f'<div class="sk-title">{_esc(t("lesson.quiz_title", lang))}</div>'))
-            for number, item_id in enumerate(lesson.quiz, start=1):
-                view = QuizItemView(
-                    self.course.item(item_id),
-                    lang,
-                    number=number,
-                    multi_select=rules.knowledge.multi_select,
-                    guard=self.guard,
-                )
-                self.quizzes.append(view)
-                items.append(view)
+            items += self._lesson(lesson)
         if module.sources:
-            sources = "".join(f"<li>{_esc(s)}</li>" for s in module.sources)
+            sources = "".join(f"<li>{_esc(pick(s, lang, 'en'))}</li>" for s in module.sources)
             items.append(
                 W.HTML(
                     f'<div class="sk-hint"><b>{_esc(t("lesson.sources", lang))}</b><ul>{sources}</ul></div>'
                 )
             )
+        if self.links:
+            items.append(self._navigation())
         self.body.children = items
 
+    def _lesson(self, lesson: Lesson) -> list[W.Widget]:
+        from surveykit.training.lessons import ExamplePart, ExercisePart
+
+        lang = self.language
+        title = W.HTML(f'<div class="sk-lesson-title">{_esc(pick(lesson.title, lang, "en"))}</div>')
+        title.add_class(f"sk-lesson-{lesson.id}")
+        widgets: list[W.Widget] = [title]
+        for part in lesson.parts(lang):
+            if isinstance(part, ExamplePart):
+                example = _Example(EXAMPLES[part.name], lang, self.guard, **dict(part.options))
+                self.examples.append(example)
+                widgets.append(example)
+            elif isinstance(part, ExercisePart):
+                exercise = _Exercise(part.task, part.answer, lang, self.guard)
+                self.exercises.append(exercise)
+                widgets.append(exercise)
+            else:
+                widgets.append(W.HTML(f'<div class="sk-lesson-text">{render_markdown(part.markdown)}</div>'))
+        if lesson.quiz:
+            widgets.append(W.HTML(f'<div class="sk-title">{_esc(t("lesson.quiz_title", lang))}</div>'))
+        for number, item_id in enumerate(lesson.quiz, start=1):
+            view = QuizItemView(
+                self.course.item(item_id),
+                lang,
+                number=number,
+                multi_select=self.course.rules.knowledge.multi_select,
+                guard=self.guard,
+            )
+            self.quizzes.append(view)
+            widgets.append(view)
+        return widgets
+
+    def _navigation(self) -> W.HTML:
+        lang = self.language
+        ids = list(self.course.module_ids)
+        position = ids.index(self.module.id)
+        parts = [f'<a class="sk-all-modules" href="{_href(lang)}">{_esc(t("lesson.all_modules", lang))}</a>']
+        if position > 0:
+            before = self.course.module(ids[position - 1])
+            parts.insert(
+                0,
+                f'<a href="{_href(lang, before.id)}">← {_esc(_module_name(before, lang))}</a>',
+            )
+        if position + 1 < len(ids):
+            after = self.course.module(ids[position + 1])
+            parts.append(f'<a href="{_href(lang, after.id)}">{_esc(_module_name(after, lang))} →</a>')
+        nav = W.HTML(f'<div class="sk-lesson-nav">{"".join(f"<span>{p}</span>" for p in parts)}</div>')
+        nav.add_class("sk-lesson-nav-box")
+        return nav
+
     def example(self, name: str, **options: Any) -> _Example:
-        """A worked example of :data:`EXAMPLES` that follows this lesson's language switch."""
+        """A worked example of :data:`EXAMPLES` outside the text (e.g. in a notebook of one's own)."""
         if name not in EXAMPLES:
             raise KeyError(f"no worked example '{name}'; examples: {', '.join(EXAMPLES)}")
         example = _Example(EXAMPLES[name], self.language, self.guard, **options)
         self.examples.append(example)
         return example
+
+
+def _module_name(module: Module, language: str) -> str:
+    """ "Модуль 4. Проведение опроса…" / "Module 4. Administering…" (the module's number, not its code)."""
+    return f"{t('lesson.module', language, id=module.id[1:])}. {pick(module.title, language, 'en')}"
+
+
+def _href(language: str, module_id: str | None = None) -> str:
+    """A link to the lessons app's page of a module (or the module list), relative to the page."""
+    query = {"lang": language}
+    if module_id:
+        query = {"module": module_id, **query}
+    return "?" + html.escape(urllib.parse.urlencode(query), quote=True)
+
+
+def _language(language: str | None = None) -> str:
+    """The URL's ``lang``, else ``language``, else the ``default_language`` setting (ru or en)."""
+    from surveykit.config import settings
+
+    for candidate in (query_params().get("lang"), language, settings().default_language):
+        if candidate in UI_LANGUAGES:
+            return candidate
+    return UI_LANGUAGES[0]
+
+
+def lesson_page(module_id: str, language: str | None = None) -> W.VBox:
+    """What a lesson notebook shows: :meth:`LessonView.from_request` (the language from the URL, else the
+    notebook's ``language`` parameter, else the setting)."""
+    return LessonView.from_request(module_id, language)
+
+
+class LessonsApp(W.VBox):
+    """The served lessons (``apps/lessons.ipynb``): ``?module=M4`` shows that module with links to the
+    others; without it, the list of modules with their hours and lessons. ``?lang=en`` chooses English."""
+
+    def __init__(self, params: dict[str, str] | None = None, *, course: Course | None = None) -> None:
+        super().__init__()
+        self.add_class("sk-app")
+        params = params or {}
+        self.language = _language(params.get("lang"))
+        self.course = course or _course()
+        self.notice = Notice()
+        self.guard = guarded(self.notice, lambda: self.language)
+        module_id = (params.get("module") or "").strip().upper()
+        self.view: LessonView | None = None
+        if module_id and module_id in self.course.module_ids:
+            self.view = LessonView(module_id, self.language, course=self.course, links=True)
+            self.children = [self.view]
+            return
+        self.body = W.HTML()
+        self.picker = language_picker(self.language, self.guard(self.set_language))
+        self.children = [W.HTML(STYLE + LESSON_STYLE), self.picker, self.notice, self.body]
+        if module_id:
+            self.notice.show(t("lesson.unknown_module", self.language, module=module_id), "error")
+        self._render()
+
+    @classmethod
+    def from_request(cls) -> W.VBox:
+        params = query_params()
+        try:
+            return cls(params)
+        except Exception as err:  # a broken course file: the page says what is wrong, in words
+            return error_page(cls.__new__(cls), err, _language(params.get("lang")), "lessons")
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        self._render()
+
+    def _render(self) -> None:
+        lang = self.language
+        rows = []
+        for module in self.course.modules:
+            lessons = "; ".join(pick(lesson.title, lang, "en") for lesson in module.lessons)
+            hours = t("lesson.hours", lang, hours=_hours(module.hours, lang))
+            rows.append(
+                f'<li><a href="{_href(lang, module.id)}">{_esc(_module_name(module, lang))}</a>'
+                f' <span class="sk-hint">({_esc(hours)})</span><br><span class="sk-hint">{_esc(lessons)}</span></li>'
+            )
+        total = _hours(self.course.total_hours, lang)
+        self.body.value = (
+            f'<div class="sk-title">{_esc(pick(self.course.title, lang, "en"))}</div>'
+            f'<div class="sk-subtitle">{_esc(t("lesson.course_intro", lang, modules=len(self.course.modules), hours=total))}</div>'
+            f'<div class="sk-contents"><ul>{"".join(rows)}</ul></div>'
+        )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -191,13 +402,38 @@ def routing_example(language: str, *, guard: Callable, filter: str = "q1") -> li
     """The recipient survey's page with a filter question: answer "No" and the follow-up disappears."""
     follow = _FOLLOW_UP[filter]
     _, form = _form({"consent": "yes", "proxy_respondent": "no"}, _PAGE_OF[filter], language, guard)
-    return [_title("lesson.example.routing", language, filter=filter.upper(), follow=follow.upper()), form]
+    return [_title("lesson.example.routing", language, filter=filter[1:], follow=follow[1:]), form]
 
 
 def intro_example(language: str, *, guard: Callable) -> list[W.Widget]:
     """The introduction page of the recipient survey: the consent text, consent and the proxy question."""
     _, form = _form({}, "intro", language, guard)
     return [_title("lesson.example.intro", language), form]
+
+
+def _question_name(code: str | None, language: str) -> str:
+    """``q7`` -> "вопрос 7" / "question 7"; other items by their label (consent, the proxy question)."""
+    if not code:
+        return ""
+    if code[1:].isdigit() and code.startswith("q"):
+        return t("lesson.question_number", language, n=code[1:])
+    survey = _recipient_survey()
+    return pick(survey.item(code).label, language, "en") if survey.has(code) else code
+
+
+def _value_label(code: str | None, value: Any, language: str) -> str:
+    """An answer as the respondent heard it (the choice label), not its code."""
+    if value is None or value == "":
+        return ""
+    survey = _recipient_survey()
+    if code and survey.has(code):
+        question = survey.item(code)
+        name = getattr(question, "choice_list_name", None)
+        if name:
+            for choice in survey.choice_list(name):
+                if choice.name == value:
+                    return pick(choice.label, language, "en")
+    return str(value)
 
 
 def paradata_example(language: str, *, guard: Callable) -> list[W.Widget]:
@@ -209,14 +445,18 @@ def paradata_example(language: str, *, guard: Callable) -> list[W.Widget]:
 
     def refresh(_: Any = None) -> None:
         rows = "".join(
-            f"<tr><td>{_esc(e.at.strftime('%H:%M:%S'))}</td><td>{_esc(e.event)}</td><td>{_esc(e.question)}</td>"
-            f"<td>{_esc(e.old_value)}</td><td>{_esc(e.new_value)}</td><td>{e.elapsed_ms}</td></tr>"
+            f"<tr><td>{_esc(e.at.strftime('%H:%M:%S'))}</td>"
+            f"<td>{_esc(t('lesson.event.' + e.event, language))}</td>"
+            f"<td>{_esc(_question_name(e.question, language))}</td>"
+            f"<td>{_esc(_value_label(e.question, e.old_value, language))}</td>"
+            f"<td>{_esc(_value_label(e.question, e.new_value, language))}</td>"
+            f"<td>{_esc(f'{e.elapsed_ms / 1000:.1f}'.replace('.', ',' if language == 'ru' else '.'))}</td></tr>"
             for e in session.events[-12:]
         )
         head = "".join(
             f"<th>{_esc(h)}</th>" for h in t("lesson.example.paradata.columns", language).split("|")
         )
-        log.value = f'<table class="sk-table"><tr>{head}</tr>{rows}</table>'
+        log.value = f'<table class="sk-table">{head and "<tr>" + head + "</tr>"}{rows}</table>'
 
     show.on_click(guard(refresh))
     refresh()
@@ -276,15 +516,24 @@ def criteria_example(language: str, *, guard: Callable) -> list[W.Widget]:
     from surveykit.scoring.demo import synthetic_sources
 
     rating = rate(load_profile("ru_nok_344n_2018"), synthetic_sources(5, 1500, seed=3))
-    table = rating.table[["institution_id", "K1", "K2", "K3", "K4", "K5", "S", "rank"]].sort_values("rank")
+    table = rating.table.sort_values("rank")
+    names = t("lesson.example.criteria.names", language).split("|")
+    order = {iid: n for n, iid in enumerate(sorted(table["institution_id"]))}
+
+    def number(value: Any) -> str:
+        text = f"{float(value):.2f}"
+        return text.replace(".", ",") if language == "ru" else text
+
     rows = "".join(
-        "<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>"
+        f"<tr><td>{int(row.rank)}</td><td>{_esc(names[order[row.institution_id] % len(names)])}</td>"
+        + "".join(f"<td>{number(getattr(row, k))}</td>" for k in ("K1", "K2", "K3", "K4", "K5", "S"))
+        + "</tr>"
         for row in table.itertuples(index=False)
     )
-    head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
+    head = "".join(f"<th>{_esc(c)}</th>" for c in t("lesson.example.criteria.columns", language).split("|"))
     return [
         _title("lesson.example.criteria", language),
-        W.HTML(f'<table class="sk-table">{head and "<tr>" + head + "</tr>"}{rows}</table>'),
+        W.HTML(f'<table class="sk-table"><tr>{head}</tr>{rows}</table>'),
     ]
 
 
@@ -295,7 +544,12 @@ def probing_example(
     from surveykit.training.personas import load_personas
     from surveykit.training.practice import PROBES, SimulatedRespondent
 
-    respondent = SimulatedRespondent(load_personas()[persona], language)
+    personas = load_personas()
+    chosen = personas.get(persona) or next(  # a persona renamed in the bank: one that hesitates here, or any
+        (p for p in personas.values() if question in p.answers and p.answers[question].hesitation),
+        next(iter(personas.values())),
+    )
+    respondent = SimulatedRespondent(chosen, language)
     survey = _recipient_survey()
     label = pick(survey.question(question).label, language, "ru")
     said = W.HTML()
@@ -403,12 +657,18 @@ def checklist_example(language: str, *, guard: Callable) -> list[W.Widget]:
     ]
 
 
+def _audit_text(course: Course, item_id: str, language: str) -> str:
+    """The audit item's text (what a trainee checks), not its id."""
+    item = course.audit_items.item(item_id)
+    return pick(item.text, language, "en") if item is not None else item_id
+
+
 def calibration_example(language: str, *, guard: Callable, kind: str = "website") -> list[W.Widget]:
     """The calibration case of one kind: its description and test log (the exercise is in the practice app)."""
     course = _course()
     case = next(c for c in course.calibration_cases if c.kind == kind)
     log = "".join(
-        f"<tr><td>{_esc(e.item)}</td><td>{_esc(e.when)}</td><td>{_esc(pick(e.action, language, 'en'))}</td>"
+        f"<tr><td>{_esc(_audit_text(course, e.item, language))}</td><td>{_esc(e.when)}</td><td>{_esc(pick(e.action, language, 'en'))}</td>"
         f"<td>{_esc(pick(e.result, language, 'en'))}</td></tr>"
         for e in case.test_log
     )

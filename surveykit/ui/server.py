@@ -24,6 +24,7 @@ __all__ = [
     "APPS",
     "app_urls",
     "apps_dir",
+    "lesson_urls",
     "free_port",
     "prepare_static",
     "start_voila",
@@ -34,6 +35,7 @@ __all__ = [
 #: the apps and what they are for (the order is the order they are listed in)
 APPS = {
     "interview": "interviewers: sign in, interview, submit",
+    "lessons": "trainees: the course lessons M0-M9 with exercises and quizzes (?module=M4&lang=en)",
     "exam": "trainees: the final exam",
     "practice": "trainees: practice interviews with a simulated respondent",
     "trainer": "trainers: cohort progress, exam results, item statistics, certificates",
@@ -78,6 +80,22 @@ def app_urls(port: int, host: str = "127.0.0.1", root: Path | None = None) -> di
     folder = root or apps_dir()
     present = {p.stem for p in folder.glob("*.ipynb")}
     return {name: f"http://{host}:{port}/voila/render/{name}.ipynb" for name in APPS if name in present}
+
+
+def lesson_urls(port: int, host: str = "127.0.0.1", root: Path | None = None) -> dict[str, str]:
+    """The lessons app's page of every module of the course (``M0`` -> ``…/lessons.ipynb?module=M0``), read
+    from course.yaml; empty when the lessons app or the course file is missing or unreadable."""
+    import yaml
+
+    if "lessons" not in app_urls(port, host, root):
+        return {}
+    try:
+        course = yaml.safe_load((settings().questionnaires_dir / "training" / "course.yaml").read_text("utf-8"))
+        ids = [str(m["id"]) for m in course["modules"]]
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return {}
+    base = app_urls(port, host, root)["lessons"]
+    return {module_id: f"{base}?module={module_id}" for module_id in ids}
 
 
 def start_voila(

@@ -124,8 +124,9 @@ def test_training_lint_on_the_shipped_bank_and_on_a_flawed_copy(capsys, tmp_path
     code, out, _ = run(capsys, "training", "lint", "--strict", "--json")
     payload = json.loads(out)
     assert code == 0 and payload["ok"] and not [p for p in payload["problems"] if p["severity"] == "warning"]
-    copy = tmp_path / "training"
-    shutil.copytree(PROJECT_ROOT / "questionnaires" / "training", copy)
+    # the lessons quote the questionnaires beside the course folder: copy them together
+    shutil.copytree(PROJECT_ROOT / "questionnaires", tmp_path / "questionnaires")
+    copy = tmp_path / "questionnaires" / "training"
     m1 = copy / "items" / "m1.yaml"
     text = m1.read_text(encoding="utf-8")
     m1.write_text(text.replace("Код организации", "Код организации (proxy)"), encoding="utf-8")

@@ -13,7 +13,7 @@ import pytest
 from surveykit.config import PROJECT_ROOT
 
 LESSONS = sorted((PROJECT_ROOT / "notebooks" / "training").glob("M*_*.ipynb"))
-APPS = [PROJECT_ROOT / "apps" / f"{name}.ipynb" for name in ("exam", "practice", "trainer", "verify")]
+APPS = [PROJECT_ROOT / "apps" / f"{name}.ipynb" for name in ("exam", "practice", "trainer", "verify", "lessons")]
 
 
 def _code(path: Path) -> list:
@@ -42,6 +42,10 @@ def test_notebooks_are_committed_clean_and_thin(path):
     else:
         tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(tagged) == 1 and "language" in tagged[0].source
+        # the notebook shows the module's lessons, not developer notes: no markdown cell a trainee would see
+        assert not [c for c in notebook.cells if c.cell_type == "markdown"]
+        module = path.name.split("_")[0]
+        assert f'lesson_page("{module}", language)' in _code(path)[-1].source
 
 
 def _execute(path: Path) -> list[str]:

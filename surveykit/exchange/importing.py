@@ -747,6 +747,8 @@ def _read(
     report = Report(subject=str(path))
     mapper = _Mapper(form, kobo=kobo, column_map=parse_column_map(column_map), report=report)
     tables = read_source(path, format=format)
+    for table in tables:  # warnings of reading: an encoding recognised, cells outside the table
+        report.extend(table.notes)
     main_table, repeat_tables = _choose_tables(tables, form, mapper, sheet, report)
     for code, repeat_path in (repeats or {}).items():
         if code not in form.repeats:
@@ -758,6 +760,7 @@ def _read(
             )
             continue
         repeat_tables[code] = read_source(repeat_path)[0]
+        report.extend(repeat_tables[code].notes)
     levels: dict[str | None, _Level] = {None: _Level(None, main_table)}
     _map_level(levels[None], mapper, report)
     for code in form.repeats:  # parents first

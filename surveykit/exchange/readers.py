@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveykit.errors import DataImportError, ErrorCode, Location, Translated
+from surveykit.errors import DataImportError, ErrorCode, Location, Problem, Report, Translated
+from surveykit.fileio import check_file, read_csv_text, read_limits, read_workbook
 
 __all__ = ["IMPORT_FORMATS", "SourceTable", "read_source"]
 
@@ -34,6 +35,8 @@ class SourceTable:
     sheet: str | None = None
     value_labels: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)  # SPSS/Stata value labels
     format: str = "csv"
+    #: warnings of reading the file (an encoding recognised, cells outside the table): for the import report
+    notes: list[Problem] = field(default_factory=list)
 
     def location(self, row: int | None = None, column: str | None = None) -> Location:
         return Location(file=self.file, sheet=self.sheet, row=row, field=column)
@@ -72,10 +75,9 @@ def format_of(path: Path, format: str | None = None) -> str:
 def read_source(path: str | Path, *, format: str | None = None) -> list[SourceTable]:
     """Every table of a file (a workbook: one per sheet, in order; other formats: one)."""
     path = Path(path)
-    if not path.exists():
-        raise DataImportError(
-            ErrorCode.FILE_NOT_FOUND, Location(file=str(path)), path=str(path), cwd=str(Path.cwd())
-        )
+    report = Report(subject=str(path))
+    if not check_file(path, report):  # missing, a folder or a device, too large: surveykit.fileio
+        report.raise_if_errors(DataImportError)
     fmt = format_of(path, format)
     if fmt in ("sav", "dta"):
         return [_read_stat(path, fmt)]
@@ -88,10 +90,18 @@ def _read_stat(path: Path, fmt: str) -> SourceTable:
     import pyreadstat
 
     reader = pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta
+    errors = (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError, ValueError, OverflowError)
+    try:  # the size first, from the file's header: rows and columns within the limits
+        _, head = reader(str(path), metadataonly=True)
+    except errors as err:
+        raise _unreadable(path, fmt, err) from err
+    _within_limits(path, head.number_rows, head.number_columns)
     try:
         frame, meta = reader(str(path), user_missing=True)
-    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError, ValueError, OverflowError) as err:
+    except errors as err:
         raise _unreadable(path, fmt, err) from err
+    except MemoryError as err:
+        raise DataImportError(ErrorCode.OUT_OF_MEMORY, Location(file=str(path)), detail="") from err
     frame = frame.astype(object).where(frame.notna(), None)
     return SourceTable(
         frame.reset_index(drop=True),
@@ -102,14 +112,22 @@ def _read_stat(path: Path, fmt: str) -> SourceTable:
     )
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM); files saved by Russian-language Excel are often Windows-1251."""
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
+def _within_limits(path: Path, rows: int | None, columns: int | None, sheet: str | None = None) -> None:
+    """Refuse a table over the settings max_rows / max_columns (SK153) before it fills the memory."""
+    limits = read_limits()
+    for count, limit, unit, setting in (
+        (rows, limits.max_rows, "rows", "max_rows"),
+        (columns, limits.max_columns, "columns", "max_columns"),
+    ):
+        if count is not None and count > limit:
+            raise DataImportError(
+                ErrorCode.TABLE_TOO_LARGE,
+                Location(file=str(path), sheet=sheet),
+                what="the file" if sheet is None else f"sheet '{sheet}'",
+                limit=f"{limit:,}",
+                unit=unit,
+                setting=setting,
+            )
 
 
 def _separator(text: str) -> str:
@@ -123,40 +141,45 @@ def _separator(text: str) -> str:
 
 
 def _read_csv(path: Path) -> SourceTable:
+    # surveykit.fileio: UTF-8, or an 8-bit encoding recognised from the content (a warning), or refused;
+    # never read as mojibake
+    report = Report(subject=str(path))
+    text = read_csv_text(path, report)
+    if text is None:
+        report.raise_if_errors(DataImportError)
+    header = text.split("\n", 1)[0]
+    sep = _separator(text)
+    _within_limits(path, None, header.count(sep) + 1)
     try:
-        text = _decode(path.read_bytes())
-        frame = pd.read_csv(io.StringIO(text), sep=_separator(text), dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except (OSError, ValueError, pd.errors.ParserError) as err:
         raise _unreadable(path, "csv", err) from err
+    _within_limits(path, len(frame), None)
     frame.columns = [str(c) for c in frame.columns]
     frame = frame.astype(object)
-    return SourceTable(frame, np.arange(len(frame)) + 2, str(path), format="csv")
+    return SourceTable(frame, np.arange(len(frame)) + 2, str(path), format="csv", notes=report.problems)
 
 
 def _read_xlsx(path: Path) -> list[SourceTable]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    # surveykit.fileio: size and zip-bomb checks, a damaged file is SK110, rows read sparsely and bounded
+    report = Report(subject=str(path))
+    sheets = read_workbook(path, report)
+    if sheets is None:
+        report.raise_if_errors(DataImportError)
     tables: list[SourceTable] = []
-    try:
-        workbook = load_workbook(str(path), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as err:
-        raise _unreadable(path, "xlsx", err) from err
-    try:
-        for sheet in workbook.worksheets:
-            rows = list(sheet.iter_rows(values_only=True))
-            if not rows:
-                continue
-            header = [str(h).strip() if h is not None else "" for h in rows[0]]
-            keep = [i for i, h in enumerate(header) if h]
-            body = [r for r in rows[1:]]
-            numbers = [i + 2 for i, r in enumerate(body) if any(v not in (None, "") for v in r)]
-            body = [r for r in body if any(v not in (None, "") for v in r)]
-            data = {header[i]: [r[i] if i < len(r) else None for r in body] for i in keep}
-            frame = pd.DataFrame(data, dtype=object, index=pd.RangeIndex(len(body)))
-            tables.append(
-                SourceTable(frame, np.asarray(numbers, dtype=np.int64), str(path), sheet.title, format="xlsx")
+    for sheet in sheets or []:
+        if not sheet.rows:
+            continue
+        header_row, *body = sheet.rows
+        header = [str(h).strip() if h is not None else "" for h in header_row[1]]
+        keep = [i for i, h in enumerate(header) if h]
+        numbers = [number for number, _ in body]
+        data = {header[i]: [r[i] if i < len(r) else None for _, r in body] for i in keep}
+        frame = pd.DataFrame(data, dtype=object, index=pd.RangeIndex(len(body)))
+        notes = [p for p in report.problems if p.location.sheet == sheet.title]
+        tables.append(
+            SourceTable(
+                frame, np.asarray(numbers, dtype=np.int64), str(path), sheet.title, format="xlsx", notes=notes
             )
-    finally:
-        workbook.close()
+        )
     return tables

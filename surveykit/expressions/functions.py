@@ -428,10 +428,34 @@ def pattern_size(pattern: str, limit: int = MAX_PATTERN_SIZE) -> int:
     return sum(frames)
 
 
+#: a pattern that calls itself: (?R), (?0), (?1), (?+1), (?-1), (?&name), (?P>name), once escapes and
+#: character classes are taken out. Form regular expressions (XPath, ODK) have no recursion, and the regex
+#: engine can exhaust memory on it before its timeout applies.
+_RECURSION_RE = re.compile(r"\(\?(?:R|[+-]?[0-9]+|&\w+|P>\w+)\)")
+_ESCAPE_OR_CLASS_RE = re.compile(r"\\.|\[\^?\]?(?:[^\]\\]|\\.)*\]", re.DOTALL)
+
+#: the regex library checks its timeout only now and then and overshoots it two to three times: each call
+#: gets this share of the time left, so that the evaluation as a whole keeps its budget
+_TIMEOUT_SHARE = 1 / 3
+
+
+def _recursive(pattern: str) -> bool:
+    return _RECURSION_RE.search(_ESCAPE_OR_CLASS_RE.sub("", pattern)) is not None
+
+
 @functools.lru_cache(maxsize=512)
 def compile_pattern(pattern: str) -> regex.Pattern:
-    """The compiled pattern (cached); raises EXPR_REGEX_INVALID for a pattern that is not valid or that
-    would expand to more than :data:`MAX_PATTERN_SIZE` parts."""
+    """The compiled pattern (cached); raises EXPR_REGEX_INVALID for a pattern that is not valid, calls itself
+    recursively, or would expand to more than :data:`MAX_PATTERN_SIZE` parts."""
+    if _recursive(pattern):
+        raise ExpressionError(
+            ErrorCode.EXPR_REGEX_INVALID,
+            pattern=_shorten(pattern),
+            detail=Translated(
+                en="it calls itself recursively ((?R), (?1), (?&name)), which form patterns do not support",
+                ru="он рекурсивно вызывает сам себя ((?R), (?1), (?&name)), а в шаблонах форм так нельзя",
+            ),
+        )
     if pattern_size(pattern) > MAX_PATTERN_SIZE:
         raise ExpressionError(
             ErrorCode.EXPR_REGEX_INVALID,
@@ -445,10 +469,16 @@ def compile_pattern(pattern: str) -> regex.Pattern:
         )
     try:
         return regex.compile(pattern)
-    except (regex.error, ValueError, TypeError, OverflowError, RecursionError) as err:
+    except (regex.error, ValueError, TypeError, OverflowError, RecursionError, MemoryError) as err:
+        detail = str(err) if not isinstance(err, MemoryError) else _OUT_OF_MEMORY
         raise ExpressionError(
-            ErrorCode.EXPR_REGEX_INVALID, pattern=_shorten(pattern), detail=str(err)
+            ErrorCode.EXPR_REGEX_INVALID, pattern=_shorten(pattern), detail=detail
         ) from None
+
+
+_OUT_OF_MEMORY = Translated(
+    en="matching it needs more memory than there is", ru="для сравнения с ним не хватает памяти"
+)
 
 
 @_register("regex", 2, 2)
@@ -456,7 +486,7 @@ def _regex(call: Call, args: list[Arg]) -> Value:
     """True when the whole text matches the pattern."""
     text, pattern = _v(args[0]), _v(args[1])
     if call.regex_deadline is None:  # one time budget for all regex() calls of the evaluation
-        call.regex_deadline = time.monotonic() + call.limits.regex_timeout
+        call.regex_deadline = time.monotonic() + call.limits.regex_seconds
     deadline = call.regex_deadline
 
     def test(s: str, p: str) -> bool:
@@ -465,9 +495,13 @@ def _regex(call: Call, args: list[Arg]) -> Value:
         try:
             if remaining <= 0:
                 raise TimeoutError
-            return compiled.fullmatch(s, timeout=remaining) is not None
+            return compiled.fullmatch(s, timeout=remaining * _TIMEOUT_SHARE) is not None
         except TimeoutError:
             raise ExpressionError(ErrorCode.EXPR_REGEX_TIMEOUT, pattern=_shorten(p)) from None
+        except MemoryError:
+            raise ExpressionError(
+                ErrorCode.EXPR_REGEX_INVALID, pattern=_shorten(p), detail=_OUT_OF_MEMORY
+            ) from None
 
     vec = _vectorize(test, 2)
     return combine(

@@ -83,7 +83,7 @@ Names = Annotated[list[str], BeforeValidator(_to_str_list)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Thresholds(_Model):

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from surveykit.errors import ErrorCode, Location, Report, TrainingError, did_you_mean
+from surveykit.fileio import read_yaml_file
 from surveykit.training.course import (
     SCHEMA_VERSION,
     AttendanceRules,
@@ -85,53 +85,15 @@ def _display(path: Path) -> str:
 
 
 def _read_yaml(path: Path, report: Report) -> _Doc | None:
+    """The file read safely (:func:`surveykit.fileio.read_yaml_file`: bounded, duplicate keys reported),
+    with the line of every key and list element; ``None`` when it cannot be used (the problem reported)."""
     display = _display(path)
-    if not path.is_file():
-        report.add(ErrorCode.FILE_NOT_FOUND, Location(file=display), path=display, cwd=str(Path.cwd()))
+    document = read_yaml_file(path, file=display)
+    report.extend(document.report)
+    if document.data is None and document.report.errors:
         return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        report.add(ErrorCode.COURSE_INVALID, Location(file=display), detail=f"cannot read the file: {err}")
-        return None
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        detail = str(getattr(err, "problem", None) or err)
-        report.add(ErrorCode.YAML_SYNTAX, Location(file=display, line=line), detail=detail)
-        return None
-    finally:
-        loader.dispose()
-    lines: dict[Ref, int] = {}
-    if node is not None:
-        _walk(node, (), lines, report, display)
-    return _Doc(path, display, data, lines)
-
-
-def _walk(node: yaml.Node, path: Ref, lines: dict[Ref, int], report: Report, display: str) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                report.add(
-                    ErrorCode.COURSE_INVALID,
-                    Location(
-                        file=display, line=key_node.start_mark.line + 1, path=".".join(map(str, (*path, key)))
-                    ),
-                    detail=f"key '{key}' appears twice in the same mapping; YAML would silently keep the last one",
-                )
-            seen.add(key)
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            _walk(value_node, (*path, key), lines, report, display)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, child in enumerate(node.value):
-            _walk(child, (*path, index), lines, report, display)
+    lines = {where: line for where, (line, _column) in document.source_map.positions.items()}
+    return _Doc(path, display, document.data, lines)
 
 
 def _check_version(doc: _Doc, report: Report) -> bool:

@@ -82,28 +82,32 @@ class Settings:
     )
     # limits on any file a user hands over (surveykit.fileio, docs/files.md): past one, a located message
     max_file_mb: int = _opt(
-        50, "Largest file (MB) that validate, convert, import and infer open; a larger one is refused (SK140)."
+        50,
+        "Largest file (MB) that validate, convert, import and infer open; a larger one is refused (SK140).",
     )
     max_nesting_depth: int = _opt(
         100, "Deepest nesting of lists and mappings in a YAML or JSON file, aliases included (SK143)."
     )
-    max_yaml_aliases: int = _opt(
-        1000, "Most aliases (*name) one YAML file may use; a 'billion laughs' file is refused (SK144)."
-    )
+    max_yaml_aliases: int = _opt(1000, "Most aliases (*name) one YAML file may use (SK158).")
     max_document_nodes: int = _opt(
-        1_000_000, "Most values one YAML or JSON document may hold once its aliases are expanded (SK144)."
+        1_000_000,
+        "Most values one YAML or JSON document may hold once its aliases are expanded: a 'billion laughs' "
+        "file is refused (SK144).",
     )
-    max_rows: int = _opt(1_000_000, "Most rows read from one sheet or data file (SK152).")
+    max_rows: int = _opt(1_000_000, "Most rows read from one sheet or data file (SK153).")
     max_columns: int = _opt(
-        10_000, "Most columns read from one sheet or data file; a cell further right is refused (SK152)."
+        10_000, "Most columns read from one sheet or data file; a heading further right is refused (SK153)."
     )
     max_unpacked_mb: int = _opt(
-        1000, "Most megabytes a workbook (.xlsx, a zip archive) may unpack to (SK151)."
+        1000, "Most megabytes a workbook (.xlsx, a zip archive) may unpack to (SK152)."
     )
     max_zip_ratio: int = _opt(
-        200, "Largest unpacked-to-packed size ratio of a workbook part over 1 MB: a zip bomb is refused (SK151)."
+        200,
+        "Largest unpacked-to-packed size ratio of a workbook part over 1 MB: a zip bomb is refused (SK152).",
     )
-    read_timeout_s: int = _opt(120, "Longest time (seconds) reading one file may take before it is stopped (SK153).")
+    read_timeout_s: int = _opt(
+        120, "Longest time (seconds) reading one file may take before it is stopped (SK154)."
+    )
     regex_timeout_ms: int = _opt(
         1000, "Longest time (milliseconds) the regex() calls of one expression evaluation may take (SK310)."
     )

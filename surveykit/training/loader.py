@@ -10,6 +10,7 @@ once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ from surveykit.training.course import (
     default_locate,
 )
 
-__all__ = ["load", "load_rules"]
+__all__ = ["ItemFile", "load", "load_rules", "read_item_file"]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -202,6 +203,91 @@ def _fix_for(error_type: str, field: str) -> str:
 # --------------------------------------------------------------------------------------------------------
 
 
+@dataclass
+class ItemFile:
+    """One item-bank file (``items/mN.yaml``) read on its own: its valid items with where each is
+    (``bases[i]`` is the data path of ``items[i]``), and the items that failed their schema."""
+
+    doc: _Doc
+    module: str
+    items: list[QuizItem] = field(default_factory=list)
+    bases: list[Ref] = field(default_factory=list)
+    invalid: list[tuple[str, str]] = field(default_factory=list)  # (item name, module) of invalid items
+
+    @property
+    def file(self) -> str:
+        return self.doc.display
+
+    def locate(self, index: int, *fields: Any) -> Location:
+        """Where ``items[index]`` (or one of its fields, e.g. ``"options", 2, "text"``) is in the file."""
+        base = self.bases[index]
+        return self.doc.location((*base, *fields), ".".join(map(str, (self.items[index].id, *fields))))
+
+
+def read_item_file(path: Path, report: Report) -> ItemFile | None:
+    """Read and check one item-bank file on its own (schema of every item, module of every item); problems
+    go to ``report``. ``None`` when the file cannot be used at all."""
+    doc = _read_yaml(path, report)
+    if doc is None or not _check_version(doc, report):
+        return None
+    module_id = doc.data.get("module")
+    raw_items = doc.data.get("items")
+    unknown = sorted(set(doc.data) - {"module", "items"})
+    for key in unknown:
+        report.add(
+            ErrorCode.FIELD_UNKNOWN,
+            doc.location((key,)),
+            field=key,
+            suggestion=did_you_mean(key, ["module", "items"]),
+        )
+    if not isinstance(module_id, str):
+        report.add(ErrorCode.FIELD_MISSING, doc.location(("module",)), field="module")
+        return None
+    if not isinstance(raw_items, list) or not raw_items:
+        report.add(
+            ErrorCode.COURSE_INVALID,
+            doc.location(("items",)),
+            detail=f"module {module_id} lists no items; add a non-empty 'items:' list",
+        )
+        return None
+    bank = ItemFile(doc, module_id)
+    for index, raw in enumerate(raw_items):
+        base: Ref = ("items", index)
+        name = (
+            str(raw.get("id")) if isinstance(raw, dict) and raw.get("id") else f"#{index + 1} of {path.name}"
+        )
+        if not isinstance(raw, dict):
+            report.add(
+                ErrorCode.ITEM_INVALID,
+                doc.location(base, name),
+                item=name,
+                detail="an item must be a mapping",
+                fix="Write the item as 'id: ..., type: ..., stem: ...'.",
+            )
+            continue
+        raw = dict(raw)
+        if raw.setdefault("module", module_id) != module_id:
+            report.add(
+                ErrorCode.ITEM_INVALID,
+                doc.location((*base, "module"), f"{name}.module"),
+                item=name,
+                detail=f"the item says module {raw['module']} but sits in the file of module {module_id}",
+                fix="Move it to the right file, or remove its 'module:' line.",
+            )
+            continue
+        try:
+            item = QuizItem.model_validate(raw)
+        except PydanticValidationError as err:
+            _pydantic_problems(
+                err, doc, base, report, item=name, shown=lambda loc, n=name: ".".join(map(str, (n, *loc)))
+            )
+            bank.invalid.append((name, module_id))
+            continue
+        bank.items.append(item)
+        bank.bases.append(base)
+    return bank
+
+
 def load_rules(root: Path | None = None) -> Rules:
     """Only the certification rules (``rules.yaml``), e.g. for the store's certification gate; problems
     raise :class:`~surveykit.errors.TrainingError` with the file and line, as :func:`load` does."""
@@ -255,65 +341,12 @@ def load(root: Path | None = None) -> Course:
             detail="no item files; the bank lives in items/m0.yaml, items/m1.yaml ...",
         )
     for path in item_files:
-        doc = _read_yaml(path, report)
-        if doc is None or not _check_version(doc, report):
+        bank = read_item_file(path, report)
+        if bank is None:
             continue
-        module_id = doc.data.get("module")
-        raw_items = doc.data.get("items")
-        unknown = sorted(set(doc.data) - {"module", "items"})
-        for key in unknown:
-            report.add(
-                ErrorCode.FIELD_UNKNOWN,
-                doc.location((key,)),
-                field=key,
-                suggestion=did_you_mean(key, ["module", "items"]),
-            )
-        if not isinstance(module_id, str):
-            report.add(ErrorCode.FIELD_MISSING, doc.location(("module",)), field="module")
-            continue
-        if not isinstance(raw_items, list) or not raw_items:
-            report.add(
-                ErrorCode.COURSE_INVALID,
-                doc.location(("items",)),
-                detail=f"module {module_id} lists no items; add a non-empty 'items:' list",
-            )
-            continue
-        for index, raw in enumerate(raw_items):
-            base: Ref = ("items", index)
-            name = (
-                str(raw.get("id"))
-                if isinstance(raw, dict) and raw.get("id")
-                else f"#{index + 1} of {path.name}"
-            )
-            if not isinstance(raw, dict):
-                report.add(
-                    ErrorCode.ITEM_INVALID,
-                    doc.location(base, name),
-                    item=name,
-                    detail="an item must be a mapping",
-                    fix="Write the item as 'id: ..., type: ..., stem: ...'.",
-                )
-                continue
-            raw = dict(raw)
-            if raw.setdefault("module", module_id) != module_id:
-                report.add(
-                    ErrorCode.ITEM_INVALID,
-                    doc.location((*base, "module"), f"{name}.module"),
-                    item=name,
-                    detail=f"the item says module {raw['module']} but sits in the file of module {module_id}",
-                    fix="Move it to the right file, or remove its 'module:' line.",
-                )
-                continue
-            try:
-                item = QuizItem.model_validate(raw)
-            except PydanticValidationError as err:
-                _pydantic_problems(
-                    err, doc, base, report, item=name, shown=lambda loc, n=name: ".".join(map(str, (n, *loc)))
-                )
-                invalid_items.append((name, module_id))
-                continue
-            items.append(item)
-            item_where.append((doc, base))
+        items.extend(bank.items)
+        item_where.extend((bank.doc, base) for base in bank.bases)
+        invalid_items.extend(bank.invalid)
 
     # single-object files -----------------------------------------------------------------------------
     def load_one(name: str, model: type[BaseModel]) -> tuple[Any, _Doc | None]:

@@ -122,6 +122,12 @@ def load_workflow(path: str | Path | None = None) -> WorkflowConfig:
     data = document.data
     if not isinstance(data, Mapping):
         raise _bad(path, "(file)", "the file is not a mapping", "Start from the shipped workflow.yaml.")
+    from surveykit.errors import Report
+    from surveykit.filekinds import take_kind
+
+    data, kind_report = dict(data), Report(subject=str(path))
+    if not take_kind(data, "qc_workflow", Location(file=str(path), path="kind"), kind_report):
+        kind_report.raise_if_errors(ConfigError)
     if data.get("schema_version") != 1:
         raise _bad(
             path,

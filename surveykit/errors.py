@@ -200,7 +200,7 @@ class ErrorCode(enum.Enum):
     ENCODING_UNKNOWN = (
         "SK150",
         "the text is not UTF-8 and its encoding cannot be told reliably ({detail})",
-        "Save the file as UTF-8 (in Excel: 'CSV UTF-8'){option}.",
+        "Save the file as UTF-8{option}.",
     )
     ENCODING_DETECTED = (
         "SK151",
@@ -234,11 +234,7 @@ class ErrorCode(enum.Enum):
         "cannot tell what kind of file this is{detail}",
         "Add 'kind: <kind>' at the top of the file, or run validate with --kind; kinds: {kinds}.",
     )
-    KIND_INVALID = (
-        "SK157",
-        "kind '{found}' is not a kind of file surveykit reads{suggestion}",
-        "Use one of: {kinds}.",
-    )
+    KIND_INVALID = ("SK157", "kind '{found}' does not fit here: {detail}", "{fix}")
     YAML_TOO_MANY_ALIASES = (
         "SK158",
         "more than {limit} aliases (*name) in one file",

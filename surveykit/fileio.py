@@ -51,7 +51,7 @@ from typing import Any
 
 import yaml
 
-from surveykit.errors import ErrorCode, Location, Report, Severity
+from surveykit.errors import ErrorCode, Location, Report, Severity, Translated
 from surveykit.sourcemap import SourceMap
 
 __all__ = [
@@ -646,7 +646,7 @@ def _scan_json(text: str, file: str | None, smap: SourceMap, report: Report, lim
             if kind == "word" and match.group() in ("true", "false", "null"):
                 kind = "literal"
             else:
-                return True  # not JSON: the parser reports it where it is
+                return not report.errors  # not JSON: the parser reports it where it is
         top = stack[-1] if stack else None
         if kind == "colon":
             continue
@@ -663,7 +663,7 @@ def _scan_json(text: str, file: str | None, smap: SourceMap, report: Report, lim
             continue
         if top is not None and top[0] == "object" and top[4]:
             if kind != "str":
-                return True
+                return not report.errors
             key = _json_string(match.group())
             line, column = lines(start)
             if key in top[3]:
@@ -716,7 +716,7 @@ def _scan_json(text: str, file: str | None, smap: SourceMap, report: Report, lim
             try:
                 value = json.loads(match.group())
             except ValueError:
-                return True
+                return not report.errors
             bad = _BAD_IN_VALUE.search(value)
             if bad is not None:
                 report.add(ErrorCode.CONTROL_CHARACTER, where(start), char=_char(bad.group()))
@@ -894,6 +894,10 @@ def _recognise(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+#: how to fix an encoding that cannot be told, for a CSV file (callers that take --encoding say so too)
+_CSV_OPTION = Translated(en=" (in Excel: 'CSV UTF-8')", ru=" (в Excel: «CSV UTF-8»)")
+
+
 def read_csv_text(
     path: str | Path,
     report: Report,
@@ -901,12 +905,13 @@ def read_csv_text(
     encoding: str | None = None,
     limits: ReadLimits | None = None,
     file: str | None = None,
-    option: str = " with --encoding",
+    option: Any = _CSV_OPTION,
 ) -> str | None:
     """A CSV (or other text data) file as text. UTF-8 (with or without a BOM) and UTF-16/32 with a BOM are
     read as such; an ``encoding`` named by the user is used strictly; otherwise Windows-1251, KOI8-R or
     Windows-1252 is used only when exactly one of them reads as real words, with a warning (SK151) naming
-    it. Anything else is refused (SK150) with the first byte that is not UTF-8: never read as mojibake."""
+    it. Anything else is refused (SK150) with the first byte that is not UTF-8: never read as mojibake.
+    ``option`` ends the hint of SK150 (a caller that takes ``--encoding`` names it there)."""
     shown = file or str(path)
     data = read_bytes(path, report, limits=limits, file=shown)
     if data is None:
@@ -919,7 +924,10 @@ def read_csv_text(
                 ErrorCode.ENCODING_UNKNOWN,
                 Location(file=shown),
                 detail=f"there is no encoding called '{encoding}'",
-                option=" and name it as e.g. utf-8, cp1251, koi8-r, cp1252",
+                option=Translated(
+                    en=", or name a known encoding, e.g. utf-8, cp1251, koi8-r, cp1252",
+                    ru=" или укажите известную кодировку, например utf-8, cp1251, koi8-r, cp1252",
+                ),
             )
             return None
         except UnicodeDecodeError as err:
@@ -1105,10 +1113,18 @@ def read_workbook(
     # a damaged workbook fails deep inside openpyxl, zipfile, zlib or the XML parser with errors of many kinds;
     # this is the one place a workbook is opened, so every one of them becomes SK110 here
     except Exception as err:
-        detail = f"{type(err).__name__}: {err}".rstrip(": ")
-        report.add(ErrorCode.XLSX_UNREADABLE, Location(file=shown), detail=detail)
+        report.add(ErrorCode.XLSX_UNREADABLE, Location(file=shown), detail=_root_cause(err))
         return None
     return sheets
+
+
+def _root_cause(err: BaseException) -> str:
+    """The innermost error behind ``err`` (openpyxl wraps the XML parser's in a long generic message)."""
+    seen = {id(err)}
+    while (inner := err.__cause__ or err.__context__) is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        err = inner
+    return f"{type(err).__name__}: {err}".rstrip(": ")
 
 
 def _read_sheet(

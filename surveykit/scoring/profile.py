@@ -26,6 +26,7 @@ import pydantic
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from surveykit.errors import ErrorCode, Location, MethodologyError, Problem, Report, did_you_mean
+from surveykit.filekinds import take_kind
 from surveykit.questionnaire.model import Questionnaire, Text
 from surveykit.sourcemap import SourceMap, read_text, read_yaml
 
@@ -756,6 +757,8 @@ def profile_from_data(
         return ProfileLoad(None, report)
 
     data = dict(data)
+    if not take_kind(data, "methodology_profile", smap.locate(("kind",)), report):  # surveykit.filekinds
+        return ProfileLoad(None, report)
     chosen = variant if variant is not None else data.get("variant")
     if apply_variant and chosen is not None:
         variants = data.get("variants") if isinstance(data.get("variants"), Mapping) else {}

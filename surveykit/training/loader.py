@@ -19,6 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from surveykit.errors import ErrorCode, Location, Report, TrainingError, did_you_mean
 from surveykit.fileio import read_yaml_file
+from surveykit.filekinds import take_kind
 from surveykit.training.course import (
     SCHEMA_VERSION,
     AttendanceRules,
@@ -50,7 +51,7 @@ from surveykit.training.course import (
     default_locate,
 )
 
-__all__ = ["ItemFile", "load", "load_rules", "read_item_file"]
+__all__ = ["ItemFile", "load", "load_rules", "read_item_file", "read_part"]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -97,14 +98,17 @@ def _read_yaml(path: Path, report: Report) -> _Doc | None:
     return _Doc(path, display, document.data, lines)
 
 
-def _check_version(doc: _Doc, report: Report) -> bool:
-    """Check ``schema_version`` of a file whose top level is a mapping; remove it from the data."""
+def _check_version(doc: _Doc, report: Report, kind: str | None = None) -> bool:
+    """Check ``schema_version`` of a file whose top level is a mapping; remove it from the data, and the
+    ``kind:`` naming the file's kind (surveykit.filekinds) when ``kind`` is given."""
     if not isinstance(doc.data, dict):
         report.add(
             ErrorCode.COURSE_INVALID,
             doc.location(()),
             detail=f"the file must hold a mapping (key: value), found {type(doc.data).__name__}",
         )
+        return False
+    if kind is not None and not take_kind(doc.data, kind, doc.location(("kind",)), report):
         return False
     version = doc.data.pop("schema_version", None)
     where = doc.location(("schema_version",))
@@ -228,7 +232,7 @@ def read_item_file(path: Path, report: Report) -> ItemFile | None:
     """Read and check one item-bank file on its own (schema of every item, module of every item); problems
     go to ``report``. ``None`` when the file cannot be used at all."""
     doc = _read_yaml(path, report)
-    if doc is None or not _check_version(doc, report):
+    if doc is None or not _check_version(doc, report, "item_bank"):
         return None
     module_id = doc.data.get("module")
     raw_items = doc.data.get("items")
@@ -288,6 +292,35 @@ def read_item_file(path: Path, report: Report) -> ItemFile | None:
     return bank
 
 
+#: the files of a course read as one object, by their kind (surveykit.filekinds); a calibration case keeps
+#: its own ``kind:`` (website or premises)
+_PARTS: dict[str, type[BaseModel]] = {
+    "course": CourseInfo,
+    "training_rules": Rules,
+    "mock_checklist": MockChecklist,
+    "audit_items": AuditItems,
+    "calibration_case": CalibrationCase,
+}
+
+
+def _read_part(path: Path, part: str, report: Report) -> tuple[Any, _Doc | None]:
+    doc = _read_yaml(path, report)
+    if doc is None or not _check_version(doc, report, part if part != "calibration_case" else None):
+        return None, doc
+    try:
+        return _PARTS[part].model_validate(doc.data), doc
+    except PydanticValidationError as err:
+        _pydantic_problems(err, doc, (), report)
+        return None, doc
+
+
+def read_part(path: Path, part: str, report: Report) -> Any:
+    """One course file on its own, checked against its schema (no checks across files): ``part`` is
+    ``course`` (the head of course.yaml), ``training_rules``, ``mock_checklist``, ``audit_items`` or
+    ``calibration_case``; ``None`` when it is not valid (the problems in ``report``)."""
+    return _read_part(path, part, report)[0]
+
+
 def load_rules(root: Path | None = None) -> Rules:
     """Only the certification rules (``rules.yaml``), e.g. for the store's certification gate; problems
     raise :class:`~surveykit.errors.TrainingError` with the file and line, as :func:`load` does."""
@@ -298,7 +331,7 @@ def load_rules(root: Path | None = None) -> Rules:
     path = Path(root) / "rules.yaml"
     report = Report(subject=_display(path))
     doc = _read_yaml(path, report)
-    if doc is not None and _check_version(doc, report):
+    if doc is not None and _check_version(doc, report, "training_rules"):
         try:
             return Rules.model_validate(doc.data)
         except PydanticValidationError as err:
@@ -323,7 +356,7 @@ def load(root: Path | None = None) -> Course:
     # course.yaml -------------------------------------------------------------------------------------
     info: CourseInfo | None = None
     course_doc = _read_yaml(root / "course.yaml", report)
-    if course_doc is not None and _check_version(course_doc, report):
+    if course_doc is not None and _check_version(course_doc, report, "course"):
         try:
             info = CourseInfo.model_validate(course_doc.data)
         except PydanticValidationError as err:
@@ -349,19 +382,9 @@ def load(root: Path | None = None) -> Course:
         invalid_items.extend(bank.invalid)
 
     # single-object files -----------------------------------------------------------------------------
-    def load_one(name: str, model: type[BaseModel]) -> tuple[Any, _Doc | None]:
-        doc = _read_yaml(root / name, report)
-        if doc is None or not _check_version(doc, report):
-            return None, doc
-        try:
-            return model.model_validate(doc.data), doc
-        except PydanticValidationError as err:
-            _pydantic_problems(err, doc, (), report)
-            return None, doc
-
-    rules, rules_doc = load_one("rules.yaml", Rules)
-    checklist, checklist_doc = load_one("mock_checklist.yaml", MockChecklist)
-    audit, audit_doc = load_one("audit_items.yaml", AuditItems)
+    rules, rules_doc = _read_part(root / "rules.yaml", "training_rules", report)
+    checklist, checklist_doc = _read_part(root / "mock_checklist.yaml", "mock_checklist", report)
+    audit, audit_doc = _read_part(root / "audit_items.yaml", "audit_items", report)
 
     # calibration/*.yaml ------------------------------------------------------------------------------
     cases: list[CalibrationCase] = []

@@ -34,6 +34,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from surveykit.errors import ErrorCode, Location, Report, TrainingError, did_you_mean
 from surveykit.fileio import read_yaml_file
+from surveykit.filekinds import take_kind
 from surveykit.i18n import pick
 from surveykit.training.course import REQUIRED_LANGUAGES
 
@@ -180,6 +181,8 @@ def load_personas(
                 report.add(ErrorCode.FIELD_MISSING, where, field="schema_version")
             continue
         data = {k: v for k, v in data.items() if k != "schema_version"}
+        if not take_kind(data, "persona", where.with_(path="kind"), report):  # surveykit.filekinds
+            continue
         try:
             persona = Persona.model_validate(data)
         except PydanticValidationError as err:

@@ -47,7 +47,7 @@ import zipfile
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -133,11 +133,14 @@ class _Clock:
         self.deadline = time.monotonic() + limits.timeout_s
         self.steps = 0
 
-    def tick(self, report: Report, location: Location) -> None:
+    def due(self) -> bool:
+        """Count a step; True (every few thousand steps) when the time is up."""
         self.steps += 1
-        if self.steps & 0xFFF == 0 and time.monotonic() > self.deadline:
-            report.add(ErrorCode.READ_TIMEOUT, location, seconds=f"{self.limit:g}")
-            raise _Stop
+        return self.steps & 0xFFF == 0 and time.monotonic() > self.deadline
+
+    def stop(self, report: Report, location: Location) -> NoReturn:
+        report.add(ErrorCode.READ_TIMEOUT, location, seconds=f"{self.limit:g}")
+        raise _Stop
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -418,7 +421,8 @@ def _compose(loader: _Loader, file: str | None, report: Report, lim: ReadLimits)
 
     while True:
         event = loader.get_event()
-        clock.tick(report, _mark(file, event.start_mark))
+        if clock.due():
+            clock.stop(report, _mark(file, event.start_mark))
         if isinstance(event, yaml.DocumentEndEvent):
             break
         if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
@@ -641,7 +645,8 @@ def _scan_json(text: str, file: str | None, smap: SourceMap, report: Report, lim
 
     for match in _JSON_TOKEN.finditer(text):
         kind, start = match.lastgroup, match.start()
-        clock.tick(report, where(start))
+        if clock.due():
+            clock.stop(report, where(start))
         if kind in ("other", "word"):
             if kind == "word" and match.group() in ("true", "false", "null"):
                 kind = "literal"
@@ -723,16 +728,57 @@ def _scan_json(text: str, file: str | None, smap: SourceMap, report: Report, lim
     return not report.errors
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+#: escapes that may decode to a control character or half of a surrogate pair
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:00[01]|007f|00[89]|d[89a-f])", re.IGNORECASE)
+
+
+def _json_suspect(text: str, lim: ReadLimits) -> bool:
+    """A fast look, at nearly C speed, for anything the token scan would refuse; on a large file whose
+    positions are not wanted the scan runs only then. It errs on the side of scanning."""
+    if _SUSPECT_ESCAPE.search(text) or "NaN" in text or "Infinity" in text:
+        return True
+    if re.search(rf"[0-9]{{{lim.max_int_digits + 1}}}|[eE]\+?[0-9]{{3}}", text):
+        return True
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    if len(brackets) + text.count(",") + 1 > lim.max_nodes:
+        return True
+    depth = deepest = 0
+    for char in brackets:
+        depth += 1 if char in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest > lim.max_depth
+
+
 def parse_json(
-    text: str, file: str | None = None, *, limits: ReadLimits | None = None
+    text: str, file: str | None = None, *, limits: ReadLimits | None = None, positions: bool = True
 ) -> tuple[Any, SourceMap, Report]:
-    """Parse JSON text. Returns ``(data, source_map, report)``; data is ``None`` when it cannot be used."""
+    """Parse JSON text. Returns ``(data, source_map, report)``; data is ``None`` when it cannot be used.
+
+    The token scan records the position of every value and locates every problem; ``positions=False`` (a
+    large data file whose values are not located by line) runs it only when a fast look finds something it
+    would refuse."""
     lim = limits or read_limits()
     smap, report = SourceMap(file=file), Report(subject=file)
+    scanned = False
+    duplicates: list[bool] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        data = dict(items)
+        if len(data) < len(items):
+            duplicates.append(True)
+        return data
+
     try:
-        if not _scan_json(text, file, smap, report, lim):
+        if positions or _json_suspect(text, lim):
+            scanned = True
+            if not _scan_json(text, file, smap, report, lim):
+                return None, smap, report
+        data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=pairs)
+        if duplicates and not scanned:  # the scan locates them
+            _scan_json(text, file, smap, report, lim)
             return None, smap, report
-        data = json.loads(text, parse_constant=_refuse_constant)
     except _Stop:
         return None, smap, report
     except json.JSONDecodeError as err:
@@ -793,10 +839,10 @@ def read_yaml_file(
 
 
 def read_json_file(
-    path: str | Path, *, file: str | None = None, limits: ReadLimits | None = None
+    path: str | Path, *, file: str | None = None, limits: ReadLimits | None = None, positions: bool = True
 ) -> Document:
-    """A JSON file, safely: see :func:`parse_json`."""
-    return _read(Path(path), "json", file, limits)
+    """A JSON file, safely: see :func:`parse_json` (``positions=False`` for a large data file)."""
+    return _read(Path(path), "json", file, limits, positions)
 
 
 def read_document(
@@ -807,14 +853,19 @@ def read_document(
     return _read(path, format or DOCUMENT_FORMATS.get(path.suffix.lower(), "yaml"), file, limits)
 
 
-def _read(path: Path, fmt: str, file: str | None, limits: ReadLimits | None) -> Document:
+def _read(
+    path: Path, fmt: str, file: str | None, limits: ReadLimits | None, positions: bool = True
+) -> Document:
     shown = file or str(path)
     lim = limits or read_limits()
     report = Report(subject=shown)
     text = read_text_file(path, report, limits=lim, file=shown)
     if text is None:
         return Document(path, None, SourceMap(file=shown), report)
-    data, smap, problems = (parse_yaml if fmt == "yaml" else parse_json)(text, shown, limits=lim)
+    if fmt == "yaml":
+        data, smap, problems = parse_yaml(text, shown, limits=lim)
+    else:
+        data, smap, problems = parse_json(text, shown, limits=lim, positions=positions)
     report.extend(problems)
     return Document(path, data, smap, report)
 
@@ -1150,7 +1201,8 @@ def _read_sheet(
             timedelta_formats=workbook._timedelta_formats,
         )
         for number, cells in parser.parse():
-            clock.tick(report, Location(file=file, sheet=worksheet.title, row=number))
+            if clock.due():
+                clock.stop(report, Location(file=file, sheet=worksheet.title, row=number))
             cells = [c for c in cells if c["value"] is not None and c["value"] != ""]
             if not cells:
                 continue

@@ -8,9 +8,11 @@ something ODK leaves open, the docstring and ``docs/expressions.md`` say so.
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import math
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -434,9 +436,26 @@ def pattern_size(pattern: str, limit: int = MAX_PATTERN_SIZE) -> int:
 _RECURSION_RE = re.compile(r"\(\?(?:R|[+-]?[0-9]+|&\w+|P>\w+)\)")
 _ESCAPE_OR_CLASS_RE = re.compile(r"\\.|\[\^?\]?(?:[^\]\\]|\\.)*\]", re.DOTALL)
 
-#: the regex library checks its timeout only now and then and overshoots it two to three times: each call
-#: gets this share of the time left, so that the evaluation as a whole keeps its budget
-_TIMEOUT_SHARE = 1 / 3
+#: The regex library's own timeout counts the CPU time of the match, not the time that passes: on a busy
+#: machine a match given one second may take five (the "overshoot"). The budget (``regex_timeout_ms``)
+#: bounds the matching work, as the library counts it, so that a legitimate pattern is never cut short
+#: because the machine is busy; and the evaluation waits at most ``_WALL_FACTOR`` times the budget in
+#: wall-clock time however busy the machine is: the matching of one regex() call runs in a worker thread
+#: (the library releases the GIL while it matches), and a match still running at the ceiling gets a stop
+#: signal while its own timeout caps the CPU it may still use. A few workers, so that one overrunning
+#: match does not queue the next call behind it.
+_WALL_FACTOR = 3
+_WORKERS = 4
+_pool: concurrent.futures.ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _regex_pool() -> concurrent.futures.ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = concurrent.futures.ThreadPoolExecutor(_WORKERS, thread_name_prefix="surveykit-regex")
+        return _pool
 
 
 def _recursive(pattern: str) -> bool:
@@ -488,14 +507,18 @@ def _regex(call: Call, args: list[Arg]) -> Value:
     if call.regex_deadline is None:  # one time budget for all regex() calls of the evaluation
         call.regex_deadline = time.monotonic() + call.limits.regex_seconds
     deadline = call.regex_deadline
+    ceiling = deadline + (_WALL_FACTOR - 1) * call.limits.regex_seconds
+    stop = threading.Event()
+    last: list[str] = [""]  # the pattern being matched, for the message
 
     def test(s: str, p: str) -> bool:
-        compiled = compile_pattern(p)
+        last[0] = p
+        compiled = compile_pattern(p)  # checked (size, recursion) before any matching
         remaining = deadline - time.monotonic()
         try:
-            if remaining <= 0:
+            if remaining <= 0 or stop.is_set():
                 raise TimeoutError
-            return compiled.fullmatch(s, timeout=remaining * _TIMEOUT_SHARE) is not None
+            return compiled.fullmatch(s, timeout=remaining, concurrent=True) is not None
         except TimeoutError:
             raise ExpressionError(ErrorCode.EXPR_REGEX_TIMEOUT, pattern=_shorten(p)) from None
         except MemoryError:
@@ -504,12 +527,18 @@ def _regex(call: Call, args: list[Arg]) -> Value:
             ) from None
 
     vec = _vectorize(test, 2)
-    return combine(
-        Kind.BOOLEAN,
-        [text, pattern],
-        [text.str_cats(), pattern.str_cats()],
-        lambda a, b: vec(a, b).astype(bool),
-    )
+
+    def run(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if len(a) == 0:
+            return np.zeros(0, dtype=bool)
+        future = _regex_pool().submit(lambda: vec(a, b).astype(bool))
+        try:
+            return future.result(timeout=max(ceiling - time.monotonic(), 0.0))
+        except concurrent.futures.TimeoutError:
+            stop.set()
+            raise ExpressionError(ErrorCode.EXPR_REGEX_TIMEOUT, pattern=_shorten(last[0])) from None
+
+    return combine(Kind.BOOLEAN, [text, pattern], [text.str_cats(), pattern.str_cats()], run)
 
 
 # --- numbers ---------------------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def read_interview_file(
         table = _from_wide(form, main, report, str(path))
         table.rows = np.arange(len(main)) + 2  # the header is row 1
         return table, report
-    document = read_json_file(path)  # depth, duplicate keys, NaN, control characters: located
+    document = read_json_file(path, positions=False)  # depth, duplicate keys, NaN, control characters: located
     document.report.raise_if_errors(DataImportError)
     data = document.data
     records = data.get("interviews") if isinstance(data, Mapping) else data

@@ -159,7 +159,7 @@ class TestRegex:
         from surveykit.expressions import functions
 
         class Exhausting:
-            def fullmatch(self, text, timeout=None):
+            def fullmatch(self, text, **options):
                 raise MemoryError
 
         monkeypatch.setattr(functions, "compile_pattern", lambda pattern: Exhausting())
@@ -167,6 +167,24 @@ class TestRegex:
             ErrorCode.EXPR_REGEX_INVALID, ev, "regex(${t}, 'a+')", {"t": ["aaa"]}, {"t": Kind.STRING}
         )
         assert "memory" in str(err.params["detail"])
+
+    def test_the_evaluation_gives_up_at_the_ceiling_even_if_a_match_would_not_stop(self, monkeypatch):
+        """The regex library counts CPU time: on a busy machine a match overruns its timeout in wall-clock
+        time. A match that ignores its timeout entirely (sleeping 5 s) is abandoned at the ceiling,
+        three times the budget, long before it ends."""
+        from surveykit.expressions import functions
+
+        class Stuck:
+            def fullmatch(self, text, **options):
+                time.sleep(5)
+                return None
+
+        monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(LIMITS, regex_timeout=0.2))
+        monkeypatch.setattr(functions, "compile_pattern", lambda pattern: Stuck())
+        elapsed = timed(
+            raises, ErrorCode.EXPR_REGEX_TIMEOUT, ev, "regex(${t}, 'a')", {"t": ["a"]}, {"t": Kind.STRING}
+        )
+        assert elapsed < 4  # the stuck match would take 5 s
 
     def test_the_time_budget_is_a_setting(self, monkeypatch):
         from surveykit.config import settings

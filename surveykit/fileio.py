@@ -295,6 +295,24 @@ def _control_in_text(text: str, file: str | None, report: Report) -> bool:
     return False
 
 
+def _last_resort(err: BaseException, file: str | None, report: Report, lim: ReadLimits) -> None:
+    """What no check before parsing foresaw, as a message: a value that cannot be built, nesting that ran
+    out of stack, memory that ran out."""
+    where = Location(file=file)
+    if isinstance(err, RecursionError):
+        report.add(ErrorCode.NESTING_TOO_DEEP, where, limit=lim.max_depth, detail="")
+    elif isinstance(err, MemoryError):
+        report.add(ErrorCode.OUT_OF_MEMORY, where, detail="")
+    else:
+        report.add(
+            ErrorCode.VALUE_UNREADABLE,
+            where,
+            value="(a value)",
+            detail=str(err),
+            fix="Correct the value, or put it in quotes.",
+        )
+
+
 # --------------------------------------------------------------------------------------------------------
 # YAML
 # --------------------------------------------------------------------------------------------------------
@@ -576,20 +594,8 @@ def parse_yaml(
     except yaml.YAMLError as err:
         report.add(ErrorCode.YAML_SYNTAX, Location(file=file), detail=str(err))
         return None, smap, report
-    except (ValueError, TypeError, OverflowError) as err:  # a value no check above foresaw
-        report.add(
-            ErrorCode.VALUE_UNREADABLE,
-            Location(file=file),
-            value="(a value)",
-            detail=str(err),
-            fix="Correct the value, or put it in quotes.",
-        )
-        return None, smap, report
-    except RecursionError:
-        report.add(ErrorCode.NESTING_TOO_DEEP, Location(file=file), limit=lim.max_depth, detail="")
-        return None, smap, report
-    except MemoryError:
-        report.add(ErrorCode.OUT_OF_MEMORY, Location(file=file), detail="")
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as err:
+        _last_resort(err, file, report, lim)
         return None, smap, report
     finally:
         loader.dispose()
@@ -786,20 +792,8 @@ def parse_json(
             ErrorCode.JSON_SYNTAX, Location(file=file, line=err.lineno, column=err.colno), detail=err.msg
         )
         return None, smap, report
-    except (ValueError, OverflowError) as err:  # a number no check above foresaw
-        report.add(
-            ErrorCode.VALUE_UNREADABLE,
-            Location(file=file),
-            value="(a number)",
-            detail=str(err),
-            fix="Correct the number.",
-        )
-        return None, smap, report
-    except RecursionError:
-        report.add(ErrorCode.NESTING_TOO_DEEP, Location(file=file), limit=lim.max_depth, detail="")
-        return None, smap, report
-    except MemoryError:
-        report.add(ErrorCode.OUT_OF_MEMORY, Location(file=file), detail="")
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as err:
+        _last_resort(err, file, report, lim)
         return None, smap, report
     return data, smap, report
 

@@ -121,7 +121,8 @@ def read_interview_file(
         table = _from_wide(form, main, report, str(path))
         table.rows = np.arange(len(main)) + 2  # the header is row 1
         return table, report
-    document = read_json_file(path, positions=False)  # depth, duplicate keys, NaN, control characters: located
+    # depth, duplicate keys, NaN, control characters: refused and located (positions only where needed)
+    document = read_json_file(path, positions=False)
     document.report.raise_if_errors(DataImportError)
     data = document.data
     records = data.get("interviews") if isinstance(data, Mapping) else data

@@ -19,20 +19,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: what each entry point is given: questionnaire files, data files, or anything
-QUESTIONNAIRE = ("validate", "convert")
-DATA = ("import",)
-ANY = ("validate", "convert", "import")
+#: what a file is given to: the commands that read forms (validate, convert), those that read data (import,
+#: infer), or both; the commands say which they take (ENTRY_POINTS of test_hostile_corpus.py)
+FORM = ("form",)
+DATA = ("data",)
+ANY = ("form", "data")
 
 
 @dataclass(frozen=True)
 class Case:
     name: str  # the file name: the condition it shows
     write: Callable[[Path], None]  # writes the file at the given path
-    entry_points: tuple[str, ...] = QUESTIONNAIRE
-    codes: tuple[str, ...] = ()  # one of these must be reported by the first entry point ("" : none)
+    given_to: tuple[str, ...] = FORM  # the first is the kind of command whose result is checked closely
+    codes: tuple[str, ...] = ()  # one of these must be reported by the command checked closely ("": none)
     env: dict[str, str] = field(default_factory=dict)  # settings for this case (e.g. a small max_file_mb)
-    exit_codes: tuple[int, ...] = (1,)  # what the first entry point must end with
+    exit_codes: tuple[int, ...] = (1,)  # what the command checked closely must end with
+    checked_by: str | None = None  # that command, when not the first one taking ``given_to[0]``
 
 
 # --- small valid pieces ---------------------------------------------------------------------------------
@@ -512,25 +514,25 @@ CASES: list[Case] = [
     Case(
         "xlsx-one-far-right-cell-in-many-rows.xlsx",
         far_right_cells,
-        DATA + QUESTIONNAIRE,
+        (*DATA, *FORM),
         codes=("SK159",),
         exit_codes=(0, 1),
     ),
     Case(
         "xlsx-one-cell-far-below.xlsx",
         lambda p: p.write_bytes(workbook(data_sheet(row(1_048_576, {"A": "x"})))),
-        DATA + QUESTIONNAIRE,
+        (*DATA, *FORM),
         exit_codes=(0, 1),
     ),
     Case(
         "xlsx-heading-far-right.xlsx",
         lambda p: p.write_bytes(workbook({"survey": row(1, {"A": "type", "XFD": "x"})})),
-        QUESTIONNAIRE + DATA,
+        (*FORM, *DATA),
         codes=("SK153",),
     ),
     Case("xlsx-deep-xml-in-the-workbook.xlsx", deep_xml_workbook, ANY, exit_codes=(0, 1)),
-    Case("xlsx-deep-xml-in-a-cell.xlsx", deep_xml_sheet, DATA + QUESTIONNAIRE, exit_codes=(0, 1)),
-    Case("xlsx-entity-expansion.xlsx", entity_bomb_workbook, DATA + QUESTIONNAIRE, codes=("SK110",)),
+    Case("xlsx-deep-xml-in-a-cell.xlsx", deep_xml_sheet, (*DATA, *FORM), exit_codes=(0, 1)),
+    Case("xlsx-entity-expansion.xlsx", entity_bomb_workbook, (*DATA, *FORM), codes=("SK110",)),
     Case(
         "xlsx-bad-cell-reference.xlsx",
         lambda p: p.write_bytes(workbook({"survey": '<row r="1"><c r="ZZZZZ1"><v>1</v></c></row>'})),
@@ -540,13 +542,13 @@ CASES: list[Case] = [
     Case(
         "xlsform-recursive-regex.xlsx",
         lambda p: p.write_bytes(workbook(form_sheets("regex(., '(?R)')"))),
-        QUESTIONNAIRE,
+        FORM,
         codes=("SK309",),
     ),
     Case(
         "xlsform-nan-in-a-constraint.xlsx",
         lambda p: p.write_bytes(workbook(form_sheets(". < number('NaN')"))),
-        QUESTIONNAIRE,
+        FORM,
         exit_codes=(0, 1),
     ),
     Case("xls-that-is-not-a-workbook.xls", raw(b"\xd0\xcf\x11\xe0" + os.urandom(1000)), ANY),
@@ -566,10 +568,10 @@ CASES: list[Case] = [
     Case("sav-empty.sav", raw(b""), DATA, codes=("SK704",)),
     Case("dta-garbage.dta", raw(b"<stata_dta>" + os.urandom(2000)), DATA, codes=("SK704",)),
     # not files at all
-    Case("folder-named-like-a-file.yaml", folder, ("convert", "import"), codes=("SK141",)),
-    Case("folder-with-nothing-to-validate", folder, ("validate",), codes=("SK910",)),
-    Case("folder-named-like-a-workbook.xlsx", folder, ("import", "convert"), codes=("SK141",)),
-    Case("named-pipe.yaml", fifo, ("convert", "validate"), codes=("SK141",)),
+    Case("folder-named-like-a-file.yaml", folder, ANY, codes=("SK141",), checked_by="convert"),
+    Case("folder-with-nothing-to-validate", folder, FORM, codes=("SK910",)),
+    Case("folder-named-like-a-workbook.xlsx", folder, (*DATA, *FORM), codes=("SK141",), checked_by="import"),
+    Case("named-pipe.yaml", fifo, FORM, codes=("SK141",)),
     Case("named-pipe.csv", fifo, DATA, codes=("SK141",)),
     Case("a-file-that-does-not-exist.yaml", lambda p: None, ANY, codes=("SK101",)),
 ]

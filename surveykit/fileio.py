@@ -17,6 +17,7 @@ One function per kind of file; every loader opens its file through one of them a
 ``read_bytes(path, report)``               the bytes of any file, after the same checks
 ``read_csv_text(path, report)``            a CSV file's text, its encoding recognised or refused
 ``check_workbook(path, report)``           an .xlsx before opening: size, zip structure, zip bomb
+``check_table(rows, columns, report)``     a table's size, known from a header, against the limits
 ``read_workbook(path, report)``            every sheet of an .xlsx as rows, bounded in rows and columns
 =========================================  ============================================================
 
@@ -59,6 +60,7 @@ __all__ = [
     "ReadLimits",
     "Sheet",
     "check_file",
+    "check_table",
     "check_workbook",
     "parse_json",
     "parse_yaml",
@@ -1078,6 +1080,37 @@ def check_workbook(
             )
             break
     return len(report.errors) == before
+
+
+def check_table(
+    rows: int | None,
+    columns: int | None,
+    report: Report,
+    *,
+    file: str,
+    sheet: str | None = None,
+    limits: ReadLimits | None = None,
+) -> bool:
+    """True when a table of ``rows`` x ``columns`` (``None``: not known yet) is within ``max_rows`` and
+    ``max_columns``; otherwise SK153 is added. For readers that learn a table's size first (an SPSS or
+    Stata header, a CSV heading line, a calamine sheet's dimensions) before reading it into memory."""
+    lim = limits or read_limits()
+    ok = True
+    for count, limit, unit, setting in (
+        (rows, lim.max_rows, "rows", "max_rows"),
+        (columns, lim.max_columns, "columns", "max_columns"),
+    ):
+        if count is not None and count > limit:
+            report.add(
+                ErrorCode.TABLE_TOO_LARGE,
+                Location(file=file, sheet=sheet),
+                what="the file" if sheet is None else f"sheet '{sheet}'",
+                limit=f"{limit:,}",
+                unit=unit,
+                setting=setting,
+            )
+            ok = False
+    return ok
 
 
 @dataclass

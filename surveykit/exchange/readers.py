@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.errors import DataImportError, ErrorCode, Location, Problem, Report, Translated
-from surveykit.fileio import check_file, read_csv_text, read_limits, read_workbook
+from surveykit.fileio import check_file, check_table, read_csv_text, read_workbook
 
 __all__ = ["IMPORT_FORMATS", "SourceTable", "read_source"]
 
@@ -112,22 +112,11 @@ def _read_stat(path: Path, fmt: str) -> SourceTable:
     )
 
 
-def _within_limits(path: Path, rows: int | None, columns: int | None, sheet: str | None = None) -> None:
+def _within_limits(path: Path, rows: int | None, columns: int | None) -> None:
     """Refuse a table over the settings max_rows / max_columns (SK153) before it fills the memory."""
-    limits = read_limits()
-    for count, limit, unit, setting in (
-        (rows, limits.max_rows, "rows", "max_rows"),
-        (columns, limits.max_columns, "columns", "max_columns"),
-    ):
-        if count is not None and count > limit:
-            raise DataImportError(
-                ErrorCode.TABLE_TOO_LARGE,
-                Location(file=str(path), sheet=sheet),
-                what="the file" if sheet is None else f"sheet '{sheet}'",
-                limit=f"{limit:,}",
-                unit=unit,
-                setting=setting,
-            )
+    report = Report(subject=str(path))
+    if not check_table(rows, columns, report, file=str(path)):
+        report.raise_if_errors(DataImportError)
 
 
 def _separator(text: str) -> str:

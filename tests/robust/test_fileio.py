@@ -364,3 +364,13 @@ class TestMemory:
         # defusedxml (when installed, openpyxl uses it) forbids entities; expat alone stops the amplification
         assert "EntitiesForbidden" in problem.message or "amplification" in problem.message
         assert "Unable to read workbook" not in problem.message  # openpyxl's wrapper, not the cause
+
+
+def test_a_table_size_known_from_a_header_is_checked_before_reading():
+    from surveykit.fileio import check_table
+
+    report = Report()
+    assert check_table(10, 5, report, file="a.sav") and not report.problems
+    assert not check_table(2_000_000, 20_000, report, file="a.sav", sheet="data")
+    assert [p.params["unit"] for p in report] == ["rows", "columns"]
+    assert report.problems[0].location.sheet == "data" and "max_rows" in report.problems[0].hint

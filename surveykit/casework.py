@@ -114,19 +114,20 @@ def default_workflow_path() -> Path:
 
 def load_workflow(path: str | Path | None = None) -> WorkflowConfig:
     """Read and check the workflow settings; any problem raises ConfigError SK530 naming the file and key."""
-    import yaml
+    from surveykit.fileio import read_yaml_file
 
     path = Path(path) if path is not None else default_workflow_path()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise ConfigError(
-            ErrorCode.FILE_NOT_FOUND, Location(file=str(path)), path=str(path), cwd=str(Path.cwd())
-        ) from err
-    except yaml.YAMLError as err:
-        raise _bad(path, "(file)", f"not valid YAML: {err}", "Correct the YAML syntax.") from err
+    document = read_yaml_file(path)  # read safely: a missing file, bad syntax, hostile content located
+    document.report.raise_if_errors(ConfigError)
+    data = document.data
     if not isinstance(data, Mapping):
         raise _bad(path, "(file)", "the file is not a mapping", "Start from the shipped workflow.yaml.")
+    from surveykit.errors import Report
+    from surveykit.filekinds import take_kind
+
+    data, kind_report = dict(data), Report(subject=str(path))
+    if not take_kind(data, "qc_workflow", Location(file=str(path), path="kind"), kind_report):
+        kind_report.raise_if_errors(ConfigError)
     if data.get("schema_version") != 1:
         raise _bad(
             path,

@@ -85,6 +85,37 @@ class Settings:
     lockout_minutes: int = _opt(
         15, "How long a locked account stays locked [P] (an administrator can unlock it sooner)."
     )
+    # limits on any file a user hands over (surveykit.fileio, docs/files.md): past one, a located message
+    max_file_mb: int = _opt(
+        50,
+        "Largest file (MB) that validate, convert, import and infer open; a larger one is refused (SK140).",
+    )
+    max_nesting_depth: int = _opt(
+        100, "Deepest nesting of lists and mappings in a YAML or JSON file, aliases included (SK143)."
+    )
+    max_yaml_aliases: int = _opt(1000, "Most aliases (*name) one YAML file may use (SK158).")
+    max_document_nodes: int = _opt(
+        1_000_000,
+        "Most values one YAML or JSON document may hold once its aliases are expanded: a 'billion laughs' "
+        "file is refused (SK144).",
+    )
+    max_rows: int = _opt(1_000_000, "Most rows read from one sheet or data file (SK153).")
+    max_columns: int = _opt(
+        10_000, "Most columns read from one sheet or data file; a heading further right is refused (SK153)."
+    )
+    max_unpacked_mb: int = _opt(
+        1000, "Most megabytes a workbook (.xlsx, a zip archive) may unpack to (SK152)."
+    )
+    max_zip_ratio: int = _opt(
+        200,
+        "Largest unpacked-to-packed size ratio of a workbook part over 1 MB: a zip bomb is refused (SK152).",
+    )
+    read_timeout_s: int = _opt(
+        120, "Longest time (seconds) reading one file may take before it is stopped (SK154)."
+    )
+    regex_timeout_ms: int = _opt(
+        1000, "Longest time (milliseconds) the regex() calls of one expression evaluation may take (SK310)."
+    )
 
     def __post_init__(self) -> None:
         root = Path(self.root)
@@ -107,7 +138,13 @@ class Settings:
                 detail=f"must be at least 1, got {self.min_cell_size}",
                 fix="Set SURVEYKIT_MIN_CELL_SIZE to a whole number of respondents, e.g. 5.",
             )
-        for name in ("session_idle_minutes", "session_max_hours", "lockout_threshold", "lockout_minutes"):
+        for name in (
+            "session_idle_minutes",
+            "session_max_hours",
+            "lockout_threshold",
+            "lockout_minutes",
+            *_LIMITS,
+        ):
             if getattr(self, name) < 1:
                 raise ConfigError(
                     ErrorCode.CONFIG_INVALID,
@@ -147,6 +184,21 @@ class Settings:
             if key in env:
                 values[f.name] = env[key]
         return cls(**{k: _convert(k, v) for k, v in values.items() if k in {f.name for f in fields(cls)}})
+
+
+#: the settings that bound reading a file (each at least 1)
+_LIMITS = (
+    "max_file_mb",
+    "max_nesting_depth",
+    "max_yaml_aliases",
+    "max_document_nodes",
+    "max_rows",
+    "max_columns",
+    "max_unpacked_mb",
+    "max_zip_ratio",
+    "read_timeout_s",
+    "regex_timeout_ms",
+)
 
 
 def _convert(name: str, value: Any) -> Any:

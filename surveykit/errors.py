@@ -149,6 +149,102 @@ class ErrorCode(enum.Enum):
         "cannot read the CSV file: {detail}",
         "Save it as UTF-8 CSV with a header row.",
     )
+    # SK140-SK159: limits on any input (surveykit.fileio) and the kinds of file (surveykit.filekinds)
+    FILE_TOO_LARGE = (
+        "SK140",
+        "the file is {size} MB, more than the limit of {limit} MB",
+        "Split the file; if it is genuine, raise the setting max_file_mb (SURVEYKIT_MAX_FILE_MB).",
+    )
+    NOT_A_FILE = (
+        "SK141",
+        "'{path}' is {what}, not a file",
+        "Name the file itself.",
+    )
+    CONTROL_CHARACTER = (
+        "SK142",
+        "the text holds the control character {char}, which no text file should contain",
+        "Remove it (it comes from a damaged file or a copy out of a binary one) and save the file as plain text.",
+    )
+    NESTING_TOO_DEEP = (
+        "SK143",
+        "nested deeper than {limit} levels{detail}",
+        "Flatten the structure; if the file is genuine, raise the setting max_nesting_depth.",
+    )
+    TOO_MANY_VALUES = (
+        "SK144",
+        "the document would hold more than {limit} values{detail}",
+        "Write repeated parts out instead of repeating large ones by alias (*name), or split the file; "
+        "if it is genuine, raise the setting {setting}.",
+    )
+    YAML_ALIAS_LOOP = (
+        "SK145",
+        "the alias *{name} refers to the value that contains it (an endless loop)",
+        "Point the alias at a value defined earlier, outside the one that uses it.",
+    )
+    NUMBER_TOO_LONG = (
+        "SK146",
+        "a whole number of {digits} digits; at most {limit} digits are read",
+        "Correct the number; put an identifier made of digits in quotes to keep it as text.",
+    )
+    NUMBER_NOT_FINITE = (
+        "SK147",
+        "'{value}' is not a finite number",
+        "Write an ordinary number; NaN and infinity are not allowed (leave the value out for 'no limit').",
+    )
+    DUPLICATE_KEY = (
+        "SK148",
+        "the key '{key}' appears twice in one mapping (first on line {first})",
+        "Keep one of them; the reader would silently use the last.",
+    )
+    VALUE_UNREADABLE = ("SK149", "the value '{value}' cannot be read: {detail}", "{fix}")
+    ENCODING_UNKNOWN = (
+        "SK150",
+        "the text is not UTF-8 and its encoding cannot be told reliably ({detail})",
+        "Save the file as UTF-8{option}.",
+    )
+    ENCODING_DETECTED = (
+        "SK151",
+        "the text is not UTF-8: it was read as {encoding}, recognised from its content",
+        "Check that the letters look right; save the file as UTF-8 to be sure.",
+    )
+    ARCHIVE_TOO_LARGE = (
+        "SK152",
+        "the workbook would unpack to {detail}",
+        "The file is damaged or made to exhaust memory: save it again from the spreadsheet program. A genuine "
+        "workbook may raise the settings max_unpacked_mb and max_zip_ratio.",
+    )
+    TABLE_TOO_LARGE = (
+        "SK153",
+        "{what} has more than {limit} {unit}",
+        "Remove stray cells far outside the data, or split the file; if it is genuine, raise the setting "
+        "{setting}.",
+    )
+    READ_TIMEOUT = (
+        "SK154",
+        "reading took longer than {seconds} s and was stopped",
+        "The file is too large or too complex: split it; if it is genuine, raise the setting read_timeout_s.",
+    )
+    OUT_OF_MEMORY = (
+        "SK155",
+        "reading ran out of memory{detail}",
+        "The file is too large or made to exhaust memory: check it, or split it into smaller files.",
+    )
+    KIND_UNKNOWN = (
+        "SK156",
+        "cannot tell what kind of file this is{detail}",
+        "Add 'kind: <kind>' at the top of the file, or run validate with --kind; kinds: {kinds}.",
+    )
+    KIND_INVALID = ("SK157", "kind '{found}' does not fit here: {detail}", "{fix}")
+    YAML_TOO_MANY_ALIASES = (
+        "SK158",
+        "more than {limit} aliases (*name) in one file",
+        "Write the repeated values out; if the file is genuine, raise the setting max_yaml_aliases.",
+    )
+    CELLS_OUTSIDE_TABLE = (
+        "SK159",
+        "{count} cell(s) right of the last column heading are left out (the first is here)",
+        "Give the column a heading in the first row, or delete the stray cells.",
+    )
 
     # --- SK2xx: questionnaire structure --------------------------------------------------------
     CODE_INVALID = (
@@ -748,6 +844,12 @@ class ErrorCode(enum.Enum):
     )
     OPTION_CONFLICT = ("SK904", "{detail}", "{fix}")
     QUALITY_RULES_INVALID = ("SK905", "quality-control rule '{rule}': {detail}", "{fix}")
+    # SK910-SK919: surveykit validate
+    VALIDATE_NOTHING = (
+        "SK910",
+        "there is nothing to validate in '{path}'",
+        "Name YAML, JSON or XLSForm files, or a folder holding them ({suffixes}).",
+    )
 
     def __init__(self, code: str, template: str, hint: str) -> None:
         self.code = code

@@ -1,15 +1,13 @@
 """Reading YAML and JSON with positions, so every problem can name its file and line.
 
 :func:`read_yaml` returns the data and a :class:`SourceMap` from data paths (``("items", 2, "relevant")``)
-to line and column. YAML is read with YAML 1.2 booleans (only ``true``/``false``): in YAML 1.1 an unquoted
-``no`` (a choice name, or the Norwegian language code) silently becomes ``False``. Duplicate keys, which
-PyYAML would silently collapse, are reported.
+to line and column. The reading itself is done by :mod:`surveykit.fileio`, the one home of safe reading
+(YAML 1.2 booleans, duplicate keys reported, bounded depth, aliases and size); this module keeps the
+source map and the YAML writer.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,24 +15,11 @@ from typing import Any
 
 import yaml
 
-from surveykit.errors import ErrorCode, Location, Report, Severity
+from surveykit.errors import Location, Report
 
 __all__ = ["SourceMap", "read_json", "read_yaml", "write_yaml"]
 
 Path_ = tuple[Any, ...]
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
 
 
 @dataclass
@@ -53,68 +38,20 @@ class SourceMap:
         return Location(file=self.file, line=line, column=column, **extra)
 
 
-def _walk(node: yaml.Node, path: Path_, smap: SourceMap, report: Report) -> None:
-    stack = [(node, path)]
-    while stack:
-        current, where = stack.pop()
-        smap.positions.setdefault(where, (current.start_mark.line + 1, current.start_mark.column + 1))
-        if isinstance(current, yaml.MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, value_node in current.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-                line = key_node.start_mark.line + 1
-                if key in seen:
-                    report.add(
-                        ErrorCode.FIELD_INVALID,
-                        Location(file=smap.file, line=line, column=key_node.start_mark.column + 1),
-                        field=key,
-                        detail=f"the key '{key}' appears twice (first on line {seen[key]})",
-                        fix="Keep one of them; YAML would silently use the last.",
-                    )
-                seen.setdefault(key, line)
-                smap.positions[(*where, key)] = (line, key_node.start_mark.column + 1)
-                stack.append((value_node, (*where, key)))
-        elif isinstance(current, yaml.SequenceNode):
-            for index, child in enumerate(current.value):
-                stack.append((child, (*where, index)))
-
-
 def read_yaml(text: str, file: str | None = None) -> tuple[Any, SourceMap, Report]:
-    """Parse YAML text. Returns ``(data, source_map, report)``; on a syntax error data is ``None``."""
-    smap, report = SourceMap(file=file), Report(subject=file)
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, smap, report
-        _walk(node, (), smap, report)
-        data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        location = Location(
-            file=file, line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None
-        )
-        detail = " ".join(str(x) for x in (err.context, err.problem) if x)
-        report.add(ErrorCode.YAML_SYNTAX, location, detail=detail)
-        return None, smap, report
-    except yaml.YAMLError as err:
-        report.add(ErrorCode.YAML_SYNTAX, Location(file=file), detail=str(err))
-        return None, smap, report
-    finally:
-        loader.dispose()
-    return data, smap, report
+    """Parse YAML text safely (:func:`surveykit.fileio.parse_yaml`: bounded depth, aliases and size,
+    control characters refused). Returns ``(data, source_map, report)``; on a problem data is ``None``."""
+    from surveykit.fileio import parse_yaml
+
+    return parse_yaml(text, file)
 
 
 def read_json(text: str, file: str | None = None) -> tuple[Any, SourceMap, Report]:
-    """Parse JSON text (positions only for syntax errors: JSON files are machine-written)."""
-    smap, report = SourceMap(file=file), Report(subject=file)
-    try:
-        return json.loads(text), smap, report
-    except json.JSONDecodeError as err:
-        report.add(
-            ErrorCode.JSON_SYNTAX, Location(file=file, line=err.lineno, column=err.colno), detail=err.msg
-        )
-        return None, smap, report
+    """Parse JSON text safely (:func:`surveykit.fileio.parse_json`: bounded depth, duplicate keys and
+    NaN/Infinity refused), with the position of every value."""
+    from surveykit.fileio import parse_json
+
+    return parse_json(text, file)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -137,23 +74,8 @@ def write_yaml(data: Any) -> str:
 
 
 def read_text(path: Path, report: Report | None = None) -> str | None:
-    """File text as UTF-8 (BOM tolerated), or ``None`` with a problem added when it cannot be read."""
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        if report is not None:
-            report.add(
-                ErrorCode.FILE_NOT_FOUND, Location(file=str(path)), path=str(path), cwd=str(Path.cwd())
-            )
-        return None
-    except UnicodeDecodeError as err:
-        if report is not None:
-            report.add(
-                ErrorCode.FIELD_INVALID,
-                Location(file=str(path)),
-                Severity.ERROR,
-                field="encoding",
-                detail=f"the file is not UTF-8 ({err.reason} at byte {err.start})",
-                fix="Save the file as UTF-8.",
-            )
-        return None
+    """File text as UTF-8 (BOM tolerated), or ``None`` with a problem added when it cannot be read: missing,
+    a folder, too large, not UTF-8 (:func:`surveykit.fileio.read_text_file`)."""
+    from surveykit.fileio import read_text_file
+
+    return read_text_file(path, report if report is not None else Report())

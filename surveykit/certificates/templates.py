@@ -36,8 +36,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from surveykit.errors import (
     CertificateError,
     ErrorCode,
@@ -482,18 +480,11 @@ def load_template(template: CertificateTemplate | str | Path | Mapping[str, Any]
         raise CertificateError(
             ErrorCode.FILE_NOT_FOUND, Location(file=str(path)), path=str(path), cwd=os.getcwd()
         )
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise CertificateError(
-            ErrorCode.YAML_SYNTAX,
-            Location(
-                file=str(path), line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None
-            ),
-            detail=getattr(err, "problem", None) or str(err),
-        ) from err
-    return _parse(data, str(path), path.stem)
+    from surveykit.fileio import read_yaml_file
+
+    document = read_yaml_file(path)  # read safely: bounded, control characters and duplicate keys refused
+    document.report.raise_if_errors(CertificateError)
+    return _parse(document.data, str(path), path.stem)
 
 
 def pick_text(texts: Texts, language: str) -> str:

@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveykit.errors import DataImportError, ErrorCode, Location, Problem, Severity, Translated
+from surveykit.errors import DataImportError, ErrorCode, Location, Problem, Report, Severity, Translated
+from surveykit.fileio import check_file, check_table, read_workbook
 
 __all__ = [
     "ENCODINGS",
@@ -205,11 +206,21 @@ def read_source(
             _tr("it is a folder, not a file", "это папка, а не файл"),
             _tr("Give the path of the data file itself.", "Укажите путь к самому файлу данных."),
         )
+    report = Report(subject=str(path))
+    if not check_file(path, report):  # a device or pipe, too large (surveykit.fileio, max_file_mb)
+        report.raise_if_errors(DataImportError)
     if fmt in ("sav", "dta"):
         return [_read_stat(path, fmt)]
     if fmt == "csv":
         return [_read_csv(path, encoding)]
     return _read_xlsx(path)
+
+
+def _within_limits(path: Path, rows: int | None, columns: int | None) -> None:
+    """Refuse a table over the settings max_rows / max_columns (SK153) before it fills the memory."""
+    report = Report(subject=str(path))
+    if not check_table(rows, columns, report, file=str(path)):
+        report.raise_if_errors(DataImportError)
 
 
 # --- SPSS and Stata ---------------------------------------------------------------------------------------------
@@ -218,8 +229,16 @@ def _read_stat(path: Path, fmt: str) -> SourceTable:
 
     reader = pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta
     program = _PROGRAM[fmt]
+    try:  # the size first, from the file's header: rows and columns within max_rows / max_columns
+        _, head = reader(str(path), metadataonly=True)
+    except (OSError, pyreadstat.ReadstatError, pyreadstat.PyreadstatError, ValueError, OverflowError):
+        head = None  # the full read below reports why, in surveykit's words
+    if head is not None:
+        _within_limits(path, head.number_rows, head.number_columns)
     try:
         frame, meta = reader(str(path), user_missing=True)
+    except MemoryError as err:
+        raise DataImportError(ErrorCode.OUT_OF_MEMORY, Location(file=str(path)), detail="") from err
     except OSError as err:
         raise _refuse(
             path,
@@ -454,7 +473,10 @@ def _read_csv(path: Path, encoding: str | None) -> SourceTable:
 
     try:
         header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=separator), [])
+        _within_limits(path, text.count("\n"), len(header))  # an upper bound of the rows, before parsing
         frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
+    except MemoryError as err:
+        raise DataImportError(ErrorCode.OUT_OF_MEMORY, Location(file=str(path)), detail="") from err
     except (ValueError, pd.errors.ParserError, csv.Error) as err:
         raise DataImportError(
             ErrorCode.CSV_UNREADABLE,
@@ -559,52 +581,39 @@ def _not_a_workbook(path: Path, err: BaseException | None) -> DataImportError:
 
 
 def _read_xlsx(path: Path) -> list[SourceTable]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    # surveykit.fileio: size and zip-bomb checks, rows read sparsely from the sheet XML (a stray cell far
+    # below or to the right costs nothing), cells right of the last heading left out with a warning (SK159)
+    report = Report(subject=str(path))
+    sheets = read_workbook(path, report)
+    if sheets is None:
+        if any(p.code is ErrorCode.XLSX_UNREADABLE for p in report.errors):
+            raise _not_a_workbook(path, None)  # says what the file is instead (.xls, .ods, text) and what to do
+        report.raise_if_errors(DataImportError)
     tables: list[SourceTable] = []
-    try:
-        workbook = load_workbook(str(path), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, EOFError) as err:
-        raise _not_a_workbook(path, err) from err
-    except OSError as err:
-        raise _refuse(
-            path,
-            "xlsx",
-            _os_reason(err),
-            _tr("Check the path and the file's permissions.", "Проверьте путь и права доступа к файлу."),
-            err,
-        ) from err
-    try:
-        for sheet in workbook.worksheets:
-            rows = list(sheet.iter_rows(values_only=True))
-            if not rows:
-                continue
-            raw_header = [_header_text(h) for h in rows[0]]
-            keep = [i for i, h in enumerate(raw_header) if h]
-            header = _unique([raw_header[i] for i in keep])
-            body = [r for r in rows[1:]]
-            numbers = [i + 2 for i, r in enumerate(body) if any(v not in (None, "") for v in r)]
-            body = [r for r in body if any(v not in (None, "") for v in r)]
-            data = {
-                name: [r[i] if i < len(r) else None for r in body]
-                for name, i in zip(header, keep, strict=True)
-            }
-            frame = pd.DataFrame(data, dtype=object, index=pd.RangeIndex(len(body)))
-            tables.append(
-                SourceTable(
-                    frame,
-                    np.asarray(numbers, dtype=np.int64),
-                    str(path),
-                    sheet.title,
-                    format="xlsx",
-                    problems=_duplicates(path, sheet.title, [raw_header[i] for i in keep]),
-                )
+    for sheet in sheets or []:
+        if not sheet.rows:
+            continue
+        (_, first), *body = sheet.rows
+        raw_header = [_header_text(h) for h in first]
+        keep = [i for i, h in enumerate(raw_header) if h]
+        header = _unique([raw_header[i] for i in keep])
+        body = [(number, r) for number, r in body if any(v not in (None, "") for v in r)]
+        numbers = [number for number, _ in body]
+        data = {
+            name: [r[i] if i < len(r) else None for _, r in body] for name, i in zip(header, keep, strict=True)
+        }
+        frame = pd.DataFrame(data, dtype=object, index=pd.RangeIndex(len(body)))
+        notes = [p for p in report.problems if p.location.sheet in (None, sheet.title)]
+        tables.append(
+            SourceTable(
+                frame,
+                np.asarray(numbers, dtype=np.int64),
+                str(path),
+                sheet.title,
+                format="xlsx",
+                problems=notes + _duplicates(path, sheet.title, [raw_header[i] for i in keep]),
             )
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as err:
-        raise _not_a_workbook(path, err) from err
-    finally:
-        workbook.close()
+        )
     if not tables:
         raise _refuse(
             path,

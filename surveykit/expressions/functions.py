@@ -8,9 +8,11 @@ something ODK leaves open, the docstring and ``docs/expressions.md`` say so.
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import math
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -428,10 +430,51 @@ def pattern_size(pattern: str, limit: int = MAX_PATTERN_SIZE) -> int:
     return sum(frames)
 
 
+#: a pattern that calls itself: (?R), (?0), (?1), (?+1), (?-1), (?&name), (?P>name), once escapes and
+#: character classes are taken out. Form regular expressions (XPath, ODK) have no recursion, and the regex
+#: engine can exhaust memory on it before its timeout applies.
+_RECURSION_RE = re.compile(r"\(\?(?:R|[+-]?[0-9]+|&\w+|P>\w+)\)")
+_ESCAPE_OR_CLASS_RE = re.compile(r"\\.|\[\^?\]?(?:[^\]\\]|\\.)*\]", re.DOTALL)
+
+#: The regex library's own timeout counts the CPU time of the match, not the time that passes: on a busy
+#: machine a match given one second may take five (the "overshoot"). The budget (``regex_timeout_ms``)
+#: bounds the matching work, as the library counts it, so that a legitimate pattern is never cut short
+#: because the machine is busy; and the evaluation waits at most ``_WALL_FACTOR`` times the budget in
+#: wall-clock time however busy the machine is: the matching of one regex() call runs in a worker thread
+#: (the library releases the GIL while it matches), and a match still running at the ceiling gets a stop
+#: signal while its own timeout caps the CPU it may still use. A few workers, so that one overrunning
+#: match does not queue the next call behind it.
+_WALL_FACTOR = 3
+_WORKERS = 4
+_pool: concurrent.futures.ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _regex_pool() -> concurrent.futures.ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = concurrent.futures.ThreadPoolExecutor(_WORKERS, thread_name_prefix="surveykit-regex")
+        return _pool
+
+
+def _recursive(pattern: str) -> bool:
+    return _RECURSION_RE.search(_ESCAPE_OR_CLASS_RE.sub("", pattern)) is not None
+
+
 @functools.lru_cache(maxsize=512)
 def compile_pattern(pattern: str) -> regex.Pattern:
-    """The compiled pattern (cached); raises EXPR_REGEX_INVALID for a pattern that is not valid or that
-    would expand to more than :data:`MAX_PATTERN_SIZE` parts."""
+    """The compiled pattern (cached); raises EXPR_REGEX_INVALID for a pattern that is not valid, calls itself
+    recursively, or would expand to more than :data:`MAX_PATTERN_SIZE` parts."""
+    if _recursive(pattern):
+        raise ExpressionError(
+            ErrorCode.EXPR_REGEX_INVALID,
+            pattern=_shorten(pattern),
+            detail=Translated(
+                en="it calls itself recursively ((?R), (?1), (?&name)), which form patterns do not support",
+                ru="он рекурсивно вызывает сам себя ((?R), (?1), (?&name)), а в шаблонах форм так нельзя",
+            ),
+        )
     if pattern_size(pattern) > MAX_PATTERN_SIZE:
         raise ExpressionError(
             ErrorCode.EXPR_REGEX_INVALID,
@@ -445,10 +488,16 @@ def compile_pattern(pattern: str) -> regex.Pattern:
         )
     try:
         return regex.compile(pattern)
-    except (regex.error, ValueError, TypeError, OverflowError, RecursionError) as err:
+    except (regex.error, ValueError, TypeError, OverflowError, RecursionError, MemoryError) as err:
+        detail = str(err) if not isinstance(err, MemoryError) else _OUT_OF_MEMORY
         raise ExpressionError(
-            ErrorCode.EXPR_REGEX_INVALID, pattern=_shorten(pattern), detail=str(err)
+            ErrorCode.EXPR_REGEX_INVALID, pattern=_shorten(pattern), detail=detail
         ) from None
+
+
+_OUT_OF_MEMORY = Translated(
+    en="matching it needs more memory than there is", ru="для сравнения с ним не хватает памяти"
+)
 
 
 @_register("regex", 2, 2)
@@ -456,26 +505,40 @@ def _regex(call: Call, args: list[Arg]) -> Value:
     """True when the whole text matches the pattern."""
     text, pattern = _v(args[0]), _v(args[1])
     if call.regex_deadline is None:  # one time budget for all regex() calls of the evaluation
-        call.regex_deadline = time.monotonic() + call.limits.regex_timeout
+        call.regex_deadline = time.monotonic() + call.limits.regex_seconds
     deadline = call.regex_deadline
+    ceiling = deadline + (_WALL_FACTOR - 1) * call.limits.regex_seconds
+    stop = threading.Event()
+    last: list[str] = [""]  # the pattern being matched, for the message
 
     def test(s: str, p: str) -> bool:
-        compiled = compile_pattern(p)
+        last[0] = p
+        compiled = compile_pattern(p)  # checked (size, recursion) before any matching
         remaining = deadline - time.monotonic()
         try:
-            if remaining <= 0:
+            if remaining <= 0 or stop.is_set():
                 raise TimeoutError
-            return compiled.fullmatch(s, timeout=remaining) is not None
+            return compiled.fullmatch(s, timeout=remaining, concurrent=True) is not None
         except TimeoutError:
             raise ExpressionError(ErrorCode.EXPR_REGEX_TIMEOUT, pattern=_shorten(p)) from None
+        except MemoryError:
+            raise ExpressionError(
+                ErrorCode.EXPR_REGEX_INVALID, pattern=_shorten(p), detail=_OUT_OF_MEMORY
+            ) from None
 
     vec = _vectorize(test, 2)
-    return combine(
-        Kind.BOOLEAN,
-        [text, pattern],
-        [text.str_cats(), pattern.str_cats()],
-        lambda a, b: vec(a, b).astype(bool),
-    )
+
+    def run(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if len(a) == 0:
+            return np.zeros(0, dtype=bool)
+        future = _regex_pool().submit(lambda: vec(a, b).astype(bool))
+        try:
+            return future.result(timeout=max(ceiling - time.monotonic(), 0.0))
+        except concurrent.futures.TimeoutError:
+            stop.set()
+            raise ExpressionError(ErrorCode.EXPR_REGEX_TIMEOUT, pattern=_shorten(last[0])) from None
+
+    return combine(Kind.BOOLEAN, [text, pattern], [text.str_cats(), pattern.str_cats()], run)
 
 
 # --- numbers ---------------------------------------------------------------------------------------

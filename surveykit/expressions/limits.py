@@ -22,8 +22,17 @@ class Limits:
     max_depth: int = 64
     #: parts of the expression tree: values, references, operators and function calls
     max_nodes: int = 2_000
-    #: seconds that the regex() calls of one evaluation may spend together, over all rows
-    regex_timeout: float = 1.0
+    #: seconds that the regex() calls of one evaluation may spend together, over all rows; ``None``: the
+    #: setting ``regex_timeout_ms`` (surveykit.config)
+    regex_timeout: float | None = None
+
+    @property
+    def regex_seconds(self) -> float:
+        if self.regex_timeout is not None:
+            return self.regex_timeout
+        from surveykit.config import settings
+
+        return settings().regex_timeout_ms / 1000
 
     def describe(self) -> Translated:
         """The limits in words (English and Russian), for the EXPR_TOO_COMPLEX message."""

@@ -24,6 +24,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from surveykit.errors import ConfigError, ErrorCode, Location, Problem, Report, did_you_mean
+from surveykit.filekinds import take_kind
 from surveykit.sourcemap import SourceMap, read_text, read_yaml
 
 __all__ = [
@@ -58,7 +59,7 @@ RULE_IDS = (
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class _Rule(_Model):
@@ -310,6 +311,10 @@ def rules_from_data(
     if found < SCHEMA_VERSION:
         report.add(ErrorCode.SCHEMA_VERSION_TOO_OLD, where, found=found, supported=SCHEMA_VERSION)
         return RulesLoad(None, report)
+    if "kind" in data:  # the file kind (surveykit.filekinds), not a rule
+        data = dict(data)
+        if not take_kind(data, "qc_rules", smap.locate(("kind",)), report):
+            return RulesLoad(None, report)
     try:
         rules = QualityRules.model_validate(data)
         rules._source = source

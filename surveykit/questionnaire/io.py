@@ -22,6 +22,7 @@ from surveykit.errors import (
     Report,
     did_you_mean,
 )
+from surveykit.filekinds import take_kind
 from surveykit.questionnaire.checks import Locator, check_questionnaire
 from surveykit.questionnaire.model import MIN_SCHEMA_VERSION, SCHEMA_VERSION, Questionnaire
 from surveykit.sourcemap import SourceMap, read_json, read_text, read_yaml, write_yaml
@@ -62,6 +63,9 @@ def read_questionnaire(source: str | Path, *, format: str | None = None) -> Load
     path = Path(source)
     fmt = format or FORMATS.get(path.suffix.lower())
     report = Report(subject=str(path))
+    if path.is_dir():  # whatever its name says (surveykit.fileio refuses folders, devices and pipes)
+        report.add(ErrorCode.NOT_A_FILE, Location(file=str(path)), path=str(path), what="a folder")
+        return LoadResult(None, report)
     if fmt is None:
         report.add(
             ErrorCode.FILE_FORMAT_UNKNOWN,
@@ -111,6 +115,10 @@ def questionnaire_from_data(
         return LoadResult(None, report)
     if not _check_schema_version(data, smap, report):
         return LoadResult(None, report)
+    if "kind" in data:  # the file kind (surveykit.filekinds), not a field of the questionnaire
+        data = dict(data)
+        if not take_kind(data, "questionnaire", smap.locate(("kind",)), report):
+            return LoadResult(None, report)
     default_language = data.get("default_language") if isinstance(data.get("default_language"), str) else None
     context = {"default_language": default_language}
     try:

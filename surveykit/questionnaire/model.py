@@ -86,7 +86,10 @@ Text = Annotated[dict[str, str], BeforeValidator(_coerce_text)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_enum_values=False)
+    # allow_inf_nan: "nan" or "inf" as a bound or points would silently disable a check
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, use_enum_values=False, allow_inf_nan=False
+    )
 
 
 class QuestionType(enum.StrEnum):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import typing
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -282,40 +281,15 @@ class _Reader:
         return order, problem.location.row or 0
 
     def load(self) -> dict[str, list[tuple[Any, ...]]] | None:
-        if not self.path.exists():
-            self.add(ErrorCode.FILE_NOT_FOUND, Location(file=self.file), path=self.file, cwd=str(Path.cwd()))
-            return None
-        import openpyxl
+        # the one place the workbook is opened: surveykit.fileio checks size, zip structure and zip bombs,
+        # reads rows sparsely (a stray cell far right or far below costs nothing) and turns every failure
+        # of openpyxl, zipfile, zlib or the XML parser into a located problem
+        from surveykit.fileio import read_workbook
 
-        try:
-            with warnings.catch_warnings():
-                # openpyxl warns about Excel features it drops (data validation, conditional formats):
-                # they do not matter for a form
-                warnings.simplefilter("ignore")
-                workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-            try:
-                sheets: dict[str, list[tuple[Any, ...]]] = {}
-                for sheet in workbook.worksheets:
-                    sheet.reset_dimensions()
-                    rows: list[tuple[Any, ...]] = []
-                    blank = 0  # empty rows are kept only when a row with content follows
-                    for cells in sheet.iter_rows(values_only=True):
-                        if all(c is None for c in cells):
-                            blank += 1
-                            continue
-                        rows.extend([()] * blank)
-                        rows.append(tuple(cells))
-                        blank = 0
-                    sheets[sheet.title] = rows
-            finally:
-                workbook.close()
-        # a damaged workbook fails deep inside openpyxl, zipfile, zlib or the XML parser with errors of many
-        # kinds; this is the one place the file is opened, so every one of them becomes SK110 here
-        except Exception as err:
-            detail = f"{type(err).__name__}: {err}".rstrip(": ")
-            self.add(ErrorCode.XLSX_UNREADABLE, Location(file=self.file), detail=detail)
+        sheets = read_workbook(self.path, self.report, file=self.file)
+        if sheets is None:
             return None
-        return sheets
+        return {sheet.title: sheet.dense() for sheet in sheets}
 
     # --- headers -----------------------------------------------------------------------------------
     def read_headers(self, sheet: str, rows: list[tuple[Any, ...]], parse) -> list[Header]:

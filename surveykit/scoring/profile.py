@@ -26,6 +26,7 @@ import pydantic
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from surveykit.errors import ErrorCode, Location, MethodologyError, Problem, Report, did_you_mean
+from surveykit.filekinds import take_kind
 from surveykit.questionnaire.model import Questionnaire, Text
 from surveykit.sourcemap import SourceMap, read_text, read_yaml
 
@@ -83,7 +84,7 @@ Names = Annotated[list[str], BeforeValidator(_to_str_list)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Thresholds(_Model):
@@ -796,6 +797,8 @@ def profile_from_data(
             return ProfileLoad(None, report)
         data = merged
     data = dict(data)
+    if not take_kind(data, "methodology_profile", smap.locate(("kind",)), report):  # surveykit.filekinds
+        return ProfileLoad(None, report)
     chosen = variant if variant is not None else data.get("variant")
     if apply_variant and chosen is not None:
         variants = data.get("variants") if isinstance(data.get("variants"), Mapping) else {}

@@ -14,7 +14,7 @@ content is skipped as a duplicate, so importing a file twice imports it once.
 
 from __future__ import annotations
 
-import json
+import io
 import re
 import uuid as uuidlib
 from collections.abc import Mapping, Sequence
@@ -101,17 +101,20 @@ def read_interview_file(
     path: str | Path, form: Form, *, format: str | None = None, column_map: Mapping[str, str] | None = None
 ) -> tuple[_Table, Report]:
     """Read a CSV or JSON import file; unknown and misnamed columns are reported (SK701)."""
+    from surveykit.fileio import check_file, read_csv_text, read_json_file
+
     path = Path(path)
-    if not path.exists():
-        raise DataImportError(
-            ErrorCode.FILE_NOT_FOUND, Location(file=str(path)), path=str(path), cwd=str(Path.cwd())
-        )
-    fmt = _format_of(path, format)
     report = Report(subject=str(path))
+    if not check_file(path, report):  # missing, a folder or device, too large (surveykit.fileio)
+        report.raise_if_errors(DataImportError)
+    fmt = _format_of(path, format)
     if fmt == "csv":
+        text = read_csv_text(path, report)  # UTF-8, or an encoding recognised (a warning), or refused
+        if text is None:
+            report.raise_if_errors(DataImportError)
         try:
-            main = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as err:
+            main = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (ValueError, pd.errors.ParserError) as err:
             raise DataImportError(
                 ErrorCode.CSV_UNREADABLE, Location(file=str(path)), detail=str(err)
             ) from err
@@ -121,12 +124,10 @@ def read_interview_file(
         table = _from_wide(form, main, report, str(path))
         table.rows = np.arange(len(main)) + 2  # the header is row 1
         return table, report
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as err:
-        raise DataImportError(
-            ErrorCode.JSON_SYNTAX, Location(file=str(path), line=err.lineno, column=err.colno), detail=err.msg
-        ) from err
+    # depth, duplicate keys, NaN, control characters: refused and located (positions only where needed)
+    document = read_json_file(path, positions=False)
+    document.report.raise_if_errors(DataImportError)
+    data = document.data
     records = data.get("interviews") if isinstance(data, Mapping) else data
     if not isinstance(records, list) or not all(isinstance(r, Mapping) for r in records):
         raise DataImportError(

@@ -99,7 +99,7 @@ _ID = r"^[a-z0-9][a-z0-9_\-]*$"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Issue(NamedTuple):

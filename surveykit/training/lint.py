@@ -715,3 +715,46 @@ def lint_path(path: Path | str, *, questionnaires: Iterable[Any] | None = None) 
         report.extend(err.report if err.report is not None else [err.problem])
         return report
     return lint_course(course, root=root, questionnaires=questionnaires)
+
+
+# --- surveykit validate ---------------------------------------------------------------------------------------
+#: the linter's findings about the bank as a whole (balance of keyed positions, length cues): ``validate``
+#: reports them with the course file, and the flaws of single items with the item-bank file that holds them
+BANK_CODES = frozenset({ErrorCode.LINT_KEY_POSITION, ErrorCode.LINT_LONGEST_OPTION, ErrorCode.LINT_STRATEGY})
+
+
+def _rules_near(root: Path) -> ItemLintRules:
+    from surveykit.errors import TrainingError
+    from surveykit.training.loader import load_rules
+
+    try:
+        return load_rules(root).item_lint
+    except (TrainingError, OSError):  # a broken rules.yaml is reported by its own kind
+        return ItemLintRules()
+
+
+def lint_item_file(checked: Any) -> Report:
+    """``validate``'s extra check of an item-bank file (registered in :mod:`surveykit.filekinds`): the
+    item-writing flaws of the file's own items, located at their lines, with the course's ``item_lint`` rules
+    and the questionnaires beside the course."""
+    item_file = checked.value
+    root = Path(checked.path).resolve().parent.parent
+    index = {item.id: i for i, item in enumerate(item_file.items)}
+
+    def locate(item: QuizItem, path: tuple[str | int, ...]) -> Location:
+        return item_file.locate(index[item.id], *path)
+
+    found = lint_bank(
+        item_file.items,
+        _rules_near(root),
+        questionnaires=shipped_questionnaires(root.parent),
+        locate=locate,
+    )
+    return Report((p for p in found if p.code not in BANK_CODES), subject=str(checked.path))
+
+
+def lint_course_file(checked: Any) -> Report:
+    """``validate``'s extra check of a course file: the balance and length cues of the whole bank."""
+    root = Path(checked.path).resolve().parent
+    found = lint_path(root, questionnaires=shipped_questionnaires(root.parent))
+    return Report((p for p in found if p.code in BANK_CODES), subject=str(checked.path))

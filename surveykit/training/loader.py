@@ -10,14 +10,16 @@ once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from surveykit.errors import ErrorCode, Location, Report, Severity, TrainingError, did_you_mean
+from surveykit.fileio import read_yaml_file
+from surveykit.filekinds import take_kind
 from surveykit.training.course import (
     SCHEMA_VERSION,
     AttendanceRules,
@@ -52,7 +54,7 @@ from surveykit.training.course import (
     default_locate,
 )
 
-__all__ = ["load", "load_rules"]
+__all__ = ["ItemFile", "load", "load_rules", "read_item_file", "read_part"]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -88,63 +90,28 @@ def _display(path: Path) -> str:
 
 
 def _read_yaml(path: Path, report: Report) -> _Doc | None:
+    """The file read safely (:func:`surveykit.fileio.read_yaml_file`: bounded, duplicate keys reported),
+    with the line of every key and list element; ``None`` when it cannot be used (the problem reported)."""
     display = _display(path)
-    if not path.is_file():
-        report.add(ErrorCode.FILE_NOT_FOUND, Location(file=display), path=display, cwd=str(Path.cwd()))
+    document = read_yaml_file(path, file=display)
+    report.extend(document.report)
+    if document.data is None and document.report.errors:
         return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        report.add(ErrorCode.COURSE_INVALID, Location(file=display), detail=f"cannot read the file: {err}")
-        return None
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        detail = str(getattr(err, "problem", None) or err)
-        report.add(ErrorCode.YAML_SYNTAX, Location(file=display, line=line), detail=detail)
-        return None
-    finally:
-        loader.dispose()
-    lines: dict[Ref, int] = {}
-    if node is not None:
-        _walk(node, (), lines, report, display)
-    return _Doc(path, display, data, lines)
+    lines = {where: line for where, (line, _column) in document.source_map.positions.items()}
+    return _Doc(path, display, document.data, lines)
 
 
-def _walk(node: yaml.Node, path: Ref, lines: dict[Ref, int], report: Report, display: str) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                report.add(
-                    ErrorCode.COURSE_INVALID,
-                    Location(
-                        file=display, line=key_node.start_mark.line + 1, path=".".join(map(str, (*path, key)))
-                    ),
-                    detail=f"key '{key}' appears twice in the same mapping; YAML would silently keep the last one",
-                )
-            seen.add(key)
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            _walk(value_node, (*path, key), lines, report, display)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, child in enumerate(node.value):
-            _walk(child, (*path, index), lines, report, display)
-
-
-def _check_version(doc: _Doc, report: Report) -> bool:
-    """Check ``schema_version`` of a file whose top level is a mapping; remove it from the data."""
+def _check_version(doc: _Doc, report: Report, kind: str | None = None) -> bool:
+    """Check ``schema_version`` of a file whose top level is a mapping; remove it from the data, and the
+    ``kind:`` naming the file's kind (surveykit.filekinds) when ``kind`` is given."""
     if not isinstance(doc.data, dict):
         report.add(
             ErrorCode.COURSE_INVALID,
             doc.location(()),
             detail=f"the file must hold a mapping (key: value), found {type(doc.data).__name__}",
         )
+        return False
+    if kind is not None and not take_kind(doc.data, kind, doc.location(("kind",)), report):
         return False
     version = doc.data.pop("schema_version", None)
     where = doc.location(("schema_version",))
@@ -348,6 +315,122 @@ def _lesson_texts(doc: _Doc, root: Path, report: Report) -> None:
 # --------------------------------------------------------------------------------------------------------
 
 
+@dataclass
+class ItemFile:
+    """One item-bank file (``items/mN.yaml``) read on its own: its valid items with where each is
+    (``bases[i]`` is the data path of ``items[i]``), and the items that failed their schema."""
+
+    doc: _Doc
+    module: str
+    items: list[QuizItem] = field(default_factory=list)
+    bases: list[Ref] = field(default_factory=list)
+    invalid: list[tuple[str, str]] = field(default_factory=list)  # (item name, module) of invalid items
+
+    @property
+    def file(self) -> str:
+        return self.doc.display
+
+    def locate(self, index: int, *fields: Any) -> Location:
+        """Where ``items[index]`` (or one of its fields, e.g. ``"options", 2, "text"``) is in the file."""
+        base = self.bases[index]
+        return self.doc.location((*base, *fields), ".".join(map(str, (self.items[index].id, *fields))))
+
+
+def read_item_file(path: Path, report: Report) -> ItemFile | None:
+    """Read and check one item-bank file on its own (schema of every item, module of every item); problems
+    go to ``report``. ``None`` when the file cannot be used at all."""
+    doc = _read_yaml(path, report)
+    if doc is None or not _check_version(doc, report, "item_bank"):
+        return None
+    module_id = doc.data.get("module")
+    raw_items = doc.data.get("items")
+    unknown = sorted(set(doc.data) - {"module", "items"})
+    for key in unknown:
+        report.add(
+            ErrorCode.FIELD_UNKNOWN,
+            doc.location((key,)),
+            field=key,
+            suggestion=did_you_mean(key, ["module", "items"]),
+        )
+    if not isinstance(module_id, str):
+        report.add(ErrorCode.FIELD_MISSING, doc.location(("module",)), field="module")
+        return None
+    if not isinstance(raw_items, list) or not raw_items:
+        report.add(
+            ErrorCode.COURSE_INVALID,
+            doc.location(("items",)),
+            detail=f"module {module_id} lists no items; add a non-empty 'items:' list",
+        )
+        return None
+    bank = ItemFile(doc, module_id)
+    for index, raw in enumerate(raw_items):
+        base: Ref = ("items", index)
+        name = (
+            str(raw.get("id")) if isinstance(raw, dict) and raw.get("id") else f"#{index + 1} of {path.name}"
+        )
+        if not isinstance(raw, dict):
+            report.add(
+                ErrorCode.ITEM_INVALID,
+                doc.location(base, name),
+                item=name,
+                detail="an item must be a mapping",
+                fix="Write the item as 'id: ..., type: ..., stem: ...'.",
+            )
+            continue
+        raw = dict(raw)
+        if raw.setdefault("module", module_id) != module_id:
+            report.add(
+                ErrorCode.ITEM_INVALID,
+                doc.location((*base, "module"), f"{name}.module"),
+                item=name,
+                detail=f"the item says module {raw['module']} but sits in the file of module {module_id}",
+                fix="Move it to the right file, or remove its 'module:' line.",
+            )
+            continue
+        try:
+            item = QuizItem.model_validate(raw)
+        except PydanticValidationError as err:
+            _pydantic_problems(
+                err, doc, base, report, item=name, shown=lambda loc, n=name: ".".join(map(str, (n, *loc)))
+            )
+            bank.invalid.append((name, module_id))
+            continue
+        bank.items.append(item)
+        bank.bases.append(base)
+    return bank
+
+
+#: the files of a course read as one object, by their kind (surveykit.filekinds); a calibration case keeps
+#: its own ``kind:`` (website or premises)
+_PARTS: dict[str, type[BaseModel]] = {
+    "course": CourseInfo,
+    "training_rules": Rules,
+    "mock_checklist": MockChecklist,
+    "audit_items": AuditItems,
+    "calibration_case": CalibrationCase,
+}
+
+
+def _read_part(path: Path, part: str, report: Report) -> tuple[Any, _Doc | None]:
+    doc = _read_yaml(path, report)
+    if doc is None or not _check_version(doc, report, part if part != "calibration_case" else None):
+        return None, doc
+    if part == "course":  # the lessons' texts live in lessons/<language>/<id>.md beside course.yaml
+        _lesson_texts(doc, path.parent, report)
+    try:
+        return _PARTS[part].model_validate(doc.data), doc
+    except PydanticValidationError as err:
+        _pydantic_problems(err, doc, (), report)
+        return None, doc
+
+
+def read_part(path: Path, part: str, report: Report) -> Any:
+    """One course file on its own, checked against its schema (no checks across files): ``part`` is
+    ``course`` (the head of course.yaml), ``training_rules``, ``mock_checklist``, ``audit_items`` or
+    ``calibration_case``; ``None`` when it is not valid (the problems in ``report``)."""
+    return _read_part(path, part, report)[0]
+
+
 def load_rules(root: Path | None = None) -> Rules:
     """Only the certification rules (``rules.yaml``), e.g. for the store's certification gate; problems
     raise :class:`~surveykit.errors.TrainingError` with the file and line, as :func:`load` does."""
@@ -358,7 +441,7 @@ def load_rules(root: Path | None = None) -> Rules:
     path = Path(root) / "rules.yaml"
     report = Report(subject=_display(path))
     doc = _read_yaml(path, report)
-    if doc is not None and _check_version(doc, report):
+    if doc is not None and _check_version(doc, report, "training_rules"):
         try:
             return Rules.model_validate(doc.data)
         except PydanticValidationError as err:
@@ -383,7 +466,7 @@ def load(root: Path | None = None) -> Course:
     # course.yaml -------------------------------------------------------------------------------------
     info: CourseInfo | None = None
     course_doc = _read_yaml(root / "course.yaml", report)
-    if course_doc is not None and _check_version(course_doc, report):
+    if course_doc is not None and _check_version(course_doc, report, "course"):
         _lesson_texts(course_doc, root, report)
         try:
             info = CourseInfo.model_validate(course_doc.data)
@@ -402,80 +485,17 @@ def load(root: Path | None = None) -> Course:
             detail="no item files; the bank lives in items/m0.yaml, items/m1.yaml ...",
         )
     for path in item_files:
-        doc = _read_yaml(path, report)
-        if doc is None or not _check_version(doc, report):
+        bank = read_item_file(path, report)
+        if bank is None:
             continue
-        module_id = doc.data.get("module")
-        raw_items = doc.data.get("items")
-        unknown = sorted(set(doc.data) - {"module", "items"})
-        for key in unknown:
-            report.add(
-                ErrorCode.FIELD_UNKNOWN,
-                doc.location((key,)),
-                field=key,
-                suggestion=did_you_mean(key, ["module", "items"]),
-            )
-        if not isinstance(module_id, str):
-            report.add(ErrorCode.FIELD_MISSING, doc.location(("module",)), field="module")
-            continue
-        if not isinstance(raw_items, list) or not raw_items:
-            report.add(
-                ErrorCode.COURSE_INVALID,
-                doc.location(("items",)),
-                detail=f"module {module_id} lists no items; add a non-empty 'items:' list",
-            )
-            continue
-        for index, raw in enumerate(raw_items):
-            base: Ref = ("items", index)
-            name = (
-                str(raw.get("id"))
-                if isinstance(raw, dict) and raw.get("id")
-                else f"#{index + 1} of {path.name}"
-            )
-            if not isinstance(raw, dict):
-                report.add(
-                    ErrorCode.ITEM_INVALID,
-                    doc.location(base, name),
-                    item=name,
-                    detail="an item must be a mapping",
-                    fix="Write the item as 'id: ..., type: ..., stem: ...'.",
-                )
-                continue
-            raw = dict(raw)
-            if raw.setdefault("module", module_id) != module_id:
-                report.add(
-                    ErrorCode.ITEM_INVALID,
-                    doc.location((*base, "module"), f"{name}.module"),
-                    item=name,
-                    detail=f"the item says module {raw['module']} but sits in the file of module {module_id}",
-                    fix="Move it to the right file, or remove its 'module:' line.",
-                )
-                continue
-            try:
-                item = QuizItem.model_validate(raw)
-            except PydanticValidationError as err:
-                _pydantic_problems(
-                    err, doc, base, report, item=name, shown=lambda loc, n=name: ".".join(map(str, (n, *loc)))
-                )
-                invalid_items.append((name, module_id))
-                continue
-            items.append(item)
-            item_where.append((doc, base))
+        items.extend(bank.items)
+        item_where.extend((bank.doc, base) for base in bank.bases)
+        invalid_items.extend(bank.invalid)
 
     # single-object files -----------------------------------------------------------------------------
-    def load_one(name: str, model: type[BaseModel]) -> tuple[Any, _Doc | None]:
-        doc = _read_yaml(root / name, report)
-        if doc is None or not _check_version(doc, report):
-            return None, doc
-        try:
-            return model.model_validate(doc.data), doc
-        except PydanticValidationError as err:
-            _pydantic_problems(err, doc, (), report)
-            return None, doc
-
-    rules, rules_doc = load_one("rules.yaml", Rules)
-    checklist, checklist_doc = load_one("mock_checklist.yaml", MockChecklist)
-    audit, audit_doc = load_one("audit_items.yaml", AuditItems)
+    rules, rules_doc = _read_part(root / "rules.yaml", "training_rules", report)
+    checklist, checklist_doc = _read_part(root / "mock_checklist.yaml", "mock_checklist", report)
+    audit, audit_doc = _read_part(root / "audit_items.yaml", "audit_items", report)
 
     # calibration/*.yaml ------------------------------------------------------------------------------
     cases: list[CalibrationCase] = []

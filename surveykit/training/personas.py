@@ -44,11 +44,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from surveykit.errors import ErrorCode, Location, Report, TrainingError, did_you_mean
+from surveykit.fileio import read_yaml_file
+from surveykit.filekinds import take_kind
 from surveykit.i18n import pick
 from surveykit.training.course import REQUIRED_LANGUAGES
 
@@ -241,19 +242,10 @@ def _display(path: Path) -> str:
 
 
 def _read(path: Path, report: Report) -> Any:
-    where = Location(file=_display(path))
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError:
-        report.add(ErrorCode.FILE_NOT_FOUND, where, path=str(path), cwd=str(Path.cwd()))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        report.add(
-            ErrorCode.YAML_SYNTAX,
-            where.with_(line=mark.line + 1 if mark is not None else None),
-            detail=str(getattr(err, "problem", None) or err),
-        )
-    return None
+    """The file read safely (:func:`surveykit.fileio.read_yaml_file`); ``None`` when it cannot be used."""
+    document = read_yaml_file(path, file=_display(path))
+    report.extend(document.report)
+    return None if document.report.errors else document.data
 
 
 def _check_script(persona: Persona, questionnaire: Any, where: Location, report: Report) -> None:
@@ -378,6 +370,8 @@ def load_personas(
                 report.add(ErrorCode.FIELD_MISSING, where, field="schema_version")
             continue
         data = {k: v for k, v in data.items() if k != "schema_version"}
+        if not take_kind(data, "persona", where.with_(path="kind"), report):  # surveykit.filekinds
+            continue
         try:
             persona = Persona.model_validate(data)
         except PydanticValidationError as err:

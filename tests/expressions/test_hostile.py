@@ -144,6 +144,60 @@ class TestRegex:
     def test_nested_quantifier_from_the_brief_does_not_hang(self):
         assert rows("regex(${t}, '(a+)+$')", {"t": ["a" * 3_000 + "b"]}, {"t": Kind.STRING}) == [False]
 
+    @pytest.mark.parametrize(
+        "pattern", ["(?R)", "a(?R)?b", "((?1))", "(?P<x>a(?&x)?)", "(?P<x>a(?P>x)?)", "(a)(?-1)"]
+    )
+    def test_recursive_patterns_are_refused_when_the_expression_is_read(self, pattern):
+        err = raises(ErrorCode.EXPR_REGEX_INVALID, parse, f"regex(., '{pattern}')")
+        assert "recursively" in str(err.params["detail"]) and "рекурсивно" in err.localized("ru")
+
+    @pytest.mark.parametrize("pattern", [r"\(?R\)", "[(?R)]", "(?P<x>a)(?P=x)", "(?i)abc"])
+    def test_look_alikes_of_recursion_are_ordinary_patterns(self, pattern):
+        parse(f"regex(., '{pattern}')")
+
+    def test_memory_running_out_while_matching_is_a_message(self, monkeypatch):
+        from surveykit.expressions import functions
+
+        class Exhausting:
+            def fullmatch(self, text, **options):
+                raise MemoryError
+
+        monkeypatch.setattr(functions, "compile_pattern", lambda pattern: Exhausting())
+        err = raises(
+            ErrorCode.EXPR_REGEX_INVALID, ev, "regex(${t}, 'a+')", {"t": ["aaa"]}, {"t": Kind.STRING}
+        )
+        assert "memory" in str(err.params["detail"])
+
+    def test_the_evaluation_gives_up_at_the_ceiling_even_if_a_match_would_not_stop(self, monkeypatch):
+        """The regex library counts CPU time: on a busy machine a match overruns its timeout in wall-clock
+        time. A match that ignores its timeout entirely (sleeping 5 s) is abandoned at the ceiling,
+        three times the budget, long before it ends."""
+        from surveykit.expressions import functions
+
+        class Stuck:
+            def fullmatch(self, text, **options):
+                time.sleep(5)
+                return None
+
+        monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(LIMITS, regex_timeout=0.2))
+        monkeypatch.setattr(functions, "compile_pattern", lambda pattern: Stuck())
+        elapsed = timed(
+            raises, ErrorCode.EXPR_REGEX_TIMEOUT, ev, "regex(${t}, 'a')", {"t": ["a"]}, {"t": Kind.STRING}
+        )
+        assert elapsed < 4  # the stuck match would take 5 s
+
+    def test_the_time_budget_is_a_setting(self, monkeypatch):
+        from surveykit.config import settings
+
+        monkeypatch.setenv("SURVEYKIT_REGEX_TIMEOUT_MS", "250")
+        settings.cache_clear()
+        try:
+            assert LIMITS.regex_timeout is None and LIMITS.regex_seconds == 0.25
+        finally:
+            monkeypatch.delenv("SURVEYKIT_REGEX_TIMEOUT_MS")
+            settings.cache_clear()
+        assert dataclasses.replace(LIMITS, regex_timeout=0.2).regex_seconds == 0.2
+
     def test_patterns_that_expand_hugely_are_refused_before_compiling(self):
         pattern = "(?:(?:(?:a{100}){100}){100}){100}"  # would build 10^8 nodes in the regex engine
         err = raises(ErrorCode.EXPR_REGEX_INVALID, parse, f"regex(., '{pattern}')")

@@ -141,7 +141,7 @@ def test_duplicate_yaml_keys_are_reported(load_yaml):
             label: {en: B, ru: Б}
         """
     )
-    problems = [p for p in result.report.errors if p.code is ErrorCode.FIELD_INVALID]
+    problems = [p for p in result.report.errors if p.code is ErrorCode.DUPLICATE_KEY]
     assert problems and problems[0].location.line == 11 and "twice" in problems[0].message
 
 

@@ -261,7 +261,8 @@ def test_a_file_that_is_not_utf8_csv_is_refused_with_its_name(world, tmp_path):
     before = checksum(world.store)
     with pytest.raises(DataImportError) as err:
         world.store.import_responses(path, "small")
-    assert err.value.code is ErrorCode.CSV_UNREADABLE and err.value.location.file == str(path)
+    assert err.value.code is ErrorCode.ENCODING_UNKNOWN and err.value.location.file == str(path)
+    assert err.value.location.line == 2  # the first byte that is not UTF-8
     assert "UTF-8" in err.value.hint and checksum(world.store) == before
 
 

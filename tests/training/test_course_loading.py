@@ -451,7 +451,7 @@ DUPLICATE_YAML_KEY = TINY["items/m0.yaml"].replace("    answer: a\n", "    answe
 def test_duplicate_yaml_key(tmp_path: Path) -> None:
     root = write_course(tmp_path, {"items/m0.yaml": DUPLICATE_YAML_KEY})
     [problem] = _problems(root)
-    assert problem.code is ErrorCode.COURSE_INVALID
+    assert problem.code is ErrorCode.DUPLICATE_KEY
     assert problem.location.line == line_of(DUPLICATE_YAML_KEY, "answer: b")
 
 

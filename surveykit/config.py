@@ -80,6 +80,11 @@ class Settings:
     lockout_minutes: int = _opt(
         15, "How long a locked account stays locked [P] (an administrator can unlock it sooner)."
     )
+    max_file_mb: int = _opt(
+        20,
+        "Largest file (a photo, a recording, a document) an image/audio/video/file question accepts, in MB; "
+        "files are stored with the interview in the database.",
+    )
 
     def __post_init__(self) -> None:
         root = Path(self.root)
@@ -100,7 +105,13 @@ class Settings:
                 detail=f"must be at least 1, got {self.min_cell_size}",
                 fix="Set SURVEYKIT_MIN_CELL_SIZE to a whole number of respondents, e.g. 5.",
             )
-        for name in ("session_idle_minutes", "session_max_hours", "lockout_threshold", "lockout_minutes"):
+        for name in (
+            "session_idle_minutes",
+            "session_max_hours",
+            "lockout_threshold",
+            "lockout_minutes",
+            "max_file_mb",
+        ):
             if getattr(self, name) < 1:
                 raise ConfigError(
                     ErrorCode.CONFIG_INVALID,

@@ -15,7 +15,13 @@ likert             one point of a labelled scale; choices flagged ``missing`` (d
 matrix             rows sharing one scale; each row is its own variable ``<code>_<row>``
 integer, decimal   numbers, optional ``min``/``max``
 text               short text; ``appearance: multiline`` for long text
-date               a calendar date
+date               a calendar date (``2026-03-01``)
+time               a time of day (``14:30:00``)
+datetime           a date and time of day, wall-clock time without a time zone (``2026-03-01T14:30:00``)
+geopoint           a place: ``latitude longitude [altitude [accuracy]]`` (ODK's form), typed in or taken
+                   from the browser's location with the interviewer's consent
+image, audio,      a file kept with the interview (a photo of premises, a recording, a document); the
+video, file        answer is the stored file's name ``<sha256>.<ext>``
 note               display only, records nothing
 calculate          a hidden value computed by ``calculation``
 =================  =========================================================================
@@ -52,6 +58,7 @@ __all__ = [
     "FormSettings",
     "Group",
     "Item",
+    "MEDIA_ACCEPT",
     "MatrixRow",
     "Mode",
     "Question",
@@ -99,6 +106,13 @@ class QuestionType(enum.StrEnum):
     DECIMAL = "decimal"
     TEXT = "text"
     DATE = "date"
+    TIME = "time"
+    DATETIME = "datetime"
+    GEOPOINT = "geopoint"
+    IMAGE = "image"
+    AUDIO = "audio"
+    VIDEO = "video"
+    FILE = "file"
     NOTE = "note"
     CALCULATE = "calculate"
 
@@ -110,6 +124,11 @@ class QuestionType(enum.StrEnum):
     def records_value(self) -> bool:
         return self is not QuestionType.NOTE
 
+    @property
+    def is_media(self) -> bool:
+        """A question whose answer is a file kept with the interview."""
+        return self in MEDIA_ACCEPT
+
 
 _CHOICE_TYPES = {
     QuestionType.SELECT_ONE,
@@ -117,6 +136,15 @@ _CHOICE_TYPES = {
     QuestionType.YES_NO,
     QuestionType.LIKERT,
     QuestionType.MATRIX,
+}
+
+
+#: the file-upload types and the files each accepts (an HTML ``accept`` list: MIME patterns and suffixes)
+MEDIA_ACCEPT: dict[QuestionType, str] = {
+    QuestionType.IMAGE: "image/*",
+    QuestionType.AUDIO: "audio/*",
+    QuestionType.VIDEO: "video/*",
+    QuestionType.FILE: "",
 }
 
 
@@ -196,7 +224,7 @@ class Question(_Model):
     constraint_message: Text = Field(default_factory=dict)
     default: str | None = None
     calculation: str | None = None
-    value_type: Literal["text", "integer", "decimal", "date"] = Field(
+    value_type: Literal["text", "integer", "decimal", "date", "time", "datetime"] = Field(
         default="text", description="Type of a calculate question's value."
     )
     choices: str | None = Field(default=None, description="Name of the choice list (choice types).")
@@ -280,6 +308,11 @@ class FormSettings(_Model):
     kind: Literal["survey", "checklist", "assessment", "quiz"] = "survey"
     style: Literal["pages", "single_page"] = Field(
         default="pages", description="'pages': each top-level group is a page; 'single_page': all on one."
+    )
+    allow_choice_duplicates: bool = Field(
+        default=False,
+        description="A choice name may occur more than once in a list (XLSForm's setting of that name): "
+        "the occurrences are one answer, told apart only by a choice_filter.",
     )
 
 

@@ -18,13 +18,18 @@ HELP = "check questionnaire files (YAML, JSON, XLSForm)"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="questionnaire files")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument(
+        "--skip-unsupported",
+        action="store_true",
+        help="XLSForm: check the form without the questions of types surveykit does not collect",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     failed = False
     results = []
     for file in args.files:
-        result = read_questionnaire(file)
+        result = read_questionnaire(file, skip_unsupported=args.skip_unsupported)
         bad = bool(result.report.errors) or (args.strict and bool(result.report.warnings))
         failed |= bad
         if args.json:

@@ -135,7 +135,8 @@ def csv_dialect(language: str, excel: bool, separator: str | None = None) -> tup
 
 
 def _formatted(table: ExportTable, frame: pd.DataFrame, guard: bool) -> pd.DataFrame:
-    """Dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS (UTC); with ``guard`` a text that Excel would take
+    """Dates as YYYY-MM-DD, date-times as YYYY-MM-DD HH:MM:SS (UTC for the interview's own times, the wall time
+    recorded for a datetime question), times of day as HH:MM:SS; with ``guard`` a text that Excel would take
     for a formula gets a leading apostrophe."""
     out = {}
     for var in table.variables:
@@ -144,6 +145,8 @@ def _formatted(table: ExportTable, frame: pd.DataFrame, guard: bool) -> pd.DataF
             stamps = pd.to_datetime(pd.Series(column), errors="coerce")
             fmt = "%Y-%m-%d" if var.storage is Storage.DATE else "%Y-%m-%d %H:%M:%S"
             out[var.name] = stamps.dt.strftime(fmt).astype(object).where(stamps.notna(), "")
+        elif var.storage is Storage.TIME:
+            out[var.name] = pd.Series(column, dtype=object).map(lambda t: t.isoformat() if hasattr(t, "isoformat") else "")
         elif guard and var.storage is Storage.STRING:
             texts = pd.Series(column, dtype=object)
             risky = texts.map(lambda s: isinstance(s, str) and s.startswith(_FORMULA_START))
@@ -178,6 +181,8 @@ def write_csv(
 
 
 def _python_cells(column: pd.Series, storage: Storage | None) -> list[Any]:
+    if storage is Storage.TIME:  # ISO text: a spreadsheet would show a bare time as a fraction of a day
+        return [t.isoformat() if hasattr(t, "isoformat") else None for t in pd.Series(column, dtype=object)]
     if storage in (Storage.DATE, Storage.DATETIME):
         stamps = pd.to_datetime(pd.Series(column), errors="coerce")
         values = stamps.dt.to_pydatetime() if hasattr(stamps.dt, "to_pydatetime") else stamps

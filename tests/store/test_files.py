@@ -137,3 +137,40 @@ def test_files_are_backed_up_restored_and_deleted_with_their_interview(world, tm
     with store.db.engine.begin() as conn:
         conn.execute(sa.delete(interviews).where(interviews.c.id == meta.id))
         assert conn.execute(sa.select(sa.func.count()).select_from(answer_files)).scalar_one() == 0
+
+
+def test_an_export_writes_the_files_beside_the_data_with_a_manifest(world, tmp_path):
+    import csv
+
+    from surveykit.exchange.export import export_interviews
+
+    store = world.store
+    meta = world.start()
+    photo = store.attach_file(meta.id, "entrance_photo", JPEG, "=door.jpg")
+    scan = store.attach_file(meta.id, "contract_scan", PDF, "Иванова договор.pdf")
+    store.submit(meta.id, example_answers(entrance_photo=photo.name, contract_scan=scan.name))
+    other = world.start()
+    store.submit(other.id, example_answers())  # no files
+    result = export_interviews(store, "example_all_types", tmp_path / "out" / "survey.sav", pseudonymise=False)
+    found = result.attachments
+    assert (found.folder, found.files, found.missing) == (tmp_path / "out" / "survey_files", 2, 0)
+    assert (found.folder / photo.name).read_bytes() == JPEG and (found.folder / scan.name).read_bytes() == PDF
+    rows = list(csv.DictReader(found.manifest.open(encoding="utf-8")))
+    assert [(r["variable"], r["file"], r["status"]) for r in rows] == [
+        ("entrance_photo", f"survey_files/{photo.name}", "ok"),
+        ("contract_scan", f"survey_files/{scan.name}", "ok"),
+    ]
+    assert rows[0]["original_name"] == "'=door.jpg" and rows[1]["original_name"] == "Иванова договор.pdf"
+    assert {r["interview_id"] for r in rows} == {meta.id}
+    again = export_interviews(store, "example_all_types", tmp_path / "p" / "survey.csv", pseudonymise=True)
+    rows = list(csv.DictReader(again.attachments.manifest.open(encoding="utf-8")))
+    assert [r["original_name"] for r in rows] == ["", ""]  # an uploaded name can identify a person
+
+
+def test_the_import_format_export_keeps_the_time_of_a_datetime_answer(world, tmp_path):
+    store = world.store
+    meta = world.start()
+    store.submit(meta.id, example_answers())
+    store.export_responses("example_all_types", tmp_path / "out.csv")
+    text = (tmp_path / "out.csv").read_text(encoding="utf-8")
+    assert "2099-03-08T10:00:00" in text and "09:30:00" in text and "55.7558 37.6173" in text

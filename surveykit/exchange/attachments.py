@@ -72,7 +72,9 @@ def write_attachments(
             for row, name in enumerate(table[column].tolist()):
                 if isinstance(name, str) and name:
                     instance = str(int(table["_index"].iloc[row])) if repeat and "_index" in table else ""
-                    wanted.append((str(table["interview_id"].iloc[row]), repeat or "", instance, column, name))
+                    wanted.append(
+                        (str(table["interview_id"].iloc[row]), repeat or "", instance, column, name)
+                    )
     if not wanted:
         return None
     data_path = Path(data_path)

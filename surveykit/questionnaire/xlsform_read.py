@@ -339,12 +339,12 @@ class _Reader:
                     blank=MAX_BLANK_ROWS,
                 )
             if sheet.wide is not None:
-                row, column = sheet.wide
+                row, column = sheet.wide  # row 0: somewhere in the sheet (from its declared extent)
                 self.add(
                     ErrorCode.XLSFORM_STRAY_RIGHT,
-                    where.with_(row=row, field=get_column_letter(column)),
+                    where.with_(row=row or None, field=get_column_letter(column)),
                     Severity.WARNING,
-                    cell=f"{get_column_letter(column)}{row}",
+                    cell=f"{get_column_letter(column)}{row or ''}",
                     blank=MAX_BLANK_HEADERS,
                     limit=get_column_letter(MAX_COLUMNS),
                 )

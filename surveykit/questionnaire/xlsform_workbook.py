@@ -171,13 +171,27 @@ def _read_xlsx(path: Path) -> list[Sheet]:
         for worksheet in workbook.worksheets:
             if not hasattr(worksheet, "iter_rows"):  # a chart sheet
                 continue
+            declared = _declared_columns(worksheet)
             worksheet.reset_dimensions()
             # max_col bounds each row: one far-right cell does not make every row 16,384 cells wide
             rows = worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-            sheets.append(_collect(worksheet.title, rows))
+            sheet = _collect(worksheet.title, rows)
+            if sheet.wide is None and declared > MAX_COLUMNS:
+                # content past the columns read: Excel's own note of the sheet's extent says so (the cell
+                # itself is not looked for: that would mean reading every row to its end)
+                sheet.wide = (0, declared)
+            sheets.append(sheet)
         return sheets
     finally:
         workbook.close()
+
+
+def _declared_columns(worksheet: Any) -> int:
+    """The last column of the sheet's extent as the file declares it (``<dimension ref="A1:XFD900"/>``)."""
+    try:
+        return int(worksheet.max_column or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 # --- .xls (Excel 97-2003) -----------------------------------------------------------------------------

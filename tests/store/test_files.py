@@ -151,7 +151,9 @@ def test_an_export_writes_the_files_beside_the_data_with_a_manifest(world, tmp_p
     store.submit(meta.id, example_answers(entrance_photo=photo.name, contract_scan=scan.name))
     other = world.start()
     store.submit(other.id, example_answers())  # no files
-    result = export_interviews(store, "example_all_types", tmp_path / "out" / "survey.sav", pseudonymise=False)
+    result = export_interviews(
+        store, "example_all_types", tmp_path / "out" / "survey.sav", pseudonymise=False
+    )
     found = result.attachments
     assert (found.folder, found.files, found.missing) == (tmp_path / "out" / "survey_files", 2, 0)
     assert (found.folder / photo.name).read_bytes() == JPEG and (found.folder / scan.name).read_bytes() == PDF

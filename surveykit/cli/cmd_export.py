@@ -125,7 +125,15 @@ def run(args: argparse.Namespace) -> int:
     print(t("exchange.cli.exported", args.lang, rows=rows, files=", ".join(written)))
     if result.attachments is not None:
         found = result.attachments
-        print(t("forms.export.files", args.lang, files=found.files, folder=found.folder, manifest=found.manifest))
+        print(
+            t(
+                "forms.export.files",
+                args.lang,
+                files=found.files,
+                folder=found.folder,
+                manifest=found.manifest,
+            )
+        )
         if found.missing:
             print(t("forms.export.missing", args.lang, missing=found.missing, manifest=found.manifest))
     if result.pseudonymised:

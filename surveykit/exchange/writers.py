@@ -146,7 +146,9 @@ def _formatted(table: ExportTable, frame: pd.DataFrame, guard: bool) -> pd.DataF
             fmt = "%Y-%m-%d" if var.storage is Storage.DATE else "%Y-%m-%d %H:%M:%S"
             out[var.name] = stamps.dt.strftime(fmt).astype(object).where(stamps.notna(), "")
         elif var.storage is Storage.TIME:
-            out[var.name] = pd.Series(column, dtype=object).map(lambda t: t.isoformat() if hasattr(t, "isoformat") else "")
+            out[var.name] = pd.Series(column, dtype=object).map(
+                lambda t: t.isoformat() if hasattr(t, "isoformat") else ""
+            )
         elif guard and var.storage is Storage.STRING:
             texts = pd.Series(column, dtype=object)
             risky = texts.map(lambda s: isinstance(s, str) and s.startswith(_FORMULA_START))

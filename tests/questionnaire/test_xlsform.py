@@ -379,7 +379,10 @@ def test_sk124_skip_unsupported_loads_the_rest_and_names_each_skipped_question(t
     result = read_xlsform(path, skip_unsupported=True)
     assert result.ok, result.report
     assert [q.code for q in result.questionnaire.questions()] == ["a", "b"]
-    skipped = [(p.params["name"], p.location.row, p.severity) for p in problems(result, ErrorCode.XLSFORM_QUESTION_SKIPPED)]
+    skipped = [
+        (p.params["name"], p.location.row, p.severity)
+        for p in problems(result, ErrorCode.XLSFORM_QUESTION_SKIPPED)
+    ]
     assert skipped == [("area", 3, Severity.WARNING), ("per_fruit", 4, Severity.WARNING)]
 
 

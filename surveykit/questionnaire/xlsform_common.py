@@ -118,6 +118,12 @@ UNSUPPORTED_COLUMNS: dict[str, bool] = {
     "no_app_error_string": False,
     "noapperrorstring": False,
 }
+#: ``bind::`` attributes whose loss changes what is collected (a value filled in, its type, an entity
+#: property): an error. Any other ``bind::`` attribute (``saveIncomplete``, a custom attribute of the form's
+#: own) only steers ODK Collect or rides along in the XML: a warning.
+MEANINGFUL_BIND_ATTRIBUTES = frozenset(
+    {"jr:preload", "jr:preloadparams", "type", "entities:saveto", "save_to", "odk:saveto", "calculate"}
+)
 #: for ``prefix::anything``: dropping ``bind::`` attributes changes the data, the others change the looks
 UNSUPPORTED_PREFIXES: dict[str, bool] = {
     "bind": True,
@@ -625,7 +631,10 @@ def parse_survey_header(index: int, text: str, single_colon: bool) -> Header:
     if first in UNSUPPORTED_PREFIXES and rest:
         alias = PREFIXED_ALIASES.get((first, snake(rest[0])))
         if alias is None:
-            return Header(index, raw, None, "unsupported", changes_meaning=UNSUPPORTED_PREFIXES[first])
+            changes = UNSUPPORTED_PREFIXES[first] and (
+                first != "bind" or snake(rest[0]) in MEANINGFUL_BIND_ATTRIBUTES
+            )
+            return Header(index, raw, None, "unsupported", changes_meaning=changes)
         first, rest = alias, rest[1:]
     key = SURVEY_ALIASES.get(first)
     if key is None:

@@ -357,21 +357,26 @@ class _Reader:
         texts = [cell_text(c, strip=False) or "" for c in header_cells]
         single_colon = not any("::" in t for t in texts)
         headers: list[Header] = []
-        seen: dict[tuple[Any, ...], str] = {}
+        seen: dict[tuple[Any, ...], tuple[str, int]] = {}
         for index, text in enumerate(texts):
             header = parse(index, text, single_colon)
             if header.key is not None:
                 identity = (header.key, header.language.code if header.language else None)
                 if identity in seen:
-                    self.invalid(
-                        self.loc(sheet, 1, header.text),
-                        header.text,
-                        f"it is the same column as '{seen[identity]}'",
-                        "Remove one of the two columns.",
-                    )
-                    header = Header(index, header.text, None, "duplicate")
+                    # two spellings of one column (constraint-msg and bind::jr:constraintMsg): read together,
+                    # as pyxform does, unless a row fills both differently
+                    first_text, first_index = seen[identity]
+                    clash = _clashing_row(rows, first_index, index)
+                    if clash is not None:
+                        self.invalid(
+                            self.loc(sheet, clash, header.text),
+                            header.text,
+                            f"it is the same column as '{first_text}', and this row fills both differently",
+                            "Keep one of the two columns.",
+                        )
+                        header = Header(index, header.text, None, "duplicate")
                 else:
-                    seen[identity] = header.text
+                    seen[identity] = (header.text, index)
             if header.language is not None and not header.language.has_code:
                 self.add(
                     ErrorCode.XLSFORM_LANGUAGE_NO_CODE,
@@ -888,6 +893,19 @@ class _Reader:
             )
             for row, spec in frame.matrix_rows:
                 self.add_question(row, spec, frame.items)
+        if frame.data.get("code") and not frame.items:
+            # pyxform converts an empty group (with a warning); it collects nothing and would be an empty page
+            self.invalid(
+                self.loc(SURVEY, frame.row.number, self.header_of("type")),
+                "type",
+                _tr(
+                    f"group '{frame.data['code']}' has no questions and is left out",
+                    f"в группе «{frame.data['code']}» нет вопросов, она не включена в анкету",
+                ),
+                _tr("Add questions to it, or remove it.", "Добавьте в неё вопросы или удалите её."),
+                Severity.WARNING,
+            )
+            return
         if frame.data.get("code"):
             frame.data["items"] = frame.items
             parent.append(frame.data)
@@ -1372,6 +1390,16 @@ _SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u2
 def _straight_quotes(text: str) -> str:
     """‘’“” -> '' "" (Word and Excel's autocorrect put them into expressions; pyxform reads them so)."""
     return text.translate(_SMART_QUOTES)
+
+
+def _clashing_row(rows: list[tuple[Any, ...]], first: int, second: int) -> int | None:
+    """The first row (Excel's number) where columns ``first`` and ``second`` both hold different texts."""
+    for number, cells in enumerate(rows[1:], start=2):
+        a = cell_text(cells[first]) if first < len(cells) else None
+        b = cell_text(cells[second]) if second < len(cells) else None
+        if a is not None and b is not None and a != b:
+            return number
+    return None
 
 
 def _to_int(value: Any, text: str) -> int | None:

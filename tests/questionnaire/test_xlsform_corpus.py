@@ -446,3 +446,38 @@ def test_every_shipped_questionnaire_written_as_xlsform_passes_pyxform(tmp_path)
             continue
         path = write_xlsform(result.questionnaire, tmp_path / f"{source.stem}.xlsx")
         assert pyxform_meaning(path) is not None, source.name
+
+
+def test_two_spellings_of_one_column_are_read_together_unless_a_row_fills_both_differently(tmp_path):
+    survey = [
+        ["type", "name", "label", "constraint", "constraint-msg", "bind::jr:constraintMsg"],
+        ["integer", "a", "A", ". > 0", "Positive", None],
+        ["integer", "b", "B", ". < 9", None, "Below 9"],
+    ]
+    path = workbook(tmp_path, {"survey": survey, "choices": FRUIT})
+    assert pyxform_meaning(path) is not None
+    result = read_xlsform(path)
+    assert result.ok, result.report
+    assert result.questionnaire.question("b").constraint_message == {"en": "Below 9"}
+    survey[2][4] = "Something else"
+    clash = read_xlsform(workbook(tmp_path, {"survey": survey, "choices": FRUIT}, name="clash.xlsx"))
+    problem = next(p for p in clash.report if p.code is ErrorCode.FIELD_INVALID)
+    assert (problem.location.row, problem.location.field) == (3, "bind::jr:constraintMsg")
+
+
+def test_an_empty_group_is_left_out_with_a_warning_and_custom_bind_attributes_are_warnings(tmp_path):
+    survey = [
+        ["type", "name", "label", "bind::saveIncomplete", "bind::jr:preload"],
+        ["begin_group", "empty", "Nothing here"],
+        ["end_group"],
+        ["text", "a", "A", "true()"],
+    ]
+    path = workbook(tmp_path, {"survey": survey, "choices": FRUIT})
+    assert pyxform_meaning(path) is not None
+    result = read_xlsform(path)
+    assert result.ok, result.report
+    assert [g.code for g in result.questionnaire.groups()] == []
+    left_out = next(p for p in result.report if p.code is ErrorCode.FIELD_INVALID and p.location.row == 2)
+    assert left_out.severity is Severity.WARNING
+    column = next(p for p in result.report if p.code is ErrorCode.XLSFORM_COLUMN_UNSUPPORTED)
+    assert (column.params["column"], column.severity) == ("bind::saveIncomplete", Severity.WARNING)

@@ -335,7 +335,7 @@ class ErrorCode(enum.Enum):
     FILE_WRONG_KIND = (
         "SK416",
         "the file '{name}' is not {expected} (its content is {found})",
-        "Choose {expected} file for this question.",
+        "This question needs another file: {expected}.",
     )
     FILE_NOT_STORED = (
         "SK417",

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from surveykit.errors import ErrorCode, Location, NotFoundError, StoreError, ValidationError
+from surveykit.errors import ErrorCode, Location, NotFoundError, StoreError, Translated, ValidationError
 from surveykit.questionnaire.model import QuestionType
 from surveykit.store.engine import Database
 from surveykit.store.schema import answer_files, interviews, utcnow
 
-__all__ = ["AnswerFiles", "StoredFile", "check_and_prune", "sniff"]
+__all__ = ["AnswerFiles", "StoredFile", "check_and_prune", "checked_file", "sniff"]
 
 _EDITABLE = ("draft", "rejected")
 
@@ -84,10 +84,16 @@ _ACCEPTS = {
     QuestionType.FILE: {"image", "audio", "video", "av", "document", "other"},
 }
 _WHAT = {
-    QuestionType.IMAGE: "an image (JPEG, PNG, GIF, WebP, HEIC, TIFF, BMP)",
-    QuestionType.AUDIO: "an audio recording (MP3, M4A, WAV, Ogg, FLAC, AMR, WebM)",
-    QuestionType.VIDEO: "a video (MP4, 3GP, MOV, WebM, Ogg)",
-    QuestionType.FILE: "a file",
+    QuestionType.IMAGE: Translated(
+        en="an image (JPEG, PNG, GIF, WebP, HEIC, TIFF, BMP)",
+        ru="изображение (JPEG, PNG, GIF, WebP, HEIC, TIFF, BMP)",
+    ),
+    QuestionType.AUDIO: Translated(
+        en="an audio recording (MP3, M4A, WAV, Ogg, FLAC, AMR, WebM)",
+        ru="аудиозапись (MP3, M4A, WAV, Ogg, FLAC, AMR, WebM)",
+    ),
+    QuestionType.VIDEO: Translated(en="a video (MP4, 3GP, MOV, WebM, Ogg)", ru="видео (MP4, 3GP, MOV, WebM, Ogg)"),
+    QuestionType.FILE: Translated(en="a file", ru="файл"),
 }
 _MP4_AUDIO_BRANDS = {b"M4A ", b"M4B ", b"F4A "}
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"}
@@ -165,6 +171,33 @@ def _clean_original(name: str | None) -> str | None:
     return base[:200] or None
 
 
+def checked_file(
+    question: str, qtype: QuestionType, content: bytes, original_name: str | None, max_bytes: int
+) -> tuple[str, str]:
+    """``(stored name, media type)`` of a file for a question of type ``qtype``, or ValidationError: empty
+    (SK418), too large (SK415), not what the question asks for (SK416). What :meth:`AnswerFiles.attach`
+    checks; the interview app's sandbox (no store) checks the same."""
+    shown = _clean_original(original_name) or "file"
+    where = Location(field=question)
+    if not content:
+        raise ValidationError(ErrorCode.FILE_EMPTY, where, name=shown)
+    if len(content) > max_bytes:
+        raise ValidationError(
+            ErrorCode.FILE_TOO_LARGE,
+            where,
+            name=shown,
+            size=f"{len(content) / 1_048_576:.1f}",
+            limit=f"{max_bytes / 1_048_576:g}",
+        )
+    media_type = sniff(content)
+    if _KINDS[media_type][0] not in _ACCEPTS[qtype]:
+        raise ValidationError(
+            ErrorCode.FILE_WRONG_KIND, where, name=shown, expected=_WHAT[qtype], found=media_type
+        )
+    digest = hashlib.sha256(content).hexdigest()
+    return f"{digest}.{_extension(media_type, original_name)}", media_type
+
+
 # --- the store ----------------------------------------------------------------------------------------------
 class AnswerFiles:
     """Attach, read and list the files of interviews (see the module docstring)."""
@@ -182,38 +215,16 @@ class AnswerFiles:
         meta = self.interviews.meta(interview_id)
         form = self.interviews.catalog.form(meta.questionnaire_version_id)
         variable = form.variables.get(question)
-        shown = _clean_original(original_name) or "file"
-        where = Location(field=question)
         if variable is None or not variable.type.is_media:
             raise ValidationError(
                 ErrorCode.FIELD_INVALID,
-                where,
+                Location(field=question),
                 field=question,
                 detail="it is not an image, audio, video or file question",
                 fix="Attach files to file questions only.",
             )
-        if not content:
-            raise ValidationError(ErrorCode.FILE_EMPTY, where, name=shown)
-        if len(content) > self.max_bytes:
-            raise ValidationError(
-                ErrorCode.FILE_TOO_LARGE,
-                where,
-                name=shown,
-                size=f"{len(content) / 1_048_576:.1f}",
-                limit=f"{self.max_bytes / 1_048_576:g}",
-            )
-        media_type = sniff(content)
-        kind = _KINDS[media_type][0]
-        if kind not in _ACCEPTS[variable.type]:
-            raise ValidationError(
-                ErrorCode.FILE_WRONG_KIND,
-                where,
-                name=shown,
-                expected=_WHAT[variable.type],
-                found=media_type,
-            )
-        digest = hashlib.sha256(content).hexdigest()
-        name = f"{digest}.{_extension(media_type, original_name)}"
+        name, media_type = checked_file(question, variable.type, content, original_name, self.max_bytes)
+        digest = name.split(".", 1)[0]
         stored = StoredFile(
             meta.id, name, digest, len(content), media_type, _clean_original(original_name), utcnow()
         )

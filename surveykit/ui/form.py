@@ -196,7 +196,8 @@ class _QuestionWidget:
         try:
             stored = self._store_file(content, name)
         except SurveykitError as err:
-            self.file_error = " ".join(part for part in err.problem.localized(self.language) if part)
+            message, hint = err.problem.localized(self.language)
+            self.file_error = f"{message.rstrip('.')}. {hint}" if hint else message
             self.error.value = f'<div class="sk-error">⚠ {_esc(self.file_error)}</div>'
             return
         finally:

@@ -21,7 +21,7 @@ NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 def visit_page(language: str = "en", on_file=None) -> tuple[InterviewSession, FormView]:
     session = InterviewSession(load_questionnaire(EXAMPLE), language=language)
-    session.go_to("visit")
+    session.go_to("intro")
     view = FormView(session, on_file=on_file)
     return session, view
 

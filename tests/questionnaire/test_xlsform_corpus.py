@@ -481,3 +481,15 @@ def test_an_empty_group_is_left_out_with_a_warning_and_custom_bind_attributes_ar
     assert left_out.severity is Severity.WARNING
     column = next(p for p in result.report if p.code is ErrorCode.XLSFORM_COLUMN_UNSUPPORTED)
     assert (column.params["column"], column.severity) == ("bind::saveIncomplete", Severity.WARNING)
+
+
+def test_a_sheet_longer_than_the_row_limit_is_an_error_naming_the_limit(tmp_path, monkeypatch):
+    from surveykit.questionnaire import xlsform_read, xlsform_workbook
+
+    monkeypatch.setattr(xlsform_workbook, "MAX_ROWS", 10)
+    monkeypatch.setattr(xlsform_read, "MAX_ROWS", 10)
+    path = form(tmp_path, *[["text", f"q{i}", "Q"] for i in range(30)])
+    result = read_xlsform(path)
+    problem = next(p for p in result.report if p.code is ErrorCode.XLSFORM_SHEET_TOO_LONG)
+    assert (problem.location.sheet, problem.location.row, problem.params["limit"]) == ("survey", 10, 10)
+    assert not result.ok and "10" in problem.localized("ru")[0]

@@ -641,7 +641,8 @@ def personal_data_questions(q: Questionnaire) -> list[tuple[Question, str]]:
     """The questions of a rating questionnaire that ask for the respondent's personal data, with the reason:
     every question marked ``personal_data: true``; and, when the questionnaire has respondents (a mode other
     than observation), every text, number or date question not marked ``personal_data: false`` whose code
-    contains a word of :data:`PERSONAL_WORDS` (``respondent_name``, ``fio``, ``phone2``, ``email``)."""
+    contains a word of :data:`PERSONAL_WORDS` (``respondent_name``, ``fio``, ``phone2``, ``email``), and every
+    geopoint, image, audio and video question not so marked (a place, a face, a voice identify a person)."""
     if not is_rating_questionnaire(q):
         return []
     respondents = any(getattr(m, "value", m) != "observation" for m in q.settings.modes)

@@ -146,6 +146,13 @@ def test_time_datetime_geopoint_and_files_in_the_interview_app(
     page.locator(".sk-q-contract .sk-file").wait_for(timeout=TIMEOUT)
     page.wait_for_timeout(500)
     assert "Договор.pdf" in page.locator(".sk-q-contract .sk-file").inner_text()
+    # a file larger than a websocket message is by default (10 MB) still reaches the store
+    big = tmp_path / "Скан договора.pdf"
+    big.write_bytes(PDF + bytes(12 * 1024 * 1024))
+    upload(page, "contract", big)
+    page.locator(".sk-q-contract .sk-file", has_text="Скан договора.pdf").wait_for(timeout=TIMEOUT)
+    upload(page, "contract", document)
+    page.locator(".sk-q-contract .sk-file", has_text="Договор.pdf").wait_for(timeout=TIMEOUT)
     page.screenshot(path=str(artifacts / "new-types-2-ru-filled.png"), full_page=True)
 
     # a photo question refuses a PDF, in the interface language, at the question

@@ -107,11 +107,9 @@ def _collect(title: str, rows: Iterator[tuple[Any, ...]], too_wide: Iterator[int
     width = MAX_COLUMNS
     blank = 0
     for number, raw in enumerate(rows, start=1):
-        if number > MAX_ROWS:
-            if any(not _blank(c) for c in raw):
-                sheet.truncated = True
-                break
-            continue
+        if number > MAX_ROWS:  # a form does not go on this long: stop here, and say so if it does go on
+            sheet.truncated = any(not _blank(c) for c in raw[:width])
+            break
         cells = _trim(raw)
         if number == 1:
             width = _header_width(cells)

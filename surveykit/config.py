@@ -116,6 +116,11 @@ class Settings:
     regex_timeout_ms: int = _opt(
         1000, "Longest time (milliseconds) the regex() calls of one expression evaluation may take (SK310)."
     )
+    max_upload_mb: int = _opt(
+        20,
+        "Largest file (a photo, a recording, a document) an image/audio/video/file question accepts, in MB; "
+        "files are stored with the interview in the database.",
+    )
 
     def __post_init__(self) -> None:
         root = Path(self.root)
@@ -144,6 +149,7 @@ class Settings:
             "lockout_threshold",
             "lockout_minutes",
             *_LIMITS,
+            "max_upload_mb",
         ):
             if getattr(self, name) < 1:
                 raise ConfigError(

@@ -144,6 +144,37 @@ class ErrorCode(enum.Enum):
         "setting '{setting}' is not supported and is ignored",
         "Remove it from the 'settings' sheet; surveykit does not use it.",
     )
+    XLSFORM_STRAY_BELOW = (
+        "SK120",
+        "cell {cell} lies below {blank} empty rows, where the sheet ends (as pyxform reads it), and is not read",
+        "Delete it, or remove the empty rows above it if it belongs to the form.",
+    )
+    XLSFORM_STRAY_RIGHT = (
+        "SK121",
+        "cell {cell} is beyond the columns of the sheet (after {blank} empty header cells, or past column "
+        "{limit}) and is not read",
+        "Give its column a header next to the others, or delete the cell.",
+    )
+    XLSFORM_SHEET_TOO_LONG = (
+        "SK122",
+        "the sheet has more than {limit} rows; the rows after row {limit} are not read",
+        "Delete what is below the form, or split the form into several questionnaires.",
+    )
+    XLSFORM_TYPE_REFUSED = (
+        "SK123",
+        "'{type}' is {what}, which surveykit does not collect",
+        "{fix} Or load the rest of the form without it: `--skip-unsupported` (skip_unsupported=True in Python).",
+    )
+    XLSFORM_QUESTION_SKIPPED = (
+        "SK124",
+        "'{name}' ('{type}': {what}) is left out of the questionnaire, as asked (--skip-unsupported)",
+        "Its data is not collected. {fix}",
+    )
+    XLSFORM_SKIPPED_REFERENCE = (
+        "SK125",
+        "'{name}' is used here, but it was left out ('{type}' is not supported)",
+        "Rewrite this expression without '{name}', or give '{name}' a supported type.",
+    )
     CSV_UNREADABLE = (
         "SK118",
         "cannot read the CSV file: {detail}",
@@ -392,6 +423,22 @@ class ErrorCode(enum.Enum):
         "Use one of the listed choice names.",
     )
     ANSWER_WRONG_TYPE = ("SK404", "{value!r} is not a valid {type}", "{fix}")
+    UPLOAD_TOO_LARGE = (
+        "SK415",
+        "the file '{name}' is {size} MB, more than the {limit} MB a question accepts",
+        "Take a smaller photo or compress the file; an administrator can raise SURVEYKIT_MAX_UPLOAD_MB.",
+    )
+    FILE_WRONG_KIND = (
+        "SK416",
+        "the file '{name}' is not {expected} (its content is {found})",
+        "This question needs another file: {expected}.",
+    )
+    FILE_NOT_STORED = (
+        "SK417",
+        "the answer to '{question}' names the file '{name}', which is not stored with interview {uuid}",
+        "Upload the file again in the interview app.",
+    )
+    FILE_EMPTY = ("SK418", "the file '{name}' is empty", "Choose the file again; it may not have been saved.")
     ANSWER_NOT_RELEVANT = (
         "SK405",
         "answered although the question does not apply here (relevance: {expression})",

@@ -210,8 +210,10 @@ def take_kind(data: dict[str, Any], expected: str, where: Location, report: Repo
 class Validation:
     """The state of one run over many files: work shared by several files is done once."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, skip_unsupported: bool = False) -> None:
         self._cache: dict[Any, Any] = {}
+        #: XLSForm: check a form without the questions of types surveykit does not collect (each a warning)
+        self.skip_unsupported = skip_unsupported
 
     def once(self, key: Any, compute: Callable[[], Any]) -> Any:
         if key not in self._cache:
@@ -322,10 +324,12 @@ def _walk(folder: Path) -> list[Path]:
     return found
 
 
-def validate_paths(paths: Iterable[str | Path], *, kind: str | None = None) -> list[Checked]:
+def validate_paths(
+    paths: Iterable[str | Path], *, kind: str | None = None, skip_unsupported: bool = False
+) -> list[Checked]:
     """Check files, and every file under the folders given (``*.yaml``, ``*.yml``, ``*.json``, ``*.xlsx``;
-    hidden ones left out), each as its own kind."""
-    validation = Validation()
+    hidden ones left out), each as its own kind. ``skip_unsupported``: see :class:`Validation`."""
+    validation = Validation(skip_unsupported=skip_unsupported)
     results: list[Checked] = []
     for given in paths:
         path = Path(given)
@@ -394,7 +398,7 @@ def _with_lines(report: Report, path: Path, validation: Validation, *, one_based
 def check_questionnaire(path: Path, validation: Validation) -> Checked:
     from surveykit.questionnaire.io import read_questionnaire
 
-    result = read_questionnaire(path)
+    result = read_questionnaire(path, skip_unsupported=validation.skip_unsupported)
     return Checked(path, "questionnaire", result.report, result.questionnaire)
 
 

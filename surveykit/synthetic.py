@@ -114,6 +114,27 @@ def _values(
     if var.kind is Kind.DATE:
         offsets = rng.integers(0, 180, n)
         return np.array([today - dt.timedelta(days=int(d)) for d in offsets], dtype=object)
+    if var.kind is Kind.TIME:  # working hours, whole minutes
+        minutes = rng.integers(8 * 60, 18 * 60, n)
+        return np.array([f"{m // 60:02d}:{m % 60:02d}:00" for m in minutes], dtype=object)
+    if var.kind is Kind.DATETIME:  # within half a year either side of today, working hours
+        days = rng.integers(-180, 180, n)
+        minutes = rng.integers(8 * 60, 18 * 60, n)
+        return np.array(
+            [
+                (
+                    dt.datetime.combine(today, dt.time()) + dt.timedelta(days=int(d), minutes=int(m))
+                ).isoformat()
+                for d, m in zip(days, minutes, strict=True)
+            ],
+            dtype=object,
+        )
+    if q.type is QuestionType.GEOPOINT:  # somewhere in a town: a few km around one point
+        lat = 55.75 + rng.normal(0, 0.03, n)
+        lon = 37.62 + rng.normal(0, 0.05, n)
+        return np.array([f"{a:.6f} {b:.6f}" for a, b in zip(lat, lon, strict=True)], dtype=object)
+    if q.type.is_media:  # no file can be made up: a file question stays unanswered in synthetic data
+        return np.full(n, None, dtype=object)
     if var.required is not False:  # required free text gets a placeholder; optional text stays empty
         return np.array([f"{var.code} {i + 1}" for i in range(n)], dtype=object)
     return np.full(n, None, dtype=object)

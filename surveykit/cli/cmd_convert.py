@@ -24,10 +24,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", type=Path, help="output file (default: FILE with the new extension)"
     )
+    parser.add_argument(
+        "--skip-unsupported",
+        action="store_true",
+        help="XLSForm: leave out questions of types surveykit does not collect (each one is named)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    result = read_questionnaire(args.file)
+    result = read_questionnaire(args.file, skip_unsupported=args.skip_unsupported)
     if result.report.problems:
         print_report(result.report, args.lang)
     questionnaire = result.unwrap()

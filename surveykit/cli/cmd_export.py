@@ -123,6 +123,19 @@ def run(args: argparse.Namespace) -> int:
         print_report(result.report, args.lang, quiet_ok=True)
     rows = result.rows.get("interviews", 0)
     print(t("exchange.cli.exported", args.lang, rows=rows, files=", ".join(written)))
+    if result.attachments is not None:
+        found = result.attachments
+        print(
+            t(
+                "forms.export.files",
+                args.lang,
+                files=found.files,
+                folder=found.folder,
+                manifest=found.manifest,
+            )
+        )
+        if found.missing:
+            print(t("forms.export.missing", args.lang, missing=found.missing, manifest=found.manifest))
     if result.pseudonymised:
         print(t("exchange.cli.pseudonymised", args.lang, scope=args.pseudonym_scope))
     else:

@@ -32,10 +32,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"read every file as this kind: {', '.join(sorted(KINDS))} (default: recognise each file)",
     )
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument(
+        "--skip-unsupported",
+        action="store_true",
+        help="XLSForm: check the form without the questions of types surveykit does not collect",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    results = validate_paths(args.files, kind=args.kind)
+    results = validate_paths(args.files, kind=args.kind, skip_unsupported=args.skip_unsupported)
     failed = False
     files = []
     for checked in results:

@@ -410,6 +410,11 @@ def _frequencies(entry: CodebookEntry, column: np.ndarray) -> None:
         if entry.n_valid:
             fmt = "%Y-%m-%d" if var.storage is Storage.DATE else "%Y-%m-%d %H:%M"
             entry.summary = {"min": stamps.min().strftime(fmt), "max": stamps.max().strftime(fmt)}
+    elif var.storage is Storage.TIME:
+        times = [t for t in pd.Series(column, dtype=object) if hasattr(t, "isoformat")]
+        entry.n_valid = len(times)
+        if times:
+            entry.summary = {"min": min(times).isoformat(), "max": max(times).isoformat()}
     else:
         texts = pd.Series(column, dtype=object)
         filled = texts.notna() & (texts.astype(str) != "")

@@ -27,6 +27,7 @@ import pandas as pd
 
 from surveykit.errors import ErrorCode, ExportError, Location, Report, Severity, Translated
 from surveykit.exchange import writers
+from surveykit.exchange.attachments import Attachments, write_attachments
 from surveykit.exchange.metadata import ExportMetadata, Role, build_metadata, meta_columns_in
 from surveykit.exchange.prepare import Target, check_table, prepare_table, repeat_keys
 from surveykit.exchange.pseudonyms import PSEUDONYMISED_COLUMNS, Scope, pseudonym_key
@@ -63,6 +64,7 @@ class ExportResult:
     frames: dict[str | None, pd.DataFrame] = field(
         default_factory=dict, repr=False
     )  # as exported (canonical)
+    attachments: Attachments | None = None  # files answering file questions, beside the data
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +75,14 @@ class ExportResult:
             "language": self.metadata.language,
             "questionnaire": self.metadata.questionnaire,
             "problems": self.report.to_dicts(),
+            "attachments": None
+            if self.attachments is None
+            else {
+                "folder": str(self.attachments.folder),
+                "manifest": str(self.attachments.manifest),
+                "files": self.attachments.files,
+                "missing": self.attachments.missing,
+            },
         }
 
 
@@ -381,7 +391,7 @@ def export_interviews(
         until=until,
         practice=practice,
     )
-    return export_frames(
+    result = export_frames(
         forms,
         frame,
         path,
@@ -394,3 +404,8 @@ def export_interviews(
         excel=excel,
         separator=separator,
     )
+    # photos, recordings and documents: beside the data, named as the data names them, with a manifest
+    result.attachments = write_attachments(
+        store, forms, frame, repeats, path, pseudonymised=result.pseudonymised
+    )
+    return result

@@ -1200,6 +1200,8 @@ def _json(value: Any) -> Any:
     value = _plain(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()[:10] if not isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, dt.time):  # a TIME8 / %tcHH:MM:SS variable: a time question's HH:MM:SS
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

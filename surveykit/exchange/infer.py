@@ -84,15 +84,6 @@ def _tr(en: str, ru: str) -> Translated:
     return Translated(en=en, ru=ru)
 
 
-def _temporal_type(name: str) -> tuple[QuestionType, bool]:
-    """The question type of a time of day or a date-time: the model's own type when it has one, else
-    ``text`` (the value kept as ISO text). The flag says whether the fallback was used."""
-    try:
-        return QuestionType(name), False
-    except ValueError:
-        return QuestionType.TEXT, True
-
-
 @dataclass
 class InferredVariable:
     """What inference made of one column of the file."""
@@ -548,21 +539,12 @@ class _Builder:
         if kind == "date":
             self.note(var, f"{where}: a date", f"{where_ru}: дата")
             return QuestionType.DATE
-        qtype, fallback = _temporal_type(kind)
-        if fallback:
-            shape = "HH:MM:SS" if kind == "time" else "YYYY-MM-DDTHH:MM:SS"
-            what = {
-                "time": ("a time of day", "время суток"),
-                "datetime": ("a date and time", "дата и время"),
-            }[kind]
-            self.note(
-                var,
-                f"{where}: {what[0]}, kept as text {shape} (this surveykit has no {kind} question type)",
-                f"{where_ru}: {what[1]}, хранится как текст {shape} (в этой версии нет типа {kind})",
-            )
-        else:
-            self.note(var, f"{where}: a {kind} question", f"{where_ru}: вопрос типа {kind}")
-        return qtype
+        what = {
+            "time": ("a time of day", "время суток", QuestionType.TIME),
+            "datetime": ("a date and time", "дата и время", QuestionType.DATETIME),
+        }[kind]
+        self.note(var, f"{where}: {what[0]}", f"{where_ru}: {what[1]}")
+        return what[2]
 
     def text_type(
         self, col: _Column, var: InferredVariable, code: str, extra: dict[str, Any]

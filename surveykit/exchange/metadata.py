@@ -74,6 +74,7 @@ class Storage(enum.StrEnum):
     STRING = "string"
     DATE = "date"
     DATETIME = "datetime"
+    TIME = "time"  # a time of day: SPSS TIME8, Stata %tcHH:MM:SS (pyreadstat writes datetime.time so)
 
 
 class Role(enum.StrEnum):
@@ -315,6 +316,8 @@ _MEASURE = {
     QuestionType.INTEGER: "scale",
     QuestionType.DECIMAL: "scale",
     QuestionType.DATE: "scale",
+    QuestionType.TIME: "scale",
+    QuestionType.DATETIME: "scale",
 }
 
 
@@ -365,6 +368,24 @@ def _answer(form: Form, var: Variable, language: str, name: str) -> ExportVariab
             display_width=11,
             spss_format="DATE11",
             stata_format="%td",
+            **common,
+        )
+    if kind is Kind.DATETIME:  # wall-clock time as recorded, no time zone
+        return ExportVariable(
+            storage=Storage.DATETIME,
+            measure="scale",
+            display_width=20,
+            spss_format="DATETIME20",
+            stata_format="%tc",
+            **common,
+        )
+    if kind is Kind.TIME:
+        return ExportVariable(
+            storage=Storage.TIME,
+            measure="scale",
+            display_width=8,
+            spss_format="TIME8",
+            stata_format="%tcHH:MM:SS",
             **common,
         )
     wide = var.question.multiline

@@ -324,6 +324,8 @@ def prepare_table(
             columns[var.name] = _date(column, target)
         elif var.storage is Storage.DATETIME:
             columns[var.name] = _datetime(column, target)
+        elif var.storage is Storage.TIME:
+            columns[var.name] = _time(column, target)
         else:
             texts = _text_column(column)
             if stat:
@@ -340,6 +342,8 @@ def _empty(var: ExportVariable, n: int, target: Target) -> object:
         return (
             np.full(n, np.datetime64("NaT"), dtype="datetime64[ms]") if target != "dta" else np.full(n, None)
         )
+    if var.storage is Storage.TIME:
+        return np.full(n, np.nan) if target in ("sav", "dta") else pd.Series([None] * n, dtype=object)
     return np.full(n, np.nan)
 
 
@@ -381,6 +385,30 @@ def _date(column: pd.Series, target: Target) -> object:
         out[np.isnat(days)] = None
         return out
     return stamps.to_numpy(dtype="datetime64[ms]")
+
+
+def _time(column: pd.Series, target: Target) -> object:
+    """Times of day as ``datetime.time`` (None when empty): pyreadstat writes SPSS TIME8 and Stata
+    %tcHH:MM:SS from them; the text formats write HH:MM:SS. For SPSS and Stata an empty time is NaN, and a
+    column without any time is all NaN (numeric): pyreadstat would write a column of None as text."""
+    import datetime as dt
+
+    def one(value: object) -> dt.time | None:
+        if isinstance(value, dt.time):
+            return value
+        if isinstance(value, str) and value:
+            try:
+                return dt.time.fromisoformat(value)
+            except ValueError:
+                return None
+        return None
+
+    times = [one(v) for v in column.tolist()]
+    if target in ("sav", "dta"):
+        if all(t is None for t in times):
+            return np.full(len(times), np.nan)
+        return pd.Series([np.nan if t is None else t for t in times], dtype=object)
+    return pd.Series(times, dtype=object, index=pd.RangeIndex(len(column)))
 
 
 def _datetime(column: pd.Series, target: Target) -> object:

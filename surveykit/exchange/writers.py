@@ -209,8 +209,9 @@ def csv_dialect(language: str, excel: bool, separator: str | None = None) -> tup
 
 
 def _formatted(table: ExportTable, frame: pd.DataFrame) -> pd.DataFrame:
-    """Dates as YYYY-MM-DD, times as YYYY-MM-DD HH:MM:SS (UTC); texts are guarded against formula
-    injection by :func:`surveykit.spreadsheet.write_csv`, with or without ``excel``."""
+    """Dates as YYYY-MM-DD, date-times as YYYY-MM-DD HH:MM:SS (UTC for the interview's own times, the wall time
+    recorded for a datetime question), times of day as HH:MM:SS; texts are guarded against formula injection by
+    :func:`surveykit.spreadsheet.write_csv`, with or without ``excel``."""
     out = {}
     for var in table.variables:
         column = frame[var.name]
@@ -218,6 +219,10 @@ def _formatted(table: ExportTable, frame: pd.DataFrame) -> pd.DataFrame:
             stamps = pd.to_datetime(pd.Series(column), errors="coerce")
             fmt = "%Y-%m-%d" if var.storage is Storage.DATE else "%Y-%m-%d %H:%M:%S"
             out[var.name] = stamps.dt.strftime(fmt).astype(object).where(stamps.notna(), "")
+        elif var.storage is Storage.TIME:
+            out[var.name] = pd.Series(column, dtype=object).map(
+                lambda t: t.isoformat() if hasattr(t, "isoformat") else ""
+            )
         else:
             out[var.name] = column
     return pd.DataFrame(out, index=frame.index)
@@ -245,6 +250,8 @@ def write_csv(
 
 
 def _python_cells(column: pd.Series, storage: Storage | None) -> list[Any]:
+    if storage is Storage.TIME:  # ISO text: a spreadsheet would show a bare time as a fraction of a day
+        return [t.isoformat() if hasattr(t, "isoformat") else None for t in pd.Series(column, dtype=object)]
     if storage in (Storage.DATE, Storage.DATETIME):
         stamps = pd.to_datetime(pd.Series(column), errors="coerce")
         values = stamps.dt.to_pydatetime() if hasattr(stamps.dt, "to_pydatetime") else stamps

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,8 @@ from surveykit.expressions.values import (
     normalize_space,
     string_to_days,
     string_to_number,
+    string_to_time,
+    time_to_fraction,
 )
 
 __all__ = ["Context", "NodeSet", "infer_kind"]
@@ -37,7 +39,7 @@ __all__ = ["Context", "NodeSet", "infer_kind"]
 #: columns with at least this many rows are factorised (distinct values + codes) when they hold text
 FACTORIZE_MIN_ROWS = 64
 
-_SCALARS = (str, bytes, int, float, bool, date, Decimal, np.generic)
+_SCALARS = (str, bytes, int, float, bool, date, time, Decimal, np.generic)
 
 
 def _is_missing(x: object) -> bool:
@@ -173,6 +175,27 @@ def _to_float(arr: np.ndarray, *, whole_days: bool = False, dates: bool = False)
     return out
 
 
+def _to_time_float(arr: np.ndarray) -> np.ndarray:
+    """Times of day (``datetime.time``, ``HH:MM[:SS]`` text) as fractions of a day."""
+    if arr.dtype.kind in "iuf":
+        return arr.astype(np.float64)
+
+    def one(x: object) -> float:
+        if _is_missing(x):
+            return math.nan
+        if isinstance(x, time):
+            return time_to_fraction(x)
+        if isinstance(x, datetime):
+            return time_to_fraction(x.time())
+        if isinstance(x, str):
+            return string_to_time(x)
+        if isinstance(x, int | float | np.integer | np.floating):
+            return float(x)
+        return math.nan
+
+    return np.fromiter((one(x) for x in arr.tolist()), np.float64, len(arr))
+
+
 def _text_of(x: object) -> str:
     """The string-value of one answer of a STRING question."""
     if _is_missing(x):
@@ -284,6 +307,8 @@ def _convert_array(arr: np.ndarray | _Coded, kind: Kind) -> tuple[np.ndarray | N
         return None, _to_float(arr, whole_days=True, dates=True)
     if kind is Kind.DATETIME:
         return None, _to_float(arr, dates=True)
+    if kind is Kind.TIME:
+        return None, _to_time_float(arr)
     # BOOLEAN
     if arr.dtype.kind == "b":
         return None, arr.astype(bool)

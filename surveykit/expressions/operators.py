@@ -5,6 +5,8 @@
   that an unanswered question is the empty string, so ``${age} = ''`` is true when age is unanswered;
   else compare the string-values.
 * ``<`` ``<=`` ``>`` ``>=``: compare numbers; ISO date strings are days since 1970 (as in ODK).
+* a time of day (a ``time`` question) compares by the clock with another time, with a text such as
+  ``'12:30'`` (``${opened} < '09:00'``) and with the time of day of a date-time (``now()``).
 * ``+ - * div mod``: numbers; empty is NaN; ``x div 0`` is ±Infinity; ``mod`` has the sign of the
   dividend (like C fmod).
 """
@@ -15,7 +17,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-from surveykit.expressions.values import INTEGRAL_KINDS, NUMBER_LIKE, Kind, Value, combine
+from surveykit.expressions.values import (
+    INTEGRAL_KINDS,
+    NUMBER_LIKE,
+    TEXT_KINDS,
+    Kind,
+    Value,
+    combine,
+    string_to_time,
+)
 
 __all__ = ["binary", "negate"]
 
@@ -32,6 +42,26 @@ _RELATIONAL: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     ">": np.greater,
     ">=": np.greater_equal,
 }
+
+
+def _clock(v: Value) -> np.ndarray:
+    """Cat-level numbers of ``v`` as a time of day: a text is read as ``HH:MM[:SS]``, a date-time gives its
+    time of day (what a ``time`` question is compared with)."""
+    if v.kind is Kind.TIME:
+        return v.num_cats()
+    if v.kind in TEXT_KINDS:
+        return np.fromiter((string_to_time(s) for s in v.str_cats()), np.float64, len(v.cats))
+    if v.kind is Kind.DATETIME:
+        days = v.num_cats()
+        return days - np.floor(days)
+    return v.num_cats()
+
+
+def _numbers(a: Value, b: Value) -> tuple[np.ndarray, np.ndarray]:
+    """Cat-level numbers of both sides of a comparison (by the clock when one side is a time of day)."""
+    if (a.kind is Kind.TIME) != (b.kind is Kind.TIME):
+        return _clock(a), _clock(b)
+    return a.num_cats(), b.num_cats()
 
 
 def _number_rows(v: Value) -> np.ndarray | bool:
@@ -52,7 +82,7 @@ def _equal(a: Value, b: Value, negate_result: bool) -> Value:
         # question (''): the strings are equal exactly when both are empty.
         na, nb = _number_rows(a), _number_rows(b)
         values = [a, b, a, b]
-        arrays = [a.num_cats(), b.num_cats(), a.empty_cats(), b.empty_cats()]
+        arrays = [*_numbers(a, b), a.empty_cats(), b.empty_cats()]
         if not isinstance(na, bool):
             values.append(a)
             arrays.append(na)
@@ -87,7 +117,7 @@ def binary(op: str, a: Value, b: Value) -> Value:
         return _equal(a, b, negate_result=True)
     fn = _RELATIONAL.get(op)
     if fn is not None:
-        return combine(Kind.BOOLEAN, [a, b], [a.num_cats(), b.num_cats()], fn)
+        return combine(Kind.BOOLEAN, [a, b], list(_numbers(a, b)), fn)
     fn = _ARITHMETIC[op]
     integral = op != "div" and a.kind in INTEGRAL_KINDS and b.kind in INTEGRAL_KINDS
     kind = Kind.INTEGER if integral else Kind.DECIMAL

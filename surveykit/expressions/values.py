@@ -14,8 +14,8 @@ literal costs a few comparisons plus one gather, however many rows there are.
 
 Storage by kind (``cats`` dtype): STRING and MULTI hold Python ``str`` in an object array (``''`` means
 empty); INTEGER and DECIMAL hold float64 (NaN means empty); DATE and DATETIME hold float64 days since
-1970-01-01 (fractional for DATETIME; NaN means empty); BOOLEAN holds bool, or float64 1/0/NaN when some
-rows are empty.
+1970-01-01 (fractional for DATETIME; NaN means empty); TIME holds the time of day as a fraction of a day
+(0.5 is noon; NaN means empty); BOOLEAN holds bool, or float64 1/0/NaN when some rows are empty.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import numpy as np
@@ -42,13 +42,14 @@ class Kind(enum.StrEnum):
     DECIMAL = "decimal"
     DATE = "date"
     DATETIME = "datetime"
+    TIME = "time"
     BOOLEAN = "boolean"
 
 
 TEXT_KINDS = frozenset({Kind.STRING, Kind.MULTI})
 NUMERIC_KINDS = frozenset({Kind.INTEGER, Kind.DECIMAL})
 #: kinds compared as numbers by = and != (dates as days)
-NUMBER_LIKE = frozenset({Kind.INTEGER, Kind.DECIMAL, Kind.DATE, Kind.DATETIME})
+NUMBER_LIKE = frozenset({Kind.INTEGER, Kind.DECIMAL, Kind.DATE, Kind.DATETIME, Kind.TIME})
 DATE_KINDS = frozenset({Kind.DATE, Kind.DATETIME})
 #: kinds whose arithmetic (+ - * mod) stays integral
 INTEGRAL_KINDS = frozenset({Kind.INTEGER, Kind.DATE, Kind.BOOLEAN})
@@ -70,6 +71,11 @@ _DATE_RE = re.compile(
     r"[ \t\r\n]*\Z"
 )
 _XML_SPACE_RE = re.compile(r"[ \t\r\n]+")
+# A time of day as ODK writes it (10:30, 10:30:15, 10:30:15.250+03:00); the offset is ignored (wall time).
+_TIME_RE = re.compile(
+    r"[ \t\r\n]*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?"
+    r"[ \t\r\n]*\Z"
+)
 
 
 # --- scalar conversions ---------------------------------------------------------------------------
@@ -94,6 +100,43 @@ def string_to_days(text: str) -> float:
         seconds = h * 3600 + mi * 60 + s + (float("0." + fraction) if fraction else 0.0)
         days += seconds / 86_400
     return days
+
+
+@functools.lru_cache(maxsize=8192)
+def string_to_time(text: str) -> float:
+    """The time of day of ``HH:MM[:SS[.fff]]`` as a fraction of a day; NaN otherwise. A date-time gives its
+    time of day, so a time question compares with ``now()`` and with date-time answers by the clock."""
+    m = _TIME_RE.match(text)
+    if m is None:
+        days = string_to_days(text) if len(text) >= 16 else math.nan
+        return days - math.floor(days) if days == days else math.nan
+    hour, minute, second, fraction = m.groups()
+    h, mi, s = int(hour), int(minute), int(second or 0)
+    if h > 23 or mi > 59 or s > 59:
+        return math.nan
+    return (h * 3600 + mi * 60 + s + (float("0." + fraction) if fraction else 0.0)) / 86_400
+
+
+def time_to_fraction(value: time) -> float:
+    """A :class:`datetime.time` as a fraction of a day (its time-zone offset dropped: wall time)."""
+    return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86_400
+
+
+@functools.lru_cache(maxsize=8192)
+def format_time(fraction: float) -> str:
+    """``HH:MM:SS`` (with milliseconds when there are any) of a fraction of a day; NaN gives ``''``."""
+    t = fraction_to_time(fraction)
+    if t is None:
+        return ""
+    text = t.strftime("%H:%M:%S")
+    return text + f".{t.microsecond // 1000:03d}" if t.microsecond else text
+
+
+def fraction_to_time(fraction: float) -> time | None:
+    if fraction != fraction or math.isinf(fraction):
+        return None
+    ms = round((fraction - math.floor(fraction)) * _MS_PER_DAY) % _MS_PER_DAY
+    return time(ms // 3_600_000, ms // 60_000 % 60, ms // 1000 % 60, ms % 1000 * 1000)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -200,6 +243,8 @@ def str_of(kind: Kind, cats: np.ndarray) -> np.ndarray:
         return _map_str(format_date, cats)
     if kind is Kind.DATETIME:
         return _map_str(format_datetime, cats)
+    if kind is Kind.TIME:
+        return _map_str(format_time, cats)
     # BOOLEAN
     if cats.dtype == np.bool_:
         return _obj(["true" if b else "false" for b in cats.tolist()])
@@ -351,7 +396,7 @@ class Value:
         return np.array(self.expand(self.empty_cats()), dtype=bool)
 
     def to_python(self, i: int) -> object:
-        """Row ``i`` as a plain Python value: str, int, float, date, datetime or bool; None when empty."""
+        """Row ``i`` as a plain Python value: str, int, float, date, datetime, time or bool; None when empty."""
         if not -self.n <= i < self.n:
             raise IndexError(f"row {i} is out of range for {self.n} rows")
         i %= self.n
@@ -371,6 +416,8 @@ class Value:
             return x
         if kind is Kind.DATE:
             return days_to_date(x)
+        if kind is Kind.TIME:
+            return fraction_to_time(x)
         return days_to_datetime(x)
 
     def __len__(self) -> int:

@@ -466,6 +466,12 @@ class InterviewSession:
         }
         if isinstance(value, frozenset):
             return ", ".join(labels[name] for name in var.choice_names if name in value)
+        if var.type.is_media:  # the stored name is a checksum: show that a file is there, and its kind
+            return f"✓ {str(value).rsplit('.', 1)[-1].upper()}"
+        if var.type is QuestionType.DATETIME:
+            return str(value).replace("T", " ")[:16]
+        if var.type is QuestionType.TIME:
+            return str(value)[:5]
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return labels.get(str(value), str(value))
@@ -665,4 +671,24 @@ def _normalise(var: Variable, value: Any) -> Any:
             return dt.date.fromisoformat(str(value))
         except ValueError:
             return str(value)
+    if var.type in _TYPED:  # time, datetime, geopoint, file: their canonical text (as stored)
+        from surveykit.questionnaire.frame import parse_typed
+
+        parsed = parse_typed(var.type, value)
+        if parsed is not None:
+            return parsed
+        return str(value).strip()  # kept as typed; validation reports it
     return str(value).strip() if isinstance(value, str) else value
+
+
+_TYPED = frozenset(
+    {
+        QuestionType.TIME,
+        QuestionType.DATETIME,
+        QuestionType.GEOPOINT,
+        QuestionType.IMAGE,
+        QuestionType.AUDIO,
+        QuestionType.VIDEO,
+        QuestionType.FILE,
+    }
+)

@@ -15,7 +15,7 @@ SK414     a question code that is not text, or a repeat group that is not a list
 ========  ==========================================================================================
 
 An answer value is ``None`` (no answer), a text, a number (``int``, finite ``float``, ``Decimal``, numpy
-numbers), a ``bool`` (yes/no), a ``datetime.date``/``datetime``/``pandas.Timestamp``, or for a multiple
+numbers), a ``bool`` (yes/no), a ``datetime.date``/``datetime``/``time``/``pandas.Timestamp``, or for a multiple
 choice a list, tuple or set of choice names (or one space-separated text). Whether a text reads as the
 question's type (a number, a date, a choice name) is the next step's business (:func:`frame.coerce`,
 SK403/SK404). Other control characters (tab, vertical tab, escape ...) are text and are kept; the exports
@@ -54,8 +54,8 @@ _SURROGATE_FIX = Translated(
     ru="Текст где-то неверно декодирован; передайте его как обычный текст (UTF-8).",
 )
 _FIX_VALUE = Translated(
-    en="Send text, a number, a date or (multiple choice) a list of choice names; None for no answer.",
-    ru="Передайте текст, число, дату или (для множественного выбора) список имён вариантов; None — нет ответа.",
+    en="Send text, a number, a date or time or (multiple choice) a list of choice names; None for no answer.",
+    ru="Передайте текст, число, дату или время или (для множественного выбора) список имён вариантов; None — нет ответа.",
 )
 
 
@@ -96,7 +96,7 @@ def _scalar_problem(value: Any) -> tuple[ErrorCode, dict[str, Any]] | None:
         return _text_problem(value)
     if _not_finite(value):
         return ErrorCode.ANSWER_NOT_FINITE, {"value": str(value)}
-    if isinstance(value, bool | int | float | decimal.Decimal | dt.date | dt.datetime):
+    if isinstance(value, bool | int | float | decimal.Decimal | dt.date | dt.datetime | dt.time):
         return None
     if isinstance(value, Number):  # numpy numbers
         return None
@@ -118,7 +118,7 @@ def _scalar_problem(value: Any) -> tuple[ErrorCode, dict[str, Any]] | None:
             ru="набор значений — ответ только на вопрос с множественным выбором",
         )
     else:
-        detail = Translated(en="not text, a number or a date", ru="не текст, не число и не дата")
+        detail = Translated(en="not text, a number, a date or a time", ru="не текст, не число, не дата и не время")
     return ErrorCode.ANSWER_VALUE_TYPE, {"type": _type_name(value), "detail": detail, "fix": _FIX_VALUE}
 
 

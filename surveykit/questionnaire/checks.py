@@ -172,6 +172,8 @@ class _Checker:
             values: dict[int, str] = {}
             for position, choice in enumerate(choices, start=1):
                 if choice.name in names:
+                    if self.q.settings.allow_choice_duplicates:
+                        continue  # XLSForm's setting: one answer shown under several filters, one code
                     self.add(ErrorCode.CHOICE_DUPLICATE, None, where, name=choice.name, list_name=name)
                 names.add(choice.name)
                 value = choice.value if choice.value is not None else position
@@ -267,6 +269,13 @@ class _Checker:
             problem = None if _is_float(value) else f"'{value}' is not a number"
         elif item.type is QuestionType.DATE:
             problem = None if _is_date(value) else f"'{value}' is not a date YYYY-MM-DD"
+        elif item.type in (QuestionType.TIME, QuestionType.DATETIME, QuestionType.GEOPOINT):
+            from surveykit.questionnaire.frame import parse_typed
+
+            if parse_typed(item.type, value) is None:
+                problem = f"'{value}' is not a {item.type.value} ({_TYPED_FORMS[item.type]})"
+        elif item.type.is_media:
+            problem = "a file question cannot have a default"
         if problem:
             self.add(
                 ErrorCode.FIELD_INVALID,
@@ -537,6 +546,12 @@ class _Checker:
             return [np.nan, *values]
         if kind is Kind.DATE:
             return [None, "1930-01-01", "1990-06-15", "2025-12-31", "2026-01-15", "2026-06-01", "2040-01-01"]
+        if kind is Kind.DATETIME:
+            return [None, "1990-06-15T08:00:00", "2026-01-15T12:30:00", "2040-01-01T18:45:00"]
+        if kind is Kind.TIME:
+            return [None, "00:00:00", "06:59:00", "07:00:00", "09:30:00", "12:00:00", "17:45:00", "23:59:59"]
+        if t is QuestionType.GEOPOINT:
+            return [None, "55.7558 37.6173", "-33.8688 151.2093 58 5", "0 0"]
         samples = [
             "",
             "a",
@@ -615,6 +630,18 @@ PERSONAL_WORDS = frozenset(
     }
 )
 _RECORDED_AS_TEXT = (QuestionType.TEXT, QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.DATE)
+#: answers that identify a respondent whatever the question is called: where they are, their face or voice
+_IDENTIFYING = (
+    QuestionType.GEOPOINT,
+    QuestionType.IMAGE,
+    QuestionType.AUDIO,
+    QuestionType.VIDEO,
+)
+_TYPED_FORMS = {
+    QuestionType.TIME: "HH:MM or HH:MM:SS",
+    QuestionType.DATETIME: "YYYY-MM-DDTHH:MM",
+    QuestionType.GEOPOINT: "latitude longitude, e.g. 55.75 37.62",
+}
 
 
 def is_rating_questionnaire(q: Questionnaire) -> bool:
@@ -630,7 +657,8 @@ def personal_data_questions(q: Questionnaire) -> list[tuple[Question, str]]:
     """The questions of a rating questionnaire that ask for the respondent's personal data, with the reason:
     every question marked ``personal_data: true``; and, when the questionnaire has respondents (a mode other
     than observation), every text, number or date question not marked ``personal_data: false`` whose code
-    contains a word of :data:`PERSONAL_WORDS` (``respondent_name``, ``fio``, ``phone2``, ``email``)."""
+    contains a word of :data:`PERSONAL_WORDS` (``respondent_name``, ``fio``, ``phone2``, ``email``), and every
+    geopoint, image, audio and video question not so marked (a place, a face, a voice identify a person)."""
     if not is_rating_questionnaire(q):
         return []
     respondents = any(getattr(m, "value", m) != "observation" for m in q.settings.modes)
@@ -638,6 +666,8 @@ def personal_data_questions(q: Questionnaire) -> list[tuple[Question, str]]:
     for item in q.questions():
         if item.personal_data:
             found.append((item, "it is marked personal_data: true"))
+        elif item.personal_data is None and respondents and item.type in _IDENTIFYING:
+            found.append((item, f"a {item.type.value} answer can identify the respondent"))
         elif item.personal_data is None and respondents and item.type in _RECORDED_AS_TEXT:
             words = set(re.split(r"[_\d]+", item.code.lower())) & PERSONAL_WORDS
             if words:

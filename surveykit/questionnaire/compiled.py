@@ -26,7 +26,14 @@ from surveykit.questionnaire.model import (
 
 __all__ = ["Form", "Page", "Variable", "compile_form", "kind_of", "parse_attr"]
 
-_CALC_KINDS = {"text": Kind.STRING, "integer": Kind.INTEGER, "decimal": Kind.DECIMAL, "date": Kind.DATE}
+_CALC_KINDS = {
+    "text": Kind.STRING,
+    "integer": Kind.INTEGER,
+    "decimal": Kind.DECIMAL,
+    "date": Kind.DATE,
+    "time": Kind.TIME,
+    "datetime": Kind.DATETIME,
+}
 
 
 def kind_of(question: Question) -> Kind:
@@ -40,6 +47,10 @@ def kind_of(question: Question) -> Kind:
             return Kind.DECIMAL
         case QuestionType.DATE:
             return Kind.DATE
+        case QuestionType.TIME:
+            return Kind.TIME
+        case QuestionType.DATETIME:
+            return Kind.DATETIME
         case QuestionType.CALCULATE:
             return _CALC_KINDS[question.value_type]
         case _:
@@ -93,7 +104,11 @@ class Variable:
     @functools.cached_property
     def choice_values(self) -> dict[str, int]:
         """Numeric code of each choice: its ``value``, or its 1-based position in the list."""
-        return {c.name: (c.value if c.value is not None else i) for i, c in enumerate(self.choices, start=1)}
+        values: dict[str, int] = {}
+        # a name that occurs twice (allow_choice_duplicates) keeps the code of its first occurrence
+        for i, c in enumerate(self.choices, start=1):
+            values.setdefault(c.name, c.value if c.value is not None else i)
+        return values
 
     @functools.cached_property
     def missing_names(self) -> frozenset[str]:

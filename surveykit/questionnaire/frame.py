@@ -3,15 +3,20 @@
 Three representations of answers exist, and every conversion between them lives here:
 
 * **Python values** (one interview, the app and the store): ``str`` choice names, ``frozenset`` of names for
-  multiple choice, ``int``/``float``, ``str`` text, ``datetime.date``; ``None`` when unanswered.
+  multiple choice, ``int``/``float``, ``str`` text, ``datetime.date``; ``None`` when unanswered. Times of
+  day, date-times, geopoints and files are their canonical text (below).
 * **Working arrays** (validation and the interview session): numpy arrays per variable, one per kind:
   object arrays of ``str``/``None`` for text and choices (multiple choice as space-separated names in list
   order, the XLSForm convention), ``float64`` with NaN for numbers, ``datetime64[D]`` with NaT for dates.
+  A time of day is the text ``HH:MM:SS``, a date-time ``YYYY-MM-DDTHH:MM:SS`` (wall-clock time, no zone),
+  a geopoint ``latitude longitude [altitude [accuracy]]`` (ODK's form), a file the name it is stored under
+  (see :func:`parse_typed`).
 * **Canonical frames** (analysis, scoring, export): one row per interview, one column per variable, with
   single choices as ``pandas.Categorical`` over the list's choice names, multiple choice as the
   space-separated string, integers as ``Int64``, decimals as ``Float64``, text as ``object``, dates as
-  ``datetime64[s]``. Repeat groups are separate frames with ``_parent`` (0-based row of the parent frame)
-  and ``_index`` (1-based instance number).
+  ``datetime64[s]``, date-times as ``datetime64[s]``, times of day as ``datetime.time`` objects. Repeat
+  groups are separate frames with ``_parent`` (0-based row of the parent frame) and ``_index`` (1-based
+  instance number).
 
 Parsing input (coercion) reports problems instead of raising: see :func:`coerce`.
 """
@@ -30,11 +35,13 @@ import pandas as pd
 
 from surveykit.expressions import Kind
 from surveykit.questionnaire.compiled import Form, Variable
+from surveykit.questionnaire.model import QuestionType
 
 __all__ = [
     "CoercionResult",
     "coerce",
     "empty_mask",
+    "parse_typed",
     "python_value",
     "to_canonical",
     "to_working",
@@ -110,6 +117,16 @@ def coerce(var: Variable, column: Any, n: int) -> CoercionResult:
                 bad[i] = True
             else:
                 values[i] = np.datetime64(parsed, "D")
+        return CoercionResult(values, bad, not_in_list, raw)
+    typed = _typed_question(var)
+    if typed is not None:
+        values = np.full(n, None, dtype=object)
+        for i in np.flatnonzero(present):
+            parsed = parse_typed(typed, raw[i])
+            if parsed is None:
+                bad[i] = True
+            else:
+                values[i] = parsed
         return CoercionResult(values, bad, not_in_list, raw)
     values = np.full(n, None, dtype=object)
     if kind is Kind.MULTI:
@@ -210,6 +227,129 @@ def _to_date(value: Any) -> dt.date | None:
     return None
 
 
+# --- times of day, date-times, geopoints, files ----------------------------------------------------------
+_TIME_TEXT = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$")
+_DATETIME_TEXT = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
+    r"\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+_NUMBER_TEXT = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)$")
+#: a stored file's name: what a file answer holds (``<sha256>.<ext>``, or a plain name brought in by an import)
+_FILE_NAME = re.compile(r"^[^/\\:\x00-\x1f\x7f]{1,200}$")
+_TYPED = {
+    QuestionType.TIME,
+    QuestionType.DATETIME,
+    QuestionType.GEOPOINT,
+    QuestionType.IMAGE,
+    QuestionType.AUDIO,
+    QuestionType.VIDEO,
+    QuestionType.FILE,
+}
+
+
+def _typed_question(var: Variable) -> QuestionType | None:
+    """The question type whose answers :func:`parse_typed` reads (a calculate of value_type time/datetime)."""
+    t = var.question.type
+    if t in _TYPED:
+        return t
+    if t is QuestionType.CALCULATE and var.question.value_type in ("time", "datetime"):
+        return QuestionType(var.question.value_type)
+    return None
+
+
+def parse_typed(qtype: QuestionType, value: Any) -> str | None:
+    """The canonical text of an answer to a time, datetime, geopoint or file question; None if unreadable.
+
+    * time: ``HH:MM:SS`` from ``14:30``, ``14.30``, ``14:30:15``, ``14:30:15.250+03:00`` (the offset is
+      dropped: wall-clock time, as the interview records it) or a ``datetime.time``;
+    * datetime: ``YYYY-MM-DDTHH:MM:SS`` from ISO text (``T`` or a space), ``DD.MM.YYYY HH:MM`` or a
+      ``datetime``;
+    * geopoint: ``lat lon [alt [acc]]`` from numbers separated by spaces, commas or semicolons (a decimal
+      comma is understood when the numbers are separated by spaces); latitude -90..90, longitude
+      -180..180, accuracy not negative;
+    * a file: its stored name (no path, no control characters).
+    """
+    if qtype is QuestionType.TIME:
+        return _time_text(value)
+    if qtype is QuestionType.DATETIME:
+        return _datetime_text(value)
+    if qtype is QuestionType.GEOPOINT:
+        return _geopoint_text(value)
+    if isinstance(value, str) and _FILE_NAME.match(value.strip()) and value.strip() not in (".", ".."):
+        return value.strip()
+    return None
+
+
+def _time_text(value: Any) -> str | None:
+    if isinstance(value, dt.datetime):
+        value = value.time()
+    if isinstance(value, dt.time):
+        return value.replace(microsecond=0, tzinfo=None).isoformat()
+    if isinstance(value, (pd.Timedelta, dt.timedelta)):
+        seconds = int(pd.Timedelta(value).total_seconds())
+        if 0 <= seconds < 86_400:
+            return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60).isoformat()
+        return None
+    if not isinstance(value, str):
+        return None
+    m = _TIME_TEXT.match(value.strip())
+    if m is None:
+        parsed = _datetime_text(value)
+        return parsed[11:] if parsed is not None else None
+    hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}:{second:02d}"
+
+
+def _datetime_text(value: Any) -> str | None:
+    if isinstance(value, pd.Timestamp):
+        value = None if pd.isna(value) else value.to_pydatetime()
+    if isinstance(value, np.datetime64):
+        value = None if np.isnat(value) else pd.Timestamp(value).to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0, tzinfo=None).isoformat()
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day).isoformat()
+    if not isinstance(value, str):
+        return None
+    m = _DATETIME_TEXT.match(value.strip())
+    if m is None:
+        return None
+    day_text, time_text = m.groups()
+    day = _to_date(day_text)
+    clock = _time_text(time_text)
+    if day is None or clock is None:
+        return None
+    return f"{day.isoformat()}T{clock}"
+
+
+def _geopoint_text(value: Any) -> str | None:
+    if isinstance(value, (list, tuple)):
+        tokens = [str(x) for x in value]
+    elif isinstance(value, str):
+        text = value.strip()
+        spaced = text.split()
+        if len(spaced) >= 2 and all(re.fullmatch(r"[-+]?\d+,\d+", t) for t in spaced):
+            tokens = [t.replace(",", ".") for t in spaced]  # 55,75 37,62: decimal commas
+        else:
+            tokens = [t for t in re.split(r"[\s,;]+", text) if t]
+    else:
+        return None
+    if not 2 <= len(tokens) <= 4 or not all(_NUMBER_TEXT.match(t) for t in tokens):
+        return None
+    numbers = [float(t) for t in tokens]
+    if not (-90 <= numbers[0] <= 90 and -180 <= numbers[1] <= 180):
+        return None
+    if len(numbers) == 4 and numbers[3] < 0:
+        return None
+    return " ".join(_plain_number(x) for x in numbers)
+
+
+def _plain_number(x: float) -> str:
+    return str(int(x)) if x.is_integer() else repr(x)
+
+
 def _multi_names(value: Any) -> list[str] | None:
     if isinstance(value, str):
         return value.split()
@@ -242,6 +382,12 @@ def to_canonical(var: Variable, values: np.ndarray) -> pd.Series:
         return pd.Series(values, dtype="Float64")
     if kind is Kind.DATE:
         return pd.Series(values.astype("datetime64[s]"))
+    if kind is Kind.DATETIME:
+        return pd.Series(pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601")).astype(
+            "datetime64[s]"
+        )
+    if kind is Kind.TIME:
+        return pd.Series([None if v is None else dt.time.fromisoformat(v) for v in values], dtype=object)
     if kind is Kind.STRING and var.choices:
         return pd.Series(pd.Categorical(values, categories=list(var.choice_names)))
     return pd.Series(values, dtype=object)
@@ -256,7 +402,17 @@ def to_working(var: Variable, column: pd.Series | np.ndarray | list) -> np.ndarr
         return np.asarray(column, dtype=float)
     if var.kind is Kind.DATE:
         return np.asarray(pd.to_datetime(pd.Series(column)).to_numpy(dtype="datetime64[D]"))
+    typed = _typed_question(var)
+    if typed is not None:
+        return np.array(
+            [None if _missing(v) else parse_typed(typed, v) for v in _as_object(pd.Series(list(column)), n)],
+            dtype=object,
+        )
     return _as_object(column if isinstance(column, pd.Series) else pd.Series(list(column), dtype=object), n)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, (str, dt.time)) and bool(pd.isna(value)))
 
 
 def python_value(var: Variable, values: np.ndarray, i: int) -> Any:

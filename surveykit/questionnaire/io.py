@@ -37,7 +37,15 @@ __all__ = [
     "save_questionnaire",
 ]
 
-FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsform"}
+FORMATS = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".xlsx": "xlsform",
+    ".xlsm": "xlsform",
+    ".xls": "xlsform",
+    ".ods": "xlsform",
+}
 
 
 @dataclass
@@ -58,8 +66,14 @@ class LoadResult:
         return self.questionnaire
 
 
-def read_questionnaire(source: str | Path, *, format: str | None = None) -> LoadResult:
-    """Read a questionnaire file (YAML, JSON or XLSForm) and check it; never raises for a bad file."""
+def read_questionnaire(
+    source: str | Path, *, format: str | None = None, skip_unsupported: bool = False
+) -> LoadResult:
+    """Read a questionnaire file (YAML, JSON or XLSForm) and check it; never raises for a bad file.
+
+    ``skip_unsupported`` (XLSForm only): leave out questions of types surveykit does not collect, each named
+    in a warning, instead of refusing the form (see :func:`~surveykit.questionnaire.xlsform.read_xlsform`).
+    """
     path = Path(source)
     fmt = format or FORMATS.get(path.suffix.lower())
     report = Report(subject=str(path))
@@ -77,7 +91,7 @@ def read_questionnaire(source: str | Path, *, format: str | None = None) -> Load
     if fmt == "xlsform":
         from surveykit.questionnaire.xlsform import read_xlsform
 
-        return read_xlsform(path)
+        return read_xlsform(path, skip_unsupported=skip_unsupported)
     text = read_text(path, report)
     if text is None:
         return LoadResult(None, report)
@@ -371,6 +385,8 @@ def save_questionnaire(questionnaire: Questionnaire, path: str | Path, format: s
     """Write a questionnaire as YAML, JSON or XLSForm (chosen by ``format`` or the file extension)."""
     path = Path(path)
     fmt = format or FORMATS.get(path.suffix.lower())
+    if fmt == "xlsform" and path.suffix.lower() in (".xls", ".ods", ".xlsm"):
+        fmt = f"xlsform as {path.suffix.lower()}"  # read, never written: surveykit writes .xlsx
     if fmt == "xlsform":
         from surveykit.questionnaire.xlsform import write_xlsform
 
@@ -382,7 +398,7 @@ def save_questionnaire(questionnaire: Questionnaire, path: str | Path, format: s
             ErrorCode.EXPORT_FORMAT_UNSUPPORTED,
             Location(file=str(path)),
             format=fmt or path.suffix,
-            supported="yaml, json, xlsform",
+            supported="yaml, json, xlsform (.xlsx)",
         )
     path.write_text(dumps(questionnaire, fmt), encoding="utf-8")
     return path

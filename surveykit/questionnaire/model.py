@@ -15,7 +15,13 @@ likert             one point of a labelled scale; choices flagged ``missing`` (d
 matrix             rows sharing one scale; each row is its own variable ``<code>_<row>``
 integer, decimal   numbers, optional ``min``/``max``
 text               short text; ``appearance: multiline`` for long text
-date               a calendar date
+date               a calendar date (``2026-03-01``)
+time               a time of day (``14:30:00``)
+datetime           a date and time of day, wall-clock time without a time zone (``2026-03-01T14:30:00``)
+geopoint           a place: ``latitude longitude [altitude [accuracy]]`` (ODK's form), typed in or taken
+                   from the browser's location with the interviewer's consent
+image, audio,      a file kept with the interview (a photo of premises, a recording, a document); the
+video, file        answer is the stored file's name ``<sha256>.<ext>``
 note               display only, records nothing
 calculate          a hidden value computed by ``calculation``
 =================  =========================================================================
@@ -52,6 +58,7 @@ __all__ = [
     "FormSettings",
     "Group",
     "Item",
+    "MEDIA_ACCEPT",
     "MatrixRow",
     "Mode",
     "Question",
@@ -102,6 +109,13 @@ class QuestionType(enum.StrEnum):
     DECIMAL = "decimal"
     TEXT = "text"
     DATE = "date"
+    TIME = "time"
+    DATETIME = "datetime"
+    GEOPOINT = "geopoint"
+    IMAGE = "image"
+    AUDIO = "audio"
+    VIDEO = "video"
+    FILE = "file"
     NOTE = "note"
     CALCULATE = "calculate"
 
@@ -113,6 +127,11 @@ class QuestionType(enum.StrEnum):
     def records_value(self) -> bool:
         return self is not QuestionType.NOTE
 
+    @property
+    def is_media(self) -> bool:
+        """A question whose answer is a file kept with the interview."""
+        return self in MEDIA_ACCEPT
+
 
 _CHOICE_TYPES = {
     QuestionType.SELECT_ONE,
@@ -120,6 +139,15 @@ _CHOICE_TYPES = {
     QuestionType.YES_NO,
     QuestionType.LIKERT,
     QuestionType.MATRIX,
+}
+
+
+#: the file-upload types and the files each accepts (an HTML ``accept`` list: MIME patterns and suffixes)
+MEDIA_ACCEPT: dict[QuestionType, str] = {
+    QuestionType.IMAGE: "image/*",
+    QuestionType.AUDIO: "audio/*",
+    QuestionType.VIDEO: "video/*",
+    QuestionType.FILE: "",
 }
 
 
@@ -199,7 +227,7 @@ class Question(_Model):
     constraint_message: Text = Field(default_factory=dict)
     default: str | None = None
     calculation: str | None = None
-    value_type: Literal["text", "integer", "decimal", "date"] = Field(
+    value_type: Literal["text", "integer", "decimal", "date", "time", "datetime"] = Field(
         default="text", description="Type of a calculate question's value."
     )
     choices: str | None = Field(default=None, description="Name of the choice list (choice types).")
@@ -291,6 +319,15 @@ class FormSettings(_Model):
         description="How long an interview usually takes, in minutes: the one number the consent script "
         "('about N minutes') and the course quote (checked by SK851).",
     )
+    allow_choice_duplicates: bool = Field(
+        default=False,
+        description="A choice name may occur more than once in a list (XLSForm's setting of that name): "
+        "the occurrences are one answer, told apart only by a choice_filter.",
+    )
+
+
+#: settings added after questionnaires were first published, with their defaults (see content_hash)
+_LATER_SETTINGS: dict[str, Any] = {"expected_minutes": None, "allow_choice_duplicates": False}
 
 
 class Questionnaire(_Model):
@@ -378,9 +415,10 @@ class Questionnaire(_Model):
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON of the full model: equal hashes mean identical questionnaires."""
         data = self.model_dump(mode="json")
-        if data["settings"].get("expected_minutes") is None:
-            # a setting added after the 2026.1 files were published: unset, it leaves their hash as it was
-            data["settings"].pop("expected_minutes", None)
+        for name, default in _LATER_SETTINGS.items():
+            # settings added after the 2026.1 files were published: at their default, they leave the hash as it was
+            if data["settings"].get(name) == default:
+                data["settings"].pop(name, None)
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -33,7 +33,7 @@ from surveykit.questionnaire.frame import (
     to_canonical,
     values_to_columns,
 )
-from surveykit.questionnaire.model import Questionnaire
+from surveykit.questionnaire.model import Questionnaire, QuestionType
 from surveykit.questionnaire.names import META_COLUMNS  # columns of an interview table that are not questions
 
 __all__ = [
@@ -70,6 +70,37 @@ _TYPE_WORDS = {
         ),
     ),
     Kind.STRING: (Translated(en="text", ru="текст"), Translated(en="Enter text.", ru="Введите текст.")),
+    Kind.TIME: (
+        Translated(en="time of day", ru="время"),
+        Translated(en="Enter a time as HH:MM, e.g. 14:30.", ru="Введите время как ЧЧ:ММ, например 14:30."),
+    ),
+    Kind.DATETIME: (
+        Translated(en="date and time", ru="дата и время"),
+        Translated(
+            en="Enter a date and time as YYYY-MM-DD HH:MM, e.g. 2026-03-01 14:30.",
+            ru="Введите дату и время как ГГГГ-ММ-ДД ЧЧ:ММ или ДД.ММ.ГГГГ ЧЧ:ММ.",
+        ),
+    ),
+}
+#: question types whose answers are text of a form of their own (see ``frame.parse_typed``)
+_TYPE_WORDS_BY_QUESTION = {
+    QuestionType.GEOPOINT: (
+        Translated(en="geopoint", ru="координаты"),
+        Translated(
+            en="Enter latitude and longitude in degrees, e.g. 55.7558 37.6173.",
+            ru="Введите широту и долготу в градусах, например 55.7558 37.6173.",
+        ),
+    ),
+    **dict.fromkeys(
+        (QuestionType.IMAGE, QuestionType.AUDIO, QuestionType.VIDEO, QuestionType.FILE),
+        (
+            Translated(en="stored file name", ru="имя сохранённого файла"),
+            Translated(
+                en="Upload the file in the interview app; an import gives the file's name without a folder.",
+                ru="Загрузите файл в приложении интервью; при импорте укажите имя файла без папки.",
+            ),
+        ),
+    ),
 }
 
 
@@ -223,7 +254,7 @@ class Evaluation:
         result = coerce(var, column, level.n)
         values = result.values
         for i in np.flatnonzero(result.bad_type):
-            word, fix = _TYPE_WORDS[var.kind]
+            word, fix = _TYPE_WORDS_BY_QUESTION.get(var.type) or _TYPE_WORDS[var.kind]
             self._problem(ErrorCode.ANSWER_WRONG_TYPE, var, level, i, value=result.raw[i], type=word, fix=fix)
         for i in np.flatnonzero(result.not_in_list):
             self._problem(
@@ -260,7 +291,7 @@ class Evaluation:
             values[~np.isfinite(values)] = np.nan
             if var.kind is Kind.INTEGER:
                 values = np.trunc(values)
-        elif var.kind is Kind.DATE:
+        elif var.kind in (Kind.DATE, Kind.TIME, Kind.DATETIME):
             values = coerce(var, result.to_str(), level.n).values
         else:
             texts = result.to_str()

@@ -118,6 +118,12 @@ UNSUPPORTED_COLUMNS: dict[str, bool] = {
     "no_app_error_string": False,
     "noapperrorstring": False,
 }
+#: ``bind::`` attributes whose loss changes what is collected (a value filled in, its type, an entity
+#: property): an error. Any other ``bind::`` attribute (``saveIncomplete``, a custom attribute of the form's
+#: own) only steers ODK Collect or rides along in the XML: a warning.
+MEANINGFUL_BIND_ATTRIBUTES = frozenset(
+    {"jr:preload", "jr:preloadparams", "type", "entities:saveto", "save_to", "odk:saveto", "calculate"}
+)
 #: for ``prefix::anything``: dropping ``bind::`` attributes changes the data, the others change the looks
 UNSUPPORTED_PREFIXES: dict[str, bool] = {
     "bind": True,
@@ -146,29 +152,68 @@ SETTINGS_ALIASES: dict[str, str] = {
     "default_language": "default_language",
     "instance_name": "instance_name",
     "style": "style",
+    "allow_choice_duplicates": "allow_choice_duplicates",
 }
 
 # --- question types ----------------------------------------------------------------------------------
+# Every question type pyxform knows (``pyxform/question_type_dictionary.py`` and the select aliases of
+# ``pyxform/aliases.py``), lower case with single spaces, and what it is here. A test checks that this table
+# and pyxform's stay in step, so a type pyxform converts is never "unknown" here.
+#: question types with a surveykit type of their own (``range`` and ``acknowledge`` are converted)
 SIMPLE_TYPES: dict[str, str] = {
-    "text": "text",
-    "string": "text",
-    "integer": "integer",
-    "int": "integer",
-    "decimal": "decimal",
-    "date": "date",
-    "note": "note",
-    "calculate": "calculate",
+    **dict.fromkeys(("text", "string", "q string", "add text prompt"), "text"),
+    **dict.fromkeys(("integer", "int", "q int", "add integer prompt"), "integer"),
+    **dict.fromkeys(("decimal", "q decimal", "add decimal prompt"), "decimal"),
+    **dict.fromkeys(("date", "q date", "add date prompt"), "date"),
+    "time": "time",
+    **dict.fromkeys(
+        ("datetime", "date time", "q date time", "q datetime", "add date time prompt", "add datetime prompt"),
+        "datetime",
+    ),
+    **dict.fromkeys(
+        ("geopoint", "location", "gps", "q geopoint", "q location", "add location prompt"), "geopoint"
+    ),
+    **dict.fromkeys(
+        ("image", "photo", "q picture", "q image", "add image prompt", "add photo prompt"), "image"
+    ),
+    **dict.fromkeys(("audio", "q audio", "add audio prompt"), "audio"),
+    **dict.fromkeys(("video", "q video", "add video prompt"), "video"),
+    **dict.fromkeys(("file", "add file prompt"), "file"),
+    **dict.fromkeys(("note", "q note", "add note prompt"), "note"),
+    **dict.fromkeys(("calculate", "q calculate", "add calculate prompt"), "calculate"),
     "range": "range",
-    "acknowledge": "acknowledge",
-    "trigger": "acknowledge",
+    **dict.fromkeys(("acknowledge", "q acknowledge", "add acknowledge prompt", "trigger"), "acknowledge"),
+    # pyxform's typed-in variants: a type plus the constraint and hint ODK adds (see PRESETS)
+    "phone number": "text",
+    "percentage": "integer",
+    "number of days in last month": "integer",
+    "number of days in last six months": "integer",
+    "number of days in last year": "integer",
+    # a scanned code is text; surveykit has no scanner, so it is typed in (the reader says so)
+    **dict.fromkeys(("barcode", "q barcode", "add barcode prompt"), "text"),
 }
+#: what pyxform adds to some types: the constraint ODK enforces (as min/max where it is a range) and a hint
+PRESETS: dict[str, dict[str, Any]] = {
+    "phone number": {"constraint": "regex(., '^\\d*$')", "hint": "Enter numbers only."},
+    "percentage": {"min": 0.0, "max": 100.0},
+    "number of days in last month": {"min": 0.0, "max": 31.0, "hint": "Enter a number 0-31."},
+    "number of days in last six months": {"min": 0.0, "max": 183.0, "hint": "Enter a number 0-183."},
+    "number of days in last year": {"min": 0.0, "max": 365.0, "hint": "Enter a number 0-365."},
+}
+#: types read as text with a note that the value is typed in
+TYPED_IN = frozenset({"barcode", "q barcode", "add barcode prompt"})
 SELECT_KEYWORDS: dict[str, str] = {
     "select_one": "select_one",
     "select one": "select_one",
     "select1": "select_one",
+    "select one from": "select_one",
+    "add select one prompt using": "select_one",
     "select_multiple": "select_multiple",
     "select multiple": "select_multiple",
     "select all that apply": "select_multiple",
+    "select all that apply from": "select_multiple",
+    "select multiple from": "select_multiple",
+    "add select multiple prompt using": "select_multiple",
 }
 #: filled in automatically by ODK Collect / Enketo; surveykit records its own paradata instead
 META_TYPES = frozenset(
@@ -180,7 +225,9 @@ META_TYPES = frozenset(
         "imei",
         "device id",
         "subscriberid",
+        "subscriber id",
         "simserial",
+        "sim id",
         "phonenumber",
         "phone_number",
         "username",
@@ -190,65 +237,155 @@ META_TYPES = frozenset(
         "end time",
         "start-time",
         "end-time",
+        "get start time",
+        "get end time",
+        "get today",
+        "get device id",
+        "get subscriber id",
+        "get sim id",
+        "get phone number",
     }
 )
-#: XLSForm types surveykit cannot collect (or, for the *_from_file/external ones, cannot resolve)
-UNSUPPORTED_TYPES = frozenset(
-    {
-        "time",
-        "datetime",
-        "date time",
-        "date_time",
-        "geopoint",
-        "location",
-        "gps",
-        "geotrace",
-        "geoshape",
-        "start-geopoint",
-        "background-geopoint",
-        "background-audio",
-        "image",
-        "photo",
-        "audio",
-        "video",
-        "file",
-        "barcode",
-        "hidden",
-        "rank",
-        "osm",
-        "xml-external",
-        "csv-external",
-        "select_one_from_file",
-        "select_multiple_from_file",
-        "select_one_external",
-        "select_multiple_external",
-    }
-)
+#: XLSForm types that make no sense here, each with what to do instead (English, Russian)
+REFUSED_TYPES: dict[str, tuple[str, str, str, str]] = {
+    # type: (what it is, what to do) in English, then in Russian
+    "geotrace": (
+        "a line drawn on a map",
+        "Use a geopoint for one place, or a text question describing the route.",
+        "линия на карте",
+        "Используйте geopoint для одной точки или текстовый вопрос с описанием маршрута.",
+    ),
+    "geoshape": (
+        "an area drawn on a map",
+        "Use a geopoint for one place, or a text question describing the area.",
+        "область на карте",
+        "Используйте geopoint для одной точки или текстовый вопрос с описанием области.",
+    ),
+    "start-geopoint": (
+        "the device's location recorded silently at the start",
+        "Add a geopoint question: surveykit asks for the location (with consent) instead of taking it silently.",
+        "местоположение устройства, записываемое незаметно в начале",
+        "Добавьте вопрос geopoint: surveykit спрашивает местоположение (с согласия), а не берёт его незаметно.",
+    ),
+    "background-geopoint": (
+        "the device's location recorded silently when a question is answered",
+        "Add a geopoint question: surveykit asks for the location (with consent) instead of taking it silently.",
+        "местоположение устройства, записываемое незаметно при ответе",
+        "Добавьте вопрос geopoint: surveykit спрашивает местоположение (с согласия), а не берёт его незаметно.",
+    ),
+    "background-audio": (
+        "a recording of the whole interview",
+        "Remove the row: surveykit does not record interviews in the background; add an audio question where "
+        "a recording is part of the answer.",
+        "запись всего интервью",
+        "Удалите строку: surveykit не ведёт скрытую запись интервью; добавьте вопрос audio там, где запись — "
+        "часть ответа.",
+    ),
+    "rank": (
+        "an ordering of the choices",
+        "Use one select_one per place (first, second, ...) of the same list.",
+        "упорядочивание вариантов",
+        "Используйте по одному select_one из того же списка на каждое место (первое, второе, ...).",
+    ),
+    "hidden": (
+        "a value stored without a question",
+        "Use a calculate question whose calculation is the value.",
+        "значение без вопроса",
+        "Используйте вопрос calculate, в calculation которого записано значение.",
+    ),
+    "osm": (
+        "an OpenStreetMap feature",
+        "Use a geopoint, or text questions for the feature's tags.",
+        "объект OpenStreetMap",
+        "Используйте geopoint или текстовые вопросы для свойств объекта.",
+    ),
+    "xml-external": (
+        "a data file attached to the form",
+        "Put the values the form needs on the choices sheet.",
+        "файл данных, прикреплённый к форме",
+        "Перенесите нужные форме значения на лист choices.",
+    ),
+    "csv-external": (
+        "a data file attached to the form",
+        "Put the values the form needs on the choices sheet.",
+        "файл данных, прикреплённый к форме",
+        "Перенесите нужные форме значения на лист choices.",
+    ),
+    "select_from_file": (
+        "choices read from a file attached to the form",
+        "Copy the file's rows onto the choices sheet as list '{list}' and use 'select_one {list}' "
+        "(or select_multiple).",
+        "варианты из прикреплённого к форме файла",
+        "Скопируйте строки файла на лист choices как список «{list}» и используйте «select_one {list}» "
+        "(или select_multiple).",
+    ),
+    "select_external": (
+        "choices from the external_choices sheet",
+        "Move the list '{list}' from the external_choices sheet to the choices sheet and use "
+        "'select_one {list}'.",
+        "варианты с листа external_choices",
+        "Перенесите список «{list}» с листа external_choices на лист choices и используйте "
+        "«select_one {list}».",
+    ),
+    "select_from_answers": (
+        "choices made from the answers of a repeat group",
+        "Use a fixed choice list on the choices sheet, or a text question.",
+        "варианты из ответов в повторяющейся группе",
+        "Используйте постоянный список вариантов на листе choices или текстовый вопрос.",
+    ),
+    "loop": (
+        "a group repeated once per choice of a list",
+        "Use a begin_repeat with repeat_count, or one group per choice.",
+        "группа, повторяемая для каждого варианта списка",
+        "Используйте begin_repeat с repeat_count или по группе на каждый вариант.",
+    ),
+}
+_REFUSED_ALIASES = {
+    "q geoshape": "geoshape",
+    "q geotrace": "geotrace",
+    "select_one_from_file": "select_from_file",
+    "select_multiple_from_file": "select_from_file",
+    "select one from file": "select_from_file",
+    "select multiple from file": "select_from_file",
+    "select_one_external": "select_external",
+    "select one external": "select_external",
+    "select_multiple_external": "select_external",
+}
+#: list names that are files (pyxform's ``EXTERNAL_INSTANCE_EXTENSIONS``)
+FILE_LISTS = (".csv", ".xml", ".geojson")
 SUPPORTED_TYPES_TEXT = (
-    "select_one <list>, select_multiple <list>, text, integer, decimal, date, note, calculate, range, "
-    "acknowledge, begin_group/end_group, begin_repeat/end_repeat"
+    "select_one <list>, select_multiple <list>, text, integer, decimal, date, time, datetime, geopoint, "
+    "image, audio, video, file, note, calculate, range, acknowledge, barcode, begin_group/end_group, "
+    "begin_repeat/end_repeat (and pyxform's other names for them)"
 )
 SUPPORTED_COLUMNS_TEXT = ", ".join(SURVEY_COLUMNS)
 #: surveykit types an ``surveykit_type`` cell may give a select_one row (matrix: a begin_group row)
 EXT_TYPES = ("likert", "yes_no", "matrix")
 
-_FROM_FILE_RE = re.compile(r"^select[ _](one|multiple)[ _](from[ _]file|external)\b")
 _GROUP_RE = re.compile(r"^(begin|end)[ _]+(group|repeat|loop|looped[ _]group|lgroup)\b\s*(.*)$")
+_SPECIFY_OTHER = ("or specify other", "or_other", "or other")
 
 
 @dataclass(frozen=True)
 class TypeSpec:
-    """What a ``type`` cell says: ``kind`` is question, begin, end, meta, unsupported or unknown."""
+    """What a ``type`` cell says: ``kind`` is question, begin, end, meta, nolist, refused or unknown."""
 
     kind: str
     raw: str
     qtype: str | None = None  # question: select_one, ..., range, acknowledge; begin/end: group, repeat, loop
     list_name: str | None = None
     or_other: bool = False
+    alias: str | None = None  # the lower-case type as written, when it is one of pyxform's other names
+    refused: str | None = None  # the key of REFUSED_TYPES
+
+
+def normal_type(cell: str) -> str:
+    """A type cell as pyxform compares it: single spaces, lower case (``dateTime`` is ``datetime``)."""
+    return " ".join(cell.split()).lower()
 
 
 def parse_type(cell: str) -> TypeSpec:
-    """What a ``type`` cell says; ``kind``: question, begin, end, meta, nolist, unsupported or unknown."""
+    """What a ``type`` cell says (see :class:`TypeSpec`)."""
     raw = " ".join(cell.split())
     lowered = raw.lower()
     m = _GROUP_RE.match(lowered)
@@ -256,27 +393,57 @@ def parse_type(cell: str) -> TypeSpec:
         what = m.group(2).replace(" ", "_")
         what = {"looped_group": "repeat", "lgroup": "repeat"}.get(what, what)
         return TypeSpec("begin" if m.group(1) == "begin" else "end", raw, qtype=what)
-    first = lowered.split(" ")[0]
-    if first in UNSUPPORTED_TYPES or lowered in UNSUPPORTED_TYPES or _FROM_FILE_RE.match(lowered):
-        return TypeSpec("unsupported", raw)
-    for keyword, qtype in sorted(SELECT_KEYWORDS.items(), key=lambda kv: -len(kv[0])):
+    if lowered in REFUSED_TYPES or lowered in _REFUSED_ALIASES:
+        return TypeSpec("refused", raw, refused=_REFUSED_ALIASES.get(lowered, lowered))
+    for keyword in sorted((*_REFUSED_ALIASES, "rank"), key=len, reverse=True):
         if lowered.startswith(keyword + " "):
             rest = raw[len(keyword) :].split()
+            return TypeSpec(
+                "refused",
+                raw,
+                list_name=rest[0] if rest else None,
+                refused=_REFUSED_ALIASES.get(keyword, keyword),
+            )
+    for keyword, qtype in sorted(SELECT_KEYWORDS.items(), key=lambda kv: -len(kv[0])):
+        if lowered.startswith(keyword + " "):
+            rest = raw[len(keyword) :].strip()
             or_other = False
-            if len(rest) >= 2 and [t.lower() for t in rest[-2:]] == ["or", "other"]:
-                rest, or_other = rest[:-2], True
-            elif rest and rest[-1].lower() == "or_other":
-                rest, or_other = rest[:-1], True
-            if len(rest) != 1:
+            for suffix in _SPECIFY_OTHER:
+                if rest.lower().endswith(" " + suffix):
+                    rest, or_other = rest[: -len(suffix)].strip(), True
+                    break
+            tokens = rest.split()
+            if len(tokens) != 1:
                 return TypeSpec("unknown", raw)
-            return TypeSpec("question", raw, qtype=qtype, list_name=rest[0], or_other=or_other)
+            list_name = tokens[0]
+            if list_name.lower().endswith(FILE_LISTS):
+                return TypeSpec("refused", raw, list_name=list_name, refused="select_from_file")
+            if list_name.startswith("${"):
+                return TypeSpec("refused", raw, list_name=list_name, refused="select_from_answers")
+            return TypeSpec(
+                "question",
+                raw,
+                qtype=qtype,
+                list_name=list_name,
+                or_other=or_other,
+                alias=keyword if keyword not in ("select_one", "select_multiple") else None,
+            )
     if lowered in SELECT_KEYWORDS:
         return TypeSpec("nolist", raw)
     if lowered in SIMPLE_TYPES:
-        return TypeSpec("question", raw, qtype=SIMPLE_TYPES[lowered])
+        qtype = SIMPLE_TYPES[lowered]
+        return TypeSpec("question", raw, qtype=qtype, alias=lowered if lowered != qtype else None)
     if lowered in META_TYPES or lowered.startswith("uri:"):
         return TypeSpec("meta", raw)
     return TypeSpec("unknown", raw)
+
+
+def refusal(spec: TypeSpec) -> tuple[str, str, str, str]:
+    """What a refused type is and what to do instead: (what, fix) in English, then in Russian."""
+    what_en, fix_en, what_ru, fix_ru = REFUSED_TYPES[spec.refused or ""]
+    base = (spec.list_name or "list").rsplit(".", 1)[0] if spec.list_name else "list"
+    base = base.strip("${}") or "list"
+    return what_en, fix_en.replace("{list}", base), what_ru, fix_ru.replace("{list}", base)
 
 
 # --- languages ---------------------------------------------------------------------------------------
@@ -464,7 +631,10 @@ def parse_survey_header(index: int, text: str, single_colon: bool) -> Header:
     if first in UNSUPPORTED_PREFIXES and rest:
         alias = PREFIXED_ALIASES.get((first, snake(rest[0])))
         if alias is None:
-            return Header(index, raw, None, "unsupported", changes_meaning=UNSUPPORTED_PREFIXES[first])
+            changes = UNSUPPORTED_PREFIXES[first] and (
+                first != "bind" or snake(rest[0]) in MEANINGFUL_BIND_ATTRIBUTES
+            )
+            return Header(index, raw, None, "unsupported", changes_meaning=changes)
         first, rest = alias, rest[1:]
     key = SURVEY_ALIASES.get(first)
     if key is None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pydantic
+from openpyxl.utils import get_column_letter
 
 from surveykit.errors import ErrorCode, Location, Problem, Report, Severity, Translated, did_you_mean
 from surveykit.questionnaire.io import LoadResult, questionnaire_from_data
@@ -42,18 +43,21 @@ from surveykit.questionnaire.xlsform_common import (
     EXT_TYPES,
     EXT_VALUE_TYPE,
     EXTRA,
+    PRESETS,
     SETTINGS,
     SETTINGS_ALIASES,
     SUPPORTED_COLUMNS_TEXT,
     SUPPORTED_TYPES_TEXT,
     SURVEY,
     TRANSLATABLE,
+    TYPED_IN,
     Header,
     Language,
     Row,
     TypeSpec,
     cell_text,
     matrix_from_rows,
+    normal_type,
     parse_choices_header,
     parse_language,
     parse_parameters,
@@ -61,10 +65,19 @@ from surveykit.questionnaire.xlsform_common import (
     parse_type,
     parse_yes_no,
     question_from_row,
+    refusal,
     rename_everywhere,
     snake,
     split_header,
     unique,
+)
+from surveykit.questionnaire.xlsform_workbook import (
+    MAX_BLANK_HEADERS,
+    MAX_BLANK_ROWS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    WorkbookError,
+    open_workbook,
 )
 
 __all__ = ["read_xlsform"]
@@ -148,9 +161,15 @@ _EXTRA_KEYS = (
 )
 
 
-def read_xlsform(path: str | Path) -> LoadResult:
-    """Read and check an XLSForm workbook; never raises for a bad file, reports every problem at once."""
-    return _Reader(Path(path)).run()
+def read_xlsform(path: str | Path, *, skip_unsupported: bool = False) -> LoadResult:
+    """Read and check an XLSForm workbook (``.xlsx``, ``.xlsm``, ``.xls``, ``.ods``); never raises for a bad
+    file, reports every problem at once.
+
+    A question of a type surveykit does not collect (geotrace, rank, select_one_from_file, ...) is an error
+    SK123 saying what to do instead; with ``skip_unsupported=True`` it is left out with a warning SK124
+    naming it (and an expression that still uses it is an error SK125), so the rest of the form loads.
+    """
+    return _Reader(Path(path), skip_unsupported=skip_unsupported).run()
 
 
 @dataclass
@@ -164,6 +183,7 @@ class _Frame:
     matrix: bool = False
     matrix_rows: list[tuple[Row, TypeSpec]] = field(default_factory=list)
     impure_row: int | None = None
+    skipped: bool = False  # a refused begin_loop left out with everything in it (skip_unsupported)
 
 
 @dataclass
@@ -178,8 +198,12 @@ class _Item:
 
 
 class _Reader:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, skip_unsupported: bool = False) -> None:
         self.path = path
+        self.skip_unsupported = skip_unsupported
+        self.skipped_types: dict[str, str] = {}  # name of a left-out question -> its type
+        self.sheets: list[Any] = []
+        self.allow_choice_duplicates = False
         self.file = str(path)
         self.report = Report(subject=self.file)
         self.sheet_names: dict[str, str] = {}
@@ -229,7 +253,11 @@ class _Reader:
         lowered: dict[str, str] = {}
         for title in sheets:
             lowered.setdefault(title.strip().lower(), title)
+        if len(sheets) == 1 and not lowered.keys() & {SURVEY, CHOICES, SETTINGS, EXTRA}:
+            # pyxform reads the only sheet of a workbook as the survey sheet, whatever it is called (Sheet1)
+            lowered[SURVEY] = next(iter(sheets))
         self.sheet_names = {key: lowered[key] for key in (SURVEY, CHOICES, SETTINGS, EXTRA) if key in lowered}
+        self.report_sheet_ends()
         for key in _IGNORED_SHEETS:
             if key in lowered and any(cell_text(c) for row in sheets[lowered[key]][1:] for c in row):
                 self.invalid(
@@ -268,7 +296,10 @@ class _Reader:
         data = self.assemble(settings, extra, items, choice_lists, renamed)
         result = questionnaire_from_data(data, locate=self.locate)
         for problem in result.report:
-            if not self.repeated(problem):
+            replaced = self.skipped_reference(problem)
+            if replaced is not None:
+                self.report.problems.append(replaced)
+            elif not self.repeated(problem):
                 self.report.problems.append(self.with_file(problem))
         self.report.problems.sort(key=self.reading_order)
         return LoadResult(result.questionnaire if self.report.ok else None, self.report)
@@ -281,15 +312,53 @@ class _Reader:
         return order, problem.location.row or 0
 
     def load(self) -> dict[str, list[tuple[Any, ...]]] | None:
-        # the one place the workbook is opened: surveykit.fileio checks size, zip structure and zip bombs,
-        # reads rows sparsely (a stray cell far right or far below costs nothing) and turns every failure
-        # of openpyxl, zipfile, zlib or the XML parser into a located problem
-        from surveykit.fileio import read_workbook
+        # the one place the workbook is opened: surveykit.fileio first refuses what no reader should open (a
+        # folder, a device, a file over max_file_mb; for a zip workbook a damaged archive or a zip bomb), then
+        # open_workbook reads the sheets as pyxform does, bounded in rows and columns
+        from surveykit.fileio import check_file, check_workbook
 
-        sheets = read_workbook(self.path, self.report, file=self.file)
-        if sheets is None:
+        if not check_file(self.path, self.report, file=self.file):
             return None
-        return {sheet.title: sheet.dense() for sheet in sheets}
+        if self.path.suffix.lower() in (".xlsx", ".xlsm") and not check_workbook(
+            self.path, self.report, file=self.file
+        ):
+            return None
+        try:
+            self.sheets = open_workbook(self.path)
+        except WorkbookError as err:
+            self.add(ErrorCode.XLSX_UNREADABLE, Location(file=self.file), detail=str(err))
+            return None
+        return {sheet.title: sheet.rows for sheet in self.sheets}
+
+    def report_sheet_ends(self) -> None:
+        """What :func:`open_workbook` left out of the sheets the form uses: never dropped silently."""
+        used = set(self.sheet_names.values())
+        for sheet in self.sheets:
+            if sheet.title not in used:
+                continue
+            where = Location(file=self.file, sheet=sheet.title)
+            if sheet.stray is not None:
+                row, column = sheet.stray
+                cell = f"{get_column_letter(column)}{row}"
+                self.add(
+                    ErrorCode.XLSFORM_STRAY_BELOW,
+                    where.with_(row=row, field=get_column_letter(column)),
+                    Severity.WARNING,
+                    cell=cell,
+                    blank=MAX_BLANK_ROWS,
+                )
+            if sheet.wide is not None:
+                row, column = sheet.wide  # row 0: somewhere in the sheet (from its declared extent)
+                self.add(
+                    ErrorCode.XLSFORM_STRAY_RIGHT,
+                    where.with_(row=row or None, field=get_column_letter(column)),
+                    Severity.WARNING,
+                    cell=f"{get_column_letter(column)}{row or ''}",
+                    blank=MAX_BLANK_HEADERS,
+                    limit=get_column_letter(MAX_COLUMNS),
+                )
+            if sheet.truncated:
+                self.add(ErrorCode.XLSFORM_SHEET_TOO_LONG, where.with_(row=MAX_ROWS), limit=MAX_ROWS)
 
     # --- headers -----------------------------------------------------------------------------------
     def read_headers(self, sheet: str, rows: list[tuple[Any, ...]], parse) -> list[Header]:
@@ -297,21 +366,26 @@ class _Reader:
         texts = [cell_text(c, strip=False) or "" for c in header_cells]
         single_colon = not any("::" in t for t in texts)
         headers: list[Header] = []
-        seen: dict[tuple[Any, ...], str] = {}
+        seen: dict[tuple[Any, ...], tuple[str, int]] = {}
         for index, text in enumerate(texts):
             header = parse(index, text, single_colon)
             if header.key is not None:
                 identity = (header.key, header.language.code if header.language else None)
                 if identity in seen:
-                    self.invalid(
-                        self.loc(sheet, 1, header.text),
-                        header.text,
-                        f"it is the same column as '{seen[identity]}'",
-                        "Remove one of the two columns.",
-                    )
-                    header = Header(index, header.text, None, "duplicate")
+                    # two spellings of one column (constraint-msg and bind::jr:constraintMsg): read together,
+                    # as pyxform does, unless a row fills both differently
+                    first_text, first_index = seen[identity]
+                    clash = _clashing_row(rows, first_index, index)
+                    if clash is not None:
+                        self.invalid(
+                            self.loc(sheet, clash, header.text),
+                            header.text,
+                            f"it is the same column as '{first_text}', and this row fills both differently",
+                            "Keep one of the two columns.",
+                        )
+                        header = Header(index, header.text, None, "duplicate")
                 else:
-                    seen[identity] = header.text
+                    seen[identity] = (header.text, index)
             if header.language is not None and not header.language.has_code:
                 self.add(
                     ErrorCode.XLSFORM_LANGUAGE_NO_CODE,
@@ -403,6 +477,15 @@ class _Reader:
                 self.plain_language = language.code
             elif key == "style":
                 settings["style"] = self.read_style(value, text)
+            elif key == "allow_choice_duplicates":
+                flag = parse_yes_no(value)
+                if flag is None:
+                    self.invalid(
+                        self.loc(SETTINGS, 2, text), text, f"'{value}' is not yes or no", "Write yes or no."
+                    )
+                else:
+                    settings[key] = flag
+                    self.allow_choice_duplicates = flag
             else:
                 settings[key] = value
         for language, value, text in titles:
@@ -557,6 +640,8 @@ class _Reader:
                 else:
                     text = cell_text(value)
                     if text is not None:
+                        if h.key in _EXPRESSION_COLUMNS:
+                            text = _straight_quotes(text)
                         row.values[h.key] = text
             if row.values or row.texts or row.ext:
                 result.append(row)
@@ -640,6 +725,13 @@ class _Reader:
                 self.add(ErrorCode.FIELD_MISSING, where, field="type")
                 continue
             spec = parse_type(type_text)
+            if stack and stack[-1].skipped and spec.kind != "end":
+                if spec.kind == "begin":
+                    stack.append(_Frame(row, spec, {}, skipped=True))
+                elif row.get("name"):
+                    self.skipped_names.add(row.get("name"))
+                    self.skipped_types[row.get("name")] = stack[-1].spec.raw
+                continue
             if stack and stack[-1].matrix and spec.kind != "end":
                 if spec.kind == "question":
                     stack[-1].matrix_rows.append((row, spec))
@@ -681,6 +773,8 @@ class _Reader:
                     ),
                     _tr(f"Write '{spec.raw} <list_name>'.", f"Напишите «{spec.raw} <list_name>»."),
                 )
+            elif spec.kind == "refused":
+                self.refuse(row, spec)
             else:
                 if row.get("name"):
                     self.skipped_names.add(row.get("name"))
@@ -698,10 +792,38 @@ class _Reader:
             self.finish_group(frame, stack[-1].items if stack else root)
         return root
 
-    def open_group(self, row: Row, spec: TypeSpec) -> _Frame:
+    def refuse(self, row: Row, spec: TypeSpec) -> None:
+        """A type surveykit does not collect: SK123 with what to do, or SK124 when the user asked to skip."""
         where = self.loc(SURVEY, row.number, self.header_of("type"))
+        what_en, fix_en, what_ru, fix_ru = refusal(spec)
+        name = row.get("name")
+        if name:
+            self.skipped_names.add(name)
+            self.skipped_types[name] = spec.raw
+        if self.skip_unsupported:
+            self.add(
+                ErrorCode.XLSFORM_QUESTION_SKIPPED,
+                where,
+                Severity.WARNING,
+                name=name or f"row {row.number}",
+                type=spec.raw,
+                what=_tr(what_en, what_ru),
+                fix=_tr(fix_en, fix_ru),
+            )
+        else:
+            self.add(
+                ErrorCode.XLSFORM_TYPE_REFUSED,
+                where,
+                type=spec.raw,
+                what=_tr(what_en, what_ru),
+                fix=_tr(fix_en, fix_ru),
+            )
+
+    def open_group(self, row: Row, spec: TypeSpec) -> _Frame:
         if spec.qtype == "loop":
-            self.add(ErrorCode.XLSFORM_TYPE_UNSUPPORTED, where, type=spec.raw, supported=SUPPORTED_TYPES_TEXT)
+            self.refuse(row, TypeSpec("refused", spec.raw, refused="loop"))
+            if self.skip_unsupported:
+                return _Frame(row, spec, {}, skipped=True)
         matrix = row.ext.get(EXT_TYPE) == "matrix"
         if row.ext.get(EXT_TYPE) and not matrix:
             self.invalid(
@@ -767,6 +889,8 @@ class _Reader:
             self.finish_group(frame, parent)
 
     def finish_group(self, frame: _Frame, parent: list[dict[str, Any]]) -> None:
+        if frame.skipped:
+            return
         if frame.matrix and frame.impure_row is None:
             built = matrix_from_rows(frame.row, frame.matrix_rows)
             for column, detail, fix in built.invalid:
@@ -785,6 +909,19 @@ class _Reader:
             )
             for row, spec in frame.matrix_rows:
                 self.add_question(row, spec, frame.items)
+        if frame.data.get("code") and not frame.items:
+            # pyxform converts an empty group (with a warning); it collects nothing and would be an empty page
+            self.invalid(
+                self.loc(SURVEY, frame.row.number, self.header_of("type")),
+                "type",
+                _tr(
+                    f"group '{frame.data['code']}' has no questions and is left out",
+                    f"в группе «{frame.data['code']}» нет вопросов, она не включена в анкету",
+                ),
+                _tr("Add questions to it, or remove it.", "Добавьте в неё вопросы или удалите её."),
+                Severity.WARNING,
+            )
+            return
         if frame.data.get("code"):
             frame.data["items"] = frame.items
             parent.append(frame.data)
@@ -802,6 +939,30 @@ class _Reader:
                 self.loc(SURVEY, row.number, self.header_of(column)), self.header_of(column), detail, fix
             )
         data = built.data
+        if not data.get("code") and spec.qtype == "note":
+            data["code"] = f"generated_note_name_{row.number}"  # pyxform's name for a note without one
+        alias = normal_type(spec.raw)
+        for key, value in PRESETS.get(
+            alias, {}
+        ).items():  # what pyxform adds to 'phone number', 'percentage'...
+            if key == "hint":
+                data.setdefault("hint", {self.plain_language: value})
+            else:
+                data.setdefault(key, value)
+        if alias in TYPED_IN:
+            self.invalid(
+                where,
+                "type",
+                _tr(
+                    f"'{spec.raw}' becomes a text question: the code is typed in (surveykit has no scanner)",
+                    f"«{spec.raw}» становится текстовым вопросом: код вводится вручную (сканера в surveykit нет)",
+                ),
+                _tr(
+                    "Add a constraint if the code has a fixed form, e.g. regex(., '^[0-9]{13}$').",
+                    "Добавьте условие проверки, если у кода постоянный вид, например regex(., '^[0-9]{13}$').",
+                ),
+                Severity.INFO,
+            )
         if not data.get("code"):
             self.add(
                 ErrorCode.FIELD_MISSING, self.loc(SURVEY, row.number, self.header_of("name")), field="name"
@@ -933,7 +1094,7 @@ class _Reader:
             choices = lists.setdefault(list_name, [])
             self.list_rows.setdefault(list_name, number)
             names = seen_names.setdefault(list_name, set())
-            if choice["name"] in names:
+            if choice["name"] in names and not self.allow_choice_duplicates:
                 self.add(
                     ErrorCode.CHOICE_DUPLICATE,
                     self.loc(CHOICES, number, column_of["name"]),
@@ -1121,6 +1282,8 @@ class _Reader:
             form_settings["style"] = style
         if settings.get("instance_name"):
             form_settings["instance_name"] = settings["instance_name"]
+        if settings.get("allow_choice_duplicates"):
+            form_settings["allow_choice_duplicates"] = True
         metadata = dict(extra.get("metadata", {}))
         if renamed:
             names = dict(metadata.get("xlsform_names", {}))
@@ -1196,13 +1359,63 @@ class _Reader:
         if problem.code is ErrorCode.CHOICE_LIST_UNKNOWN:
             return p.get("list_name") in self.reported.get(ErrorCode.XLSFORM_LIST_MISSING, set())
         if problem.code is ErrorCode.EXPR_UNKNOWN_REFERENCE:
+            # left out on request: the expression must still be rewritten (SK125, added in run());
+            # refused or unknown: the row's own error says so already
             return p.get("name") in self.skipped_names
         return False
+
+    def skipped_reference(self, problem: Problem) -> Problem | None:
+        """SK125 for an expression that uses a question left out with skip_unsupported."""
+        name = problem.params.get("name")
+        name = next((old for old, new in self.reference_renames.items() if new == name), name)
+        if (
+            not self.skip_unsupported
+            or problem.code is not ErrorCode.EXPR_UNKNOWN_REFERENCE
+            or name not in self.skipped_types
+        ):
+            return None
+        return Problem(
+            ErrorCode.XLSFORM_SKIPPED_REFERENCE,
+            self.with_file(problem).location,
+            Severity.ERROR,
+            {"name": name, "type": self.skipped_types[name]},
+        )
 
     def with_file(self, problem: Problem) -> Problem:
         if problem.location.file:
             return problem
         return Problem(problem.code, problem.location.with_(file=self.file), problem.severity, problem.params)
+
+
+#: columns holding expressions, where typographic quotes are read as straight ones (as pyxform does)
+_EXPRESSION_COLUMNS = frozenset(
+    {
+        "relevant",
+        "constraint",
+        "calculation",
+        "choice_filter",
+        "required",
+        "default",
+        "repeat_count",
+        "parameters",
+    }
+)
+_SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _straight_quotes(text: str) -> str:
+    """‘’“” -> '' "" (Word and Excel's autocorrect put them into expressions; pyxform reads them so)."""
+    return text.translate(_SMART_QUOTES)
+
+
+def _clashing_row(rows: list[tuple[Any, ...]], first: int, second: int) -> int | None:
+    """The first row (Excel's number) where columns ``first`` and ``second`` both hold different texts."""
+    for number, cells in enumerate(rows[1:], start=2):
+        a = cell_text(cells[first]) if first < len(cells) else None
+        b = cell_text(cells[second]) if second < len(cells) else None
+        if a is not None and b is not None and a != b:
+            return number
+    return None
 
 
 def _to_int(value: Any, text: str) -> int | None:

@@ -7,7 +7,8 @@ The archive is a zip file::
     tables/<table>.jsonl   one JSON object per row, in primary-key order, with typed values
 
 Values are written by the column's type in ``surveykit.store.schema``: datetimes as ISO 8601 in UTC with
-microseconds, dates as ``YYYY-MM-DD``, UUIDs as text, JSON columns as the JSON value itself, floats as the
+microseconds, dates as ``YYYY-MM-DD``, UUIDs as text, binary content (files answering questions) as
+base64, JSON columns as the JSON value itself, floats as the
 shortest decimal that reads back to the same double (Python's ``repr``), integers, texts and booleans as
 themselves. So a backup of SQLite restores into PostgreSQL and back unchanged.
 
@@ -26,6 +27,7 @@ table, row and column; nothing is restored).
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import hashlib
@@ -91,6 +93,8 @@ def _kind(column: sa.Column) -> str:
         return "integer"
     if isinstance(kind, sa.DateTime):  # a naive datetime column (none today): kept naive
         return "naive_datetime"
+    if isinstance(kind, sa.LargeBinary):  # files answering image/audio/video/file questions
+        return "binary"
     return "text"
 
 
@@ -105,6 +109,8 @@ def _encode(kind: str, value: Any) -> Any:
         return str(value)
     if kind == "float":
         return float(value)
+    if kind == "binary":
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 
@@ -119,6 +125,8 @@ def _decode(kind: str, value: Any) -> Any:
         return dt.datetime.fromisoformat(value)
     if kind == "float":
         return float(value)
+    if kind == "binary":
+        return base64.b64decode(value, validate=True)
     return value
 
 

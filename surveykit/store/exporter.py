@@ -1,9 +1,10 @@
 """Export interviews as CSV or JSON in the import format (so an export can be imported again unchanged).
 
 CSV: the meta columns, one column per variable (choice names, multiple choice space-separated, dates as
-YYYY-MM-DD, times as ISO 8601 UTC), then one column per repeat instance and variable (``relatives[2]/rel_age``).
-A text a spreadsheet would take for a formula gets a leading apostrophe (:mod:`surveykit.spreadsheet`); the
-importer removes it again, so the file imports unchanged.
+YYYY-MM-DD, the interview's times as ISO 8601 UTC, a datetime question's answer as YYYY-MM-DDTHH:MM:SS, a time
+of day as HH:MM:SS, a geopoint as "lat lon [alt [acc]]", a file as its stored name), then one column per repeat
+instance and variable (``relatives[2]/rel_age``). A text a spreadsheet would take for a formula gets a leading
+apostrophe (:mod:`surveykit.spreadsheet`); the importer removes it again, so the file imports unchanged.
 JSON: a list of objects with the meta fields, the variables and each repeat group as a list of objects.
 """
 
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.errors import ErrorCode, ExportError, Location
+from surveykit.expressions import Kind
 from surveykit.spreadsheet import csv_text
 from surveykit.store import frames as _frames
 from surveykit.store.catalog import parse_key
@@ -68,8 +70,11 @@ def export_responses(
     return count
 
 
-def _cells(column: pd.Series) -> pd.Series:
-    """A canonical column as CSV text (empty when unanswered)."""
+def _cells(column: pd.Series, clock: bool = False) -> pd.Series:
+    """A canonical column as CSV text (empty when unanswered); ``clock``: a datetime question's date and
+    time of day (``2026-03-01T14:30:00``, wall-clock time as recorded)."""
+    if clock and pd.api.types.is_datetime64_any_dtype(column):
+        return column.dt.strftime("%Y-%m-%dT%H:%M:%S").where(column.notna(), "")
     if isinstance(column.dtype, pd.CategoricalDtype):
         return column.astype(object).where(column.notna(), "")
     if isinstance(column.dtype, pd.DatetimeTZDtype):
@@ -88,15 +93,16 @@ def _cells(column: pd.Series) -> pd.Series:
 def _wide_table(store: Store, selection: _frames.Selection) -> pd.DataFrame:
     main = _frames.interviews_frame(store.db, store.catalog, selection)
     main.insert(1, "questionnaire_id", selection.questionnaire_id)
-    table = pd.DataFrame({column: _cells(main[column]) for column in main.columns})
     form = store.catalog.form(store.catalog.version(selection.questionnaire_id, selection.version).id)
+    clock = {code for code, var in form.variables.items() if var.kind is Kind.DATETIME}
+    table = pd.DataFrame({column: _cells(main[column], column in clock) for column in main.columns})
     for repeat in form.repeats:
         instances = _frames.repeat_frame(store.db, store.catalog, selection, repeat)
         if instances.empty:
             continue
         variables = [c for c in instances.columns if not c.startswith("_") and c != "interview_id"]
         long = instances.melt(id_vars=["interview_id", "_path"], value_vars=variables, var_name="variable")
-        texts = {v: _cells(instances[v]) for v in variables}
+        texts = {v: _cells(instances[v], v in clock) for v in variables}
         long["value"] = np.concatenate([texts[v].to_numpy(dtype=object) for v in variables])
         long["column"] = long["_path"] + "/" + long["variable"]
         wide = long.pivot(index="interview_id", columns="column", values="value")

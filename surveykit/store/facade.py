@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from surveykit.config import settings
 from surveykit.errors import ErrorCode, Translated
 from surveykit.questionnaire.compiled import Form
 from surveykit.questionnaire.model import Questionnaire
@@ -21,6 +22,7 @@ from surveykit.store.catalog import Catalog, parse_key
 from surveykit.store.directory import Directory
 from surveykit.store.engine import Database
 from surveykit.store.exporter import export_responses
+from surveykit.store.files import AnswerFiles, StoredFile
 from surveykit.store.importer import ImportResult, import_frame, import_responses
 from surveykit.store.interviews import Interviews
 from surveykit.store.migrate import Revision, check_revision, current, upgrade
@@ -109,6 +111,8 @@ class Store:
         self.casework = Casework(db)
         #: signed-in sessions of the apps (idle timeout and absolute lifetime from the settings)
         self.sessions = Sessions(db, self.directory)
+        #: photos, recordings and documents answering file questions (limit: the max_upload_mb setting)
+        self.files = AnswerFiles(db, self.interviews, settings().max_upload_mb * 1_048_576)
 
     # --- opening ----------------------------------------------------------------------------------------------
     @classmethod
@@ -409,6 +413,22 @@ class Store:
         """Validate and store the final answers (None: the saved draft). Same content again: "duplicate";
         different content after submission: SK505; validation errors: ValidationError; not certified: SK507."""
         return self.interviews.submit(interview_id, answers, events=events, by=by)
+
+    # --- files answering image, audio, video and file questions ---------------------------------------------
+    def attach_file(
+        self, interview_id: str, question: str, content: bytes, original_name: str | None = None
+    ) -> StoredFile:
+        """Store a photo, recording or document for ``question`` of a draft; the answer is the returned
+        file's ``name``. Too large (SK415), wrong kind (SK416), empty (SK418): ValidationError."""
+        return self.files.attach(interview_id, question, content, original_name)
+
+    def interview_file(self, interview_id: str, name: str) -> StoredFile:
+        """One stored file of an interview, with its content."""
+        return self.files.get(interview_id, name)
+
+    def interview_files(self, interview_id: str) -> list[StoredFile]:
+        """The files stored with an interview (without their content)."""
+        return self.files.list(interview_id)
 
     def set_status(self, interview_id: str, status: str, *, by: str | None, note: str = "") -> InterviewMeta:
         """A supervisor's decision: ``approved`` or ``rejected`` (with a note); SK508 for a transition that is

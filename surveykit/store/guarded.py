@@ -191,6 +191,25 @@ class GuardedStore:
         self.interview(interview_id)
         return self._store.load_interview(interview_id)
 
+    def attach_file(
+        self, interview_id: str, question: str, content: bytes, original_name: str | None = None
+    ) -> Any:
+        """Store a file answering a question of one's own draft (nobody else's: SK515)."""
+        person = self.check()
+        meta = self._meta(interview_id)
+        self._own_only(person, meta.interviewer_id, "interview", meta.id, self._own_permission(meta.practice))
+        return self._store.attach_file(interview_id, question, content, original_name)
+
+    def interview_files(self, interview_id: str) -> list[Any]:
+        """The files stored with one's own interview (or any, with ``interviews.read_all``), without content."""
+        self.interview(interview_id)
+        return self._store.interview_files(interview_id)
+
+    def interview_file(self, interview_id: str, name: str) -> Any:
+        """A stored file of one's own interview (or of any, with ``interviews.read_all``)."""
+        self.interview(interview_id)
+        return self._store.interview_file(interview_id, name)
+
     def save_draft(
         self,
         interview_id: str,

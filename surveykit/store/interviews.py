@@ -53,6 +53,7 @@ from surveykit.store.codec import (
     rows_from_levels,
 )
 from surveykit.store.engine import Database
+from surveykit.store.files import check_and_prune
 from surveykit.store.records import (
     Event,
     InterviewMeta,
@@ -548,6 +549,12 @@ class Interviews:
         rows = rows_from_levels(form, levels_from_evaluation(result.evaluation), [meta.id])
         digest = content_hashes(rows)[0]
         event_list = [Event.coerce(e) for e in events]
+        media = {code for code, var in form.variables.items() if var.type.is_media}
+        files = {
+            str(name): str(variable)
+            for variable, name in zip(rows.columns["variable"], rows.columns["text"], strict=True)
+            if variable in media and name
+        }
 
         attempts = 0
 
@@ -571,6 +578,8 @@ class Interviews:
             ):  # a draft's answers (a draft saved meanwhile: the retry deletes them)
                 conn.execute(_DELETE_ANSWERS, {"key": meta.id})
             insert_answers(conn, rows)
+            if media:  # each file answer names a stored file; files no answer names are deleted
+                check_and_prune(conn, meta.id, files)
             self._append_events(conn, meta.id, event_list, stamp)
             audit.record(
                 conn,

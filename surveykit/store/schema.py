@@ -235,6 +235,26 @@ answers = sa.Table(
     sqlite_with_rowid=False,  # SQLite: rows kept in primary-key order, one B-tree instead of two (half the size)
 )
 
+#: files answering image/audio/video/file questions, kept with their interview (deleted with it, backed up
+#: with it); ``name`` is ``<sha256>.<ext>``, the value the answer holds
+answer_files = sa.Table(
+    "answer_files",
+    metadata,
+    sa.Column(
+        "interview_id",
+        sa.Uuid(as_uuid=False),
+        sa.ForeignKey("interviews.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("name", sa.String(80), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("media_type", sa.String(100), nullable=False),
+    sa.Column("original_name", sa.String(200), nullable=True),  # as uploaded (shown to the interviewer)
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("stored_at", UTCDateTime, nullable=False),
+)
+
 paradata = sa.Table(
     "paradata",
     metadata,

@@ -30,14 +30,56 @@ def _esc(text: str) -> str:
     return html.escape(text or "").replace("\n", "<br>")
 
 
+#: stores a file answering a question: ``(question, content, uploaded name) -> stored name``; raises a
+#: SurveykitError (too large, wrong kind) that the question shows
+FileSink = Callable[[str, bytes, str], str]
+
+#: the browser's location, asked only when the interviewer presses the button: the browser asks for
+#: permission first; the answer goes into the geopoint's text box as ODK writes it (lat lon alt accuracy).
+#: Static code of ours (no user text in it), run from the button's onclick.
+_GEOLOCATE_JS = (
+    "var box=this.closest('.sk-question');var input=box&&box.querySelector('.sk-geopoint input');"
+    "var note=box&&box.querySelector('.sk-geo-status');var self=this;"
+    "if(!navigator.geolocation){if(note){note.textContent=self.dataset.unavailable;}return false;}"
+    "self.disabled=true;if(note){note.textContent=self.dataset.asking;}"
+    "navigator.geolocation.getCurrentPosition(function(p){var c=p.coords;"
+    "var v=c.latitude.toFixed(6)+' '+c.longitude.toFixed(6)+' '+(c.altitude==null?0:c.altitude.toFixed(1))"
+    "+' '+c.accuracy.toFixed(1);input.value=v;"
+    "input.dispatchEvent(new Event('input',{bubbles:true}));"
+    "input.dispatchEvent(new Event('change',{bubbles:true}));"
+    "if(note){note.textContent='';}self.disabled=false;},"
+    "function(e){if(note){note.textContent=self.dataset.denied;}self.disabled=false;},"
+    "{enableHighAccuracy:true,timeout:20000,maximumAge:0});return false;"
+)
+
+
+#: opens the (hidden) upload widget's file chooser of the same question
+_CHOOSE_FILE_JS = (
+    "var b=this.closest('.sk-question').querySelector('.sk-upload');if(b){b.click();}return false;"
+)
+
+
 class _QuestionWidget:
     """Label, instruction, input and error line of one field."""
 
-    def __init__(self, field: Field, key: Key, on_value: Callable[[Key, Any], None], language: str) -> None:
+    def __init__(
+        self,
+        field: Field,
+        key: Key,
+        on_value: Callable[[Key, Any], None],
+        language: str,
+        on_file: FileSink | None = None,
+        files: dict[str, tuple[str, int, bytes | None]] | None = None,
+    ) -> None:
         self.key = key
         self.field = field
         self.on_value = on_value
+        self.on_file = on_file
+        #: stored name -> (uploaded name, size, picture to preview): kept by the view across rebuilds
+        self.files = files if files is not None else {}
+        self.language = language
         self.syncing = False
+        self.file_error = ""
         self.header = W.HTML()
         self.error = W.HTML()
         self.input = self._make_input(field)
@@ -68,6 +110,20 @@ class _QuestionWidget:
             widget = W.DatePicker(value=None)
             widget.observe(self._changed, names="value")
             return widget
+        if t_ is QuestionType.TIME:
+            widget = W.TimePicker(value=None, step=60)
+            widget.add_class("sk-time")
+            widget.observe(self._changed, names="value")
+            return widget
+        if t_ is QuestionType.DATETIME:
+            widget = W.NaiveDatetimePicker(value=None)
+            widget.add_class("sk-datetime")
+            widget.observe(self._changed, names="value")
+            return widget
+        if t_ is QuestionType.GEOPOINT:
+            return self._make_geopoint()
+        if t_.is_media:
+            return self._make_upload(field)
         if t_ is QuestionType.TEXT and field.question.multiline:
             widget = W.Textarea(
                 value="", continuous_update=False, layout=W.Layout(width="95%", height="110px")
@@ -77,6 +133,99 @@ class _QuestionWidget:
             widget = W.Text(value="", continuous_update=False, layout=W.Layout(width=width))
         widget.observe(self._changed, names="value")
         return widget
+
+    def _make_geopoint(self) -> W.Widget:
+        """Typed in (latitude longitude), or the browser's location when the interviewer asks for it."""
+        language = self.language
+        self.text = W.Text(
+            value="",
+            continuous_update=False,
+            placeholder=t("form.geo.placeholder", language),
+            layout=W.Layout(width="340px"),
+        )
+        self.text.add_class("sk-geopoint")
+        self.text.observe(self._changed, names="value")
+        data = {
+            "asking": t("form.geo.asking", language),
+            "denied": t("form.geo.denied", language),
+            "unavailable": t("form.geo.unavailable", language),
+        }
+        attributes = " ".join(f'data-{k}="{html.escape(v, quote=True)}"' for k, v in data.items())
+        button = W.HTML(
+            f'<button type="button" class="sk-geo-button jupyter-button" {attributes} '
+            f'onclick="{html.escape(_GEOLOCATE_JS, quote=True)}"><i class="fa fa-map-marker"></i> '
+            f'{_esc(t("form.geo.button", language))}</button> <span class="sk-geo-status sk-hint"></span>'
+            f'<div class="sk-hint">{_esc(t("form.geo.consent", language))}</div>'
+        )
+        return W.VBox([self.text, button])
+
+    def _make_upload(self, field: Field) -> W.Widget:
+        """A file upload (a photo on a phone opens the camera); the file is stored at once, the answer is its
+        stored name."""
+        from surveykit.questionnaire.model import MEDIA_ACCEPT
+
+        language = self.language
+        kind = field.type.value
+        # the upload widget itself is hidden (its button always shows a file count, "(0)"); a button of ours
+        # with the question's words opens its file chooser
+        self.upload = W.FileUpload(
+            accept=MEDIA_ACCEPT[field.type], multiple=False, layout=W.Layout(display="none")
+        )
+        self.upload.add_class("sk-upload")
+        self.upload.observe(self._uploaded, names="value")
+        icon = "camera" if field.type is QuestionType.IMAGE else "upload"
+        chooser = W.HTML(
+            f'<button type="button" class="sk-upload-button jupyter-button" onclick="{_CHOOSE_FILE_JS}">'
+            f'<i class="fa fa-{icon}"></i> {_esc(t(f"form.file.choose_{kind}", language))}</button>'
+        )
+        self.file_status = W.HTML()
+        self.preview = W.Image(format="png", layout=W.Layout(max_width="240px", display="none"))
+        self.remove_file = W.Button(description=t("form.remove", language), icon="trash")
+        self.remove_file.add_class("sk-file-remove")
+        self.remove_file.on_click(lambda _: self._clear_file())
+        return W.VBox([W.HBox([self.upload, chooser, self.remove_file]), self.file_status, self.preview])
+
+    def _uploaded(self, change: dict[str, Any]) -> None:
+        if self.syncing or not change["new"]:
+            return
+        item = change["new"][0]
+        content = bytes(item["content"])
+        name = str(item.get("name") or "")
+        from surveykit.errors import SurveykitError
+
+        try:
+            stored = self._store_file(content, name)
+        except SurveykitError as err:
+            message, hint = err.problem.localized(self.language)
+            self.file_error = f"{message.rstrip('.')}. {hint}" if hint else message
+            self.error.value = f'<div class="sk-error">⚠ {_esc(self.file_error)}</div>'
+            return
+        finally:
+            self.syncing = True
+            try:
+                self.upload.value = ()
+            finally:
+                self.syncing = False
+        self.file_error = ""
+        suffix = stored.rsplit(".", 1)[-1]
+        picture = suffix in ("jpg", "png", "gif", "webp") and self.field.type is QuestionType.IMAGE
+        self.files[stored] = (name, len(content), content if picture else None)
+        self.on_value(self.key, stored)
+
+    def _store_file(self, content: bytes, name: str) -> str:
+        if self.on_file is not None:
+            return self.on_file(self.field.variable, content, name)
+        # no store (the sandbox): the file is checked as the store checks it, and not kept
+        from surveykit.config import settings
+        from surveykit.store.files import checked_file
+
+        stored, _ = checked_file(
+            self.field.variable, self.field.type, content, name, settings().max_upload_mb * 1_048_576
+        )
+        return stored
+
+    def _clear_file(self) -> None:
+        self.on_value(self.key, None)
 
     def _set_checks(self, box: W.VBox, field: Field) -> None:
         checks = []
@@ -97,6 +246,8 @@ class _QuestionWidget:
         t_ = self.field.type
         if t_ is QuestionType.SELECT_MULTIPLE:
             return frozenset(name for name, check in self.checks.items() if check.value) or None
+        if t_ is QuestionType.GEOPOINT:
+            return self.text.value.strip() or None
         value = self.input.value
         if isinstance(value, str):
             return value.strip() or None
@@ -122,7 +273,8 @@ class _QuestionWidget:
         header = "".join(parts)
         if self.header.value != header:
             self.header.value = header
-        errors = "".join(f'<div class="sk-error">⚠ {_esc(e)}</div>' for e in field.errors)
+        shown = [*field.errors, *([self.file_error] if self.file_error else [])]
+        errors = "".join(f'<div class="sk-error">⚠ {_esc(e)}</div>' for e in shown)
         if self.error.value != errors:
             self.error.value = errors
         self.syncing = True
@@ -156,6 +308,24 @@ class _QuestionWidget:
             if self.input.value != wanted:
                 self.input.value = wanted
             return
+        if t_ is QuestionType.TIME:
+            wanted_time = _parse(dt.time.fromisoformat, value)
+            if self.input.value != wanted_time:
+                self.input.value = wanted_time
+            return
+        if t_ is QuestionType.DATETIME:
+            wanted_stamp = _parse(dt.datetime.fromisoformat, value)
+            if self.input.value != wanted_stamp:
+                self.input.value = wanted_stamp
+            return
+        if t_ is QuestionType.GEOPOINT:
+            text = value if isinstance(value, str) else ""
+            if self.text.value.strip() != text:
+                self.text.value = text
+            return
+        if t_.is_media:
+            self._write_file(value)
+            return
         text = (
             ""
             if value is None
@@ -163,6 +333,43 @@ class _QuestionWidget:
         )
         if self.input.value != text:
             self.input.value = text
+
+    def _write_file(self, value: Any) -> None:
+        language = self.language
+        shown, size, picture = self.files.get(value, (None, 0, None)) if value else (None, 0, None)
+        if not value:
+            status = f'<span class="sk-hint">{_esc(t("form.file.none", language))}</span>'
+        else:
+            number = f"{size / 1024:.1f}".replace(".", "," if language in ("ru", "uk", "bg", "pl") else ".")
+            extra = f" ({t('form.file.kb', language, size=number)})" if size else ""
+            name = shown or t("form.file.stored_file", language)
+            status = (
+                f'<span class="sk-file"><i class="fa fa-paperclip"></i> '
+                f"{_esc(t('form.file.stored', language, name=name))}{_esc(extra)}</span>"
+            )
+            if self.on_file is None:
+                status += f'<div class="sk-hint">{_esc(t("form.file.sandbox", language))}</div>'
+        if picture:
+            suffix = str(value).rsplit(".", 1)[-1]
+            if self.preview.value != picture:
+                self.preview.format = suffix.replace("jpg", "jpeg")
+                self.preview.value = picture
+            self.preview.layout.display = None
+        else:
+            self.preview.layout.display = "none"
+        self.remove_file.layout.display = None if value else "none"
+        if self.file_status.value != status:
+            self.file_status.value = status
+
+
+def _parse(parse: Callable[[str], Any], value: Any) -> Any:
+    """The canonical text of a time or date-time answer as the picker's value (None when unreadable)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse(value)
+    except ValueError:
+        return None
 
 
 class FormView(W.VBox):
@@ -175,10 +382,15 @@ class FormView(W.VBox):
         on_page_change: Callable[[InterviewSession], None] | None = None,
         on_finish: Callable[[InterviewSession], None] | None = None,
         guard: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
+        on_file: FileSink | None = None,
     ) -> None:
         super().__init__()
         self.add_class("sk-form")
         self.session = session
+        self.on_file = on_file
+        #: files uploaded in this view (stored name -> uploaded name, size, picture), and those listed by
+        #: the app for a resumed draft: what the file questions show, across pages and language switches
+        self.files: dict[str, tuple[str, int, bytes | None]] = {}
         self.on_page_change = on_page_change
         self.on_finish = on_finish
         guard = guard or (lambda fn: fn)
@@ -294,7 +506,9 @@ class FormView(W.VBox):
         seen.add(key)
         widget = self.widgets.get(key)
         if widget is None or widget.field.type is not field.type:
-            widget = _QuestionWidget(field, key, self._on_value, self.session.language)
+            widget = _QuestionWidget(
+                field, key, self._on_value, self.session.language, self.on_file, self.files
+            )
             self.widgets[key] = widget
         else:
             widget.update(field, self.session.language)

@@ -309,7 +309,12 @@ class InterviewApp(W.VBox):
             on_page_change=lambda _: self._save_draft(),
             on_finish=lambda _: self.show_review(),
             guard=self.guard,
+            on_file=self._attach_file if self.guarded is not None and interview_id is not None else None,
         )
+        if self.guarded is not None and interview_id is not None and answers:
+            # a resumed draft: its file questions show the names the files were uploaded with
+            for stored in self.guarded.interview_files(interview_id):
+                self.form_view.files[stored.name] = (stored.original_name or "", stored.size, None)
         self._institution = institution
         self._show_form()
 
@@ -343,6 +348,11 @@ class InterviewApp(W.VBox):
 
     def _show_form(self) -> None:
         self.body.children = [self._form_header(), self.form_view]
+
+    def _attach_file(self, question: str, content: bytes, name: str) -> str:
+        """A photo, recording or document stored with the interview at once; the answer is its stored name."""
+        assert self.guarded is not None and self.meta is not None
+        return self.guarded.attach_file(self.meta.id, question, content, name).name
 
     def _save_draft(self) -> None:
         if self.store is None or self.meta is None or self.session is None or self.guarded is None:

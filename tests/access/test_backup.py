@@ -59,6 +59,10 @@ def _fill_empty_tables(conn) -> None:
                       "old_value": None, "new_value": {"a": [1, 2.5, "ё"]}, "at": at, "elapsed_ms": 1200}],
         "review_notes": [{"interview_id": interview, "from_status": "submitted", "to_status": "approved",
                           "note": "проверено по телефону", "author_id": "ada", "at": at}],
+        # a photo answering an image question: every byte value, so that base64 in the archive is checked
+        "answer_files": [{"interview_id": interview, "name": "0" * 64 + ".jpg", "sha256": "0" * 64,
+                          "size": 259, "media_type": "image/jpeg", "original_name": "вход.jpg",
+                          "content": b"\xff\xd8\xff" + bytes(range(256)), "stored_at": at}],
         "exam_attempts": [{"id": "ex-1", "person_id": "ada", "attempt": 1, "state": {"answers": {"i1": "b"}},
                            "started_at": at, "deadline": None, "submitted_at": at, "score": 0.7, "passed": False}],
         "mock_interviews": [{"person_id": "ada", "trainer_id": None, "item_scores": [1, 0.5, None],

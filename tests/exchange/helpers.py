@@ -40,6 +40,9 @@ def example_answers(i: int) -> dict[str, Any]:
     answers: dict[str, Any] = {
         "consent": "yes",
         "interview_date": dt.date(2026, 1, 1) + dt.timedelta(days=i),
+        "visit_start": [dt.time(9, 30), "14:05:30", None][i % 3],
+        "next_visit": [dt.datetime(2099, 3, 1, 10, 15), None][i % 2],
+        "location": ["55.7558 37.6173", None, "-33.8688 151.2093 58 5"][i % 3],
         "age": 60 + i % 35,
         "region": region,
         "municipality": {"north": "n_city", "south": "s_village"}[region],

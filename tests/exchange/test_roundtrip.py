@@ -44,6 +44,8 @@ def _decode(var, value, letters):
         return None if _empty(value) else value
     if var.storage is Storage.DATE:
         return None if _empty(value) else pd.Timestamp(value).date()
+    if var.storage is Storage.TIME:
+        return None if _empty(value) else value.isoformat()
     return None if _empty(value) else float(value)
 
 
@@ -52,6 +54,8 @@ def _expected(var, value):
         return None
     if var.storage is Storage.DATE:
         return pd.Timestamp(value).date()
+    if var.storage is Storage.TIME:
+        return value.isoformat()
     if var.storage is Storage.NUMERIC and not var.is_choice:
         return float(value)
     return str(value)
@@ -161,6 +165,25 @@ def test_every_question_type_of_the_tour_is_written_as_sociologists_expect(frame
     assert data.loc[0, "height_m"] == pytest.approx(1.72)
     assert len(data.loc[0, "suggestions"].encode("utf-8")) > 255
     assert data.loc[0, "suggestions"] == frame.loc[0, "suggestions"]
+    # a time of day, a date-time (wall-clock time, as recorded) and a geopoint (ODK's text)
+    assert meta.original_variable_types["visit_start"] == "TIME8"
+    assert data["visit_start"].tolist()[:2] == [dt.time(9, 30), dt.time(14, 5, 30)]
+    assert meta.original_variable_types["next_visit"] == "DATETIME20"
+    assert data.loc[0, "next_visit"] == dt.datetime(2099, 3, 1, 10, 15)
+    assert pd.isna(data.loc[1, "next_visit"])
+    assert data["location"].tolist()[:3] == ["55.7558 37.6173", "", "-33.8688 151.2093 58 5"]
+    dta = tmp_path / "tour.dta"
+    export_frames(form, frame, dta, repeats=repeats, language="en", pseudonymise=False)
+    stata, stata_meta = pyreadstat.read_dta(str(dta))
+    assert stata_meta.original_variable_types["visit_start"] == "%tcHH:MM:SS"
+    assert stata_meta.original_variable_types["next_visit"] == "%tc"
+    assert stata["visit_start"].tolist()[1] == dt.time(14, 5, 30)
+    assert stata.loc[0, "next_visit"] == dt.datetime(2099, 3, 1, 10, 15)
+    csv = tmp_path / "tour.csv"
+    export_frames(form, frame, csv, repeats=repeats, language="en", pseudonymise=False)
+    text = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    assert text["visit_start"].tolist()[:3] == ["09:30:00", "14:05:30", ""]
+    assert text["next_visit"].tolist()[:2] == ["2099-03-01 10:15:00", ""]
     # calculations: numbers and texts with a label that shows the formula
     assert data["n_services"].tolist()[:3] == [2.0, 1.0, 3.0]
     assert labels["main_service"].startswith("calculated: selected-at(")

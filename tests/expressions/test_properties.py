@@ -3,7 +3,7 @@ columns to n rows; one row evaluated alone gives the same as that row of a vecto
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
@@ -95,11 +95,12 @@ KINDS = {
     "x": Kind.DECIMAL,
     "d": Kind.DATE,
     "t": Kind.DATETIME,
+    "h": Kind.TIME,
     "b": Kind.BOOLEAN,
     "r": Kind.INTEGER,
     "rn": Kind.STRING,
 }
-ROW_CODES = ["s", "c", "m", "i", "x", "d", "t", "b"]
+ROW_CODES = ["s", "c", "m", "i", "x", "d", "t", "h", "b"]
 REPEAT_CODES = ["r", "rn"]
 BARE = ["name", "region"]
 SAFE_PATTERNS = ["'[a-z]+'", "'.*'", "'[0-9]{1,3}'", "''", "'a|b'"]
@@ -163,6 +164,7 @@ VALUES = {
     Kind.DECIMAL: [None, 0.0, -2.5, 3.25, 1e-3, np.nan, 1e300],
     Kind.DATE: [None, "2024-01-05", date(1999, 12, 31), np.datetime64("2030-06-01")],
     Kind.DATETIME: [None, "2024-01-05T10:20:30", datetime(2020, 2, 29, 23, 59, 59)],
+    Kind.TIME: [None, "09:30", "23:59:59.5", time(0, 0), "7:05"],
     Kind.BOOLEAN: [None, True, False],
 }
 

@@ -53,7 +53,16 @@ def test_signatures_other_modules_rely_on():
     ):
         assert hasattr(parse("1"), attribute)
     assert callable(Expression.evaluate)
-    assert {k.name for k in Kind} == {"STRING", "MULTI", "INTEGER", "DECIMAL", "DATE", "DATETIME", "BOOLEAN"}
+    assert {k.name for k in Kind} == {
+        "STRING",
+        "MULTI",
+        "INTEGER",
+        "DECIMAL",
+        "DATE",
+        "DATETIME",
+        "TIME",
+        "BOOLEAN",
+    }
 
 
 def test_function_table_is_read_only_and_complete():

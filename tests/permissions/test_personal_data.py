@@ -59,6 +59,15 @@ def test_false_positives_can_be_marked_and_audits_have_no_respondent():
     assert not personal(form({"code": "phone_works", "type": "yes_no"}))  # a yes/no is no contact
 
 
+@pytest.mark.parametrize("qtype", ["geopoint", "image", "audio", "video"])
+def test_a_place_a_face_or_a_voice_of_a_respondent_is_personal_data_but_an_audits_photo_is_not(qtype):
+    found = personal(form({"code": "evidence", "type": qtype, "label": {"en": "?"}}))
+    assert len(found) == 1 and f"a {qtype} answer can identify the respondent" in str(found[0])
+    assert not personal(form({"code": "evidence", "type": qtype}, modes=("observation",)))  # premises audit
+    assert not personal(form({"code": "evidence", "type": qtype, "personal_data": False}))
+    assert not personal(form({"code": "evidence", "type": "file"}))  # a document: judged by its code
+
+
 def test_only_rating_questionnaires_are_checked():
     assert not personal(form({"code": "respondent_name", "type": "text"}, metadata={"rating": False}))
     flagged = form({"code": "respondent_name", "type": "text"}, metadata={"rating": True})

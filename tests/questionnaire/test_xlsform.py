@@ -322,30 +322,82 @@ def test_sk112_a_column_that_means_nothing_on_this_kind_of_row(tmp_path):
     assert found == [("survey", 2, "hint"), ("survey", 3, "repeat_count")]
 
 
-def test_sk113_unsupported_types_name_sheet_and_row(tmp_path):
+def test_sk113_an_unknown_type_names_sheet_and_row(tmp_path):
     survey = [
         ["type", "name", "label"],
         ["text", "a", "A"],
-        ["geopoint", "where", "Where are you?"],
-        ["select_one_from_file towns.csv", "town", "Town"],
-        ["image", "photo", "Photo"],
         ["integr", "typo", "Typo"],
+        ["geopoint", "where", "Where are you?"],
     ]
     result = read_xlsform(xlsx(tmp_path, survey, [["list_name", "name", "label"]]))
-    found = {(p.params["type"], p.location.row) for p in problems(result, ErrorCode.XLSFORM_TYPE_UNSUPPORTED)}
-    assert found == {("geopoint", 3), ("select_one_from_file towns.csv", 4), ("image", 5), ("integr", 6)}
-    assert all(p.location.sheet == "survey" for p in problems(result, ErrorCode.XLSFORM_TYPE_UNSUPPORTED))
+    found = [(p.params["type"], where(p)) for p in problems(result, ErrorCode.XLSFORM_TYPE_UNSUPPORTED)]
+    assert found == [("integr", ("survey", 3, "type"))]
     assert result.questionnaire is None
 
 
-def test_sk113_a_reference_to_an_unsupported_question_is_not_reported_twice(tmp_path):
+def test_sk123_refused_types_say_what_to_do_at_their_row(tmp_path):
+    survey = [
+        ["type", "name", "label"],
+        ["text", "a", "A"],
+        ["geotrace", "route", "Route"],
+        ["select_one_from_file towns.csv", "town", "Town"],
+        ["rank fruit", "ranked", "Rank them"],
+        ["select_one ${a}", "from_answers", "Pick one"],
+        ["background-audio", "rec", None],
+    ]
+    result = read_xlsform(xlsx(tmp_path, survey, [["list_name", "name", "label"], ["fruit", "x", "X"]]))
+    found = {(p.params["type"], p.location.row) for p in problems(result, ErrorCode.XLSFORM_TYPE_REFUSED)}
+    assert found == {
+        ("geotrace", 3),
+        ("select_one_from_file towns.csv", 4),
+        ("rank fruit", 5),
+        ("select_one ${a}", 6),
+        ("background-audio", 7),
+    }
+    town = next(p for p in problems(result, ErrorCode.XLSFORM_TYPE_REFUSED) if p.location.row == 4)
+    assert "select_one towns" in str(town.params["fix"])  # what to do names the list to make
+    message_en, hint_en = town.localized("en")
+    message_ru, hint_ru = town.localized("ru")
+    assert "--skip-unsupported" in hint_en and "--skip-unsupported" in hint_ru
+    assert "choices read from a file" in message_en and "варианты из прикреплённого" in message_ru
+    assert "«select_one towns»" in hint_ru
+    assert result.questionnaire is None
+
+
+def test_sk124_skip_unsupported_loads_the_rest_and_names_each_skipped_question(tmp_path):
+    survey = [
+        ["type", "name", "label"],
+        ["text", "a", "A"],
+        ["geoshape", "area", "Area"],
+        ["begin_loop over fruit", "per_fruit", "Each fruit"],
+        ["integer", "count", "How many?"],
+        ["end_loop"],
+        ["integer", "b", "B"],
+    ]
+    path = xlsx(tmp_path, survey, [["list_name", "name", "label"], ["fruit", "x", "X"]])
+    assert not read_xlsform(path).ok
+    result = read_xlsform(path, skip_unsupported=True)
+    assert result.ok, result.report
+    assert [q.code for q in result.questionnaire.questions()] == ["a", "b"]
+    skipped = [
+        (p.params["name"], p.location.row, p.severity)
+        for p in problems(result, ErrorCode.XLSFORM_QUESTION_SKIPPED)
+    ]
+    assert skipped == [("area", 3, Severity.WARNING), ("per_fruit", 4, Severity.WARNING)]
+
+
+def test_sk125_an_expression_using_a_skipped_question_is_an_error(tmp_path):
     survey = [
         ["type", "name", "label", "relevant"],
-        ["geopoint", "gps", "GPS"],
-        ["text", "t", "T", "${gps} != ''"],
+        ["geotrace", "route", "Route"],
+        ["text", "t", "T", "${route} != ''"],
     ]
-    result = read_xlsform(xlsx(tmp_path, survey, [["list_name", "name", "label"]]))
-    assert result.report.codes() == [ErrorCode.XLSFORM_TYPE_UNSUPPORTED]
+    path = xlsx(tmp_path, survey, [["list_name", "name", "label"]])
+    assert read_xlsform(path).report.codes() == [ErrorCode.XLSFORM_TYPE_REFUSED]  # not reported twice
+    result = read_xlsform(path, skip_unsupported=True)
+    problem = only(result, ErrorCode.XLSFORM_SKIPPED_REFERENCE)
+    assert where(problem) == ("survey", 3, "relevant") and problem.params["name"] == "route"
+    assert not result.ok
 
 
 def test_sk114_unbalanced_groups_name_the_row(tmp_path):
@@ -784,7 +836,7 @@ def test_cli_validate_a_bad_workbook_exits_1_and_names_the_row(tmp_path, capsys)
     path = xlsx(tmp_path, survey, [["list_name", "name", "label"]])
     assert main(["validate", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "sheet 'survey', row 3" in out and "SK113" in out
+    assert "sheet 'survey', row 3" in out and "SK123" in out
 
 
 # --- more reported conditions -----------------------------------------------------------------------------

@@ -87,6 +87,9 @@ def example_answers(**changes) -> dict:
     answers = {
         "consent": "yes",
         "interview_date": dt.date(2026, 3, 1),
+        "visit_start": "09:30",
+        "next_visit": dt.datetime(2099, 3, 8, 10, 0),
+        "location": "55.7558, 37.6173",
         "age": 70,
         "region": "north",
         "municipality": "n_city",

@@ -238,8 +238,13 @@ def test_json_import_with_repeats_and_lists(world, tmp_path):
         "institution_id": "csp2",
         "interviewer_id": "anna",
         "mode": "telephone",
-        **{k: v for k, v in example_answers().items() if k not in ("interview_date", "services")},
+        **{
+            k: v
+            for k, v in example_answers().items()
+            if k not in ("interview_date", "services", "next_visit")
+        },
         "interview_date": "2026-03-01",
+        "next_visit": "2099-03-08 10:00",  # a date and time as JSON text
         "services": ["meals", "cleaning"],
     }
     path = tmp_path / "in.json"
@@ -248,6 +253,7 @@ def test_json_import_with_repeats_and_lists(world, tmp_path):
     loaded = world.store.load_interview(record["interview_id"]).answers
     assert loaded["relatives"] == example_answers()["relatives"]
     assert loaded["services"] == frozenset({"meals", "cleaning"})
+    assert (loaded["next_visit"], loaded["visit_start"]) == ("2099-03-08T10:00:00", "09:30:00")
     bad = dict(record, interview_id=str(uuid.uuid4()), relatives=[{"rel_relation": "uncle"}])
     path.write_text(json.dumps([bad]), encoding="utf-8")
     with pytest.raises(DataImportError) as info:

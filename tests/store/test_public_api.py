@@ -21,7 +21,7 @@ EXPECTED_METHODS = {
     "check_access_code", "sign_in", "start_session", "session", "end_session", "set_roles",
     "deactivate_person", "reactivate_person", "unlock_person", "assign", "assignments", "progress", "certification_status",
     "start_interview", "save_draft", "record_events", "drafts", "load_interview", "interview", "submit",
-    "set_status", "review_notes",
+    "set_status", "review_notes", "attach_file", "interview_file", "interview_files",
     "interviews_frame", "repeat_frame", "paradata_frame", "audit_frame",
     "import_responses", "import_frame", "export_responses",
 }  # fmt: skip

@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from surveykit.disclosure import Disclosure
 from surveykit.errors import Report
 from surveykit.i18n import t
 from surveykit.questionnaire.model import Questionnaire
@@ -56,37 +57,6 @@ __all__ = [
 KEYS = ["institution_id", "period"]
 #: sentinel written into a status so that the conclusion writer prints a sentence we then replace
 _SENTINEL = "⟦withheld⟧"
-
-
-@dataclass(frozen=True)
-class Disclosure:
-    """The suppression threshold ``k``: numbers with fewer than ``k`` respondents behind them are withheld."""
-
-    k: int
-
-    @classmethod
-    def from_settings(cls, k: int | None = None) -> Disclosure:
-        if k is None:
-            from surveykit.config import settings
-
-            k = settings().min_cell_size
-        return cls(int(k))
-
-    def withheld(self, n: Any) -> np.ndarray:
-        """True where ``n`` is 1..k-1: too few respondents to show a number (0 respondents reveal nothing)."""
-        values = pd.to_numeric(pd.Series(np.asarray(n, dtype=object).ravel()), errors="coerce").to_numpy(
-            float
-        )
-        values = np.nan_to_num(values, nan=0.0)
-        return (values > 0) & (values < self.k)
-
-    def label(self, language: str) -> str:
-        """What is shown in place of a withheld number: ``n < 5``."""
-        return t("dash.withheld", language, k=self.k)
-
-    def note(self, language: str) -> str:
-        """One sentence for footnotes: why some numbers are not shown."""
-        return t("dash.withheld_note", language, k=self.k)
 
 
 # --- the rating ------------------------------------------------------------------------------------------------------
@@ -201,13 +171,9 @@ def _publish_table(
                 )
         withheld_ids = np.where(mask, np.where(withheld_ids == "", m, withheld_ids + ", " + m), withheld_ids)
     s_hidden = wide["S"].to_numpy() if "S" in wide.columns else np.zeros(len(out), dtype=bool)
-    # the place above a withheld one: its comparison with the next place would reveal the withheld S
-    above = _places_above(
-        out["period"].astype(str).to_numpy(), out["rank"].to_numpy(dtype=float, na_value=np.nan), s_hidden
-    )
-    out["rank"] = out["rank"].astype("Int64").where(~s_hidden)
-    out["z_next"] = out["z_next"].where(~(above | s_hidden))
-    out["distinct_from_next"] = out["distinct_from_next"].astype("boolean").where(~(above | s_hidden))
+    # places among the published institutions only (docs/dashboard.md, "Places"): a withheld institution
+    # has no place and leaves no gap, so no pair of neighbours brackets its score
+    out = _places_among_published(out, s_hidden, profile)
     # changes between periods: withheld when the value now or in the previous period is
     for m in ["S", *[c.id for c in profile.criteria]]:
         column = f"change_{m}"
@@ -239,15 +205,62 @@ def _publish_table(
     return out
 
 
-def _places_above(periods: np.ndarray, ranks: np.ndarray, hidden: np.ndarray) -> np.ndarray:
-    """Rows ranked just above (or level with) a row whose S is withheld, in the same period."""
-    out = np.zeros(len(ranks), dtype=bool)
-    for at in np.flatnonzero(hidden & ~np.isnan(ranks)):
-        same = (periods == periods[at]) & ~hidden & ~np.isnan(ranks)
-        better = same & (ranks < ranks[at])
-        out |= same & (ranks == ranks[at])
-        if better.any():
-            out |= better & (ranks == ranks[better].max())
+def _places_among_published(table: pd.DataFrame, hidden: np.ndarray, profile: Any) -> pd.DataFrame:
+    """Re-rank the published totals: places 1..m among the institutions whose S is shown, within the period
+    (and the profile's ``ranking.group_by``), ties as the rating decided them. ``rank_of`` counts the
+    published places; ``z_next`` / ``distinct_from_next`` compare with the next *published* place (kept
+    from the rating where that neighbour was already the next, recomputed where a withheld one is skipped);
+    a tie note is kept only when the tie is with a published institution."""
+    out = table.copy()
+    n = len(out)
+    rank = out["rank"].to_numpy(dtype=float, na_value=np.nan)
+    parts = ["period", *[c for c in profile.ranking.group_by if c in out.columns]]
+    order = pd.DataFrame({c: out[c].astype(str).to_numpy() for c in parts})
+    order["_i"] = np.arange(n)
+    order["_rank"] = rank
+    order["_id"] = out["institution_id"].astype(str).to_numpy()
+    order["_hidden"] = np.asarray(hidden, dtype=bool)
+    order = order[~np.isnan(rank)].sort_values([*parts, "_rank", "_id"], kind="stable")
+    new_rank = np.full(n, np.nan)
+    new_of = np.full(n, np.nan)
+    z_next = out["z_next"].to_numpy(dtype=float, na_value=np.nan).copy()
+    distinct = out["distinct_from_next"].astype("boolean").to_numpy(dtype=object, na_value=None).copy()
+    notes = out["rank_note"].astype(object).to_numpy().copy() if "rank_note" in out.columns else None
+    s = out["S"].to_numpy(dtype=float, na_value=np.nan)
+    se = out["S_se"].to_numpy(dtype=float, na_value=np.nan) if "S_se" in out.columns else np.full(n, np.nan)
+    z_crit = NormalDist().inv_cdf(0.5 + profile.uncertainty.confidence / 2)
+    for _, part in order.groupby(parts, sort=False, dropna=False):
+        idx = part["_i"].to_numpy()
+        shown = ~part["_hidden"].to_numpy()
+        ranks = part["_rank"].to_numpy()
+        pub_idx, pub_ranks = idx[shown], ranks[shown]
+        sorted_ranks = np.sort(pub_ranks)
+        new_rank[pub_idx] = 1 + np.searchsorted(sorted_ranks, pub_ranks, side="left")
+        new_of[pub_idx] = len(pub_idx)
+        for j, i in enumerate(pub_idx):
+            position = int(np.flatnonzero(idx == i)[0])
+            original_next = idx[position + 1] if position + 1 < len(idx) else None
+            published_next = pub_idx[j + 1] if j + 1 < len(pub_idx) else None
+            if original_next != published_next:  # a withheld one sat between: compare with the next shown
+                z = np.nan
+                if published_next is not None:
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        z = (s[i] - s[published_next]) / np.sqrt(se[i] ** 2 + se[published_next] ** 2)
+                z_next[i] = z
+                distinct[i] = None if z != z else bool(abs(z) >= z_crit)
+            if notes is not None and notes[i]:
+                tied = [k for k in pub_idx if k != i and s[k] == s[i]]
+                if not tied:
+                    notes[i] = ""
+    placed = ~np.isnan(new_rank)
+    z_next[~placed] = np.nan
+    distinct[~placed] = None
+    out["rank"] = pd.array(np.where(placed, new_rank, np.nan), dtype="Float64").astype("Int64")
+    out["rank_of"] = pd.array(np.where(placed, new_of, np.nan), dtype="Float64").astype("Int64")
+    out["z_next"] = np.round(z_next, 2)
+    out["distinct_from_next"] = pd.array(list(distinct), dtype="boolean")
+    if notes is not None:
+        out["rank_note"] = np.where(placed, notes, "")
     return out
 
 

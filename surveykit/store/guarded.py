@@ -254,8 +254,9 @@ class GuardedStore:
     def dashboard_data(
         self, profile: Any = None, filters: Any = None, language: str | None = None, *, k: int | None = None
     ) -> Any:
-        """The dashboard's data (``aggregates.read``), always through the small-cell suppression of
-        :mod:`surveykit.dashboard.privacy`; a threshold below the setting needs ``aggregates.unsuppressed``."""
+        """The dashboard's data (``aggregates.read``), always through the disclosure control of
+        :mod:`surveykit.disclosure` and :mod:`surveykit.dashboard.privacy`; a threshold below the setting needs
+        ``aggregates.unsuppressed``; fieldwork per interviewer needs ``interviews.read_all``."""
         from surveykit.config import settings
         from surveykit.dashboard import dashboard_data
         from surveykit.scoring import DEFAULT_PROFILE
@@ -263,7 +264,11 @@ class GuardedStore:
         person = self._require("aggregates.read")
         if k is not None and k < settings().min_cell_size:
             access.require(person, "aggregates.unsuppressed")
-        return dashboard_data(self._store, profile or DEFAULT_PROFILE, filters, language, k=k)
+        # who interviewed is shown only to those who may read every interview anyway (never a council)
+        identities = access.can(person, "interviews.read_all")
+        return dashboard_data(
+            self._store, profile or DEFAULT_PROFILE, filters, language, k=k, identities=identities
+        )
 
     def rating(self, profile: Any = None, periods: Sequence[str] | str | None = None) -> Any:
         """The rating with every figure, also those behind fewer respondents than the threshold

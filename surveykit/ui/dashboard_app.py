@@ -76,6 +76,10 @@ class DashboardApp(W.VBox):
     :meth:`surveykit.store.guarded.GuardedStore.dashboard_data`, the suppressed path. ``sign_in=False`` (or
     the setting ``dashboard_public``, for a public demonstration) shows the same published figures without
     signing in. Frames given directly (a notebook, the tests) need no sign-in: whoever holds them has them.
+
+    Fieldwork per interviewer (names) is offered only to people who may read every interview
+    (``interviews.read_all``: supervisors, sociologists, administrators), never to a council member or on a
+    public dashboard; with frames, pass ``identities=True`` to see it.
     """
 
     TABS = ("rating", "institution", "progress", "questions")
@@ -89,6 +93,7 @@ class DashboardApp(W.VBox):
         params: dict[str, str] | None = None,
         k: int | None = None,
         sign_in: bool | None = None,
+        identities: bool = False,
     ) -> None:
         super().__init__()
         self.add_class("sk-app")
@@ -114,7 +119,9 @@ class DashboardApp(W.VBox):
         if sign_in:
             self.show_sign_in()
         else:
-            self._open(dashboard_data(source, profile, self._filters(), self.language, k=k))
+            self._open(
+                dashboard_data(source, profile, self._filters(), self.language, k=k, identities=identities)
+            )
 
     def _filters(self) -> Filters:
         return Filters(period=self.params.get("period"))
@@ -256,11 +263,14 @@ class DashboardApp(W.VBox):
         self.compare = W.Dropdown(style={"description_width": "initial"})
         self.compare.add_class("sk-dash-compare")
         self.compare.observe(self.guard(lambda _: self._render("questions")), names="value")
+        self.mode = W.Dropdown(style={"description_width": "initial"})
+        self.mode.add_class("sk-dash-mode")
+        self.mode.observe(self.guard(lambda change: self._on_filter("mode", change["new"])), names="value")
         self.question_plot = W.HTML()
         self.question_plot.add_class("sk-dash-question-chart")
-        questions_tab = W.VBox(
-            [self.questionnaire, self.question, W.HBox([self.scope, self.compare]), self.question_plot]
-        )
+        choices = W.HBox([self.scope, self.mode, self.compare])
+        choices.add_class("sk-dash-controls")
+        questions_tab = W.VBox([self.questionnaire, self.question, choices, self.question_plot])
         self.tabs = W.Tab(children=[rating_tab, institution_tab, progress_tab, questions_tab])
         self.tabs.add_class("sk-dash-tabs")
         wanted = self.params.get("tab")
@@ -299,8 +309,9 @@ class DashboardApp(W.VBox):
                 ("region", self.region),
                 ("municipality", self.municipality),
                 ("type", self.type),
+                ("mode", self.mode),
             ):
-                widget.description = t(f"dash.filter.{name}", lang)
+                widget.description = t(f"dash.filter.{name}" if name != "mode" else "disclosure.mode", lang)
                 current = getattr(data.filters, name) if name != "period" else data.period
                 widget.options = [(label, _ALL if value is None else value) for label, value in options[name]]
                 values = [v for _, v in widget.options]
@@ -315,11 +326,14 @@ class DashboardApp(W.VBox):
             self.download.description = t("dash.export", lang)
             for i, name in enumerate(self.TABS):
                 self.tabs.set_title(i, t(f"dash.tab.{name}", lang))
-            self.progress_by.options = [
-                (t("dash.by_institution", lang), "institution"),
-                (t("dash.by_interviewer", lang), "interviewer"),
-            ]
+            by = [(t("dash.by_institution", lang), "institution")]
+            if data.identities:  # who interviewed: supervisors and sociologists only, never a council member
+                by.append((t("dash.by_interviewer", lang), "interviewer"))
+            keep = self.progress_by.value
+            self.progress_by.options = by
+            self.progress_by.value = keep if keep in [v for _, v in by] else "institution"
             self.progress_by.description = t("dash.progress_by", lang)
+            self.progress_by.layout.display = None if len(by) > 1 else "none"
             self._institution_options()
             ids = data.questionnaire_ids()
             self.questionnaire.options = [(data.questionnaire_title(q), q) for q in ids]

@@ -24,7 +24,14 @@ from typing import Any
 
 from surveykit.errors import ConfigError, ErrorCode, Location
 
-__all__ = ["InstitutionType", "institution_types", "rated_only", "rated_type", "type_label"]
+__all__ = [
+    "InstitutionType",
+    "institution_types",
+    "rated_only",
+    "rated_sources",
+    "rated_type",
+    "type_label",
+]
 
 FILE = Path("directory") / "institution_types.yaml"
 SCHEMA_VERSION = 1
@@ -111,3 +118,23 @@ def rated_only(institutions: Any) -> Any:
         return institutions
     keep = [rated_type(code) for code in institutions["type"]]
     return institutions[keep]
+
+
+def rated_sources(frames: Any, institutions: Any) -> tuple[dict[str, Any], Any]:
+    """The frames and the institutions table of a rating without the institutions of unrated types (and
+    without their interviews): what :func:`surveykit.scoring.rate` is given by every council output and by
+    ``surveykit rate``."""
+    if institutions is None or "type" not in getattr(institutions, "columns", ()):
+        return dict(frames), institutions
+    kept = rated_only(institutions)
+    dropped = set(institutions["institution_id"].astype(str)) - set(kept["institution_id"].astype(str))
+    if not dropped:
+        return dict(frames), institutions
+    out = {}
+    for qid, frame in frames.items():
+        if frame is None or not len(frame) or "institution_id" not in frame.columns:
+            out[qid] = frame
+            continue
+        drop = frame["institution_id"].astype(str).isin(dropped).to_numpy()
+        out[qid] = frame[~drop] if drop.any() else frame
+    return out, kept

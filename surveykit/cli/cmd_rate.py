@@ -171,12 +171,14 @@ def write_workbook(rating: Rating, path: Path, language: str) -> None:
 def _from_store(args: argparse.Namespace, profile) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Every source of the profile (submitted and approved real interviews) and the institutions."""
     from surveykit.dashboard.sources import StoreSource
+    from surveykit.institution_types import rated_sources
     from surveykit.store import Store
 
     with Store.open(args.url) as store:
         source = StoreSource(store)
         frames = {k: v for k, v in source.frames(profile.sources).items() if v is not None}
-        return frames, source.institutions()
+        # institutions of unrated types (the trainees' practice institution) are never rated
+        return rated_sources(frames, source.institutions())
 
 
 def run(args: argparse.Namespace) -> int:

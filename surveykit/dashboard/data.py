@@ -47,7 +47,7 @@ from surveykit.errors import (
     did_you_mean,
 )
 from surveykit.i18n import UI_LANGUAGES, t
-from surveykit.institution_types import rated_only
+from surveykit.institution_types import rated_sources
 from surveykit.questionnaire.compiled import compile_form
 from surveykit.questionnaire.model import Questionnaire, QuestionType
 from surveykit.scoring import DEFAULT_PROFILE, Profile, Rating, load_profile, rate
@@ -212,11 +212,7 @@ def dashboard_data(
     src = as_source(source)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     respondents = prof.respondents_source
-    directory = src.institutions()
-    unrated = set(directory["institution_id"].astype(str)) - set(
-        rated_only(directory)["institution_id"].astype(str)
-    )
-    frames = {qid: _without(frame, unrated) for qid, frame in src.frames(prof.sources).items()}
+    frames, institutions = rated_sources(src.frames(prof.sources), src.institutions())
     if respondents not in frames or not len(frames[respondents]):
         raise SurveykitError(
             ErrorCode.INDICATOR_NO_DATA,
@@ -226,7 +222,7 @@ def dashboard_data(
             reason=f"there are no submitted interviews of '{respondents}' yet",
             fix="Collect or import recipient interviews first (for a demonstration: surveykit demo build).",
         )
-    institutions = directory[~directory["institution_id"].astype(str).isin(unrated)].copy()
+    institutions = institutions.copy()
     institutions["type_code"] = institutions["type"]
     questionnaires = {qid: q for qid in prof.sources if (q := src.questionnaire(qid)) is not None}
     attributes = institutions[["institution_id", "name", "region"]].copy()
@@ -247,14 +243,6 @@ def dashboard_data(
     )
     chosen = filters if isinstance(filters, Filters) else Filters(**dict(filters or {}))
     return DashboardData(core, chosen, _language(language))
-
-
-def _without(frame: pd.DataFrame, institutions: set[str]) -> pd.DataFrame:
-    """The frame without the rows of ``institutions`` (a copy only when there are any)."""
-    if not institutions or frame is None or not len(frame):
-        return frame
-    drop = frame["institution_id"].astype(str).isin(institutions).to_numpy()
-    return frame[~drop] if drop.any() else frame
 
 
 def _language(language: str | None) -> str:

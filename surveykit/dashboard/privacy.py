@@ -1,8 +1,9 @@
-"""Small-cell suppression and open-answer publication: the one place that decides what council members see.
+"""The rating and open answers as council members may see them (the rule itself: :mod:`surveykit.disclosure`).
 
-Every council-facing output — the dashboard's data and charts, the council exports, the report tables and
-texts — is built from what this module returns, never from a raw :class:`~surveykit.scoring.Rating` or raw
-answers. The threshold ``k`` is ``settings().min_cell_size`` (``SURVEYKIT_MIN_CELL_SIZE``, default 5).
+Every council-facing output — the dashboard's data and charts, the council workbook, the report tables and
+texts — is built from what this module and :meth:`surveykit.disclosure.Disclosure.table` return, never from a
+raw :class:`~surveykit.scoring.Rating` or raw answers. The threshold ``k`` is ``settings().min_cell_size``
+(``SURVEYKIT_MIN_CELL_SIZE``, default 5).
 
 The rules (docs/dashboard.md, "Privacy"):
 
@@ -11,17 +12,22 @@ The rules (docs/dashboard.md, "Privacy"):
    1..k-1, and every respondent-based number of an institution and period with fewer than ``k`` respondents
    (its respondent count itself is shown as "n < k"). Checklist (audit) and administrative indicators
    count items or cases, not people, and are never withheld.
-2. **Complementary suppression.** A number that would let a reader recompute a withheld one is withheld
-   too: an indicator when one of its channels is withheld (it is their mean), a criterion when one of its
-   indicators is, the total ``S`` when a criterion is (or when the institution has fewer than ``k``
-   respondents); with ``S`` go its interval, band, rank and the comparison with the next place of the
-   institution ranked just above; a change between periods is withheld when either value is.
-3. **Regional means** are taken over the values that are shown (with the profile's membership rule), so a
+2. **Complementary suppression within an institution.** A number that would let a reader recompute a
+   withheld one is withheld too: an indicator when one of its channels is withheld (it is their mean), a
+   criterion when one of its indicators is, the total ``S`` when a criterion is (or when the institution has
+   fewer than ``k`` respondents); with ``S`` go its interval, band and place; a change between periods is
+   withheld when either value is.
+3. **Places among the published only.** Places are ranks among the institutions whose total is shown
+   (1..m, ties as the rating decided them, "of m"); a withheld institution has no place, leaves no gap, and
+   the comparison with the next place skips it, so no pair of published neighbours brackets its score.
+4. **Regional means** are taken over the values that are shown (with the profile's membership rule), so a
    mean can never be differenced against the shown values to recover a withheld one.
-4. **Distributions** of any question: percentages and counts are shown only when the base (respondents
-   who answered) is at least ``k``.
-5. **Open answers** are shown only when a sociologist approved them for publication, and then only the
-   published (possibly redacted) text; pending and rejected answers never leave the store.
+5. **Anything added up over institutions** (answer distributions, fieldwork counts) goes through
+   :meth:`surveykit.disclosure.Disclosure.table`: only publishable blocks, so no difference of selections
+   isolates fewer than ``k`` respondents.
+6. **Open answers** are shown only when a sociologist approved them for publication, and then only the
+   published (possibly redacted) text, and never for an institution and period with fewer than ``k``
+   respondents; pending and rejected answers never leave the store.
 
 Withheld numbers become missing values (NaN/NA) in the frames; a ``withheld`` flag says which, and
 :meth:`Disclosure.label` gives the text shown in their place ("n < 5").
@@ -51,7 +57,6 @@ __all__ = [
     "publish_rating",
     "reference_means",
     "regional_means",
-    "withhold_small_bases",
 ]
 
 KEYS = ["institution_id", "period"]
@@ -353,25 +358,6 @@ def publish_conclusions(
             out.append(text)
         texts[column] = out
     return texts
-
-
-# --- question distributions ------------------------------------------------------------------------------------------
-def withhold_small_bases(
-    frame: pd.DataFrame,
-    disclosure: Disclosure,
-    *,
-    base: str = "base",
-    values: Sequence[str] = ("count", "percent"),
-) -> pd.DataFrame:
-    """Rows whose ``base`` (respondents who answered) is below ``k`` lose their numbers (and the base itself);
-    a ``withheld`` column says which."""
-    out = frame.copy()
-    hidden = disclosure.withheld(out[base].to_numpy())
-    for column in (base, *values):
-        if column in out.columns:
-            out[column] = out[column].astype(float).where(~hidden)
-    out["withheld"] = hidden
-    return out
 
 
 # --- open answers -----------------------------------------------------------------------------------------------------

@@ -191,6 +191,7 @@ def rating_chart(data: DashboardData, color_by: str = "flag", *, highlight: str 
         order = list(CATEGORIES)
         colours = dict(PALETTE)
         names = {}
+    names["withheld"] = t("disclosure.not_rated_legend", lang, k=data.disclosure.k)
     for category in order:
         part = frame[frame["category"] == category]
         if part.empty:
@@ -661,7 +662,7 @@ def progress_chart(data: DashboardData, by: str = "institution") -> go.Figure:
                 textfont={"color": "#2d3748"},
             )
         )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", automargin=True)
     fig.update_xaxes(
         title_text=t("dash.chart.progress_axis", lang),

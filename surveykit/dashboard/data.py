@@ -245,6 +245,11 @@ def dashboard_data(
     return DashboardData(core, chosen, _language(language))
 
 
+def _text(value: Any) -> str:
+    """A directory field as text: "" when missing (never "nan" or "None")."""
+    return value.strip() if isinstance(value, str) else ""
+
+
 def _language(language: str | None) -> str:
     if language in UI_LANGUAGES:
         return str(language)
@@ -506,7 +511,7 @@ class DashboardData:
             period=period,
             name=self.name_of(ident),
             type_label=type_label(info.get("type_code") if hasattr(info, "get") else None, self.language),
-            municipality=str(info.get("municipality") or "") if hasattr(info, "get") else "",
+            municipality=_text(info.get("municipality")) if hasattr(info, "get") else "",
             region=region or "",
             row=row,
             measures=measures,

@@ -521,7 +521,8 @@ class RegionReport(_Report):
         note = t("report.rating_table_note", lang, good=fmt(good, lang, 0), weak=fmt(weak, lang, 0))
         return HTMLBlock(
             f'<table class="sk rating"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-            f'<p class="note">{esc(legend)}. {esc(note)} {esc(data.disclosure.note(lang))}</p>'
+            f'<p class="note">{esc(legend)}. {esc(note)} {esc(t("disclosure.places_note", lang))} '
+            f"{esc(data.disclosure.note(lang))}</p>"
         )
 
     def _flags(self, institution_id: str) -> dict[str, tuple[str, bool]]:

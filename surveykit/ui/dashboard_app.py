@@ -45,9 +45,12 @@ _ALL = "*"
 DASHBOARD_STYLE = """
 <style>
 .sk-dashboard-app { max-width: 1180px; }
-.sk-dash-controls { flex-wrap: wrap; gap: 4px 18px; align-items: center; margin: 6px 0 10px 0; }
-.sk-dash-controls .widget-dropdown { width: auto; }
-.sk-dash-controls .widget-dropdown > select { min-width: 110px; max-width: 250px; }
+.sk-dash-controls { flex-wrap: wrap; gap: 8px 18px; align-items: center; margin: 6px 0 10px 0; }
+.sk-dashboard-app .widget-dropdown { height: auto; min-height: 40px; align-items: center; }
+.sk-dashboard-app .widget-dropdown > select { height: 38px; }
+.sk-dash-controls .widget-dropdown { width: auto; max-width: 100%; }
+.sk-dash-controls .widget-dropdown > select { min-width: 110px; max-width: 560px; width: auto; }
+.sk-dash-controls .widget-dropdown > label { width: auto; padding-right: 6px; }
 .sk-dash-tabs .lm-TabBar-tab, .sk-dash-tabs .p-TabBar-tab { font-size: 15px; min-width: 160px; min-height: 34px;
   line-height: 34px; }
 .sk-dash-tabs .lm-TabBar, .sk-dash-tabs .p-TabBar { min-height: 36px; }
@@ -249,9 +252,7 @@ class DashboardApp(W.VBox):
         self.progress_plot.add_class("sk-dash-progress-chart")
         progress_tab = W.VBox([self.progress_by, self.progress_plot])
         # questions
-        self.questionnaire = W.Dropdown(
-            layout=W.Layout(width="700px"), style={"description_width": "initial"}
-        )
+        self.questionnaire = W.Dropdown(layout=W.Layout(width="95%"), style={"description_width": "initial"})
         self.questionnaire.add_class("sk-dash-questionnaire")
         self.questionnaire.observe(self.guard(self._on_questionnaire), names="value")
         self.question = W.Dropdown(layout=W.Layout(width="95%"), style={"description_width": "initial"})
@@ -361,15 +362,17 @@ class DashboardApp(W.VBox):
         ids = [v for _, v in options]
         if ids:
             self.institution.value = current if current in ids else ids[0]
-        scope = [(t("dash.scope_all", self.language), None), *options]
+        scope = [(t("dash.scope_all", self.language), _ALL), *options]
         keep = self.scope.value
         self.scope.options = scope
-        self.scope.value = keep if keep in ids else None
+        self.scope.value = keep if keep in ids else _ALL
         others = [p for p in data.periods if p != data.period]
+        keep = self.compare.value
         self.compare.options = [
-            (t("dash.compare_none", self.language), None),
+            (t("dash.compare_none", self.language), _ALL),
             *[(p, p) for p in reversed(others)],
         ]
+        self.compare.value = keep if keep in others else _ALL
 
     def _question_options(self) -> None:
         qid = self.questionnaire.value
@@ -445,7 +448,8 @@ class DashboardApp(W.VBox):
         data = self.data
         self.rating_plot.value = self._plot(charts.rating_chart(data, self.color_by))
         self.rating_foot.value = (
-            f'<div class="sk-dash-foot">{_esc(data.disclosure.note(self.language))}</div>'
+            f'<div class="sk-dash-foot">{_esc(t("disclosure.places_note", self.language))} '
+            f"{_esc(data.disclosure.note(self.language))}</div>"
         )
         self.download_link.value = ""
 

@@ -81,3 +81,11 @@ def test_an_unrated_institution_and_its_interviews_are_left_out():
         == (without.distribution("recipient_survey", "q15")["base"].iloc[0])
     )
     assert "Training institution (practice)" not in {label for label, _ in data.options()["type"]}
+
+
+def test_an_institution_without_region_or_municipality_reads_without_nan(council_data):
+    view = council_data.institution("tiny_noregion")
+    assert view.municipality == "" and view.region == ""
+    assert view.type_label == "Комплексный центр социального обслуживания населения"
+    ranking = council_data.ranking().set_index("institution_id")
+    assert ranking.loc["tiny_type", "type_label"] == "Хоспис"

@@ -102,7 +102,7 @@ def test_a_council_member_sees_places_without_gaps_and_nothing_small(served, wor
         page.locator(".sk-login input").fill(COUNCIL, timeout=TIMEOUT)
         page.locator(".sk-code input").fill(CODE)
         page.locator(".sk-sign-in").click()
-        for language, tabs in (("ru", ("Рейтинг", "Организация")), ("en", ("Rating", "Institution"))):
+        for language in ("ru", "en"):
             if language == "en":
                 page.locator(".sk-lang button", has_text="English").click()
                 page.wait_for_function(

@@ -245,6 +245,16 @@ def dashboard_data(
     return DashboardData(core, chosen, _language(language))
 
 
+def _codes_of(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a column (-1 where missing) and the text of each code: categories are used as they
+    are, anything else is factorized once (no per-row string conversion of a large frame)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        labels = np.array([str(c) for c in values.cat.categories], dtype=object)
+        return values.cat.codes.to_numpy(dtype=np.int64), labels
+    codes, uniques = pd.factorize(values)
+    return codes.astype(np.int64), np.array([str(u) for u in uniques], dtype=object)
+
+
 def _text(value: Any) -> str:
     """A directory field as text: "" when missing (never "nan" or "None")."""
     return value.strip() if isinstance(value, str) else ""
@@ -827,7 +837,7 @@ class DashboardData:
 
     def _answer_cells(self, questionnaire_id: str, question: ChoiceQuestion, period: str) -> pd.DataFrame:
         """One row per institution and interview mode in ``period``: ``base`` (who answered) and ``c0``,
-        ``c1`` ... (how many chose each choice); computed once per question and period."""
+        ``c1`` ... (how many chose each choice); computed once per question and period, on codes."""
         key = (questionnaire_id, question.code, period)
         cache = self._core.cells
         if key in cache:
@@ -839,37 +849,42 @@ class DashboardData:
             cache[key] = pd.DataFrame(columns=["institution_id", "mode", "base", *counts])
             return cache[key]
         rows = self._rows_of_period(questionnaire_id, frame, period)
-        answers = frame[question.code].to_numpy(dtype=object)[rows]
-        text = pd.Series(answers, dtype=object)
-        answered = text.notna().to_numpy() & (text.astype(str).str.strip() != "").to_numpy()
-        inst = frame["institution_id"].astype(str).to_numpy(dtype=object)[rows]
-        modes = (
-            frame["mode"].astype(str).to_numpy(dtype=object)[rows]
-            if "mode" in frame.columns
-            else np.full(len(rows), "", dtype=object)
-        )
-        group = pd.MultiIndex.from_arrays([inst, modes])
-        codes, uniques = pd.factorize(group)
-        base = np.bincount(codes[answered], minlength=len(uniques)).astype(float)
-        chosen = text[answered].astype(str)
-        owner = codes[answered]
-        if question.multiple:
-            tokens = chosen.str.split()
-            owner = np.repeat(owner, tokens.str.len().to_numpy())
-            chosen = tokens.explode()
-        choice = pd.Categorical(chosen.to_numpy(dtype=object), categories=names).codes
-        known = choice >= 0
-        matrix = np.zeros((len(uniques), len(names)))
-        np.add.at(matrix, (owner[known], choice[known]), 1.0)
+        inst, inst_labels = _codes_of(frame["institution_id"].iloc[rows])
+        if "mode" in frame.columns:
+            mode, mode_labels = _codes_of(frame["mode"].iloc[rows])
+        else:
+            mode, mode_labels = np.zeros(len(rows), dtype=np.int64), np.array([""], dtype=object)
+        answer, answer_labels = _codes_of(frame[question.code].iloc[rows])
+        given = np.array([label.strip() != "" for label in answer_labels], dtype=bool)
+        answered = (answer >= 0) & given[np.maximum(answer, 0)] & (inst >= 0)
+        cell = inst.astype(np.int64) * (len(mode_labels) + 1) + (mode.astype(np.int64) + 1)
+        cell_code, cell_keys = pd.factorize(cell[inst >= 0])
+        codes = np.full(len(rows), -1, dtype=np.int64)
+        codes[inst >= 0] = cell_code
+        n_cells = len(cell_keys)
+        base = np.bincount(codes[answered], minlength=n_cells).astype(float)
+        # how many times each (cell, answer label) occurs, then which choices each label holds
+        per_label = np.zeros((n_cells, len(answer_labels)))
+        np.add.at(per_label, (codes[answered], answer[answered]), 1.0)
+        position = {name: i for i, name in enumerate(names)}
+        holds = np.zeros((len(answer_labels), len(names)))
+        for j, label in enumerate(answer_labels):
+            tokens = label.split() if question.multiple else [label]
+            for token in tokens:
+                if token in position:
+                    holds[j, position[token]] += 1.0
+        matrix = per_label @ holds
+        inst_of = (cell_keys // (len(mode_labels) + 1)).astype(np.int64)
+        mode_of = (cell_keys % (len(mode_labels) + 1)).astype(np.int64) - 1
         out = pd.DataFrame(
             {
-                "institution_id": [u[0] for u in uniques],
-                "mode": [u[1] for u in uniques],
+                "institution_id": inst_labels[inst_of] if n_cells else np.array([], dtype=object),
+                "mode": np.where(mode_of >= 0, mode_labels[np.maximum(mode_of, 0)], "") if n_cells else [],
                 "base": base,
             }
         )
         for i, column in enumerate(counts):
-            out[column] = matrix[:, i]
+            out[column] = matrix[:, i] if n_cells else np.array([], dtype=float)
         cache[key] = out
         return out
 
@@ -877,7 +892,9 @@ class DashboardData:
         key = (questionnaire_id, period)
         cache = self._core.period_rows
         if key not in cache:
-            cache[key] = np.flatnonzero((frame["period"].astype(str) == period).to_numpy())
+            codes, labels = _codes_of(frame["period"])
+            wanted = np.flatnonzero(labels == str(period))
+            cache[key] = np.flatnonzero(np.isin(codes, wanted))
         return cache[key]
 
     def compare_periods(

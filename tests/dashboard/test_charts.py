@@ -35,7 +35,7 @@ def test_rating_chart_in_english(data_en):
     assert fig.layout.title.text == "<b>Rating of institutions, 2025</b>"
     assert "confidence interval" in fig.layout.title.subtitle.text
     names = {trace.name for trace in fig.data}
-    assert "Good practice (≥ 95)" in names and "Not shown (n < 5)" in names
+    assert "Good practice (≥ 95)" in names and "Not rated, no place (n < 5)" in names
     assert any(name.startswith("Regional average: ") for name in names)
 
 

@@ -42,6 +42,7 @@ def _plain(text: str) -> str:
 def app_for(world, monkeypatch):
     monkeypatch.setenv("SURVEYKIT_DATA_DIR", str(world.folder / "data"))
     monkeypatch.setenv("SURVEYKIT_MIN_CELL_SIZE", str(K))
+    monkeypatch.setenv("SURVEYKIT_PLOTLY_JS", "/voila/files/static/plotly.min.js")  # as served: not inlined
     settings.cache_clear()
     stores = []
 

@@ -636,7 +636,9 @@ def progress_chart(data: DashboardData, by: str = "institution") -> go.Figure:
     remaining = frame["remaining"].where(~withheld, 0.0).fillna(0.0)
     hidden = frame["target"].where(withheld, 0.0).fillna(0.0)
     texts = [
-        t("disclosure.progress_withheld", lang, k=k, target=fmt_int(tg)) if w else f"{fmt_int(d)} / {fmt_int(tg)}"
+        t("disclosure.progress_withheld", lang, k=k, target=fmt_int(tg))
+        if w
+        else f"{fmt_int(d)} / {fmt_int(tg)}"
         for d, tg, w in zip(frame["done"], frame["target"], withheld, strict=True)
     ]
     fig = go.Figure()

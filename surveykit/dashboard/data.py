@@ -712,7 +712,9 @@ class DashboardData:
         plan = plan[
             (plan["period"].astype(str) == self.period)
             & (plan["questionnaire_id"].astype(str) == qid)
-            & plan["institution_id"].astype(str).isin(set(self._core.institutions["institution_id"].astype(str)))
+            & plan["institution_id"]
+            .astype(str)
+            .isin(set(self._core.institutions["institution_id"].astype(str)))
         ].copy()
         if plan.empty:
             return pd.DataFrame(columns=columns)
@@ -740,7 +742,9 @@ class DashboardData:
             out = out.rename(columns={"interviewer_id": "key"})
             names = self.source.interviewers()
             out["label"] = [names.get(i, i) for i in out["key"]]
-            out["share"] = np.where(out["target"] > 0, 100.0 * out["done"] / out["target"].where(out["target"] > 0, 1), np.nan)
+            out["share"] = np.where(
+                out["target"] > 0, 100.0 * out["done"] / out["target"].where(out["target"] > 0, 1), np.nan
+            )
             out["withheld"] = False
         out["target"] = out["target"].astype(float)
         out["done"] = out["done"].astype(float)
@@ -813,7 +817,9 @@ class DashboardData:
         if mode is not None:
             where &= (cells["mode"] == str(mode)).to_numpy()
         counts = [f"c{i}" for i in range(len(names))]
-        table = self.disclosure.table(cells, unit="institution_id", count="base", by=[], sums=counts, where=where)
+        table = self.disclosure.table(
+            cells, unit="institution_id", count="base", by=[], sums=counts, where=where
+        )
         row = {column: table[column].to_numpy()[0] for column in table.columns}
         base = float(row["base"])
         count = np.array([float(row[c]) for c in counts])

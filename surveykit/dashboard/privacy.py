@@ -66,7 +66,9 @@ _SENTINEL = "⟦withheld⟧"
 
 # --- the rating ------------------------------------------------------------------------------------------------------
 def _parent(ids: pd.Series) -> pd.Series:
-    return ids.astype(str).str.split("/", n=1).str[0]
+    """The indicator of a channel id (``1.3/site`` -> ``1.3``), split once per distinct id."""
+    values = ids.astype(str)
+    return values.map({u: u.split("/", 1)[0] for u in values.unique()})
 
 
 def publish_rating(rating: Rating, disclosure: Disclosure | int | None = None) -> Rating:
@@ -239,24 +241,30 @@ def _places_among_published(table: pd.DataFrame, hidden: np.ndarray, profile: An
         shown = ~part["_hidden"].to_numpy()
         ranks = part["_rank"].to_numpy()
         pub_idx, pub_ranks = idx[shown], ranks[shown]
-        sorted_ranks = np.sort(pub_ranks)
-        new_rank[pub_idx] = 1 + np.searchsorted(sorted_ranks, pub_ranks, side="left")
+        if not len(pub_idx):
+            continue
+        new_rank[pub_idx] = 1 + np.searchsorted(np.sort(pub_ranks), pub_ranks, side="left")
         new_of[pub_idx] = len(pub_idx)
-        for j, i in enumerate(pub_idx):
-            position = int(np.flatnonzero(idx == i)[0])
-            original_next = idx[position + 1] if position + 1 < len(idx) else None
-            published_next = pub_idx[j + 1] if j + 1 < len(pub_idx) else None
-            if original_next != published_next:  # a withheld one sat between: compare with the next shown
-                z = np.nan
-                if published_next is not None:
-                    with np.errstate(invalid="ignore", divide="ignore"):
-                        z = (s[i] - s[published_next]) / np.sqrt(se[i] ** 2 + se[published_next] ** 2)
-                z_next[i] = z
-                distinct[i] = None if z != z else bool(abs(z) >= z_crit)
-            if notes is not None and notes[i]:
-                tied = [k for k in pub_idx if k != i and s[k] == s[i]]
-                if not tied:
-                    notes[i] = ""
+        # the next row in the rating's order, and the next published one: where they differ, a withheld
+        # institution sat between and the comparison is made again with the next shown
+        positions = np.flatnonzero(shown)
+        original_next = np.append(idx, -1)[np.minimum(positions + 1, len(idx))]
+        published_next = np.append(pub_idx[1:], -1)
+        changed = original_next != published_next
+        if changed.any():
+            a, b = pub_idx[changed], published_next[changed]
+            has_next = b >= 0
+            z = np.full(len(a), np.nan)
+            upper, lower = a[has_next], b[has_next]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                z[has_next] = (s[upper] - s[lower]) / np.sqrt(se[upper] ** 2 + se[lower] ** 2)
+            z_next[a] = z
+            for i, value in zip(a, z, strict=True):
+                distinct[i] = None if value != value else bool(abs(value) >= z_crit)
+        if notes is not None:  # a tie note stays only when the tie is with a published institution
+            values = pd.Series(s[pub_idx])
+            alone = (values.map(values.value_counts()) <= 1).to_numpy()
+            notes[pub_idx[alone]] = ""
     placed = ~np.isnan(new_rank)
     z_next[~placed] = np.nan
     distinct[~placed] = None

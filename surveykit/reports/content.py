@@ -394,7 +394,9 @@ class InstitutionReport(_Report):
         out = [_h2(t("dash.inst.suggestions", lang), "suggestions")]
         texts = self.view.suggestions
         if not texts:
-            out.append(f"<p>{esc(t('dash.no_suggestions', lang))}</p>")
+            shown = bool(self.view.row.get("n_shown", True))
+            key = "dash.no_suggestions" if shown else "disclosure.suggestions_withheld"
+            out.append(f"<p>{esc(t(key, lang, k=self.data.disclosure.k))}</p>")
             return HTMLBlock("".join(out))
         counts = pd.Series(texts).value_counts(sort=False)
         out.append(f'<p class="note">{esc(t("dash.inst.suggestions_note", lang))}</p><ul class="quotes">')

@@ -525,7 +525,12 @@ class DashboardApp(W.VBox):
             )
             out.append("</ul>")
         else:
-            out.append(f"<p>{_esc(t('dash.no_suggestions', lang))}</p>")
+            key = (
+                "dash.no_suggestions"
+                if bool(view.row.get("n_shown", True))
+                else "disclosure.suggestions_withheld"
+            )
+            out.append(f"<p>{_esc(t(key, lang, k=self.data.disclosure.k))}</p>")
         out.append(f'<div class="sk-dash-foot">{_esc(self.data.disclosure.note(lang))}</div>')
         return "".join(out)
 

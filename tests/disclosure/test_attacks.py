@@ -37,6 +37,8 @@ from .attacker import (
 )
 from .world import QUESTIONS, SMALL_GROUPS, K
 
+pytestmark = pytest.mark.slow
+
 QID = "recipient_survey"
 
 

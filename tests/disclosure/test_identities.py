@@ -18,6 +18,8 @@ from surveykit.ui.dashboard_app import DashboardApp
 from .conftest import CODE, COUNCIL, SUPERVISOR
 from .world import K
 
+pytestmark = pytest.mark.slow
+
 
 def _texts(widget) -> list[str]:
     """Every text a widget tree shows: HTML, labels of options, descriptions."""

@@ -89,3 +89,18 @@ def test_an_institution_without_region_or_municipality_reads_without_nan(council
     assert view.type_label == "Комплексный центр социального обслуживания населения"
     ranking = council_data.ranking().set_index("institution_id")
     assert ranking.loc["tiny_type", "type_label"] == "Хоспис"
+
+
+def test_suggestions_of_a_small_institution_are_withheld_and_say_why(world, council_data):
+    """tiny_type has 4 respondents in 2025, one of whom made a suggestion a sociologist approved: it is not
+    published (it would be one of four people's words), and the report says why."""
+    from surveykit.reports.content import InstitutionReport
+
+    from .world import SMALL_SUGGESTION
+
+    reviews = world.sample.frames["open_answer_reviews"]
+    assert SMALL_SUGGESTION in set(reviews.loc[reviews["status"] == "approved", "published_text"])
+    view = council_data.institution("tiny_type", "2025")
+    assert view.suggestions == []
+    text = str(InstitutionReport(council_data, "tiny_type").suggestions())
+    assert SMALL_SUGGESTION not in text and "опрошено менее 5" in text

@@ -47,6 +47,8 @@ SMALL_GROUPS = {
     ("tiny_one", "2025"),
     ("dom_ryabinka", "2025"),
 }
+#: an approved suggestion of a respondent of tiny_type in 2025 (four respondents: it must not be shown)
+SMALL_SUGGESTION = "Хотелось бы больше прогулок во дворе."
 #: the questions the attacks tabulate: a five-way choice, a yes/no/don't know, a filtered follow-up
 QUESTIONS = ("age_group", "q15", "q2")
 
@@ -95,9 +97,19 @@ def adversarial_sample(seed: int = 11) -> Sample:
         ]
     ).astype(object)
     frames["institutions"] = pd.concat([institutions.astype(object), added], ignore_index=True)
-    frames["open_answer_reviews"] = frames["open_answer_reviews"][
-        frames["open_answer_reviews"]["interview_id"].isin(set(survey["interview_id"]))
-    ].reset_index(drop=True)
+    reviews = frames["open_answer_reviews"]
+    reviews = reviews[reviews["interview_id"].isin(set(survey["interview_id"]))]
+    # one of the four respondents of tiny_type in 2025 made a suggestion, approved for publication
+    small = np.flatnonzero((survey["institution_id"] == "tiny_type").to_numpy() & latest.to_numpy())[0]
+    survey.loc[small, "q16"] = SMALL_SUGGESTION
+    approved = {
+        "interview_id": survey.loc[small, "interview_id"],
+        "question": "q16",
+        "status": "approved",
+        "published_text": SMALL_SUGGESTION,
+        "reviewer_id": "soc_01",
+    }
+    frames["open_answer_reviews"] = pd.concat([reviews, pd.DataFrame([approved])], ignore_index=True)
     frames["assignments"] = _assignments(survey)
     return Sample(frames=frames, periods=PERIODS, interviewers=sample.interviewers)
 

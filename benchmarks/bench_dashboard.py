@@ -6,7 +6,9 @@ Measured in one run on the same synthetic canonical frames (data generation is n
   periods, small-cell suppression of every number, the published regional means), then the sorted
   ``ranking()`` of the latest period and the regional mean of S;
 * baseline: the bare ``rate()`` call on the same frames (the rating without anything the dashboard adds);
-* second baseline: a plain pandas groupby of the same 10 survey shares (the core counting only).
+* second baseline: a plain pandas groupby of the same 10 survey shares (the core counting only);
+* an answer distribution through the disclosure control (``surveykit.disclosure``), first call and after a
+  filter change, against a bare ``value_counts`` of the same answers.
 
 Target: the dashboard's data in <= 2 s at full size on the 2-core machine.
 """
@@ -58,6 +60,23 @@ def run(quick: bool) -> list[Measurement]:
     bare = best_of(lambda: rate(profile, sources), repeat=3)
     groupby = best_of(lambda: pandas_shares(sources["recipient_survey"]), repeat=3)
     view = best_of(lambda: data.institution(ids[0]), repeat=3)
+    # an answer distribution through the disclosure control (first call: the cells of the question; then a
+    # filter change only re-adds cells), against a bare pandas value_counts of the same answers
+    survey = sources["recipient_survey"]
+
+    def first_distribution():
+        fresh = dashboard_data(FramesSource(frames), profile, language="ru", k=5)
+        started = __import__("time").perf_counter()
+        fresh.distribution("recipient_survey", "q15")
+        return __import__("time").perf_counter() - started
+
+    first = min(first_distribution() for _ in range(2))
+    municipality = data.institutions["municipality"].iloc[0]
+    filtered = best_of(
+        lambda: data.with_(municipality=municipality).distribution("recipient_survey", "q15"), repeat=5
+    )
+    latest = survey["period"].astype(str) == "2025"
+    counts = best_of(lambda: survey.loc[latest, "q15"].value_counts(), repeat=3)
     size = f"{n_institutions:,} institutions x {n_interviews:,} interviews, 2 periods"
     return [
         Measurement(
@@ -80,5 +99,17 @@ def run(quick: bool) -> list[Measurement]:
             figure=view,
             baseline_name="dashboard data",
             baseline=ours,
+        ),
+        Measurement(
+            name="answer distribution, first call (cells of the question, disclosure control)",
+            figure=first,
+            baseline_name="pandas value_counts of the same answers",
+            baseline=counts,
+        ),
+        Measurement(
+            name="answer distribution after a filter change",
+            figure=filtered,
+            baseline_name="pandas value_counts of the same answers",
+            baseline=counts,
         ),
     ]

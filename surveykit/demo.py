@@ -210,6 +210,11 @@ class _Builder:
             # hidden quality: most institutions are good, a few need improvement
             self.quality[institution_id] = float(np.clip(self.rng.beta(5, 2), 0.05, 0.98))
         self.summary.counts["institutions"] = n
+        # where trainees' practice interviews are filed: its type is not rated (institution_types.yaml), so
+        # it never appears in the council's rating, dashboard, workbook or reports
+        from surveykit.training.service import PRACTICE_INSTITUTION, PRACTICE_NAME
+
+        self.store.add_institution(PRACTICE_INSTITUTION, PRACTICE_NAME, type="practice", by="demo")
 
     def add_people(self) -> None:
         for login, name in INTERVIEWERS[: 6 if self.small else None]:

@@ -732,6 +732,18 @@ class ErrorCode(enum.Enum):
         "Give the questionnaire (rate(..., questionnaires=[...]), or --questionnaire FILE) so every answer is "
         "checked against its choice lists.",
     )
+    # SK620-SK629: statistical disclosure control of council outputs (surveykit.disclosure)
+    IDENTITIES_WITHHELD = (
+        "SK620",
+        "{what} would name interviewers, and council outputs never show who interviewed",
+        "Fieldwork per interviewer is for supervisors (the supervisor app); council members see it per institution.",
+    )
+    DISCLOSURE_TABLE_INVALID = ("SK621", "cannot build a publishable table: {detail}", "{fix}")
+    INSTITUTION_TYPES_INVALID = (
+        "SK622",
+        "institution types: {detail}",
+        "Correct the file (each type needs a name in Russian and English; 'rated' is true or false).",
+    )
 
     # --- SK7xx: data exchange -------------------------------------------------------------------
     IMPORT_COLUMN_UNKNOWN = (

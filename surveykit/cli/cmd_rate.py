@@ -191,6 +191,7 @@ def _from_store(
     published questionnaires of the sources."""
     from surveykit.dashboard.sources import StoreSource
     from surveykit.errors import NotFoundError
+    from surveykit.institution_types import rated_sources
     from surveykit.store import Store
 
     with Store.open(args.url) as store:
@@ -202,7 +203,9 @@ def _from_store(
                 questionnaires.append(store.questionnaire(name))
             except NotFoundError:
                 continue
-        return frames, source.institutions(), questionnaires
+        # institutions of unrated types (the trainees' practice institution) are never rated
+        frames, institutions = rated_sources(frames, source.institutions())
+        return frames, institutions, questionnaires
 
 
 def run(args: argparse.Namespace) -> int:

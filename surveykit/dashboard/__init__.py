@@ -21,7 +21,6 @@ from surveykit.dashboard.privacy import (
     approved_open_answers,
     publish_conclusions,
     publish_rating,
-    withhold_small_bases,
 )
 from surveykit.dashboard.sources import DataSource, FramesSource, Snapshot, StoreSource, as_source
 
@@ -43,6 +42,5 @@ __all__ = [
     "dashboard_data",
     "publish_conclusions",
     "publish_rating",
-    "withhold_small_bases",
     "write_council_export",
 ]

@@ -191,17 +191,20 @@ def rating_chart(data: DashboardData, color_by: str = "flag", *, highlight: str 
         order = list(CATEGORIES)
         colours = dict(PALETTE)
         names = {}
+    names["withheld"] = t("disclosure.not_rated_legend", lang, k=data.disclosure.k)
     for category in order:
         part = frame[frame["category"] == category]
         if part.empty:
             continue
         name = names.get(category) or _category_label(category, data)
         if category in ("withheld", "not_rated"):
-            text = (
-                t("dash.withheld_bar", lang, k=data.disclosure.k)
+            k = data.disclosure.k
+            text = [
+                (t("disclosure.not_rated_part" if shown_n else "disclosure.not_rated_n", lang, k=k))
                 if category == "withheld"
                 else t("dash.not_rated", lang)
-            )
+                for shown_n in part["n_shown"]
+            ]
             fig.add_trace(
                 go.Bar(
                     x=np.zeros(len(part)),
@@ -209,7 +212,7 @@ def rating_chart(data: DashboardData, color_by: str = "flag", *, highlight: str 
                     orientation="h",
                     name=name,
                     marker_color=colours[category],
-                    text=[text] * len(part),
+                    text=text,
                     textposition="outside",
                     cliponaxis=False,
                     textfont={"color": "#4a5568", "size": 12},
@@ -616,41 +619,52 @@ def progress_chart(data: DashboardData, by: str = "institution") -> go.Figure:
     if frame.empty:
         return _empty(title, t("dash.no_plan", lang), lang)
     labels = [wrap(x, 46, 2) for x in frame["label"]]
+    k = data.disclosure.k
+    withheld = frame["withheld"].to_numpy(dtype=bool)
     hover = [
         f"<b>{esc(lbl)}</b><br>"
-        + t("dash.hover.target", lang, done=fmt_int(d), target=fmt_int(tg), share=fmt(s, lang, 0))
-        for lbl, d, tg, s in zip(frame["label"], frame["done"], frame["target"], frame["share"], strict=True)
+        + (
+            t("disclosure.progress_withheld", lang, k=k, target=fmt_int(tg))
+            if w
+            else t("dash.hover.target", lang, done=fmt_int(d), target=fmt_int(tg), share=fmt(s, lang, 0))
+        )
+        for lbl, d, tg, s, w in zip(
+            frame["label"], frame["done"], frame["target"], frame["share"], withheld, strict=True
+        )
+    ]
+    done = frame["done"].where(~withheld, 0.0).fillna(0.0)
+    remaining = frame["remaining"].where(~withheld, 0.0).fillna(0.0)
+    hidden = frame["target"].where(withheld, 0.0).fillna(0.0)
+    texts = [
+        t("disclosure.progress_withheld", lang, k=k, target=fmt_int(tg))
+        if w
+        else f"{fmt_int(d)} / {fmt_int(tg)}"
+        for d, tg, w in zip(frame["done"], frame["target"], withheld, strict=True)
     ]
     fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=frame["done"],
-            y=labels,
-            orientation="h",
-            name=t("dash.chart.progress_done", lang),
-            marker_color=PALETTE["done"],
-            hovertext=hover,
-            hovertemplate="%{hovertext}<extra></extra>",
+    for name, values, colour, show in (
+        (t("dash.chart.progress_done", lang), done, PALETTE["done"], True),
+        (t("dash.chart.progress_remaining", lang), remaining, PALETTE["remaining"], True),
+        (t("dash.category.withheld", lang, k=k), hidden, PALETTE["withheld"], bool(withheld.any())),
+    ):
+        last = colour == PALETTE["withheld"] or (colour == PALETTE["remaining"] and not withheld.any())
+        fig.add_trace(
+            go.Bar(
+                x=values,
+                y=labels,
+                orientation="h",
+                name=name,
+                marker_color=colour,
+                showlegend=show,
+                hovertext=hover,
+                hovertemplate="%{hovertext}<extra></extra>",
+                text=texts if last else None,
+                textposition="outside" if last else None,
+                cliponaxis=False,
+                textfont={"color": "#2d3748"},
+            )
         )
-    )
-    fig.add_trace(
-        go.Bar(
-            x=frame["remaining"],
-            y=labels,
-            orientation="h",
-            name=t("dash.chart.progress_remaining", lang),
-            marker_color=PALETTE["remaining"],
-            hovertext=hover,
-            hovertemplate="%{hovertext}<extra></extra>",
-            text=[
-                f"{fmt_int(d)} / {fmt_int(tg)}" for d, tg in zip(frame["done"], frame["target"], strict=True)
-            ],
-            textposition="outside",
-            cliponaxis=False,
-            textfont={"color": "#2d3748"},
-        )
-    )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", automargin=True)
     fig.update_xaxes(
         title_text=t("dash.chart.progress_axis", lang),
@@ -680,6 +694,9 @@ def distribution_chart(
     if not base:
         return _empty(short(question_label, 95), t("dash.chart.empty", lang), lang)
     subtitle = t("dash.chart.distribution_subtitle", lang, scope=scope, period=period, n=fmt_int(base))
+    excluded = int(frame["n_excluded"].iloc[0]) if "n_excluded" in frame.columns else 0
+    if excluded:
+        subtitle = f"{subtitle}. {data.disclosure.excluded_note(excluded, lang)}"
     labels = [wrap(x, 40, 2) for x in frame["label"]]
     colours = [PALETTE["missing_code"] if m else PALETTE["answer"] for m in frame["missing_code"]]
     hover = [
@@ -721,6 +738,9 @@ def comparison_chart(frame: pd.DataFrame, question_label: str, scope: str, data:
             f"{period} (n = {fmt_int(base) if not part['withheld'].all() else data.disclosure.label(lang)})"
         )
     subtitle = t("dash.chart.comparison_subtitle", lang, scope=scope, periods=", ".join(parts))
+    excluded = int(frame["n_excluded"].max()) if "n_excluded" in frame.columns and len(frame) else 0
+    if excluded:
+        subtitle = f"{subtitle}. {data.disclosure.excluded_note(excluded, lang)}"
     fig = go.Figure()
     order: list[str] = []
     for i, period in enumerate(periods):

@@ -28,18 +28,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveykit.dashboard.labels import measure_name, type_label
+from surveykit.dashboard.labels import measure_name, mode_label, type_label
 from surveykit.dashboard.privacy import (
     Disclosure,
     approved_open_answers,
     publish_conclusions,
     publish_rating,
     reference_means,
-    withhold_small_bases,
 )
 from surveykit.dashboard.sources import DataSource, Snapshot, as_source
-from surveykit.errors import ErrorCode, Location, NotFoundError, SurveykitError, did_you_mean
+from surveykit.errors import (
+    AccessDenied,
+    ErrorCode,
+    Location,
+    NotFoundError,
+    SurveykitError,
+    Translated,
+    did_you_mean,
+)
 from surveykit.i18n import UI_LANGUAGES, t
+from surveykit.institution_types import rated_sources
 from surveykit.questionnaire.compiled import compile_form
 from surveykit.questionnaire.model import Questionnaire, QuestionType
 from surveykit.scoring import DEFAULT_PROFILE, Profile, Rating, load_profile, rate
@@ -68,12 +76,17 @@ _DISTRIBUTABLE = {
 
 @dataclass(frozen=True)
 class Filters:
-    """What the council member selected. ``None`` means all; ``period`` ``None`` means the latest."""
+    """What the council member selected. ``None`` means all; ``period`` ``None`` means the latest.
+
+    ``region``, ``municipality`` and ``type`` select institutions (the rating, fieldwork and answers);
+    ``mode`` selects interviews by how they were done, in answer distributions only."""
 
     period: str | None = None
     region: str | None = None
     municipality: str | None = None
     type: str | None = None
+    #: the interview mode: selects answers in distributions (the rating is always over every mode)
+    mode: str | None = None
 
     def mask(self, institutions: pd.DataFrame) -> np.ndarray:
         keep = np.ones(len(institutions), dtype=bool)
@@ -151,8 +164,24 @@ class _Core:
     questionnaires: dict[str, Questionnaire]
     open_answers: pd.DataFrame
     disclosure: Disclosure
+    #: whether the viewer may see who interviewed (fieldwork per interviewer); never a council member
+    identities: bool = False
     conclusions: dict[tuple[str, str, str], str] = field(default_factory=dict)
     views: dict[tuple[str, str, str, str | None], InstitutionView] = field(default_factory=dict)
+    cells: dict[tuple[str, str, str], pd.DataFrame] = field(default_factory=dict)
+    period_rows: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    selections: dict[tuple[str | None, ...], list[str]] = field(default_factory=dict)
+    rankings: dict[tuple[str, str, str], pd.DataFrame] = field(default_factory=dict)
+
+    @cached_property
+    def shown_n(self) -> set[tuple[str, str]]:
+        """(institution, period) whose respondent count is shown (at least k respondents)."""
+        table = self.published.table
+        return {
+            (str(i), str(p))
+            for i, p, shown in zip(table["institution_id"], table["period"], table["n_shown"], strict=True)
+            if shown
+        }
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -171,13 +200,19 @@ def dashboard_data(
     language: str | None = None,
     *,
     k: int | None = None,
+    identities: bool = False,
 ) -> DashboardData:
     """Prepare the dashboard's data from a ``Store`` or a mapping of canonical frames (see
-    :mod:`surveykit.dashboard.sources`); ``k`` overrides ``settings().min_cell_size``."""
+    :mod:`surveykit.dashboard.sources`); ``k`` overrides ``settings().min_cell_size``. ``identities``:
+    the viewer may see fieldwork per interviewer, with names (supervisors, sociologists; never a council
+    member or the public dashboard: :meth:`surveykit.store.guarded.GuardedStore.dashboard_data` decides).
+
+    Institutions of types that are not rated (:mod:`surveykit.institution_types`, e.g. the trainees'
+    practice institution) are left out of everything, with their interviews."""
     src = as_source(source)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     respondents = prof.respondents_source
-    frames = src.frames(prof.sources)
+    frames, institutions = rated_sources(src.frames(prof.sources), src.institutions())
     if respondents not in frames or not len(frames[respondents]):
         raise SurveykitError(
             ErrorCode.INDICATOR_NO_DATA,
@@ -187,7 +222,7 @@ def dashboard_data(
             reason=f"there are no submitted interviews of '{respondents}' yet",
             fix="Collect or import recipient interviews first (for a demonstration: surveykit demo build).",
         )
-    institutions = src.institutions()
+    institutions = institutions.copy()
     institutions["type_code"] = institutions["type"]
     questionnaires = {qid: q for qid in prof.sources if (q := src.questionnaire(qid)) is not None}
     attributes = institutions[["institution_id", "name", "region"]].copy()
@@ -203,9 +238,26 @@ def dashboard_data(
         institutions = pd.concat(
             [institutions, pd.DataFrame({"institution_id": extra, "name": extra})], ignore_index=True
         )
-    core = _Core(src, prof, published, institutions, questionnaires, open_answers, disclosure)
+    core = _Core(
+        src, prof, published, institutions, questionnaires, open_answers, disclosure, identities=identities
+    )
     chosen = filters if isinstance(filters, Filters) else Filters(**dict(filters or {}))
     return DashboardData(core, chosen, _language(language))
+
+
+def _codes_of(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a column (-1 where missing) and the text of each code: categories are used as they
+    are, anything else is factorized once (no per-row string conversion of a large frame)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        labels = np.array([str(c) for c in values.cat.categories], dtype=object)
+        return values.cat.codes.to_numpy(dtype=np.int64), labels
+    codes, uniques = pd.factorize(values)
+    return codes.astype(np.int64), np.array([str(u) for u in uniques], dtype=object)
+
+
+def _text(value: Any) -> str:
+    """A directory field as text: "" when missing (never "nan" or "None")."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _language(language: str | None) -> str:
@@ -249,6 +301,11 @@ class DashboardData:
         return self._core.disclosure
 
     @property
+    def identities(self) -> bool:
+        """Whether this viewer may see fieldwork per interviewer (never a council member)."""
+        return self._core.identities
+
+    @property
     def source(self) -> DataSource:
         return self._core.source
 
@@ -286,11 +343,16 @@ class DashboardData:
     @property
     def selected(self) -> list[str]:
         """Ids of the institutions that pass the filters."""
-        inst = self._core.institutions
-        return inst.loc[self.filters.mask(inst), "institution_id"].astype(str).tolist()
+        key = (self.filters.region, self.filters.municipality, self.filters.type)
+        cache = self._core.selections
+        if key not in cache:
+            inst = self._core.institutions
+            cache[key] = inst.loc[self.filters.mask(inst), "institution_id"].astype(str).tolist()
+        return list(cache[key])
 
     def options(self) -> dict[str, list[tuple[str, str | None]]]:
-        """Choices for the filter controls: ``(label, value)`` with "all" first (value None)."""
+        """Choices for the filter controls: ``(label, value)`` with "all" first (value None). ``mode``
+        applies to answer distributions only."""
         inst = self.institutions
         everything = t("dash.all", self.language)
 
@@ -304,7 +366,16 @@ class DashboardData:
             "region": values("region"),
             "municipality": values("municipality"),
             "type": values("type_code", lambda v: type_label(v, self.language)),
+            "mode": [(everything, None), *sorted((mode_label(m, self.language), m) for m in self._modes())],
         }
+
+    def _modes(self) -> list[str]:
+        """The interview modes found in the rated questionnaires' data."""
+        found: set[str] = set()
+        for frame in self.source.frames(self.profile.sources).values():
+            if frame is not None and "mode" in frame.columns and len(frame):
+                found |= {str(m) for m in frame["mode"].dropna().unique()}
+        return sorted(found)
 
     def name_of(self, institution_id: str) -> str:
         """The institution's name (its id when the directory has none)."""
@@ -314,11 +385,19 @@ class DashboardData:
     def ranking(self, color_by: str = "flag") -> pd.DataFrame:
         """The filtered institutions in the selected period, best first: place, name, S with its interval,
         respondents, the colour ``category`` (by flag or by band) and what is withheld."""
+        key = (self.period, color_by, self.language)
+        cache = self._core.rankings
+        if key not in cache:
+            cache[key] = self._ranking(color_by)
+        everyone = cache[key]
+        keep = everyone["institution_id"].isin(set(self.selected)).to_numpy()
+        return everyone[keep].reset_index(drop=True)
+
+    def _ranking(self, color_by: str) -> pd.DataFrame:
+        """Every institution of the period, in the order shown (filtered by :meth:`ranking`)."""
         table = self.rating.table
         period = self.period
-        rows = table[
-            (table["period"].astype(str) == period) & table["institution_id"].astype(str).isin(self.selected)
-        ]
+        rows = table[table["period"].astype(str) == period]
         rows = rows.merge(
             self.institutions[["institution_id", "type_label", "municipality"]],
             on="institution_id",
@@ -442,7 +521,7 @@ class DashboardData:
             period=period,
             name=self.name_of(ident),
             type_label=type_label(info.get("type_code") if hasattr(info, "get") else None, self.language),
-            municipality=str(info.get("municipality") or "") if hasattr(info, "get") else "",
+            municipality=_text(info.get("municipality")) if hasattr(info, "get") else "",
             region=region or "",
             row=row,
             measures=measures,
@@ -605,43 +684,73 @@ class DashboardData:
         return cache[key]
 
     def suggestions(self, institution_id: str, period: str | None = None) -> list[str]:
-        """Open answers (q16) approved for publication, for one institution and period."""
+        """Open answers (q16) approved for publication, for one institution and period (none when fewer
+        than k respondents were interviewed there)."""
         answers = self._core.open_answers
         period = str(period or self.period)
+        if (str(institution_id), period) not in self._core.shown_n:
+            return []  # fewer than k respondents: their words are withheld with their numbers
         hit = answers[(answers["institution_id"] == str(institution_id)) & (answers["period"] == period)]
         return hit["text"].tolist()
 
     # --- fieldwork ---------------------------------------------------------------------------------------------------
     def progress(self, by: str = "institution", questionnaire_id: str | None = None) -> pd.DataFrame:
-        """Interviews done against targets in the selected period, per ``institution`` or ``interviewer``:
-        ``key``, ``label``, ``target``, ``done``, ``remaining``, ``share`` (worst first)."""
-        columns = ["key", "label", "target", "done", "remaining", "share"]
+        """Interviews done against targets in the selected period, per ``institution`` (or ``interviewer``,
+        for viewers with :attr:`identities` only: SK620 otherwise): ``key``, ``label``, ``target``, ``done``,
+        ``remaining``, ``share`` (per cent of the target), ``withheld`` (worst first, withheld last).
+
+        Per institution the counts pass :meth:`surveykit.disclosure.Disclosure.table`: 1..k-1 interviews
+        done are withheld ("n < k") with the share and what remains; the target (a plan) is shown."""
+        columns = ["key", "label", "target", "done", "remaining", "share", "withheld"]
+        if by != "institution" and not self.identities:
+            what = Translated({lang: t("disclosure.by_interviewer", lang) for lang in UI_LANGUAGES})
+            raise AccessDenied(ErrorCode.IDENTITIES_WITHHELD, what=what)
         plan = self.source.assignments()
         if plan is None or not len(plan):
             return pd.DataFrame(columns=columns)
+        qid = questionnaire_id or self.profile.respondents_source
         plan = plan[
             (plan["period"].astype(str) == self.period)
-            & plan["institution_id"].astype(str).isin(self.selected)
-        ]
-        qid = questionnaire_id or self.profile.respondents_source
-        plan = plan[plan["questionnaire_id"].astype(str) == qid]
+            & (plan["questionnaire_id"].astype(str) == qid)
+            & plan["institution_id"]
+            .astype(str)
+            .isin(set(self._core.institutions["institution_id"].astype(str)))
+        ].copy()
         if plan.empty:
             return pd.DataFrame(columns=columns)
-        key = "institution_id" if by == "institution" else "interviewer_id"
-        grouped = plan.groupby(plan[key].astype(str))[["target", "done"]].sum()
-        out = grouped.reset_index().rename(columns={key: "key"})
+        plan["institution_id"] = plan["institution_id"].astype(str)
+        plan["target"] = pd.to_numeric(plan["target"], errors="coerce").fillna(0)
+        plan["done"] = pd.to_numeric(plan["done"], errors="coerce").fillna(0)
+        selected = plan["institution_id"].isin(set(self.selected)).to_numpy()
+        if not selected.any():
+            return pd.DataFrame(columns=columns)
         if by == "institution":
+            out = self.disclosure.table(
+                plan,
+                unit="institution_id",
+                count="done",
+                sums=["target", "done"],
+                keep=["target"],
+                rates={"share": ("done", "target")},
+                scale=100.0,
+                where=selected,
+            ).rename(columns={"institution_id": "key"})
             out["label"] = [self.name_of(i) for i in out["key"]]
-        else:
+        else:  # supervisors and sociologists: who did how many (they may read every interview anyway)
+            part = plan[selected]
+            out = part.groupby(part["interviewer_id"].astype(str))[["target", "done"]].sum().reset_index()
+            out = out.rename(columns={"interviewer_id": "key"})
             names = self.source.interviewers()
             out["label"] = [names.get(i, i) for i in out["key"]]
-        out["target"] = out["target"].astype(int)
-        out["done"] = out["done"].astype(int)
+            out["share"] = np.where(
+                out["target"] > 0, 100.0 * out["done"] / out["target"].where(out["target"] > 0, 1), np.nan
+            )
+            out["withheld"] = False
+        out["target"] = out["target"].astype(float)
+        out["done"] = out["done"].astype(float)
         out["remaining"] = (out["target"] - out["done"]).clip(lower=0)
-        out["share"] = np.where(
-            out["target"] > 0, 100.0 * out["done"] / out["target"].where(out["target"] > 0, 1), np.nan
-        )
-        return out.sort_values(["share", "label"], kind="stable")[columns].reset_index(drop=True)
+        out = out.sort_values(["withheld", "share", "label"], kind="stable", na_position="last")
+        return out[columns].reset_index(drop=True)
 
     # --- questions ---------------------------------------------------------------------------------------------------
     def questionnaire_ids(self) -> list[str]:
@@ -688,45 +797,111 @@ class DashboardData:
         *,
         period: str | None = None,
         institution_id: str | None = None,
+        mode: str | None = None,
     ) -> pd.DataFrame:
-        """Answers to one choice question in a period, for one institution or every selected one: one row per
-        choice with ``label``, ``count``, ``percent`` of those who answered and ``base`` (withheld below k)."""
+        """Answers to one choice question in a period, for one institution or every selected one (and one
+        interview ``mode``, default the filter's): one row per choice with ``label``, ``count``, ``percent``
+        of those who answered, ``base`` and ``n_excluded``, ``withheld`` when nothing can be shown.
+
+        The figure passes :meth:`surveykit.disclosure.Disclosure.table`: an institution where fewer than k
+        answered never counts, in any selection (``n_excluded`` says how many were left out), and one mode of
+        an institution counts only when each of its modes has at least k answers. ``attrs["cells"]`` lists
+        the (institution, mode) cells added up."""
         question = self.question(questionnaire_id, code)
-        frames = self.source.frames([questionnaire_id])
-        frame = frames.get(questionnaire_id)
         period = str(period or self.period)
+        mode = self.filters.mode if mode is None else mode
         names = [c[0] for c in question.choices]
-        if frame is None or code not in frame.columns:
-            answers = pd.Series([], dtype=object)
-        else:
-            ids = [str(institution_id)] if institution_id is not None else self.selected
-            keep = (frame["period"].astype(str) == period).to_numpy() & frame["institution_id"].astype(
-                str
-            ).isin(ids).to_numpy()
-            answers = frame.loc[keep, code]
-        answered = answers.dropna()
-        if question.multiple:
-            answered = answered.astype(str)
-            answered = answered[answered.str.strip() != ""]
-            base = len(answered)
-            picked = answered.str.split().explode()
-            counts = picked.value_counts()
-        else:
-            answered = answered.astype(str)
-            base = len(answered)
-            counts = answered.value_counts()
+        cells = self._answer_cells(questionnaire_id, question, period)
+        ids = {str(institution_id)} if institution_id is not None else set(self.selected)
+        where = cells["institution_id"].isin(ids).to_numpy().copy()
+        if mode is not None:
+            where &= (cells["mode"] == str(mode)).to_numpy()
+        counts = [f"c{i}" for i in range(len(names))]
+        table = self.disclosure.table(
+            cells, unit="institution_id", count="base", by=[], sums=counts, where=where
+        )
+        row = {column: table[column].to_numpy()[0] for column in table.columns}
+        base = float(row["base"])
+        count = np.array([float(row[c]) for c in counts])
         out = pd.DataFrame(
             {
                 "choice": names,
                 "label": [c[1] for c in question.choices],
                 "missing_code": [c[2] for c in question.choices],
-                "count": [float(counts.get(n, 0)) for n in names],
+                "count": count,
+                "base": base,
+                "percent": 100.0 * count / base if base > 0 else np.full(len(names), np.nan),
+                "period": period,
+                "withheld": bool(row["withheld"]),
+                "n_excluded": int(row["n_excluded"]),
             }
         )
-        out["base"] = float(base)
-        out["percent"] = np.where(base > 0, 100.0 * out["count"] / max(base, 1), np.nan)
-        out["period"] = period
-        return withhold_small_bases(out, self.disclosure)
+        used = cells.index.get_indexer(table.attrs["rows"])
+        inst, modes = cells["institution_id"].to_numpy(dtype=object), cells["mode"].to_numpy(dtype=object)
+        out.attrs["cells"] = [(str(inst[i]), str(modes[i])) for i in used]
+        return out
+
+    def _answer_cells(self, questionnaire_id: str, question: ChoiceQuestion, period: str) -> pd.DataFrame:
+        """One row per institution and interview mode in ``period``: ``base`` (who answered) and ``c0``,
+        ``c1`` ... (how many chose each choice); computed once per question and period, on codes."""
+        key = (questionnaire_id, question.code, period)
+        cache = self._core.cells
+        if key in cache:
+            return cache[key]
+        names = [c[0] for c in question.choices]
+        counts = [f"c{i}" for i in range(len(names))]
+        frame = self.source.frames([questionnaire_id]).get(questionnaire_id)
+        if frame is None or question.code not in frame.columns or not len(frame):
+            cache[key] = pd.DataFrame(columns=["institution_id", "mode", "base", *counts])
+            return cache[key]
+        rows = self._rows_of_period(questionnaire_id, frame, period)
+        inst, inst_labels = _codes_of(frame["institution_id"].iloc[rows])
+        if "mode" in frame.columns:
+            mode, mode_labels = _codes_of(frame["mode"].iloc[rows])
+        else:
+            mode, mode_labels = np.zeros(len(rows), dtype=np.int64), np.array([""], dtype=object)
+        answer, answer_labels = _codes_of(frame[question.code].iloc[rows])
+        given = np.array([label.strip() != "" for label in answer_labels], dtype=bool)
+        answered = (answer >= 0) & given[np.maximum(answer, 0)] & (inst >= 0)
+        cell = inst.astype(np.int64) * (len(mode_labels) + 1) + (mode.astype(np.int64) + 1)
+        cell_code, cell_keys = pd.factorize(cell[inst >= 0])
+        codes = np.full(len(rows), -1, dtype=np.int64)
+        codes[inst >= 0] = cell_code
+        n_cells = len(cell_keys)
+        base = np.bincount(codes[answered], minlength=n_cells).astype(float)
+        # how many times each (cell, answer label) occurs, then which choices each label holds
+        per_label = np.zeros((n_cells, len(answer_labels)))
+        np.add.at(per_label, (codes[answered], answer[answered]), 1.0)
+        position = {name: i for i, name in enumerate(names)}
+        holds = np.zeros((len(answer_labels), len(names)))
+        for j, label in enumerate(answer_labels):
+            tokens = label.split() if question.multiple else [label]
+            for token in tokens:
+                if token in position:
+                    holds[j, position[token]] += 1.0
+        matrix = per_label @ holds
+        inst_of = (cell_keys // (len(mode_labels) + 1)).astype(np.int64)
+        mode_of = (cell_keys % (len(mode_labels) + 1)).astype(np.int64) - 1
+        out = pd.DataFrame(
+            {
+                "institution_id": inst_labels[inst_of] if n_cells else np.array([], dtype=object),
+                "mode": np.where(mode_of >= 0, mode_labels[np.maximum(mode_of, 0)], "") if n_cells else [],
+                "base": base,
+            }
+        )
+        for i, column in enumerate(counts):
+            out[column] = matrix[:, i] if n_cells else np.array([], dtype=float)
+        cache[key] = out
+        return out
+
+    def _rows_of_period(self, questionnaire_id: str, frame: pd.DataFrame, period: str) -> np.ndarray:
+        key = (questionnaire_id, period)
+        cache = self._core.period_rows
+        if key not in cache:
+            codes, labels = _codes_of(frame["period"])
+            wanted = np.flatnonzero(labels == str(period))
+            cache[key] = np.flatnonzero(np.isin(codes, wanted))
+        return cache[key]
 
     def compare_periods(
         self,
@@ -735,10 +910,12 @@ class DashboardData:
         periods: Sequence[str] | None = None,
         *,
         institution_id: str | None = None,
+        mode: str | None = None,
     ) -> pd.DataFrame:
         """:meth:`distribution` for two (or more) periods, stacked (default: the two latest)."""
         chosen = list(periods or self.periods[-2:])
         parts = [
-            self.distribution(questionnaire_id, code, period=p, institution_id=institution_id) for p in chosen
+            self.distribution(questionnaire_id, code, period=p, institution_id=institution_id, mode=mode)
+            for p in chosen
         ]
         return pd.concat(parts, ignore_index=True)

@@ -125,6 +125,7 @@ def council_tables(data: DashboardData) -> dict[str, pd.DataFrame]:
                     profile=data.profile.id,
                 ),
                 data.disclosure.note(lang),
+                t("disclosure.places_note", lang),
             ]
         }
     )

@@ -16,7 +16,7 @@ import pandas as pd
 from surveykit.i18n import t
 from surveykit.scoring.conclusion import format_number
 
-__all__ = ["esc", "fmt", "fmt_int", "measure_name", "short", "type_label", "wrap"]
+__all__ = ["esc", "fmt", "fmt_int", "measure_name", "mode_label", "short", "type_label", "wrap"]
 
 
 def fmt(value: Any, language: str, decimals: int = 1) -> str:
@@ -69,9 +69,15 @@ def measure_name(profile: Any, measure_id: str, language: str) -> str:
 
 
 def type_label(code: Any, language: str) -> str:
-    """An institution type's name (``dash.type.<code>`` in the locale files), else the code itself."""
-    if code is None or (isinstance(code, float) and np.isnan(code)) or code == "":
-        return t("dash.type_unknown", language)
-    key = f"dash.type.{code}"
+    """An institution type's name in ``language`` (:mod:`surveykit.institution_types`, the one home of
+    those names), "type not stated" when missing."""
+    from surveykit.institution_types import type_label as label
+
+    return label(code, language)
+
+
+def mode_label(code: Any, language: str) -> str:
+    """An interview mode's name (``mode.<code>`` in the apps' locale files), else the code itself."""
+    key = f"mode.{code}"
     text = t(key, language)
     return str(code) if text == key else text

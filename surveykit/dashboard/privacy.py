@@ -1,8 +1,9 @@
-"""Small-cell suppression and open-answer publication: the one place that decides what council members see.
+"""The rating and open answers as council members may see them (the rule itself: :mod:`surveykit.disclosure`).
 
-Every council-facing output — the dashboard's data and charts, the council exports, the report tables and
-texts — is built from what this module returns, never from a raw :class:`~surveykit.scoring.Rating` or raw
-answers. The threshold ``k`` is ``settings().min_cell_size`` (``SURVEYKIT_MIN_CELL_SIZE``, default 5).
+Every council-facing output — the dashboard's data and charts, the council workbook, the report tables and
+texts — is built from what this module and :meth:`surveykit.disclosure.Disclosure.table` return, never from a
+raw :class:`~surveykit.scoring.Rating` or raw answers. The threshold ``k`` is ``settings().min_cell_size``
+(``SURVEYKIT_MIN_CELL_SIZE``, default 5).
 
 The rules (docs/dashboard.md, "Privacy"):
 
@@ -11,17 +12,22 @@ The rules (docs/dashboard.md, "Privacy"):
    1..k-1, and every respondent-based number of an institution and period with fewer than ``k`` respondents
    (its respondent count itself is shown as "n < k"). Checklist (audit) and administrative indicators
    count items or cases, not people, and are never withheld.
-2. **Complementary suppression.** A number that would let a reader recompute a withheld one is withheld
-   too: an indicator when one of its channels is withheld (it is their mean), a criterion when one of its
-   indicators is, the total ``S`` when a criterion is (or when the institution has fewer than ``k``
-   respondents); with ``S`` go its interval, band, rank and the comparison with the next place of the
-   institution ranked just above; a change between periods is withheld when either value is.
-3. **Regional means** are taken over the values that are shown (with the profile's membership rule), so a
+2. **Complementary suppression within an institution.** A number that would let a reader recompute a
+   withheld one is withheld too: an indicator when one of its channels is withheld (it is their mean), a
+   criterion when one of its indicators is, the total ``S`` when a criterion is (or when the institution has
+   fewer than ``k`` respondents); with ``S`` go its interval, band and place; a change between periods is
+   withheld when either value is.
+3. **Places among the published only.** Places are ranks among the institutions whose total is shown
+   (1..m, ties as the rating decided them, "of m"); a withheld institution has no place, leaves no gap, and
+   the comparison with the next place skips it, so no pair of published neighbours brackets its score.
+4. **Regional means** are taken over the values that are shown (with the profile's membership rule), so a
    mean can never be differenced against the shown values to recover a withheld one.
-4. **Distributions** of any question: percentages and counts are shown only when the base (respondents
-   who answered) is at least ``k``.
-5. **Open answers** are shown only when a sociologist approved them for publication, and then only the
-   published (possibly redacted) text; pending and rejected answers never leave the store.
+5. **Anything added up over institutions** (answer distributions, fieldwork counts) goes through
+   :meth:`surveykit.disclosure.Disclosure.table`: only publishable blocks, so no difference of selections
+   isolates fewer than ``k`` respondents.
+6. **Open answers** are shown only when a sociologist approved them for publication, and then only the
+   published (possibly redacted) text, and never for an institution and period with fewer than ``k``
+   respondents; pending and rejected answers never leave the store.
 
 Withheld numbers become missing values (NaN/NA) in the frames; a ``withheld`` flag says which, and
 :meth:`Disclosure.label` gives the text shown in their place ("n < 5").
@@ -31,12 +37,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from surveykit.disclosure import Disclosure
 from surveykit.errors import Report
 from surveykit.i18n import t
 from surveykit.questionnaire.model import Questionnaire
@@ -50,7 +57,6 @@ __all__ = [
     "publish_rating",
     "reference_means",
     "regional_means",
-    "withhold_small_bases",
 ]
 
 KEYS = ["institution_id", "period"]
@@ -58,40 +64,11 @@ KEYS = ["institution_id", "period"]
 _SENTINEL = "⟦withheld⟧"
 
 
-@dataclass(frozen=True)
-class Disclosure:
-    """The suppression threshold ``k``: numbers with fewer than ``k`` respondents behind them are withheld."""
-
-    k: int
-
-    @classmethod
-    def from_settings(cls, k: int | None = None) -> Disclosure:
-        if k is None:
-            from surveykit.config import settings
-
-            k = settings().min_cell_size
-        return cls(int(k))
-
-    def withheld(self, n: Any) -> np.ndarray:
-        """True where ``n`` is 1..k-1: too few respondents to show a number (0 respondents reveal nothing)."""
-        values = pd.to_numeric(pd.Series(np.asarray(n, dtype=object).ravel()), errors="coerce").to_numpy(
-            float
-        )
-        values = np.nan_to_num(values, nan=0.0)
-        return (values > 0) & (values < self.k)
-
-    def label(self, language: str) -> str:
-        """What is shown in place of a withheld number: ``n < 5``."""
-        return t("dash.withheld", language, k=self.k)
-
-    def note(self, language: str) -> str:
-        """One sentence for footnotes: why some numbers are not shown."""
-        return t("dash.withheld_note", language, k=self.k)
-
-
 # --- the rating ------------------------------------------------------------------------------------------------------
 def _parent(ids: pd.Series) -> pd.Series:
-    return ids.astype(str).str.split("/", n=1).str[0]
+    """The indicator of a channel id (``1.3/site`` -> ``1.3``), split once per distinct id."""
+    values = ids.astype(str)
+    return values.map({u: u.split("/", 1)[0] for u in values.unique()})
 
 
 def publish_rating(rating: Rating, disclosure: Disclosure | int | None = None) -> Rating:
@@ -201,13 +178,9 @@ def _publish_table(
                 )
         withheld_ids = np.where(mask, np.where(withheld_ids == "", m, withheld_ids + ", " + m), withheld_ids)
     s_hidden = wide["S"].to_numpy() if "S" in wide.columns else np.zeros(len(out), dtype=bool)
-    # the place above a withheld one: its comparison with the next place would reveal the withheld S
-    above = _places_above(
-        out["period"].astype(str).to_numpy(), out["rank"].to_numpy(dtype=float, na_value=np.nan), s_hidden
-    )
-    out["rank"] = out["rank"].astype("Int64").where(~s_hidden)
-    out["z_next"] = out["z_next"].where(~(above | s_hidden))
-    out["distinct_from_next"] = out["distinct_from_next"].astype("boolean").where(~(above | s_hidden))
+    # places among the published institutions only (docs/dashboard.md, "Places"): a withheld institution
+    # has no place and leaves no gap, so no pair of neighbours brackets its score
+    out = _places_among_published(out, s_hidden, profile)
     # changes between periods: withheld when the value now or in the previous period is
     for m in ["S", *[c.id for c in profile.criteria]]:
         column = f"change_{m}"
@@ -239,15 +212,68 @@ def _publish_table(
     return out
 
 
-def _places_above(periods: np.ndarray, ranks: np.ndarray, hidden: np.ndarray) -> np.ndarray:
-    """Rows ranked just above (or level with) a row whose S is withheld, in the same period."""
-    out = np.zeros(len(ranks), dtype=bool)
-    for at in np.flatnonzero(hidden & ~np.isnan(ranks)):
-        same = (periods == periods[at]) & ~hidden & ~np.isnan(ranks)
-        better = same & (ranks < ranks[at])
-        out |= same & (ranks == ranks[at])
-        if better.any():
-            out |= better & (ranks == ranks[better].max())
+def _places_among_published(table: pd.DataFrame, hidden: np.ndarray, profile: Any) -> pd.DataFrame:
+    """Re-rank the published totals: places 1..m among the institutions whose S is shown, within the period
+    (and the profile's ``ranking.group_by``), ties as the rating decided them. ``rank_of`` counts the
+    published places; ``z_next`` / ``distinct_from_next`` compare with the next *published* place (kept
+    from the rating where that neighbour was already the next, recomputed where a withheld one is skipped);
+    a tie note is kept only when the tie is with a published institution."""
+    out = table.copy()
+    n = len(out)
+    rank = out["rank"].to_numpy(dtype=float, na_value=np.nan)
+    parts = ["period", *[c for c in profile.ranking.group_by if c in out.columns]]
+    order = pd.DataFrame({c: out[c].astype(str).to_numpy() for c in parts})
+    order["_i"] = np.arange(n)
+    order["_rank"] = rank
+    order["_id"] = out["institution_id"].astype(str).to_numpy()
+    order["_hidden"] = np.asarray(hidden, dtype=bool)
+    order = order[~np.isnan(rank)].sort_values([*parts, "_rank", "_id"], kind="stable")
+    new_rank = np.full(n, np.nan)
+    new_of = np.full(n, np.nan)
+    z_next = out["z_next"].to_numpy(dtype=float, na_value=np.nan).copy()
+    distinct = out["distinct_from_next"].astype("boolean").to_numpy(dtype=object, na_value=None).copy()
+    notes = out["rank_note"].astype(object).to_numpy().copy() if "rank_note" in out.columns else None
+    s = out["S"].to_numpy(dtype=float, na_value=np.nan)
+    se = out["S_se"].to_numpy(dtype=float, na_value=np.nan) if "S_se" in out.columns else np.full(n, np.nan)
+    z_crit = NormalDist().inv_cdf(0.5 + profile.uncertainty.confidence / 2)
+    for _, part in order.groupby(parts, sort=False, dropna=False):
+        idx = part["_i"].to_numpy()
+        shown = ~part["_hidden"].to_numpy()
+        ranks = part["_rank"].to_numpy()
+        pub_idx, pub_ranks = idx[shown], ranks[shown]
+        if not len(pub_idx):
+            continue
+        new_rank[pub_idx] = 1 + np.searchsorted(np.sort(pub_ranks), pub_ranks, side="left")
+        new_of[pub_idx] = len(pub_idx)
+        # the next row in the rating's order, and the next published one: where they differ, a withheld
+        # institution sat between and the comparison is made again with the next shown
+        positions = np.flatnonzero(shown)
+        original_next = np.append(idx, -1)[np.minimum(positions + 1, len(idx))]
+        published_next = np.append(pub_idx[1:], -1)
+        changed = original_next != published_next
+        if changed.any():
+            a, b = pub_idx[changed], published_next[changed]
+            has_next = b >= 0
+            z = np.full(len(a), np.nan)
+            upper, lower = a[has_next], b[has_next]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                z[has_next] = (s[upper] - s[lower]) / np.sqrt(se[upper] ** 2 + se[lower] ** 2)
+            z_next[a] = z
+            for i, value in zip(a, z, strict=True):
+                distinct[i] = None if value != value else bool(abs(value) >= z_crit)
+        if notes is not None:  # a tie note stays only when the tie is with a published institution
+            values = pd.Series(s[pub_idx])
+            alone = (values.map(values.value_counts()) <= 1).to_numpy()
+            notes[pub_idx[alone]] = ""
+    placed = ~np.isnan(new_rank)
+    z_next[~placed] = np.nan
+    distinct[~placed] = None
+    out["rank"] = pd.array(np.where(placed, new_rank, np.nan), dtype="Float64").astype("Int64")
+    out["rank_of"] = pd.array(np.where(placed, new_of, np.nan), dtype="Float64").astype("Int64")
+    out["z_next"] = np.round(z_next, 2)
+    out["distinct_from_next"] = pd.array(list(distinct), dtype="boolean")
+    if notes is not None:
+        out["rank_note"] = np.where(placed, notes, "")
     return out
 
 
@@ -340,25 +366,6 @@ def publish_conclusions(
             out.append(text)
         texts[column] = out
     return texts
-
-
-# --- question distributions ------------------------------------------------------------------------------------------
-def withhold_small_bases(
-    frame: pd.DataFrame,
-    disclosure: Disclosure,
-    *,
-    base: str = "base",
-    values: Sequence[str] = ("count", "percent"),
-) -> pd.DataFrame:
-    """Rows whose ``base`` (respondents who answered) is below ``k`` lose their numbers (and the base itself);
-    a ``withheld`` column says which."""
-    out = frame.copy()
-    hidden = disclosure.withheld(out[base].to_numpy())
-    for column in (base, *values):
-        if column in out.columns:
-            out[column] = out[column].astype(float).where(~hidden)
-    out["withheld"] = hidden
-    return out
 
 
 # --- open answers -----------------------------------------------------------------------------------------------------

@@ -100,12 +100,9 @@ def write_snapshot(source: Any, path: str | Path, profile: Any = DEFAULT_PROFILE
     # copies: a frame straight from the store can hold pandas internals that do not pickle
     frames: dict[str, Any] = {k: v.copy() for k, v in src.frames(prof.sources).items()}
     frames["institutions"] = src.institutions()
-    frames["assignments"] = src.assignments()
+    # reports never say who interviewed: the snapshot carries no interviewer names, and no ids in the plan
+    frames["assignments"] = src.assignments().drop(columns=["interviewer_id"], errors="ignore")
     frames["open_answer_reviews"] = src.open_answer_reviews()
-    names = src.interviewers()
-    import pandas as pd
-
-    frames["interviewers"] = pd.DataFrame({"interviewer_id": list(names), "name": list(names.values())})
     # questionnaires as plain data (what their YAML holds), rebuilt on reading
     questionnaires = {qid: q.to_data() for qid in prof.sources if (q := src.questionnaire(qid)) is not None}
     snapshot = src.snapshot()

@@ -394,7 +394,9 @@ class InstitutionReport(_Report):
         out = [_h2(t("dash.inst.suggestions", lang), "suggestions")]
         texts = self.view.suggestions
         if not texts:
-            out.append(f"<p>{esc(t('dash.no_suggestions', lang))}</p>")
+            shown = bool(self.view.row.get("n_shown", True))
+            key = "dash.no_suggestions" if shown else "disclosure.suggestions_withheld"
+            out.append(f"<p>{esc(t(key, lang, k=self.data.disclosure.k))}</p>")
             return HTMLBlock("".join(out))
         counts = pd.Series(texts).value_counts(sort=False)
         out.append(f'<p class="note">{esc(t("dash.inst.suggestions_note", lang))}</p><ul class="quotes">')
@@ -521,7 +523,8 @@ class RegionReport(_Report):
         note = t("report.rating_table_note", lang, good=fmt(good, lang, 0), weak=fmt(weak, lang, 0))
         return HTMLBlock(
             f'<table class="sk rating"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-            f'<p class="note">{esc(legend)}. {esc(note)} {esc(data.disclosure.note(lang))}</p>'
+            f'<p class="note">{esc(legend)}. {esc(note)} {esc(t("disclosure.places_note", lang))} '
+            f"{esc(data.disclosure.note(lang))}</p>"
         )
 
     def _flags(self, institution_id: str) -> dict[str, tuple[str, bool]]:

@@ -273,8 +273,9 @@ class GuardedStore:
     def dashboard_data(
         self, profile: Any = None, filters: Any = None, language: str | None = None, *, k: int | None = None
     ) -> Any:
-        """The dashboard's data (``aggregates.read``), always through the small-cell suppression of
-        :mod:`surveykit.dashboard.privacy`; a threshold below the setting needs ``aggregates.unsuppressed``."""
+        """The dashboard's data (``aggregates.read``), always through the disclosure control of
+        :mod:`surveykit.disclosure` and :mod:`surveykit.dashboard.privacy`; a threshold below the setting needs
+        ``aggregates.unsuppressed``; fieldwork per interviewer needs ``interviews.read_all``."""
         from surveykit.config import settings
         from surveykit.dashboard import dashboard_data
         from surveykit.scoring import DEFAULT_PROFILE
@@ -282,19 +283,25 @@ class GuardedStore:
         person = self._require("aggregates.read")
         if k is not None and k < settings().min_cell_size:
             access.require(person, "aggregates.unsuppressed")
-        return dashboard_data(self._store, profile or DEFAULT_PROFILE, filters, language, k=k)
+        # who interviewed is shown only to those who may read every interview anyway (never a council)
+        identities = access.can(person, "interviews.read_all")
+        return dashboard_data(
+            self._store, profile or DEFAULT_PROFILE, filters, language, k=k, identities=identities
+        )
 
     def rating(self, profile: Any = None, periods: Sequence[str] | str | None = None) -> Any:
         """The rating with every figure, also those behind fewer respondents than the threshold
         (``aggregates.unsuppressed``): for sociologists and supervisors, never for a council."""
         from surveykit.dashboard.sources import StoreSource
+        from surveykit.institution_types import rated_sources
         from surveykit.scoring import DEFAULT_PROFILE, load_profile, rate
 
         self._require("aggregates.unsuppressed")
         prof = load_profile(profile or DEFAULT_PROFILE)
         source = StoreSource(self._store)
         frames = {k: v for k, v in source.frames(prof.sources).items() if v is not None}
-        return rate(prof, frames, institutions=source.institutions(), periods=periods)
+        frames, institutions = rated_sources(frames, source.institutions())
+        return rate(prof, frames, institutions=institutions, periods=periods)
 
     def open_answers(self, status: str = "approved") -> pd.DataFrame:
         """Open answers for council publications. ``approved``: the published (possibly redacted) text only,

@@ -63,7 +63,7 @@ CERTIFICATE_TEMPLATE = "interviewer"
 #: the questionnaire practice interviews use, and the institution they are filed under (practice only)
 PRACTICE_QUESTIONNAIRE = "recipient_survey"
 PRACTICE_INSTITUTION = "practice"
-_PRACTICE_NAME = "Учебная организация (практика) / Practice institution"
+PRACTICE_NAME = "Учебная организация (практика) / Practice institution"
 
 
 def _utcnow() -> dt.datetime:
@@ -748,7 +748,7 @@ class TrainingService:
         try:
             self.store.institution(PRACTICE_INSTITUTION)
         except NotFoundError:
-            self.store.add_institution(PRACTICE_INSTITUTION, _PRACTICE_NAME, type="practice")
+            self.store.add_institution(PRACTICE_INSTITUTION, PRACTICE_NAME, type="practice")
         return questionnaire
 
     def start_practice(

@@ -45,9 +45,12 @@ _ALL = "*"
 DASHBOARD_STYLE = """
 <style>
 .sk-dashboard-app { max-width: 1180px; }
-.sk-dash-controls { flex-wrap: wrap; gap: 4px 18px; align-items: center; margin: 6px 0 10px 0; }
-.sk-dash-controls .widget-dropdown { width: auto; }
-.sk-dash-controls .widget-dropdown > select { min-width: 110px; max-width: 250px; }
+.sk-dash-controls { flex-wrap: wrap; gap: 8px 18px; align-items: center; margin: 6px 0 10px 0; }
+.sk-dashboard-app .widget-dropdown { height: auto; min-height: 40px; align-items: center; }
+.sk-dashboard-app .widget-dropdown > select { height: 38px; }
+.sk-dash-controls .widget-dropdown { width: auto; max-width: 100%; }
+.sk-dash-controls .widget-dropdown > select { min-width: 110px; max-width: 560px; width: auto; }
+.sk-dash-controls .widget-dropdown > label { width: auto; padding-right: 6px; }
 .sk-dash-tabs .lm-TabBar-tab, .sk-dash-tabs .p-TabBar-tab { font-size: 15px; min-width: 160px; min-height: 34px;
   line-height: 34px; }
 .sk-dash-tabs .lm-TabBar, .sk-dash-tabs .p-TabBar { min-height: 36px; }
@@ -76,6 +79,10 @@ class DashboardApp(W.VBox):
     :meth:`surveykit.store.guarded.GuardedStore.dashboard_data`, the suppressed path. ``sign_in=False`` (or
     the setting ``dashboard_public``, for a public demonstration) shows the same published figures without
     signing in. Frames given directly (a notebook, the tests) need no sign-in: whoever holds them has them.
+
+    Fieldwork per interviewer (names) is offered only to people who may read every interview
+    (``interviews.read_all``: supervisors, sociologists, administrators), never to a council member or on a
+    public dashboard; with frames, pass ``identities=True`` to see it.
     """
 
     TABS = ("rating", "institution", "progress", "questions")
@@ -89,6 +96,7 @@ class DashboardApp(W.VBox):
         params: dict[str, str] | None = None,
         k: int | None = None,
         sign_in: bool | None = None,
+        identities: bool = False,
     ) -> None:
         super().__init__()
         self.add_class("sk-app")
@@ -114,7 +122,9 @@ class DashboardApp(W.VBox):
         if sign_in:
             self.show_sign_in()
         else:
-            self._open(dashboard_data(source, profile, self._filters(), self.language, k=k))
+            self._open(
+                dashboard_data(source, profile, self._filters(), self.language, k=k, identities=identities)
+            )
 
     def _filters(self) -> Filters:
         return Filters(period=self.params.get("period"))
@@ -242,9 +252,7 @@ class DashboardApp(W.VBox):
         self.progress_plot.add_class("sk-dash-progress-chart")
         progress_tab = W.VBox([self.progress_by, self.progress_plot])
         # questions
-        self.questionnaire = W.Dropdown(
-            layout=W.Layout(width="700px"), style={"description_width": "initial"}
-        )
+        self.questionnaire = W.Dropdown(layout=W.Layout(width="95%"), style={"description_width": "initial"})
         self.questionnaire.add_class("sk-dash-questionnaire")
         self.questionnaire.observe(self.guard(self._on_questionnaire), names="value")
         self.question = W.Dropdown(layout=W.Layout(width="95%"), style={"description_width": "initial"})
@@ -256,11 +264,14 @@ class DashboardApp(W.VBox):
         self.compare = W.Dropdown(style={"description_width": "initial"})
         self.compare.add_class("sk-dash-compare")
         self.compare.observe(self.guard(lambda _: self._render("questions")), names="value")
+        self.mode = W.Dropdown(style={"description_width": "initial"})
+        self.mode.add_class("sk-dash-mode")
+        self.mode.observe(self.guard(lambda change: self._on_filter("mode", change["new"])), names="value")
         self.question_plot = W.HTML()
         self.question_plot.add_class("sk-dash-question-chart")
-        questions_tab = W.VBox(
-            [self.questionnaire, self.question, W.HBox([self.scope, self.compare]), self.question_plot]
-        )
+        choices = W.HBox([self.scope, self.mode, self.compare])
+        choices.add_class("sk-dash-controls")
+        questions_tab = W.VBox([self.questionnaire, self.question, choices, self.question_plot])
         self.tabs = W.Tab(children=[rating_tab, institution_tab, progress_tab, questions_tab])
         self.tabs.add_class("sk-dash-tabs")
         wanted = self.params.get("tab")
@@ -299,8 +310,9 @@ class DashboardApp(W.VBox):
                 ("region", self.region),
                 ("municipality", self.municipality),
                 ("type", self.type),
+                ("mode", self.mode),
             ):
-                widget.description = t(f"dash.filter.{name}", lang)
+                widget.description = t(f"dash.filter.{name}" if name != "mode" else "disclosure.mode", lang)
                 current = getattr(data.filters, name) if name != "period" else data.period
                 widget.options = [(label, _ALL if value is None else value) for label, value in options[name]]
                 values = [v for _, v in widget.options]
@@ -315,11 +327,14 @@ class DashboardApp(W.VBox):
             self.download.description = t("dash.export", lang)
             for i, name in enumerate(self.TABS):
                 self.tabs.set_title(i, t(f"dash.tab.{name}", lang))
-            self.progress_by.options = [
-                (t("dash.by_institution", lang), "institution"),
-                (t("dash.by_interviewer", lang), "interviewer"),
-            ]
+            by = [(t("dash.by_institution", lang), "institution")]
+            if data.identities:  # who interviewed: supervisors and sociologists only, never a council member
+                by.append((t("dash.by_interviewer", lang), "interviewer"))
+            keep = self.progress_by.value
+            self.progress_by.options = by
+            self.progress_by.value = keep if keep in [v for _, v in by] else "institution"
             self.progress_by.description = t("dash.progress_by", lang)
+            self.progress_by.layout.display = None if len(by) > 1 else "none"
             self._institution_options()
             ids = data.questionnaire_ids()
             self.questionnaire.options = [(data.questionnaire_title(q), q) for q in ids]
@@ -347,15 +362,17 @@ class DashboardApp(W.VBox):
         ids = [v for _, v in options]
         if ids:
             self.institution.value = current if current in ids else ids[0]
-        scope = [(t("dash.scope_all", self.language), None), *options]
+        scope = [(t("dash.scope_all", self.language), _ALL), *options]
         keep = self.scope.value
         self.scope.options = scope
-        self.scope.value = keep if keep in ids else None
+        self.scope.value = keep if keep in ids else _ALL
         others = [p for p in data.periods if p != data.period]
+        keep = self.compare.value
         self.compare.options = [
-            (t("dash.compare_none", self.language), None),
+            (t("dash.compare_none", self.language), _ALL),
             *[(p, p) for p in reversed(others)],
         ]
+        self.compare.value = keep if keep in others else _ALL
 
     def _question_options(self) -> None:
         qid = self.questionnaire.value
@@ -431,7 +448,8 @@ class DashboardApp(W.VBox):
         data = self.data
         self.rating_plot.value = self._plot(charts.rating_chart(data, self.color_by))
         self.rating_foot.value = (
-            f'<div class="sk-dash-foot">{_esc(data.disclosure.note(self.language))}</div>'
+            f'<div class="sk-dash-foot">{_esc(t("disclosure.places_note", self.language))} '
+            f"{_esc(data.disclosure.note(self.language))}</div>"
         )
         self.download_link.value = ""
 
@@ -507,7 +525,12 @@ class DashboardApp(W.VBox):
             )
             out.append("</ul>")
         else:
-            out.append(f"<p>{_esc(t('dash.no_suggestions', lang))}</p>")
+            key = (
+                "dash.no_suggestions"
+                if bool(view.row.get("n_shown", True))
+                else "disclosure.suggestions_withheld"
+            )
+            out.append(f"<p>{_esc(t(key, lang, k=self.data.disclosure.k))}</p>")
         out.append(f'<div class="sk-dash-foot">{_esc(self.data.disclosure.note(lang))}</div>')
         return "".join(out)
 

@@ -55,13 +55,22 @@ def test_tabs_render_when_opened(app):
     assert "n &lt; 5" in app.inst_head.value or "менее 5" in app.inst_head.value
     app.tabs.selected_index = 2
     assert "Ход опроса, 2025" in _plot_json(app.progress_plot)
-    app.progress_by.value = "interviewer"
-    assert "Анна Смирнова" in _plot_json(app.progress_plot)
+    assert [v for _, v in app.progress_by.options] == ["institution"]  # no interviewer names by default
+    assert "Анна Смирнова" not in _plot_json(app.progress_plot)
     app.tabs.selected_index = 3
     assert "Удовлетворены ли Вы в целом" in _plot_json(app.question_plot)
     app.compare.value = "2024"
     assert "2024 (n = " in _plot_json(app.question_plot)
     assert app.notice.value == ""
+
+
+def test_fieldwork_per_interviewer_only_for_viewers_who_may_see_identities(sample):
+    app = DashboardApp(sample.frames, language="ru", k=5, identities=True)
+    app.tabs.selected_index = 2
+    app.progress_by.value = "interviewer"
+    assert "Анна Смирнова" in _plot_json(app.progress_plot)
+    app.picker.value = "en"
+    assert app.progress_by.value == "interviewer" and app.progress_by.options[1][0] == "interviewer"
 
 
 def test_switching_the_language_relabels_everything(app):

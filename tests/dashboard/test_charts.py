@@ -35,7 +35,7 @@ def test_rating_chart_in_english(data_en):
     assert fig.layout.title.text == "<b>Rating of institutions, 2025</b>"
     assert "confidence interval" in fig.layout.title.subtitle.text
     names = {trace.name for trace in fig.data}
-    assert "Good practice (≥ 95)" in names and "Not shown (n < 5)" in names
+    assert "Good practice (≥ 95)" in names and "Not rated, no place (n < 5)" in names
     assert any(name.startswith("Regional average: ") for name in names)
 
 
@@ -111,10 +111,14 @@ def test_trend_chart(data_en):
 
 def test_progress_chart_lowest_completion_first(data_ru):
     fig = charts.progress_chart(data_ru)
-    done, remaining = fig.data
-    assert done.name == "Выполнено" and remaining.name == "Осталось"
-    shares = [d / (d + r) for d, r in zip(done.x, remaining.x, strict=True)]
+    done, remaining, withheld = fig.data
+    assert done.name == "Выполнено" and remaining.name == "Осталось" and withheld.name == "Не показано (n < 5)"
+    shown = [w == 0 for w in withheld.x]
+    shares = [d / (d + r) for d, r, s in zip(done.x, remaining.x, shown, strict=True) if s]
     assert shares == sorted(shares)
+    # the institution with three interviews: its count is withheld, drawn grey to its target, last
+    assert not shown[-1] and done.x[-1] == 0 and remaining.x[-1] == 0 and withheld.x[-1] > 0
+    assert withheld.text[-1].startswith("n < 5 из ")
     assert fig.layout.barmode == "stack"
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from surveykit.dashboard import Filters, FramesSource, as_source, dashboard_data
 from surveykit.dashboard.sample import build_sample_database, sample_data
-from surveykit.errors import ErrorCode, NotFoundError, SurveykitError
+from surveykit.errors import AccessDenied, ErrorCode, NotFoundError, SurveykitError
 from surveykit.store import Store
 
 
@@ -76,14 +76,20 @@ def test_unknown_institution_says_what_and_suggests(data_ru):
     assert "kcson_sev" in str(err.value)
 
 
-def test_progress_per_institution_and_interviewer(data_ru):
+def test_progress_per_institution_and_interviewer(sample, data_ru):
     by_institution = data_ru.progress("institution")
-    assert list(by_institution["share"]) == sorted(by_institution["share"])
-    assert (by_institution["done"] <= by_institution["target"] + 1000).all()
-    assert "Малый дом-интернат «Рябинка»" in set(by_institution["label"])
-    by_interviewer = data_ru.progress("interviewer")
+    shown = by_institution[~by_institution["withheld"]]
+    assert list(shown["share"]) == sorted(shown["share"])
+    assert (shown["done"] <= shown["target"] + 1000).all()
+    small = by_institution.set_index("label").loc["Малый дом-интернат «Рябинка»"]
+    assert small["withheld"] and small[["done", "remaining", "share"]].isna().all() and small["target"] > 0
+    with pytest.raises(AccessDenied) as err:  # council outputs never name interviewers
+        data_ru.progress("interviewer")
+    assert err.value.code is ErrorCode.IDENTITIES_WITHHELD
+    supervisor = dashboard_data(sample.frames, language="ru", k=5, identities=True)
+    by_interviewer = supervisor.progress("interviewer")
     assert "Анна Смирнова" in set(by_interviewer["label"])
-    assert by_interviewer["done"].sum() == by_institution["done"].sum()
+    assert by_interviewer["done"].sum() == sample.frames["assignments"].query("period == '2025'")["done"].sum()
 
 
 def test_questions_are_labelled_from_the_questionnaire(data_ru, data_en):

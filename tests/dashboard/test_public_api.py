@@ -8,7 +8,7 @@ import surveykit.reports as reports
 DASHBOARD = {
     "dashboard_data", "DashboardData", "Filters", "InstitutionView", "ChoiceQuestion", "charts",
     "DataSource", "FramesSource", "StoreSource", "Snapshot", "as_source",
-    "Disclosure", "publish_rating", "publish_conclusions", "withhold_small_bases", "approved_open_answers",
+    "Disclosure", "publish_rating", "publish_conclusions", "approved_open_answers",
     "council_tables", "council_workbook", "write_council_export",
 }  # fmt: skip
 REPORTS = {

@@ -128,3 +128,21 @@ def test_the_demo_with_planted_falsifiers_opens_cases_for_them_through_the_comma
         assert set(queued.loc[queued["reason"] == "flagged", "interview_id"]) >= set(
             cases.loc[cases["level"] == "interview", "interview_id"]
         )
+
+
+def test_the_demo_practice_institution_stays_out_of_every_council_output(demo):
+    """The demo files trainees' practice under an institution of the unrated type `practice`: it is in the
+    directory, and nowhere in the rating, the filters or the fieldwork a council member sees."""
+    from surveykit.dashboard import dashboard_data
+    from surveykit.training.service import PRACTICE_INSTITUTION
+
+    url, _ = demo
+    with Store.open(url) as store:
+        assert store.institution(PRACTICE_INSTITUTION).type == "practice"
+        data = dashboard_data(store, language="ru")
+        assert PRACTICE_INSTITUTION not in set(data.ranking()["institution_id"])
+        assert PRACTICE_INSTITUTION not in set(data.rating.table["institution_id"])
+        assert "practice" not in {v for _, v in data.options()["type"]}
+        assert "Учебная организация" not in " ".join(data.progress()["label"])
+        labels = {label for label, _ in data.options()["type"]}
+        assert {"Реабилитационный центр для инвалидов", "Центр социальной помощи семье и детям"} <= labels

@@ -37,6 +37,7 @@ __all__ = [
     "permissions_of",
     "require",
     "require_owner",
+    "role_names",
     "roles_with",
 ]
 
@@ -185,9 +186,20 @@ def _known(permission: str) -> None:
         raise KeyError(f"unknown permission {permission!r}; known: {', '.join(PERMISSIONS)}")
 
 
+def role_names(roles: Sequence[str]) -> Translated:
+    """Role codes as words in each language of the apps (``locale/*/apps.yaml``, keys ``role.<code>``)."""
+    from surveykit.i18n import UI_LANGUAGES, t
+
+    def words(language: str) -> str:
+        return ", ".join(
+            t(f"role.{r}", language) if t(f"role.{r}", language) != f"role.{r}" else r for r in roles
+        )
+
+    return Translated({language: words(language) or "-" for language in UI_LANGUAGES})
+
+
 def _denied(person: Principal | None, permission: str) -> AccessDenied:
     from surveykit.i18n import UI_LANGUAGES, t
-    from surveykit.store.facade import role_names
 
     what = Translated({language: t(f"perm.{permission}", language) for language in UI_LANGUAGES})
     return AccessDenied(

@@ -269,14 +269,28 @@ def run_checks_for(store: Any, questionnaire_id: str, frame: pd.DataFrame | None
     interviews, one row per flag with the columns of :data:`FLAG_COLUMNS`."""
     if frame is None:
         frame = store.interviews_frame(questionnaire_id, status=("submitted", "approved"))
+    contacts = _disposition_flags(store, questionnaire_id)  # misreported outcomes of contacts (fieldwork)
     if frame.empty:
-        return pd.DataFrame(columns=FLAG_COLUMNS)
+        return contacts.reindex(columns=FLAG_COLUMNS) if len(contacts) else pd.DataFrame(columns=FLAG_COLUMNS)
     form = store.form(questionnaire_id)
     try:
         from surveykit.quality import run_checks
     except ImportError:  # the checks before they became a package: the signals of quality_report as flags
         return _flags_of_report(form, frame)
-    return run_checks(form, frame).flags.reindex(columns=FLAG_COLUMNS)
+    flags = run_checks(form, frame).flags.reindex(columns=FLAG_COLUMNS)
+    return pd.concat([flags, contacts], ignore_index=True) if len(contacts) else flags
+
+
+def _disposition_flags(store: Any, questionnaire_id: str) -> pd.DataFrame:
+    """The refusal and non-contact rates of each interviewer's cases against the peers'
+    (:mod:`surveykit.quality.dispositions`), for the cases of this questionnaire."""
+    from surveykit.quality.dispositions import disposition_flags
+    from surveykit.quality.rules import load_rules
+
+    fieldwork = getattr(store, "fieldwork", None)
+    if fieldwork is None:
+        return pd.DataFrame(columns=FLAG_COLUMNS)
+    return disposition_flags(fieldwork.cases_frame(questionnaire_id=questionnaire_id), load_rules())
 
 
 def _flags_of_report(form: Any, frame: pd.DataFrame) -> pd.DataFrame:
@@ -664,9 +678,8 @@ def exclusion_effect(
     profile = load_profile(profile or DEFAULT_PROFILE)
     tables = {}
     for name, counted in (("all", False), ("counted", True)):
-        source = StoreSource(store, counted=counted)
-        frames = source.frames(profile.sources)
-        rating = rate(profile, frames, institutions=source.institutions(), periods=period)
+        frames, institutions, _ = StoreSource(store, counted=counted).rating_inputs(profile)
+        rating = rate(profile, frames, institutions=institutions, periods=period)
         tables[name] = rating.table[["institution_id", "period", "S", "rank"]].rename(
             columns={"S": f"S_{name}", "rank": f"rank_{name}"}
         )

@@ -1,8 +1,10 @@
 """The demo database: a fictional region's institutions, interviewers, fieldwork and a few thousand
 interviews, reproducible from a seed (``surveykit demo build``).
 
-What it contains (full size): 24 institutions of four types in five municipalities; 12 certified
-interviewers, a supervisor, a sociologist and a trainer; assignments for two periods (2025 and 2026);
+What it contains (full size): 24 institutions of four types in five municipalities with their numbers of
+service recipients; 12 certified interviewers, a supervisor, a sociologist and a trainer; sample targets and
+assignments for two periods (2025 and 2026); a contact history of every case with AAPOR outcomes (refusals,
+non-contacts, appointments, some still pending) so that response rates are not 100 %;
 about 3,000 recipient-survey interviews whose answers depend on each institution's (hidden) quality, so
 that ratings differ in a believable way; the website/stand audit and the premises checklist of every
 institution in both periods; staff surveys and individual needs assessments; open suggestions of which a
@@ -145,6 +147,9 @@ def _yes_no(p_yes: np.ndarray, dk: float = 0.0) -> Callable[[np.ndarray, np.rand
 
 #: with ``plant_falsifiers``: who falsifies in the current period, and how (see surveykit.synthetic)
 PLANTED = {"boris": "filter_avoider", "vera": "too_fast"}
+#: with ``plant_falsifiers``: who misreports the outcome of contacts in the current period ("nobody at
+#: home" for respondents never visited: AAPOR/ASA falsification; surveykit.quality.dispositions)
+PLANTED_CONTACTS = {"darya": "non_contact"}
 
 
 class _Builder:
@@ -369,6 +374,118 @@ class _Builder:
         self.summary.counts["recipient interviews"] = len(data)
         self.recipient_data = data
 
+    def contacts(self) -> None:
+        """The register's recipient counts, the sample targets, and a contact history for every case: each
+        interview after 0-2 failed attempts or an appointment, plus refusals (more where the institution is
+        worse), non-contacts, unable and ineligible respondents, and in the current period appointments still
+        pending (due soon or overdue: the interview app shows them as reminders). Its own random numbers:
+        the answers of the other steps stay as they were."""
+        from dataclasses import replace
+
+        from surveykit.fieldwork import dispositions as D
+        from surveykit.scoring import load_profile
+        from surveykit.store.fieldwork import SampleTarget
+
+        rng = np.random.default_rng(self.seed + 15)
+        rule = load_profile().sample
+        recipients = {}
+        records = []
+        for inst in self.institutions:
+            target = self.targets[(inst["id"], PERIODS[-1])]
+            recipients[inst["id"]] = int(
+                round(target / (rule.share_of_recipients or 0.4) * rng.uniform(0.95, 1.2))
+            )
+            records.append(replace(self.store.institution(inst["id"]), recipients=recipients[inst["id"]]))
+        self.store.fieldwork.update_register(records, by="demo")
+        targets = []
+        for (iid, period), target in self.targets.items():
+            by_rule = rule.required(recipients[iid])
+            override = target if target != by_rule else None
+            targets.append(SampleTarget(period, "recipient_survey", iid, recipients[iid], by_rule, override, target,
+                                        load_profile().id))  # fmt: skip
+        self.store.fieldwork.set_targets(targets, by="demo")
+        assignment_ids = {(a.institution_id, a.period): a.id for a in self.store.assignments()}
+        now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+        cases: list[dict] = []
+        attempts: list[dict] = []
+        numbers: dict[tuple[str, str], int] = {}
+
+        def case(iid: str, period: str, interviewer: str, interview: str | None = None) -> tuple[str, str]:
+            numbers[(iid, period)] = numbers.get((iid, period), 0) + 1
+            code = f"{iid}-{numbers[(iid, period)]:03d}"
+            cases.append({"code": code, "period": period, "institution_id": iid, "questionnaire_id": "recipient_survey",
+                          "interviewer_id": interviewer, "assignment_id": assignment_ids.get((iid, period)),
+                          "interview_id": interview, "source": "demo"})  # fmt: skip
+            return code, period
+
+        def attempt(key: tuple[str, str], when: dt.datetime, mode: str, interviewer: str, code: str,
+                    appointment: dt.datetime | None = None, interview: str | None = None) -> None:  # fmt: skip
+            attempts.append({"code": key[0], "period": key[1], "attempted_at": min(when, now), "mode": mode,
+                             "interviewer_id": interviewer, "disposition": code, "appointment_at": appointment,
+                             "interview_id": interview, "source": "demo"})  # fmt: skip
+
+        def not_reached(mode: str) -> str:
+            return str(rng.choice(D.codes_for("non_contact", mode)))
+
+        data = self.recipient_data.sort_values("started_at")
+        for row in data.itertuples():
+            key = case(row.institution_id, row.period, row.interviewer_id, row.interview_id)
+            done = pd.Timestamp(row.submitted_at).to_pydatetime().replace(tzinfo=dt.UTC)
+            before = int(rng.choice([0, 1, 2], p=[0.72, 0.2, 0.08]))
+            for k in range(before, 0, -1):
+                attempt(key, done - dt.timedelta(days=k * 2, hours=int(rng.integers(1, 6))), row.mode,
+                        row.interviewer_id, not_reached(row.mode))  # fmt: skip
+            if rng.random() < 0.07:  # agreed on a time, then interviewed
+                agreed = done - dt.timedelta(days=1, hours=3)
+                attempt(key, agreed, row.mode, row.interviewer_id, D.codes_for("appointment", row.mode)[0],
+                        appointment=done - dt.timedelta(minutes=5))  # fmt: skip
+            attempt(key, done, row.mode, row.interviewer_id, "1.1", interview=row.interview_id)
+        planted = 0
+        for (iid, period), interviewer in self.assignment_of.items():
+            n = int((data["institution_id"].eq(iid) & data["period"].eq(period)).sum())
+            year_start = dt.datetime(int(period), 3, 2, 10, 0, tzinfo=dt.UTC)
+            quality = self.quality[iid]
+            current = period == PERIODS[-1]
+            counts = {
+                "refusal": rng.binomial(n, 0.06 + 0.14 * (1 - quality)),
+                "non_contact": rng.binomial(n, 0.05),
+                "unable": rng.binomial(n, 0.02),
+                "not_eligible": rng.binomial(n, 0.03),
+            }
+            if self.plant and current and PLANTED_CONTACTS.get(interviewer) == "non_contact":
+                counts["non_contact"] += max(8, n // 2)  # "nobody at home" for people never visited
+                planted += 1
+            for outcome, count in counts.items():
+                for _ in range(int(count)):
+                    mode = "telephone" if rng.random() < 0.2 else "face_to_face"
+                    key = case(iid, period, interviewer)
+                    when = year_start + dt.timedelta(
+                        days=int(rng.integers(0, 190)), hours=int(rng.integers(0, 8))
+                    )
+                    if outcome == "refusal" and rng.random() < 0.3:  # not reached first, refused later
+                        attempt(key, when - dt.timedelta(days=3), mode, interviewer, not_reached(mode))
+                    attempt(key, when, mode, interviewer, str(rng.choice(D.codes_for(outcome, mode))))
+                    if outcome == "refusal" and rng.random() < 0.15:  # a later call nobody answered
+                        attempt(key, when + dt.timedelta(days=4), mode, interviewer, not_reached(mode))
+            if current:  # appointments still to keep, in working hours: one overdue, one tomorrow, one later
+                today = now.replace(hour=0, minute=0)
+                slots = (
+                    today - dt.timedelta(days=1) + dt.timedelta(hours=15),
+                    today + dt.timedelta(days=1, hours=int(rng.integers(9, 13)), minutes=30),
+                    today + dt.timedelta(days=int(rng.integers(2, 5)), hours=int(rng.integers(13, 18))),
+                )
+                for k, when in enumerate(slots):
+                    mode = "telephone" if k == 2 else "face_to_face"
+                    key = case(iid, period, interviewer)
+                    made = today - dt.timedelta(days=2) + dt.timedelta(hours=11)
+                    appointment = D.codes_for("appointment", mode)[0]
+                    attempt(key, made, mode, interviewer, appointment, appointment=when)
+        loaded_cases, loaded_attempts = self.store.fieldwork.load_history(cases, attempts, by="demo")
+        self.summary.counts["contact cases"] = loaded_cases
+        self.summary.counts["contact attempts"] = loaded_attempts
+        if planted:
+            self.summary.counts["planted misreported contacts"] = len(PLANTED_CONTACTS)
+
     def checklists(self) -> None:
         for qid in ("website_audit", "premises_checklist"):
             q = self.questionnaires[qid]
@@ -550,6 +667,11 @@ class _Builder:
                 page="information",
                 by="demo",
             )
+            case = self.store.fieldwork.new_case(
+                assignment.period, assignment.institution_id, questionnaire_id="recipient_survey",
+                interviewer_id=login, assignment_id=assignment.id, source="demo", by="demo",
+            )  # fmt: skip
+            self.store.fieldwork.link_interview(case.id, meta.id, by="demo")
         self.summary.counts["drafts"] = 2
 
     def training(self) -> None:
@@ -588,6 +710,7 @@ class _Builder:
             ("certificates", self.certify),
             ("assignments", self.assign),
             ("recipient survey", self.recipients),
+            ("contacts", self.contacts),
             ("audits and checklists", self.checklists),
             ("staff survey", self.staff),
             ("needs assessments", self.needs),

@@ -14,7 +14,7 @@ Problems found in data (a questionnaire file, a batch of answers, an import file
     ├── QuestionnaireError              a questionnaire file cannot be loaded (the report lists every problem)
     │   └── ExpressionError             an expression cannot be parsed, is too big, or fails at run time
     ├── ValidationError                 answers failed validation where the caller asked for strictness
-    ├── StoreError                      the response store refused an operation
+    ├── StoreError                      the response store refused an operation (also fieldwork: SK55x)
     │   ├── NotFoundError               an institution, person, interview, version ... does not exist
     │   ├── ConflictError               idempotent submit saw different content, a frozen version changed
     │   └── AccessDenied                the person may not do this (not certified, wrong access code)
@@ -686,6 +686,64 @@ class ErrorCode(enum.Enum):
         "Pass the id of the person who decides (see `surveykit users list`); the command line acts as "
         "'operator'.",
     )
+    # SK550-SK569: fieldwork: the register, the campaign plan, cases, contact attempts, rates (surveykit.fieldwork)
+    FIELDWORK_RULES_INVALID = (
+        "SK550",
+        "the fieldwork rules are invalid: {detail}",
+        "{fix}",
+    )
+    DISPOSITION_UNKNOWN = (
+        "SK551",
+        "'{code}' is not an AAPOR disposition code{suggestion}",
+        "Use a code of the AAPOR Standard Definitions tables (docs/fieldwork.md), e.g. 1.1 complete, "
+        "2.112 refusal, 2.24 nobody at home, 3.13 no answer, 4.70 not eligible.",
+    )
+    DISPOSITION_NOT_IN_MODE = (
+        "SK552",
+        "code {code} ({label}) is not in AAPOR's table for {mode} contacts",
+        "Use a code of that table (docs/fieldwork.md, 'Disposition codes'), or correct the mode.",
+    )
+    SAMPLE_BELOW_TARGET = (
+        "SK553",
+        "{institution}: {n} completed interviews in {period}, below the sample target of {target}",
+        "Continue fieldwork there, or record in the methods report why the target cannot be met.",
+    )
+    CONTACT_IN_FUTURE = (
+        "SK554",
+        "the contact attempt is dated {when}, which is in the future",
+        "Correct the date and time of the attempt (an appointment's time goes in appointment_at).",
+    )
+    CASE_CLOSED = (
+        "SK555",
+        "case {case} is closed: its outcome is {disposition} ({label})",
+        "A completed, refused or ineligible case takes no more attempts; start a new case for another respondent.",
+    )
+    CASE_CONFLICT = (
+        "SK556",
+        "case {case} of period {period} belongs to institution {institution}, not {other}",
+        "Give each case one institution: correct the institution_id, or use another case_id.",
+    )
+    APPOINTMENT_INVALID = (
+        "SK557",
+        "the appointment time {when} is not after the contact ({attempted})",
+        "Choose a date and time for the next visit or call later than now.",
+    )
+    CAMPAIGN_NO_INTERVIEWERS = (
+        "SK558",
+        "no interviewers to allocate the campaign {period} to",
+        "Add people with the role interviewer (`surveykit users add`), or name them with --interviewers.",
+    )
+    TARGET_OVERRIDE_INVALID = (
+        "SK559",
+        "the target override '{value}' for {institution} is not valid: {detail}",
+        "Write INSTITUTION=NUMBER with a whole number of 0 or more, e.g. --override kcson_sev=45.",
+    )
+    TARGET_BELOW_RULE = (
+        "SK560",
+        "{institution}: the target of {target} interviews is below the sample rule's {rule} for {recipients} "
+        "recipients",
+        "Allowed (the rule is a recommendation); give the reason in the methods report.",
+    )
 
     # --- SK6xx: methodology and scoring ----------------------------------------------------------
     PROFILE_INVALID = ("SK601", "{detail}", "Correct the methodology profile.")
@@ -787,7 +845,6 @@ class ErrorCode(enum.Enum):
         "{count} value(s) {value} in column '{column}' are declared missing in the file: {reading}",
         "{fix}",
     )
-    IMPORT_ENCODING = ("SK713", "{detail}", "{fix}")
     IMPORT_LABEL_HEADERS = (
         "SK714",
         "{detail}",

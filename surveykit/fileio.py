@@ -66,6 +66,7 @@ __all__ = [
     "parse_yaml",
     "read_bytes",
     "read_csv_text",
+    "read_text_data",
     "read_document",
     "read_json_file",
     "read_limits",
@@ -954,15 +955,31 @@ def read_csv_text(
     file: str | None = None,
     option: Any = _CSV_OPTION,
 ) -> str | None:
+    """The text of :func:`read_text_data` (a CSV file's text, or ``None`` with the problems in ``report``)."""
+    return read_text_data(path, report, encoding=encoding, limits=limits, file=file, option=option)[0]
+
+
+def read_text_data(
+    path: str | Path,
+    report: Report,
+    *,
+    encoding: str | None = None,
+    limits: ReadLimits | None = None,
+    file: str | None = None,
+    option: Any = _CSV_OPTION,
+) -> tuple[str | None, str | None]:
     """A CSV (or other text data) file as text. UTF-8 (with or without a BOM) and UTF-16/32 with a BOM are
     read as such; an ``encoding`` named by the user is used strictly; otherwise Windows-1251, KOI8-R or
     Windows-1252 is used only when exactly one of them reads as real words, with a warning (SK151) naming
     it. Anything else is refused (SK150) with the first byte that is not UTF-8: never read as mojibake.
-    ``option`` ends the hint of SK150 (a caller that takes ``--encoding`` names it there)."""
+    ``option`` ends the hint of SK150 (a caller that takes ``--encoding`` names it there).
+
+    The one home of the recognition of a text file's encoding: ``(text, codec)``, ``(None, None)`` when the
+    file is refused (the problems are in ``report``)."""
     shown = file or str(path)
     data = read_bytes(path, report, limits=limits, file=shown)
     if data is None:
-        return None
+        return None, None
     if encoding:
         try:
             text = data.decode(encoding)
@@ -976,7 +993,7 @@ def read_csv_text(
                     ru=" или укажите известную кодировку, например utf-8, cp1251, koi8-r, cp1252",
                 ),
             )
-            return None
+            return None, None
         except UnicodeDecodeError as err:
             detail, line, column = _decode_error(data, err)
             report.add(
@@ -985,13 +1002,14 @@ def read_csv_text(
                 detail=f"{detail} is not {encoding}",
                 option=option,
             )
-            return None
-        return _no_controls(text, shown, report)
+            return None, None
+        return _no_controls(text, shown, report), encoding
     found = _bom(data)
     if found is not None:
         codec, skip = found
         try:
-            return _no_controls(data[skip:].decode(codec.replace("-sig", "")), shown, report)
+            plain = codec.replace("-sig", "")
+            return _no_controls(data[skip:].decode(plain), shown, report), plain
         except UnicodeDecodeError as err:
             detail, line, column = _decode_error(data, err, skip)
             report.add(
@@ -1000,9 +1018,9 @@ def read_csv_text(
                 detail=f"{detail} does not fit the byte-order mark of {codec}",
                 option=option,
             )
-            return None
+            return None, None
     try:
-        return _no_controls(data.decode("utf-8"), shown, report)
+        return _no_controls(data.decode("utf-8"), shown, report), "utf-8"
     except UnicodeDecodeError as err:
         detail, line, column = _decode_error(data, err)
     recognised = _recognise(data)
@@ -1013,10 +1031,10 @@ def read_csv_text(
             detail=f"{detail} is not UTF-8",
             option=option,
         )
-        return None
+        return None, None
     codec, name = recognised
     report.add(ErrorCode.ENCODING_DETECTED, Location(file=shown), Severity.WARNING, encoding=name)
-    return _no_controls(data.decode(codec), shown, report)
+    return _no_controls(data.decode(codec), shown, report), codec
 
 
 def _no_controls(text: str, file: str, report: Report) -> str | None:

@@ -558,6 +558,30 @@ def check_certificate_template(path: Path, validation: Validation) -> Checked:
 # the kinds surveykit ships
 # --------------------------------------------------------------------------------------------------------
 
+def _config_check(path: Path, validation: Validation, kind: str, load: Callable[[Path], Any]) -> Checked:
+    """A file whose loader raises :class:`~surveykit.errors.ConfigError` on its first problem."""
+    from surveykit.errors import ConfigError
+
+    try:
+        value = load(path)
+    except ConfigError as err:
+        report = err.report if err.report is not None else Report([err.problem])
+        return Checked(path, kind, _with_lines(report, path, validation))
+    return Checked(path, kind, Report(subject=str(path)), value)
+
+
+def check_fieldwork_rules(path: Path, validation: Validation) -> Checked:
+    from surveykit.fieldwork.config import load_rules
+
+    return _config_check(path, validation, "fieldwork_rules", load_rules)
+
+
+def check_institution_types(path: Path, validation: Validation) -> Checked:
+    from surveykit.institution_types import read_catalog
+
+    return _config_check(path, validation, "institution_types", read_catalog)
+
+
 _HERE = __name__
 
 for _kind in (
@@ -649,6 +673,20 @@ for _kind in (
         kind_values=("certificate", "diploma"),
         signature=("achievement",),
         takes_kind_field=False,
+    ),
+    FileKind(
+        "fieldwork_rules",
+        "fieldwork rules file",
+        f"{_HERE}:check_fieldwork_rules",
+        places=("fieldwork/rules.yaml",),
+        signature=("interview_outcome",),
+    ),
+    FileKind(
+        "institution_types",
+        "institution types file",
+        f"{_HERE}:check_institution_types",
+        places=("directory/institution_types.yaml",),
+        signature=("types",),
     ),
 ):
     register(_kind)

@@ -28,6 +28,7 @@ __all__ = [
     "InstitutionType",
     "institution_types",
     "rated_only",
+    "read_catalog",
     "rated_sources",
     "rated_type",
     "type_label",
@@ -61,17 +62,25 @@ def institution_types() -> dict[str, InstitutionType]:
     return _read(str(path), path.stat().st_mtime_ns)
 
 
+def read_catalog(path: str | Path) -> dict[str, InstitutionType]:
+    """The catalog in the file at ``path`` (``surveykit validate``); a bad file raises ConfigError (SK…)."""
+    path = Path(path)
+    return _read(str(path), path.stat().st_mtime_ns)
+
+
 @functools.lru_cache(maxsize=8)
 def _read(path: str, mtime_ns: int) -> dict[str, InstitutionType]:
-    import yaml
+    from surveykit.fileio import read_yaml_file
 
     def invalid(detail: str) -> ConfigError:
         return ConfigError(ErrorCode.INSTITUTION_TYPES_INVALID, Location(file=path), detail=detail)
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise invalid(f"cannot read the file ({err})") from err
+    document = read_yaml_file(path)  # bounded: size, depth, aliases, control characters (surveykit.fileio)
+    if not document.report.ok:
+        document.report.raise_if_errors(ConfigError)
+    data = document.data or {}
+    if isinstance(data, dict) and data.get("kind") == "institution_types":
+        data = {k: v for k, v in data.items() if k != "kind"}  # the line `surveykit validate` recognises
     if not isinstance(data, dict) or not isinstance(data.get("types"), dict):
         raise invalid("expected a mapping with 'schema_version' and 'types'")
     if data.get("schema_version") != SCHEMA_VERSION:

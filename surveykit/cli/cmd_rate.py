@@ -186,37 +186,35 @@ def write_workbook(rating: Rating, path: Path, language: str) -> Report:
 
 def _from_store(
     args: argparse.Namespace, profile
-) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, list[Questionnaire]]:
-    """Every source of the profile (submitted and approved real interviews), the institutions and the
-    published questionnaires of the sources."""
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, list[Questionnaire], pd.DataFrame]:
+    """Every source of the profile (submitted and approved real interviews), the institutions, the
+    published questionnaires of the sources and the campaign's sample targets (an institution below its
+    target is warned about: SK553)."""
     from surveykit.dashboard.sources import StoreSource
     from surveykit.errors import NotFoundError
-    from surveykit.institution_types import rated_sources
     from surveykit.store import Store
 
     with Store.open(args.url) as store:
-        source = StoreSource(store)
-        frames = {k: v for k, v in source.frames(profile.sources).items() if v is not None}
+        frames, institutions, targets = StoreSource(store).rating_inputs(profile)
         questionnaires = []
         for name in frames:
             try:
                 questionnaires.append(store.questionnaire(name))
             except NotFoundError:
                 continue
-        # institutions of unrated types (the trainees' practice institution) are never rated
-        frames, institutions = rated_sources(frames, source.institutions())
-        return frames, institutions, questionnaires
+        return frames, institutions, questionnaires, targets
 
 
 def run(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile, variant=args.variant)
     given = _questionnaires(args.questionnaire)
     origins: dict[str, InputOrigin] = {}
+    targets = None
     if args.survey:
         sources, origins = _sources(args, profile.respondents_source)
         institutions = read_frame(args.institutions) if args.institutions else None
     else:
-        sources, institutions, published = _from_store(args, profile)
+        sources, institutions, published, targets = _from_store(args, profile)
         given = [*published, *given]
         if args.institutions:
             institutions = read_frame(args.institutions)
@@ -229,6 +227,7 @@ def run(args: argparse.Namespace) -> int:
         previous=previous,
         questionnaires={q.id: q for q in given} or None,
         origins=origins,
+        targets=targets,
     )
     written = []
     problems = Report()

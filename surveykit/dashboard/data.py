@@ -47,7 +47,6 @@ from surveykit.errors import (
     did_you_mean,
 )
 from surveykit.i18n import UI_LANGUAGES, t
-from surveykit.institution_types import rated_sources
 from surveykit.questionnaire.compiled import compile_form
 from surveykit.questionnaire.model import Questionnaire, QuestionType
 from surveykit.scoring import DEFAULT_PROFILE, Profile, Rating, load_profile, rate
@@ -212,7 +211,7 @@ def dashboard_data(
     src = as_source(source)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     respondents = prof.respondents_source
-    frames, institutions = rated_sources(src.frames(prof.sources), src.institutions())
+    frames, institutions, _ = src.rating_inputs(prof)
     if respondents not in frames or not len(frames[respondents]):
         raise SurveykitError(
             ErrorCode.INDICATOR_NO_DATA,

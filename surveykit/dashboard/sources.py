@@ -8,6 +8,8 @@ built in memory:
 * ``institutions()``: ``institution_id``, ``name``, ``type``, ``region``, ``municipality``;
 * ``assignments()``: fieldwork targets with what is done (``interviewer_id``, ``institution_id``,
   ``questionnaire_id``, ``period``, ``target``, ``done``) and ``interviewers()``: id -> display name;
+* ``contact_cases()``: one row per fieldwork case with its final AAPOR outcome (``institution_id``, ``period``,
+  ``mode``, ``final``, ``category``; no interviewer): the response rates of :mod:`surveykit.dashboard.fieldwork`;
 * ``open_answer_reviews()``: the reviews of open answers (``interview_id``, ``question``, ``status``,
   ``published_text``): what may be published is decided in :mod:`surveykit.dashboard.privacy`;
 * ``questionnaire(id)``: for labels (the published version from a store, else the shipped file);
@@ -35,6 +37,7 @@ from surveykit.questionnaire.model import Questionnaire
 
 __all__ = [
     "ASSIGNMENT_COLUMNS",
+    "CONTACT_CASE_COLUMNS",
     "INSTITUTION_COLUMNS",
     "REVIEW_COLUMNS",
     "TABLE_KEYS",
@@ -46,7 +49,9 @@ __all__ = [
 ]
 
 #: keys of a mapping source that are tables, not questionnaire frames
-TABLE_KEYS = ("institutions", "assignments", "open_answer_reviews", "interviewers")
+TABLE_KEYS = ("institutions", "assignments", "open_answer_reviews", "interviewers", "contact_cases")
+#: the fieldwork cases councils' figures are made from: one row per case, its final AAPOR outcome; never who
+CONTACT_CASE_COLUMNS = ("institution_id", "period", "mode", "final", "category")
 INSTITUTION_COLUMNS = ("institution_id", "name", "type", "region", "municipality")
 ASSIGNMENT_COLUMNS = ("interviewer_id", "institution_id", "questionnaire_id", "period", "target", "done")
 REVIEW_COLUMNS = ("interview_id", "question", "status", "published_text")
@@ -78,6 +83,7 @@ class DataSource(Protocol):
     def open_answer_reviews(self) -> pd.DataFrame: ...
     def questionnaire(self, questionnaire_id: str) -> Questionnaire | None: ...
     def snapshot(self) -> Snapshot: ...
+    def rating_inputs(self, profile: Any) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame | None]: ...
 
 
 def _empty(columns: Iterable[str]) -> pd.DataFrame:
@@ -126,6 +132,18 @@ class _Cached:
             if self._frames[qid] is not None:
                 out[qid] = self._frames[qid]
         return out
+
+    def rating_inputs(self, profile: Any) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame | None]:
+        """What :func:`surveykit.scoring.rate` is given for ``profile``, the one home of that selection: the
+        frames of its sources and the institutions, both without the institutions of unrated types and their
+        interviews (:mod:`surveykit.institution_types`: the trainees' practice institution is never rated), and
+        the campaign's sample targets (an institution below its target is warned about: SK553), ``None`` for a
+        source without a campaign."""
+        from surveykit.institution_types import rated_sources
+
+        frames, institutions = rated_sources(self.frames(profile.sources), self.institutions())
+        targets = getattr(self, "sample_targets", None)
+        return frames, institutions, targets(profile.respondents_source) if targets is not None else None
 
     def questionnaire(self, questionnaire_id: str) -> Questionnaire | None:
         if questionnaire_id not in self._questionnaires:
@@ -223,6 +241,11 @@ class FramesSource(_Cached):
     def open_answer_reviews(self) -> pd.DataFrame:
         return _with_columns(self._given.get("open_answer_reviews"), REVIEW_COLUMNS)
 
+    def contact_cases(self) -> pd.DataFrame:
+        return _with_columns(self._given.get("contact_cases"), CONTACT_CASE_COLUMNS)[
+            list(CONTACT_CASE_COLUMNS)
+        ]
+
 
 class StoreSource(_Cached):
     """A response store (:class:`surveykit.store.Store`): submitted and approved real interviews only, without
@@ -273,6 +296,22 @@ class StoreSource(_Cached):
 
     def interviewers(self) -> dict[str, str]:
         return {p.id: p.display_name for p in self.store.people()}
+
+    def sample_targets(self, questionnaire_id: str | None = None) -> pd.DataFrame:
+        """The campaign's sample targets (``institution_id``, ``period``, ``target``; surveykit.fieldwork)."""
+        fieldwork = getattr(self.store, "fieldwork", None)
+        rows = [
+            {"institution_id": x.institution_id, "period": x.period, "target": x.target}
+            for x in (fieldwork.targets(questionnaire_id=questionnaire_id) if fieldwork is not None else [])
+        ]
+        return pd.DataFrame(rows, columns=["institution_id", "period", "target"])
+
+    def contact_cases(self) -> pd.DataFrame:
+        fieldwork = getattr(self.store, "fieldwork", None)
+        if fieldwork is None:
+            return _empty(CONTACT_CASE_COLUMNS)
+        cases = fieldwork.cases_frame()
+        return cases[cases["final"].notna()][list(CONTACT_CASE_COLUMNS)].reset_index(drop=True)
 
     def open_answer_reviews(self) -> pd.DataFrame:
         rows = [

@@ -9,17 +9,17 @@ import files only here, and their errors are wrapped here as :class:`DataImportE
 surveykit's words in both languages (a library's own text, which may come in the operating system's
 language, is kept only on the chained exception for ``--debug``).
 
-Text files are read as UTF-8 (with or without a byte-order mark) or UTF-16 (Excel's "Unicode text"); a file
-that is not is recognised as Windows-1251 (Cyrillic) or Windows-1252 (Western European) only when the text
-read that way is plausible and the other reading is not; otherwise it is refused with the encoding to choose
-(``encoding=``, ``--encoding``). The encoding used is always reported.
+Text files are decoded by :func:`surveykit.fileio.read_text_data`, the one home of encoding recognition:
+UTF-8 (with or without a byte-order mark) or UTF-16/32 with a mark (Excel's "Unicode text"); a file that is
+not is read as Windows-1251, KOI8-R or Windows-1252 only when exactly one of them reads as real words (warning
+SK151 naming it); otherwise it is refused (SK150) at the first byte, with the encoding to choose (``encoding=``,
+``--encoding``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveykit.errors import DataImportError, ErrorCode, Location, Problem, Report, Severity, Translated
+from surveykit.errors import DataImportError, ErrorCode, Location, Problem, Report, Translated
 from surveykit.fileio import check_file, check_table, read_workbook
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
     "IMPORT_FORMATS",
     "DeclaredMissing",
     "SourceTable",
-    "decode_text",
     "read_source",
 ]
 
@@ -199,15 +198,8 @@ def read_source(
             ErrorCode.FILE_NOT_FOUND, Location(file=str(path)), path=str(path), cwd=str(Path.cwd())
         )
     fmt = format_of(path, format)
-    if path.is_dir():
-        raise _refuse(
-            path,
-            fmt,
-            _tr("it is a folder, not a file", "это папка, а не файл"),
-            _tr("Give the path of the data file itself.", "Укажите путь к самому файлу данных."),
-        )
     report = Report(subject=str(path))
-    if not check_file(path, report):  # a device or pipe, too large (surveykit.fileio, max_file_mb)
+    if not check_file(path, report):  # a folder, device or pipe, too large (surveykit.fileio, max_file_mb)
         report.raise_if_errors(DataImportError)
     if fmt in ("sav", "dta"):
         return [_read_stat(path, fmt)]
@@ -297,88 +289,6 @@ def _read_stat(path: Path, fmt: str) -> SourceTable:
 
 
 # --- text files -------------------------------------------------------------------------------------------------
-_WORD = re.compile(r"[^\W\d_]+")
-
-
-def _looks(text: str, script: str) -> tuple[int, int]:
-    """``(plausible, implausible)`` words of ``text`` read in one encoding, counting only words with
-    letters outside ASCII: Cyrillic words are plausible when they have no Latin letter inside; Western words
-    when their accented letters are the minority and not in runs (``Ïðèâåò`` is Russian read as Latin)."""
-    good = bad = 0
-    for word in _WORD.findall(text):
-        non_ascii = [c for c in word if not c.isascii()]
-        if not non_ascii:
-            continue
-        if script == "cyrillic":
-            cyrillic = sum("\u0400" <= c <= "\u04ff" for c in word)
-            latin = sum(c.isascii() for c in word)
-            if cyrillic == len(word):
-                good += 1
-            elif latin and cyrillic:
-                bad += 1
-            else:
-                bad += cyrillic < len(non_ascii)
-        else:
-            runs = sum(1 for a, b in zip(word, word[1:], strict=False) if not a.isascii() and not b.isascii())
-            if len(non_ascii) == len(word) > 1 or len(non_ascii) * 2 > len(word) > 2 or runs >= 2:
-                bad += 1
-            else:
-                good += 1
-    return good, bad
-
-
-def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str, bool]:
-    """``(text, encoding, detected)`` of a text file's bytes; raises ValueError (its text says why and what to
-    choose) when the encoding cannot be told. ``detected`` is True when a non-UTF encoding was recognised."""
-    if encoding:
-        return data.decode(encoding), encoding, False  # UnicodeDecodeError / LookupError: the caller reports
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data.decode("utf-8-sig"), "utf-8", False
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16", False
-    try:
-        return data.decode("utf-8"), "utf-8", False
-    except UnicodeDecodeError:
-        pass
-    readings: dict[str, tuple[str, int, int]] = {}
-    for name, script in (("cp1251", "cyrillic"), ("cp1252", "latin")):
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError:
-            continue
-        good, bad = _looks(text, script)
-        readings[name] = (text, good, bad)
-    texts = {text for text, _, _ in readings.values()}
-    if len(readings) == 2 and len(texts) == 1:  # only characters both encodings share (°, №...)
-        return texts.pop(), "cp1251", True
-    plausible = [n for n, (_, good, bad) in readings.items() if good and not bad]
-    if len(plausible) == 1:
-        return readings[plausible[0]][0], plausible[0], True
-    raise ValueError(_ambiguous_sample(data, readings))
-
-
-_BREAKS = frozenset(b" \t,;\r\n\"'")
-
-
-def _ambiguous_sample(data: bytes, readings: Mapping[str, tuple[str, int, int]]) -> str:
-    """The first word with a non-ASCII byte as each encoding reads it (for the message)."""
-    start = next((i for i, b in enumerate(data) if b >= 0x80), 0)
-    lo = start
-    while lo > 0 and data[lo - 1] not in _BREAKS:
-        lo -= 1
-    hi = start
-    while hi < len(data) and data[hi] not in _BREAKS and hi - lo < 40:
-        hi += 1
-    chunk = data[lo:hi]
-    shown = []
-    for name in ("cp1251", "cp1252", "latin-1"):
-        try:
-            shown.append(f"{name}: {chunk.decode(name)!r}")
-        except UnicodeDecodeError:
-            continue
-    return "; ".join(shown)
-
-
 def _separator(text: str) -> str:
     """The separator of the header line: the most frequent of ; , and tab outside quotes."""
     header = text.split("\n", 1)[0]
@@ -389,80 +299,26 @@ def _separator(text: str) -> str:
         return max(counts, key=counts.__getitem__)
 
 
+#: how to give the encoding of a CSV file to import (the end of the hint of SK150)
+_ENCODING_OPTION = Translated(
+    en=", or give its encoding: --encoding cp1251 (Cyrillic, Windows), --encoding koi8-r, --encoding cp1252 "
+    "(Western European, Windows)",
+    ru=" или укажите его кодировку: --encoding cp1251 (кириллица, Windows), --encoding koi8-r, "
+    "--encoding cp1252 (западноевропейская, Windows)",
+)
+
+
 def _read_csv(path: Path, encoding: str | None) -> SourceTable:
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise _refuse(
-            path,
-            "csv",
-            _os_reason(err),
-            _tr("Check the path and the file's permissions.", "Проверьте путь и права доступа к файлу."),
-            err,
-        ) from err
-    choices = ", ".join(f"{k} ({v})" for k, v in ENCODINGS.items())
-    try:
-        text, used, detected = decode_text(data, encoding)
-    except LookupError as err:
-        raise DataImportError(
-            ErrorCode.IMPORT_ENCODING,
-            Location(file=str(path)),
-            detail=_tr(f"'{encoding}' is not an encoding", f"«{encoding}» — не кодировка"),
-            fix=_tr(f"Choose one of: {choices}.", f"Выберите одну из: {choices}."),
-        ) from err
-    except UnicodeDecodeError as err:
-        raise DataImportError(
-            ErrorCode.IMPORT_ENCODING,
-            Location(file=str(path)),
-            detail=_tr(
-                f"the file is not in {encoding}: byte {err.start + 1} cannot be read in it",
-                f"файл не в кодировке {encoding}: байт {err.start + 1} в ней не читается",
-            ),
-            fix=_tr(
-                f"Choose the file's encoding ({choices}), or save it as UTF-8.",
-                f"Укажите кодировку файла ({choices}) или сохраните его в UTF-8.",
-            ),
-        ) from err
-    except ValueError as err:
-        raise DataImportError(
-            ErrorCode.IMPORT_ENCODING,
-            Location(file=str(path)),
-            detail=_tr(
-                f"the file is not UTF-8, and its encoding cannot be told for sure ({err})",
-                f"файл не в UTF-8, и его кодировку нельзя определить надёжно ({err})",
-            ),
-            fix=_tr(
-                "Save it as UTF-8, or give the encoding: --encoding cp1251 (Cyrillic, Windows), "
-                "--encoding cp1252 (Western European, Windows) ...",
-                "Сохраните его в UTF-8 или укажите кодировку: --encoding cp1251 (кириллица, Windows), "
-                "--encoding cp1252 (западноевропейская, Windows) ...",
-            ),
-        ) from err
-    if "\x00" in text:
-        raise _refuse(
-            path,
-            "csv",
-            _tr("it holds binary data, not text", "в нём двоичные данные, а не текст"),
-            _tr(
-                "Give a CSV text file (or the workbook itself as .xlsx).",
-                "Укажите текстовый файл CSV (или саму книгу как .xlsx).",
-            ),
-        )
-    problems: list[Problem] = []
-    if detected or used not in ("utf-8", "utf-16"):
-        name = ENCODINGS.get(used, used)
-        problems.append(
-            Problem.of(
-                ErrorCode.IMPORT_ENCODING,
-                Location(file=str(path)),
-                Severity.INFO,
-                detail=_tr(f"the file is read as {name}", f"файл прочитан в кодировке {name}"),
-                fix=_tr(
-                    "If the texts look wrong, give the right encoding with --encoding.",
-                    "Если тексты выглядят неверно, укажите верную кодировку параметром --encoding.",
-                ),
-            )
-        )
+    # the encoding is recognised in one home (surveykit.fileio.read_text_data): UTF-8, a byte-order mark, the
+    # encoding given, or the one 8-bit encoding in which the file reads as real words (warning SK151);
+    # anything else refused (SK150) at the first byte, control characters refused (SK142)
+    from surveykit.fileio import read_text_data
+
+    report = Report(subject=str(path))
+    text, used = read_text_data(path, report, encoding=encoding, option=_ENCODING_OPTION)
+    report.raise_if_errors(DataImportError)
+    assert text is not None and used is not None
+    problems: list[Problem] = list(report.warnings)
     if not text.strip():
         raise DataImportError(
             ErrorCode.CSV_UNREADABLE,

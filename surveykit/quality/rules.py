@@ -162,6 +162,13 @@ class InstitutionAnomaly(_Rule):
     min_interviews: int = Field(20, ge=1)
 
 
+class DispositionPattern(_Rule):
+    """Refusals and non-contacts per interviewer against the peers' (surveykit.quality.dispositions)."""
+
+    outcomes: tuple[Literal["R", "NC"], ...] = ("R", "NC")
+    min_cases: int = Field(10, ge=1)
+
+
 class QualityRules(_Model):
     """Every threshold of the quality checks; the defaults equal the shipped ``rules.yaml``."""
 
@@ -180,6 +187,7 @@ class QualityRules(_Model):
     identical_open_answers: IdenticalOpenAnswers = IdenticalOpenAnswers()
     interviewer_effect: InterviewerEffect = InterviewerEffect()
     institution_anomaly: InstitutionAnomaly = InstitutionAnomaly()
+    disposition_pattern: DispositionPattern = DispositionPattern()
     _source: str | None = PrivateAttr(None)  # the file the rules came from (for messages)
 
     @property

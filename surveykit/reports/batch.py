@@ -103,6 +103,8 @@ def write_snapshot(source: Any, path: str | Path, profile: Any = DEFAULT_PROFILE
     # reports never say who interviewed: the snapshot carries no interviewer names, and no ids in the plan
     frames["assignments"] = src.assignments().drop(columns=["interviewer_id"], errors="ignore")
     frames["open_answer_reviews"] = src.open_answer_reviews()
+    if hasattr(src, "contact_cases"):  # the final outcomes of fieldwork cases: the response rate
+        frames["contact_cases"] = src.contact_cases().drop(columns=["interviewer_id"], errors="ignore")
     # questionnaires as plain data (what their YAML holds), rebuilt on reading
     questionnaires = {qid: q.to_data() for qid in prof.sources if (q := src.questionnaire(qid)) is not None}
     snapshot = src.snapshot()

@@ -200,6 +200,28 @@ class _Report:
             ),
         ]
 
+    def _response_rate(self, institution_id: str | None = None) -> tuple[str, str]:
+        """The method section's line on the response rate (AAPOR), from the published fieldwork figures of
+        :mod:`surveykit.dashboard.fieldwork`: the institution's (withheld below the small-cell threshold) or,
+        for the region, over the institutions shown."""
+        from surveykit.dashboard.fieldwork import council_rates, rate_text, region_rates
+
+        data, lang = self.data, self.lang
+        label = t("fieldwork.report_rate", lang)
+        if institution_id is None:
+            rates = region_rates(data.source, data.period, data.disclosure, data.selected)
+            key = "fieldwork.report_rate_region"
+        else:
+            frame = council_rates(data.source, data.period, data.disclosure, [institution_id])
+            if len(frame) and bool(frame["withheld"].iloc[0]):
+                return label, data.disclosure.label(lang)
+            rates = frame.iloc[0].to_dict() if len(frame) else None
+            key = "fieldwork.report_rate_text"
+        if rates is None:
+            return label, t("fieldwork.report_rate_none", lang)
+        values = {name.lower(): rate_text(rates[name], lang) for name in ("RR1", "RR3", "COOP1", "REF1")}
+        return label, t(key, lang, n=rates.get("n", 1), **values)
+
     def _method_table(self, extra: Iterable[tuple[str, str]] = ()) -> str:
         rows = [*extra, *self._method_rows()]
         body = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
@@ -429,6 +451,7 @@ class InstitutionReport(_Report):
                 t("report.method.sample", lang),
                 t("report.method.sample_text", lang, n=n, required=fmt_int(row.get("n_required"))),
             ),
+            self._response_rate(self.institution_id),
         ]
         return HTMLBlock(_h2(t("report.section.method", lang), "method") + self._method_table(extra))
 
@@ -632,6 +655,7 @@ class RegionReport(_Report):
                     n=len(ranking),
                     rated=int(ranking["S"].notna().sum()),
                 ),
-            )
+            ),
+            self._response_rate(),
         ]
         return HTMLBlock(_h2(t("report.section.method", lang), "method") + self._method_table(extra))

@@ -391,6 +391,7 @@ def rate(
     questionnaires: Mapping[str, Questionnaire] | Iterable[Questionnaire] | None = None,
     min_cell_size: int | None = None,
     origins: Mapping[str, InputOrigin] | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> Rating:
     """Rate every institution x period found in ``sources`` (or listed in ``institutions``).
 
@@ -412,6 +413,8 @@ def rate(
     Before anything is rated, every answer and checklist state the profile reads is checked against the
     questionnaires' choice lists (:mod:`surveykit.scoring.inputs`): an unknown code raises DataImportError
     listing every such cell (SK606); the checks' warnings are in ``Rating.report``.
+    ``targets``: the campaign's sample targets (``institution_id``, ``period``, ``target``; surveykit.fieldwork):
+    an institution whose respondents fall below its target gets the warning SK553.
     """
     qmap = _by_id(questionnaires)
     profile = load_profile(profile, questionnaires=qmap or None)
@@ -430,6 +433,7 @@ def rate(
     frames = {k: v for k, v in sources.items() if k in profile.sources}
     keys = _build_keys(profile, frames, institutions, periods)
     engine = _Engine(profile, frames, keys, qmap, institutions, report, int(min_cell_size))
+    engine.targets = targets
     for name in sources:
         if name not in profile.sources:
             engine.warn_general(
@@ -476,6 +480,7 @@ class _Engine:
         )
         self.attrs = self._institution_attributes(institutions)
         self.warn_rows: list[dict[str, Any]] = []
+        self.targets: pd.DataFrame | None = None  # the campaign's sample targets (rate(targets=...))
 
     # -- helpers ----------------------------------------------------------------------------------------
     def r(self, values: Any) -> Any:
@@ -786,7 +791,24 @@ class _Engine:
         self.rankable = rankable
         self._warnings()
 
+    def _below_targets(self) -> None:
+        """SK553 for every institution x period whose respondents fall below the campaign's sample target."""
+        if self.targets is None or not len(self.targets) or self.G == 0:
+            return
+        wanted = self.targets.assign(
+            institution_id=self.targets["institution_id"].astype(str),
+            period=self.targets["period"].astype(str),
+        ).drop_duplicates(["institution_id", "period"], keep="last")
+        groups = pd.DataFrame({"institution_id": self.inst_id.astype(str), "period": self.period.astype(str)})
+        target = groups.merge(wanted, how="left", on=["institution_id", "period"])["target"].to_numpy(
+            dtype=float
+        )
+        for gi in np.flatnonzero(~np.isnan(target) & (self.n_resp < target)):
+            self.warn(gi, ErrorCode.SAMPLE_BELOW_TARGET, Severity.WARNING, institution=self.who(gi),
+                      n=int(self.n_resp[gi]), period=self.period[gi], target=int(target[gi]))  # fmt: skip
+
     def _warnings(self) -> None:
+        self._below_targets()
         p = self.p
         resp_label = p.text(p.sources[p.respondents_source].label, "en") or p.respondents_source
         for gi in np.flatnonzero(~self.rated):

@@ -371,7 +371,7 @@ class Directory:
             self._refused(row.id, "deactivated", app)
             raise AccessDenied(ErrorCode.ACCOUNT_INACTIVE, Location(path="sign-in"), login=row.login)
         if roles and not set(roles) & set(person.roles):
-            from surveykit.store.facade import role_names
+            from surveykit.access import role_names  # the rules' module, below the store: no cycle
 
             self._refused(row.id, "role", app, needed=list(roles))
             raise AccessDenied(
@@ -558,56 +558,69 @@ class Directory:
             )
 
         def work(conn: Connection) -> Assignment:
-            self._person(conn, interviewer_id)
-            if (
-                conn.execute(select(institutions.c.id).where(institutions.c.id == institution_id)).first()
-                is None
-            ):
-                raise _not_found(
-                    "institution", institution_id, conn.execute(select(institutions.c.id)).scalars()
-                )
-            match = and_(
-                assignments.c.interviewer_id == interviewer_id,
-                assignments.c.institution_id == institution_id,
-                assignments.c.questionnaire_id == questionnaire_id,
-                assignments.c.period == period,
+            return self.assign_in(
+                conn, interviewer_id, institution_id, questionnaire_id, period, target, by=by
             )
-            existing = conn.execute(select(assignments.c.id).where(match)).scalar_one_or_none()
-            if existing is None:
-                new_id = conn.execute(
-                    insert(assignments)
-                    .values(
-                        interviewer_id=interviewer_id,
-                        institution_id=institution_id,
-                        questionnaire_id=questionnaire_id,
-                        period=period,
-                        target=int(target),
-                        created_at=utcnow(),
-                    )
-                    .returning(assignments.c.id)
-                ).scalar_one()
-            else:
-                new_id = existing
-                conn.execute(
-                    update(assignments).where(assignments.c.id == existing).values(target=int(target))
-                )
-            audit.record(
-                conn,
-                actor=by,
-                action="assign" if existing is None else "change_target",
-                entity="assignment",
-                entity_id=new_id,
-                details={
-                    "interviewer_id": interviewer_id,
-                    "institution_id": institution_id,
-                    "questionnaire_id": questionnaire_id,
-                    "period": period,
-                    "target": int(target),
-                },
-            )
-            return Assignment(new_id, interviewer_id, institution_id, questionnaire_id, period, int(target))
 
         return self.db.write(work, retry_integrity=True)
+
+    def assign_in(
+        self,
+        conn: Connection,
+        interviewer_id: str,
+        institution_id: str,
+        questionnaire_id: str,
+        period: str,
+        target: int,
+        *,
+        by: str | None = None,
+    ) -> Assignment:
+        """:meth:`assign` inside the caller's transaction (many assignments at once, all or nothing)."""
+        if int(target) < 0:
+            raise _invalid(
+                "target", f"{target} is negative", "Give the number of interviews to do (0 or more)."
+            )
+        self._person(conn, interviewer_id)
+        if conn.execute(select(institutions.c.id).where(institutions.c.id == institution_id)).first() is None:
+            raise _not_found("institution", institution_id, conn.execute(select(institutions.c.id)).scalars())
+        match = and_(
+            assignments.c.interviewer_id == interviewer_id,
+            assignments.c.institution_id == institution_id,
+            assignments.c.questionnaire_id == questionnaire_id,
+            assignments.c.period == period,
+        )
+        existing = conn.execute(select(assignments.c.id).where(match)).scalar_one_or_none()
+        if existing is None:
+            new_id = conn.execute(
+                insert(assignments)
+                .values(
+                    interviewer_id=interviewer_id,
+                    institution_id=institution_id,
+                    questionnaire_id=questionnaire_id,
+                    period=period,
+                    target=int(target),
+                    created_at=utcnow(),
+                )
+                .returning(assignments.c.id)
+            ).scalar_one()
+        else:
+            new_id = existing
+            conn.execute(update(assignments).where(assignments.c.id == existing).values(target=int(target)))
+        audit.record(
+            conn,
+            actor=by,
+            action="assign" if existing is None else "change_target",
+            entity="assignment",
+            entity_id=new_id,
+            details={
+                "interviewer_id": interviewer_id,
+                "institution_id": institution_id,
+                "questionnaire_id": questionnaire_id,
+                "period": period,
+                "target": int(target),
+            },
+        )
+        return Assignment(new_id, interviewer_id, institution_id, questionnaire_id, period, int(target))
 
     def assignments(
         self,

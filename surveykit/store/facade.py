@@ -10,8 +10,9 @@ from typing import Any
 
 import pandas as pd
 
+from surveykit.access import role_names  # noqa: F401 - its home is surveykit.access; kept importable here
 from surveykit.config import settings
-from surveykit.errors import ErrorCode, Translated
+from surveykit.errors import ErrorCode
 from surveykit.questionnaire.compiled import Form
 from surveykit.questionnaire.model import Questionnaire
 from surveykit.store import backup as _backup
@@ -22,6 +23,7 @@ from surveykit.store.catalog import Catalog, parse_key
 from surveykit.store.directory import Directory
 from surveykit.store.engine import Database
 from surveykit.store.exporter import export_responses
+from surveykit.store.fieldwork import Fieldwork
 from surveykit.store.files import AnswerFiles, StoredFile
 from surveykit.store.importer import ImportResult, import_frame, import_responses
 from surveykit.store.interviews import Interviews
@@ -57,18 +59,6 @@ def _gate_of(rules_folder: str) -> dict[str, tuple[str, ...]] | None:
         ):  # no training rules in this deployment: any valid certificate
             return None
         raise
-
-
-def role_names(roles: Sequence[str]) -> Translated:
-    """Role codes as words in each language of the apps (``locale/*/apps.yaml``, keys ``role.<code>``)."""
-    from surveykit.i18n import UI_LANGUAGES, t
-
-    def words(language: str) -> str:
-        return ", ".join(
-            t(f"role.{r}", language) if t(f"role.{r}", language) != f"role.{r}" else r for r in roles
-        )
-
-    return Translated({language: words(language) or "-" for language in UI_LANGUAGES})
 
 
 def default_gate() -> dict[str, tuple[str, ...]] | None:
@@ -113,6 +103,8 @@ class Store:
         self.sessions = Sessions(db, self.directory)
         #: photos, recordings and documents answering file questions (limit: the max_upload_mb setting)
         self.files = AnswerFiles(db, self.interviews, settings().max_upload_mb * 1_048_576)
+        #: the register, sample targets, cases and contact attempts (rules: surveykit.fieldwork)
+        self.fieldwork = Fieldwork(db, self.catalog, self.interviews)
 
     # --- opening ----------------------------------------------------------------------------------------------
     @classmethod
@@ -226,10 +218,11 @@ class Store:
         municipality: str | None = None,
         address: str | None = None,
         website: str | None = None,
+        recipients: int | None = None,
         by: str | None = None,
     ) -> Institution:
-        """Add (or update) an institution."""
-        record = Institution(institution_id, name, type, region, municipality, address, website)
+        """Add (or update) an institution (``recipients``: service recipients in the period, from the register)."""
+        record = Institution(institution_id, name, type, region, municipality, address, website, recipients)
         return self.directory.add_institution(record, by=by)
 
     def institution(self, institution_id: str) -> Institution:
@@ -411,8 +404,13 @@ class Store:
         by: str | None = None,
     ) -> SubmitResult:
         """Validate and store the final answers (None: the saved draft). Same content again: "duplicate";
-        different content after submission: SK505; validation errors: ValidationError; not certified: SK507."""
-        return self.interviews.submit(interview_id, answers, events=events, by=by)
+        different content after submission: SK505; validation errors: ValidationError; not certified: SK507.
+        An interview conducted for a fieldwork case records the case's outcome too: complete or partial by
+        the rule of :mod:`surveykit.fieldwork.outcome` (AAPOR 1.1 / 1.2)."""
+        result = self.interviews.submit(interview_id, answers, events=events, by=by)
+        if result.outcome != "duplicate":
+            self.fieldwork.record_submission(interview_id, by=by)
+        return result
 
     # --- files answering image, audio, video and file questions ---------------------------------------------
     def attach_file(

@@ -293,15 +293,12 @@ class GuardedStore:
         """The rating with every figure, also those behind fewer respondents than the threshold
         (``aggregates.unsuppressed``): for sociologists and supervisors, never for a council."""
         from surveykit.dashboard.sources import StoreSource
-        from surveykit.institution_types import rated_sources
         from surveykit.scoring import DEFAULT_PROFILE, load_profile, rate
 
         self._require("aggregates.unsuppressed")
         prof = load_profile(profile or DEFAULT_PROFILE)
-        source = StoreSource(self._store)
-        frames = {k: v for k, v in source.frames(prof.sources).items() if v is not None}
-        frames, institutions = rated_sources(frames, source.institutions())
-        return rate(prof, frames, institutions=institutions, periods=periods)
+        frames, institutions, targets = StoreSource(self._store).rating_inputs(prof)
+        return rate(prof, frames, institutions=institutions, periods=periods, targets=targets)
 
     def open_answers(self, status: str = "approved") -> pd.DataFrame:
         """Open answers for council publications. ``approved``: the published (possibly redacted) text only,

@@ -59,6 +59,8 @@ class Institution:
     municipality: str | None = None
     address: str | None = None
     website: str | None = None
+    #: service recipients in the period, from the register (the population of the sample rule)
+    recipients: int | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> Institution:

@@ -27,6 +27,7 @@ __all__ = [
     "BACKCHECK_STATUSES",
     "CASE_LEVELS",
     "CASE_STATUSES",
+    "CONTACT_MODES",
     "ROLES",
     "UTCDateTime",
     "metadata",
@@ -137,6 +138,8 @@ institutions = sa.Table(
     sa.Column("address", sa.Text, nullable=True),
     sa.Column("website", sa.Text, nullable=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # service recipients in the period, from the register (the sample rule's population; migration 0003)
+    sa.Column("recipients", sa.Integer, nullable=True),
 )
 
 people = sa.Table(
@@ -181,6 +184,68 @@ assignments = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("interviewer_id", "institution_id", "questionnaire_id", "period"),
     sa.CheckConstraint("target >= 0", name="target"),
+)
+
+# --- the campaign: sample targets, cases and contact attempts (surveykit.fieldwork, migration 0003) ------------
+#: how a contact attempt was made (AAPOR's telephone table for telephone, the in-person table otherwise)
+CONTACT_MODES = ("face_to_face", "telephone", "self_completed")
+
+sample_targets = sa.Table(
+    "sample_targets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("period", sa.String(32), nullable=False),
+    sa.Column("questionnaire_id", sa.String(100), nullable=False),
+    sa.Column("institution_id", sa.String(64), sa.ForeignKey("institutions.id"), nullable=False),
+    sa.Column("recipients", sa.Integer, nullable=True),  # the register's count when the plan was made
+    sa.Column("rule_target", sa.Integer, nullable=False),  # the profile's sample rule
+    sa.Column("override", sa.Integer, nullable=True),  # a person's target instead of the rule's
+    sa.Column("target", sa.Integer, nullable=False),  # what counts: the override, else the rule's
+    sa.Column("profile_id", sa.String(100), nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("updated_by", sa.String(64), nullable=True),
+    sa.UniqueConstraint("period", "questionnaire_id", "institution_id"),
+    sa.CheckConstraint("target >= 0", name="target"),
+)
+
+fieldwork_cases = sa.Table(
+    "fieldwork_cases",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(64), nullable=False),  # the case id people write (paper logs), per period
+    sa.Column("period", sa.String(32), nullable=False),
+    sa.Column("institution_id", sa.String(64), sa.ForeignKey("institutions.id"), nullable=False),
+    sa.Column("questionnaire_id", sa.String(100), nullable=True),
+    _person_fk("interviewer_id", nullable=True),
+    sa.Column("assignment_id", sa.Integer, sa.ForeignKey("assignments.id"), nullable=True),
+    sa.Column("interview_id", sa.Uuid(as_uuid=False), sa.ForeignKey("interviews.id"), nullable=True),
+    sa.Column("source", sa.String(16), nullable=False),  # app, import, demo
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=True),
+    sa.UniqueConstraint("period", "code"),
+    sa.Index(None, "institution_id"),
+    sa.Index(None, "interviewer_id"),
+    sa.Index(None, "interview_id"),
+)
+
+contact_attempts = sa.Table(
+    "contact_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("fieldwork_cases.id"), nullable=False),
+    sa.Column("attempted_at", UTCDateTime, nullable=False),
+    sa.Column("mode", sa.String(20), nullable=False),
+    _person_fk("interviewer_id"),
+    # an AAPOR disposition code (surveykit.fieldwork.dispositions)
+    sa.Column("disposition", sa.String(8), nullable=False),
+    sa.Column("appointment_at", UTCDateTime, nullable=True),
+    sa.Column("interview_id", sa.Uuid(as_uuid=False), sa.ForeignKey("interviews.id"), nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("source", sa.String(16), nullable=False),  # app, submit, import, demo
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+    sa.Column("recorded_by", sa.String(64), nullable=True),
+    sa.CheckConstraint(_in("mode", CONTACT_MODES), name="mode"),
+    sa.Index(None, "case_id"),
 )
 
 # --- interviews, answers, paradata ---------------------------------------------------------------------------

@@ -250,7 +250,9 @@ class DashboardApp(W.VBox):
         self.progress_by.observe(self.guard(lambda _: self._render("progress")), names="value")
         self.progress_plot = W.HTML()
         self.progress_plot.add_class("sk-dash-progress-chart")
-        progress_tab = W.VBox([self.progress_by, self.progress_plot])
+        self.fieldwork_rates = W.HTML()  # AAPOR rates per institution (surveykit.dashboard.fieldwork)
+        self.fieldwork_rates.add_class("sk-dash-fieldwork-rates")
+        progress_tab = W.VBox([self.progress_by, self.progress_plot, self.fieldwork_rates])
         # questions
         self.questionnaire = W.Dropdown(layout=W.Layout(width="95%"), style={"description_width": "initial"})
         self.questionnaire.add_class("sk-dash-questionnaire")
@@ -534,9 +536,19 @@ class DashboardApp(W.VBox):
         out.append(f'<div class="sk-dash-foot">{_esc(self.data.disclosure.note(lang))}</div>')
         return "".join(out)
 
+    def _may_see_interviewers(self) -> bool:
+        """Interviewer names are for people who may read interviews (supervisors, sociologists): the data's
+        ``identities``, set by the guarded store from the permission; never for council members."""
+        return self.data.identities
+
     def _show_progress(self) -> None:
+        from surveykit.ui.fieldwork_tab import council_rates_html
+
         by = self.progress_by.value or "institution"
+        if by == "interviewer" and not self._may_see_interviewers():
+            by = "institution"
         self.progress_plot.value = self._plot(charts.progress_chart(self.data, by))
+        self.fieldwork_rates.value = council_rates_html(self.data)
 
     def _show_questions(self) -> None:
         data = self.data

@@ -17,8 +17,11 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
+import pandas as pd
 
 from surveykit.config import settings
+from surveykit.fieldwork import dispositions as D
+from surveykit.fieldwork.desk import FieldworkDesk
 from surveykit.i18n import UI_LANGUAGES, t
 from surveykit.interview.session import InterviewSession
 from surveykit.questionnaire.model import Questionnaire
@@ -32,6 +35,7 @@ from surveykit.ui.common import (
     language_picker,
     sign_in_page,
 )
+from surveykit.ui.contact import ContactScreen, gate_of, when_text
 from surveykit.ui.form import FormView
 
 __all__ = ["InterviewApp"]
@@ -64,8 +68,11 @@ class InterviewApp(W.VBox):
         self.person = None
         #: the signed-in person's view of the store: every data access after sign-in goes through it
         self.guarded: GuardedStore | None = None
+        #: cases, contact outcomes and the home page's assignments (surveykit.fieldwork.desk)
+        self.desk: FieldworkDesk | None = None
         self.session: InterviewSession | None = None
         self.meta = None  # the interview record in the store
+        self.case = None  # the fieldwork case of the interview (None: practice or no case)
         self.practice = self.params.get("practice") in ("1", "true", "yes")
         self.notice = Notice()
         self.guard = guarded(self.notice, lambda: self.language, self._signed_out)
@@ -127,15 +134,18 @@ class InterviewApp(W.VBox):
         """Start a session for this app (SK506 wrong code, SK520 locked, SK512 not an interviewer)."""
         session = self.store.start_session(login, code, self.ROLES, app="interview")
         self.guarded = GuardedStore(self.store, session)
+        self.desk = FieldworkDesk(self.store, session)
         self.person = session.person
         app_logger().info("signed in: %s", self.person.id)
 
     def _signed_out(self) -> None:
         """The session ended (expired, signed out elsewhere): back to the sign-in page."""
         self.guarded = None
+        self.desk = None
         self.person = None
         self.session = None
         self.meta = None
+        self.case = None
         self.show_sign_in()
 
     # --- home: assignments, drafts --------------------------------------------------------------------------------
@@ -152,6 +162,7 @@ class InterviewApp(W.VBox):
         lang = self.language
         self.session = None
         self.meta = None
+        self.case = None
         person = self.person
         self._set_header(t("app.hello", lang, name=person.display_name), t("app.home_subtitle", lang))
         certified, why = self._certificate()
@@ -174,18 +185,30 @@ class InterviewApp(W.VBox):
         practice.observe(set_practice, names="value")
         self.practice = bool(practice.value)
         rows: list[W.Widget] = [cert_line, practice]
-        progress = self.guarded.progress()
-        assignments = self.guarded.assignments()
+        home = self.desk.home(lang, now=self._now())
         wanted = self.params.get("assignment")
-        if not assignments:
+        if wanted:
+            self.params.pop("assignment", None)
+            for view in home.assignments:
+                if str(view.assignment.id) == wanted:
+                    self.want_start(view.assignment, self.params.get("mode"))
+                    return
+        if not self.practice and len(home.reminders):
+            rows.append(self._reminders(home.reminders))
+        if not home.assignments:
             rows.append(W.HTML(f"<p>{_esc(t('app.no_assignments', lang))}</p>"))
-        for assignment in assignments:
-            rows.append(self._assignment_card(assignment, progress))
-            if wanted and str(assignment.id) == wanted:
-                self.params.pop("assignment", None)
-                self.start(assignment, self.params.get("mode"))
-                return
-        drafts = self.guarded.drafts(practice=self.practice)
+        current = [v for v in home.assignments if v.current]
+        others = [v for v in home.assignments if not v.current]
+        rows.extend(self._assignment_card(view) for view in current)
+        if others:
+            box = W.VBox([self._assignment_card(view) for view in others])
+            more = W.Accordion(children=[box], titles=(t("home.other_assignments", lang, count=len(others)),),
+                               selected_index=None if current else 0)  # fmt: skip
+            more.add_class("sk-other-assignments")
+            rows.append(more)
+        drafts = [
+            d for d in self.guarded.drafts(practice=self.practice) if str(d.id) not in home.closed_interviews
+        ]
         if drafts:
             rows.append(W.HTML(f"<h3>{_esc(t('app.drafts', lang))}</h3>"))
             for meta in drafts:
@@ -195,44 +218,90 @@ class InterviewApp(W.VBox):
         rows.append(sign_out)
         self.body.children = rows
 
+    def _now(self) -> dt.datetime:
+        now = self.clock()
+        return now if now.tzinfo is not None else now.astimezone()
+
+    def _reminders(self, reminders: Any) -> W.Widget:
+        """Appointments due soon or overdue, each with a button to continue its case."""
+        lang = self.language
+        items: list[W.Widget] = [W.HTML(f'<div class="sk-section">{_esc(t("home.reminders", lang))}</div>')]
+        for row in reminders.itertuples():
+            text = t("home.reminder_line", lang, when=when_text(row.appointment_at), institution=row.institution,
+                     code=row.code)  # fmt: skip
+            if row.overdue:
+                text += f" ({t('home.overdue', lang)})"
+            go = W.Button(description=t("home.continue", lang), icon="phone")
+            go.add_class(f"sk-continue-case-{row.case_id}")
+            go.on_click(self.guard(lambda _, c=int(row.case_id): self.continue_case(c)))
+            line = W.HBox(
+                [W.HTML(f'<span class="{"sk-error" if row.overdue else ""}">{_esc(text)}</span>'), go]
+            )
+            items.append(line)
+        box = W.VBox(items)
+        box.add_class("sk-card")
+        box.add_class("sk-reminders")
+        return box
+
     def _sign_out(self) -> None:
         if self.guarded is not None:
             self.guarded.end()
         self.guarded = None
+        self.desk = None
         self.person = None
         self.practice = False
         self.show_sign_in()
 
-    def _assignment_card(self, assignment: Any, progress: Any) -> W.Widget:
+    def _assignment_card(self, view: Any) -> W.Widget:
         lang = self.language
-        institution = self.guarded.institution(assignment.institution_id)
+        assignment = view.assignment
         questionnaire = self.guarded.questionnaire(assignment.questionnaire_id)
-        done = 0
-        if progress is not None and len(progress):
-            match = progress[progress["assignment_id"] == assignment.id]
-            if len(match):
-                done = int(match["done"].iloc[0])
-        bar = W.IntProgress(value=min(done, assignment.target), min=0, max=max(1, assignment.target))
-        title = questionnaire.text(questionnaire.title, lang)
+        bar = W.IntProgress(value=min(view.done, view.target), min=0, max=max(1, view.target))
+        state = [t("home.past", lang)] if view.past else []
+        state += [t("home.full", lang)] if view.full else []
         info = W.HTML(
-            f"<b>{_esc(institution.name)}</b><br>{_esc(title)} · {_esc(assignment.period)}<br>"
-            + _esc(t("app.done_of", lang, done=done, target=assignment.target))
+            f"<b>{_esc(view.institution)}</b><br>{_esc(view.questionnaire)} · {_esc(assignment.period)}"
+            + (f" · <i>{_esc(', '.join(state))}</i>" if state else "")
+            + "<br>"
+            + _esc(t("app.done_of", lang, done=view.done, target=view.target))
         )
         modes = [(t(f"mode.{m.value}", lang), m.value) for m in questionnaire.settings.modes]
         mode = W.Dropdown(options=modes, value=modes[0][1], description=t("app.mode", lang))
         mode.add_class(f"sk-mode-{assignment.id}")
-        start = W.Button(description=t("app.start", lang), button_style="success", icon="play")
+        start = W.Button(
+            description=t("app.start", lang), button_style="success" if view.current else "", icon="play"
+        )
         start.add_class(f"sk-start-{assignment.id}")
-        start.on_click(self.guard(lambda _: self.start(assignment, mode.value)))
-        card = W.VBox([info, bar, W.HBox([mode, start])])
+        start.on_click(self.guard(lambda _: self.want_start(assignment, mode.value)))
+        items: list[W.Widget] = [info, bar, W.HBox([mode, start])]
+        if not self.practice and len(view.open_cases):
+            items.append(W.HTML(f'<div class="sk-hint">{_esc(t("home.open_cases", lang))}</div>'))
+            for row in view.open_cases.itertuples():
+                if row.appointment_at is not None and not pd.isna(row.appointment_at):
+                    when = when_text(row.appointment_at)
+                    text = t("home.open_case_appointment", lang, code=row.code, when=when)
+                else:
+                    when = when_text(row.last_at)
+                    outcome = D.label(row.final, lang)
+                    text = t("home.open_case_line", lang, code=row.code, outcome=outcome, when=when)
+                go = W.Button(
+                    description=t("home.continue", lang), icon="undo", layout=W.Layout(width="auto")
+                )
+                go.add_class(f"sk-continue-case-{row.case_id}")
+                go.on_click(self.guard(lambda _, c=int(row.case_id): self.continue_case(c)))
+                items.append(W.HBox([W.HTML(_esc(text)), go]))
+        card = W.VBox(items)
         card.add_class("sk-card")
+        card.add_class(f"sk-assignment-{assignment.id}")
         return card
 
     def _draft_row(self, meta: Any) -> W.Widget:
         lang = self.language
         institution = self.guarded.institution(meta.institution_id)
+        questionnaire = self.guarded.questionnaire(meta.questionnaire_id, meta.questionnaire_version)
         when = meta.updated_at.astimezone().strftime("%d.%m.%Y %H:%M") if meta.updated_at else ""
-        text = f"{_esc(institution.name)} · {_esc(meta.questionnaire_id)} · {_esc(when)}"
+        text = _esc(t("home.draft_line", lang, institution=institution.name,
+                      questionnaire=questionnaire.text(questionnaire.title, lang), when=when))  # fmt: skip
         if meta.status == "rejected":  # returned by a supervisor: the interviewer sees why
             notes = [n for n in self.guarded.review_notes(meta.id) if n.to_status == "rejected"]
             if notes:
@@ -246,24 +315,110 @@ class InterviewApp(W.VBox):
         return W.HBox([label, resume])
 
     # --- interviewing ----------------------------------------------------------------------------------------------
-    def start(self, assignment: Any, mode: str | None) -> None:
-        questionnaire = self.guarded.questionnaire(assignment.questionnaire_id)
+    def _mode(self, questionnaire: Questionnaire, mode: str | None) -> str:
         modes = [m.value for m in questionnaire.settings.modes]
-        meta = self.guarded.start_interview(
-            assignment.questionnaire_id,
-            institution_id=assignment.institution_id,
-            mode=mode if mode in modes else modes[0],
-            language=self._form_language(questionnaire),
-            practice=self.practice,
-            period=assignment.period,
-            assignment_id=assignment.id,
+        return mode if mode in modes else modes[0]
+
+    def want_start(self, assignment: Any, mode: str | None) -> None:
+        """A new respondent for ``assignment``: first a confirmation when its target is already reached
+        (practice never counts towards a target), then the contact's first screen."""
+        done = 0 if self.practice else self.desk.done(assignment.id)
+        if not self.practice and done >= assignment.target:
+            self.confirm_over_target(assignment, mode, done)
+            return
+        self.show_contact(assignment, mode)
+
+    def confirm_over_target(self, assignment: Any, mode: str | None, done: int) -> None:
+        lang = self.language
+        institution = self.guarded.institution(assignment.institution_id).name
+        self._set_header(t("over.title", lang))
+        text = t("over.text", lang, done=done, target=assignment.target, institution=institution,
+                 period=assignment.period)  # fmt: skip
+        yes = W.Button(description=t("over.yes", lang), button_style="warning", icon="play")
+        yes.add_class("sk-over-target-yes")
+        yes.on_click(self.guard(lambda _: self.show_contact(assignment, mode)))
+        no = W.Button(description=t("over.no", lang), icon="times")
+        no.add_class("sk-over-target-no")
+        no.on_click(self.guard(lambda _: self.show_home()))
+        panel = W.VBox(
+            [W.HTML(f'<div class="sk-banner sk-banner-info">{_esc(text)}</div>'), W.HBox([yes, no])]
         )
-        self._open(meta, questionnaire, answers=None, page=None)
+        panel.add_class("sk-over-target")
+        self.body.children = [panel]
+
+    def start(self, assignment: Any, mode: str | None) -> None:
+        """The contact's first screen for a new respondent of ``assignment`` (kept for callers of the
+        earlier app: starting always begins with who to interview and consent)."""
+        self.want_start(assignment, mode)
+
+    def continue_case(self, case_id: int) -> None:
+        """Contact a case again (an appointment, a non-contact): its draft when an interview was begun,
+        else the first screen with the case's history."""
+        case, attempts = self.desk.case(case_id)
+        if case.interview_id is not None:
+            meta = self.guarded.interview(case.interview_id)
+            if meta.status in ("draft", "rejected"):
+                self.resume(meta.id)
+                return
+        assignment = self.desk.assignment(case.assignment_id) if case.assignment_id is not None else None
+        if assignment is None:
+            self.show_home()
+            return
+        mode = attempts[-1].mode if attempts else None
+        self.show_contact(assignment, mode, case=case, history=attempts)
+
+    def show_contact(self, assignment: Any, mode: str | None, *, case: Any = None, history: Any = ()) -> None:
+        """Who to interview, the consent script, and the outcome of a contact without an interview."""
+        lang = self.language
+        questionnaire = self.guarded.questionnaire(assignment.questionnaire_id)
+        mode = self._mode(questionnaire, mode)
+        if questionnaire.settings.kind != "survey" or mode not in D.CONTACT_MODES:
+            self._begin(assignment, mode, None, {})  # a checklist or an observation: no respondent to contact
+            return
+        institution = self.guarded.institution(assignment.institution_id).name
+        scratch = InterviewSession(
+            questionnaire, language=self._form_language(questionnaire), clock=self.clock
+        )
+        who = t("contact.case", lang, code=case.code) if case is not None else t("contact.case_new", lang)
+        self._set_header(questionnaire.text(questionnaire.title, lang),
+                         " · ".join((institution, t(f"mode.{mode}", lang), who)))  # fmt: skip
+        screen = ContactScreen(
+            scratch, language=lang, mode=mode, respondent=questionnaire.settings.respondent,
+            allow_proxy=questionnaire.settings.allow_proxy, history=history, practice=self.practice,
+            guard=self.guard,
+            on_begin=lambda answers: self._begin(assignment, mode, case, answers),
+            on_record=lambda code, when, note: self._record(assignment, mode, case, code, when, note),
+            on_back=self.show_home,
+        )  # fmt: skip
+        self.body.children = [screen]
+
+    def _begin(self, assignment: Any, mode: str, case: Any, answers: dict[str, Any]) -> None:
+        questionnaire = self.guarded.questionnaire(assignment.questionnaire_id)
+        contact = questionnaire.settings.kind == "survey" and mode in D.CONTACT_MODES
+        meta, self.case = self.desk.start_interview(
+            self.guarded, assignment, mode=mode, language=self._form_language(questionnaire),
+            case_id=case.id if case is not None else None, practice=self.practice, with_case=contact,
+        )  # fmt: skip
+        self._open(meta, questionnaire, answers=answers or None, page=None)
+
+    def _record(self, assignment: Any, mode: str, case: Any, code: str, when: Any, note: str | None) -> None:
+        lang = self.language
+        case, attempt = self.desk.record(code, mode=mode, assignment_id=assignment.id,
+                                         case_id=case.id if case is not None else None, appointment_at=when,
+                                         note=(note or "").strip() or None)  # fmt: skip
+        self.show_home()
+        if attempt.appointment_at is not None:
+            self.notice.show(
+                t("contact.recorded_appointment", lang, code=case.code, when=when_text(when)), "ok"
+            )
+        else:
+            self.notice.show(t("contact.recorded", lang, code=case.code, outcome=D.label(code, lang)), "ok")
 
     def resume(self, interview_id: str) -> None:
         loaded = self.guarded.load_interview(interview_id)
         meta = loaded.meta
         self.practice = meta.practice
+        self.case = None if meta.practice else self.desk.case_of_interview(meta.id)
         questionnaire = self.guarded.questionnaire(meta.questionnaire_id, meta.questionnaire_version)
         self._open(meta, questionnaire, answers=loaded.answers, page=loaded.page)
 
@@ -344,7 +499,56 @@ class InterviewApp(W.VBox):
             leave.add_class("sk-save-exit")
             leave.on_click(self.guard(lambda _: (self._save_draft(), self.show_home())))
             items.append(leave)
+        if self.store is not None and self.case is not None:
+            stop = W.Button(
+                description=t("stop.button", self.language), icon="ban", layout=W.Layout(width="auto")
+            )
+            stop.add_class("sk-stop")
+            stop.on_click(self.guard(lambda _: self.confirm_stop()))
+            items.append(stop)
         return W.HBox(items)
+
+    def _stop_code(self) -> str:
+        """What stopping records: a refusal when consent is not given (the gate's answer fails its rule),
+        else partial or break-off by the share answered (surveykit.fieldwork.outcome)."""
+        from surveykit.fieldwork.outcome import answered_share, interview_disposition
+
+        s = self.session
+        first = InterviewSession(
+            s.questionnaire, language=s.language, answers=dict(s.answers), clock=self.clock
+        )
+        gate = gate_of(first)
+        if gate is not None and (gate.value is None or gate.errors):
+            return D.codes_for("refusal", self.meta.mode)[0]
+        code = interview_disposition(answered_share(s.form, s.answers).share)
+        return "1.2" if code == "1.1" else code
+
+    def confirm_stop(self) -> None:
+        lang = self.language
+        self._save_draft()
+        code = self._stop_code()
+        text = t("stop.text", lang, outcome=D.label(code, lang))
+        yes = W.Button(description=t("stop.confirm", lang), button_style="danger", icon="ban")
+        yes.add_class("sk-stop-confirm")
+        yes.on_click(self.guard(lambda _: self._stop(code)))
+        no = W.Button(description=t("stop.cancel", lang), icon="arrow-left")
+        no.add_class("sk-stop-cancel")
+        no.on_click(self.guard(lambda _: self._show_form()))
+        panel = W.VBox([W.HTML(f'<div class="sk-title">{_esc(t("stop.title", lang))}</div>'),
+                        W.HTML(f'<div class="sk-banner sk-banner-info">{_esc(text)}</div>'), W.HBox([yes, no])])  # fmt: skip
+        panel.add_class("sk-stop-panel")
+        self.body.children = [panel]
+
+    def _stop(self, code: str) -> None:
+        lang = self.language
+        case = self.case
+        if D.category(code) == "R":
+            self.desk.record(code, mode=self.meta.mode, case_id=case.id)
+        else:
+            attempt = self.desk.break_off(self.meta.id, self.session.answers)
+            code = attempt.disposition if attempt is not None else code
+        self.show_home()
+        self.notice.show(t("contact.recorded", lang, code=case.code, outcome=D.label(code, lang)), "ok")
 
     def _show_form(self) -> None:
         self.body.children = [self._form_header(), self.form_view]
@@ -442,7 +646,7 @@ class InterviewApp(W.VBox):
             None,
         )
         if assignment is not None:
-            again.on_click(self.guard(lambda _: self.start(assignment, meta.mode)))
+            again.on_click(self.guard(lambda _: self.want_start(assignment, meta.mode)))
         else:
             again.disabled = True
         home = W.Button(description=t("app.home", lang), icon="home")

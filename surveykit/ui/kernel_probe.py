@@ -30,6 +30,7 @@ import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 __all__ = ["ProbeResult", "probe_kernel"]
@@ -148,5 +149,18 @@ def probe_kernel(
     headers = {"Origin": f"{parts.scheme}://{parts.netloc}"}
     if cookies:
         headers["Cookie"] = cookies
-    replies = asyncio.run(_talk(url, headers, _code(marker), wait))
+    replies = _run(_talk(url, headers, _code(marker), wait))
     return ProbeResult(kernel_id, replies, marker.exists())
+
+
+def _run(coroutine: Any) -> Any:
+    """Run ``coroutine`` to its end, also when the caller's thread already runs an event loop (a notebook,
+    or a test process where Playwright's sync API has started one): then on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

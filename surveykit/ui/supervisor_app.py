@@ -166,6 +166,13 @@ class SupervisorApp(W.VBox):
             self.guard(lambda change: self._effect() if change["new"] == len(boxes) - 1 else None),
             names="selected_index",
         )
+        # fieldwork (progress, outcomes, AAPOR rates) and, for sociologists, the campaign: surveykit.ui.fieldwork_tab
+        from surveykit.fieldwork.desk import FieldworkDesk
+        from surveykit.ui.fieldwork_tab import attach_fieldwork_tabs
+
+        self.fieldwork_tabs = attach_fieldwork_tabs(
+            self.tabs, FieldworkDesk(self.store, self.guarded), lang, self.guard
+        )
         self.body.children = [self.questionnaire, self.tabs]
         self.refresh()
 

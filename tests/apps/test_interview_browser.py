@@ -1,7 +1,7 @@
 """The interview app as interviewers use it: served by Voilà, driven in headless Chromium.
 
-An interviewer signs in, fills the recipient survey with its skip logic, triggers and fixes a constraint
-error, switches language and submits; the database then holds exactly the expected answers and
+An interviewer signs in, starts a new respondent (the first screen: who to interview and consent), fills the
+recipient survey with its skip logic, triggers and fixes a constraint error, switches language and submits; the database then holds exactly the expected answers and
 paradata. A second test kills the server (SIGKILL) mid-interview and resumes the draft after a restart.
 Screenshots go to ``artifacts/``.
 """
@@ -28,8 +28,17 @@ def fieldwork(tmp_path_factory):
 
 
 def first_assignment(env, login: str):
+    """The interviewer's assignment of the current period (2026; the 2025 ones are over and full)."""
     with Store.open(env["SURVEYKIT_DATABASE_URL"]) as store:
-        return store.assignments(interviewer_id=login)[0]
+        return store.assignments(interviewer_id=login, period="2026")[0]
+
+
+def begin(page, assignment):
+    """Start a new respondent: the first screen (who to interview, consent), "yes", begin the interview."""
+    page.locator(f".sk-start-{assignment.id}").click(timeout=TIMEOUT)
+    page.locator(".sk-contact-consent button", has_text="Да").click(timeout=TIMEOUT)
+    page.locator(".sk-contact-begin").click()
+    page.locator(".sk-q-proxy_respondent").wait_for(timeout=TIMEOUT)
 
 
 def sign_in(page, server, login: str):
@@ -64,8 +73,11 @@ def test_interview_with_skip_logic_constraint_language_switch_and_submit(
     page = browser.new_page(viewport={"width": 1100, "height": 1000})
     sign_in(page, server, "boris")
     page.locator(f".sk-start-{assignment.id}").click(timeout=TIMEOUT)
-    page.locator(".sk-q-consent").wait_for(timeout=TIMEOUT)
+    page.locator(".sk-contact-consent").wait_for(timeout=TIMEOUT)
     page.screenshot(path=str(artifacts / "interview-1-consent.png"), full_page=True)
+    page.locator(".sk-contact-consent button", has_text="Да").click()
+    page.locator(".sk-contact-begin").click()
+    page.locator(".sk-q-consent").wait_for(timeout=TIMEOUT)
 
     # a constraint error shows next to the question, in the questionnaire's own words, and can be fixed
     answer(page, "consent", "Нет")
@@ -138,7 +150,9 @@ def test_interview_with_skip_logic_constraint_language_switch_and_submit(
         kinds = events["event"].tolist()
         assert kinds.count("page_enter") >= 6 and kinds[-1] == "submit"
         consent = events[(events["question"] == "consent") & (events["event"] == "answer_changed")]
-        assert consent[["old_value", "new_value"]].values.tolist() == [["no", "yes"]]
+        assert consent[["old_value", "new_value"]].values.tolist() == [["yes", "no"], ["no", "yes"]]
+        (case,) = [c for c in store.fieldwork.cases() if c.interview_id == submitted[0]]
+        assert [a.disposition for a in store.fieldwork.attempts(case.id)] == ["1.1"]  # the case is complete
         q1 = events[events["question"] == "q1"]["event"].tolist()
         assert q1 == ["answer_set", "answer_changed"]  # yes, then no
         switch = events[events["event"] == "language_switch"]
@@ -151,8 +165,7 @@ def test_a_killed_server_loses_nothing_but_the_page_in_progress(browser, voila_s
     assignment = first_assignment(fieldwork, "vera")
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     sign_in(page, server, "vera")
-    page.locator(f".sk-start-{assignment.id}").click(timeout=TIMEOUT)
-    answer(page, "consent", "Да")
+    begin(page, assignment)
     answer(page, "proxy_respondent", "Да")
     next_page(page, "q1")
     answer(page, "q1", "Да")

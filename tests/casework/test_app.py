@@ -76,7 +76,7 @@ def test_run_checks_then_decide_record_and_lift_in_the_app(demo, report_checks):
     assert not demo.certification_status(interviewer).valid
     assert len(find(app, "sk-lift")) == 1
 
-    app.tabs.selected_index = len(app.tabs.children) - 1  # the effect tab computes on opening
+    app.tabs.selected_index = app.tabs.children.index(app.effect_box)  # the effect tab computes on opening
     table = find(app, "sk-effect")[0].value
     assert "Score without excluded" in table and table.count("<tr>") == 1 + 16
 
@@ -90,7 +90,8 @@ def test_run_checks_then_decide_record_and_lift_in_the_app(demo, report_checks):
 def test_the_quality_tabs_in_russian(demo, report_checks):
     app = signed_in(demo, "pavel", "ru")
     titles = [app.tabs.get_title(i) for i in range(len(app.tabs.children))]
-    assert titles[3:] == ["Сигналы по интервьюерам", "Очередь случаев", "Повторные проверки", "Исключения",
-                          "Влияние на рейтинг"]  # fmt: skip
+    assert titles[3:8] == ["Сигналы по интервьюерам", "Очередь случаев", "Повторные проверки", "Исключения",
+                           "Влияние на рейтинг"]  # fmt: skip
+    assert titles[8:] == ["Полевая работа", "Кампания"]  # pavel is a sociologist: the campaign too
     find(app, "sk-qc-run")[0].click()
     assert "Проверено интервью" in app.notice.value

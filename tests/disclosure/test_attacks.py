@@ -333,7 +333,12 @@ def test_fieldwork_progress_shows_no_small_count_and_no_interviewer(council_data
 def _sheet(book, name: str) -> pd.DataFrame:
     sheet = book[name[:31]]
     rows = list(sheet.values)
-    return pd.DataFrame(rows[1:], columns=rows[0]) if rows else pd.DataFrame()
+    if not rows:
+        return pd.DataFrame()
+    # a read-only sheet leaves out a row's empty cells at its end: pad to the header
+    width = len(rows[0])
+    assert all(len(r) <= width for r in rows), f"sheet {name}: a row is wider than its header"
+    return pd.DataFrame([tuple(r) + (None,) * (width - len(r)) for r in rows[1:]], columns=rows[0])
 
 
 def _workbook_views(council_data):

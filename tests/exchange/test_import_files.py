@@ -14,7 +14,7 @@ import pytest
 from surveykit.cli.main import main
 from surveykit.errors import DataImportError, ErrorCode, Severity
 from surveykit.exchange import read_import
-from surveykit.exchange.readers import decode_text, read_source
+from surveykit.exchange.readers import read_source
 from surveykit.questionnaire.compiled import compile_form
 
 from .helpers import QUESTIONNAIRES, example_answers, load
@@ -132,33 +132,40 @@ def test_a_kobo_export_whose_label_headers_match_nothing_is_refused_with_the_set
 
 # --- encodings -------------------------------------------------------------------------------------------------
 def test_a_latin_1_csv_is_read_as_western_european_and_the_encoding_is_reported(tmp_path):
-    path = _csv(tmp_path, "name,city\nMüller,Köln\nCafé,Orléans\n", encoding="latin-1")
+    path = _csv(tmp_path, "name,city\nMüller,Köln\nCafé,Orléans\nGötz,Zürich\nRené,Besançon\n", encoding="latin-1")
     table = read_source(path)[0]
-    assert table.frame["name"].tolist() == ["Müller", "Café"] and table.encoding == "cp1252"
-    assert any(p.code is ErrorCode.IMPORT_ENCODING and "Windows-1252" in p.message for p in table.problems)
+    assert table.frame["name"].tolist() == ["Müller", "Café", "Götz", "René"] and table.encoding == "cp1252"
+    assert any(p.code is ErrorCode.ENCODING_DETECTED and "Windows-1252" in p.message for p in table.problems)
 
 
 def test_a_cp1251_csv_is_read_as_cyrillic(tmp_path):
-    path = _csv(tmp_path, "consent;region\nyes;север\n", encoding="cp1251")
+    path = _csv(tmp_path, "consent;region\nyes;север\nno;Заречный район\n", encoding="cp1251")
     table = read_source(path)[0]
-    assert table.frame["region"].tolist() == ["север"] and table.encoding == "cp1251"
+    assert table.frame["region"].tolist() == ["север", "Заречный район"] and table.encoding == "cp1251"
+
+
+def test_a_few_letters_are_too_little_evidence_and_are_refused_not_guessed(tmp_path):
+    # one short word reads as Windows-1251 and as nothing else, but one word is not enough to be sure
+    path = _csv(tmp_path, "consent;region\nyes;север\n", encoding="cp1251")
+    with pytest.raises(DataImportError) as refused:
+        read_source(path)
+    assert refused.value.code is ErrorCode.ENCODING_UNKNOWN and "--encoding cp1251" in refused.value.hint
+    assert read_source(path, encoding="cp1251")[0].frame["region"].tolist() == ["север"]
 
 
 def test_an_encoding_that_cannot_be_told_is_refused_with_the_choice_and_can_be_given(tmp_path):
     # "ÊÎÄ" (cp1252) is "КОД" (cp1251): every reading is plausible or none is; never a silent guess
     data = "a,b\nx,\xca\xce\xc4 caf\xe9\n".encode("latin-1")
-    with pytest.raises(ValueError) as caught:
-        decode_text(data)
-    assert "cp1251" in str(caught.value) and "cp1252" in str(caught.value)
     path = tmp_path / "odd.csv"
     path.write_bytes(data)
     with pytest.raises(DataImportError) as refused:
         read_source(path)
-    assert refused.value.code is ErrorCode.IMPORT_ENCODING and "--encoding cp1251" in refused.value.hint
+    assert refused.value.code is ErrorCode.ENCODING_UNKNOWN and "line 2" in str(refused.value)
+    assert "--encoding cp1251" in refused.value.hint and "--encoding cp1252" in refused.value.hint
     assert read_source(path, encoding="cp1252")[0].frame["b"].tolist() == ["ÊÎÄ café"]
     with pytest.raises(DataImportError) as unknown:
         read_source(path, encoding="klingon")
-    assert unknown.value.code is ErrorCode.IMPORT_ENCODING
+    assert unknown.value.code is ErrorCode.ENCODING_UNKNOWN and "klingon" in str(unknown.value)
 
 
 def test_utf16_text_from_excel_is_read(tmp_path):
@@ -204,7 +211,7 @@ def test_a_folder_named_like_a_data_file_is_refused(tmp_path):
     (tmp_path / "data.csv").mkdir()
     with pytest.raises(DataImportError) as caught:
         read_source(tmp_path / "data.csv")
-    assert caught.value.code is ErrorCode.DATA_FILE_UNREADABLE and "folder" in caught.value.message
+    assert caught.value.code is ErrorCode.NOT_A_FILE and "folder" in caught.value.message
 
 
 def test_two_columns_with_the_same_name_are_an_error(tmp_path):

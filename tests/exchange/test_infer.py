@@ -330,7 +330,7 @@ def test_a_windows_1251_csv_is_recognised_inferred_and_imported_without_mojibake
     path.write_bytes("\n".join(CSV_ROWS).encode("cp1251"))
     result = infer_questionnaire(path)
     q = result.questionnaire
-    assert any(p.code is ErrorCode.IMPORT_ENCODING and "Windows-1251" in p.message for p in result.report)
+    assert any(p.code is ErrorCode.ENCODING_DETECTED and "Windows-1251" in p.message for p in result.report)
     types = {item.code: item.type for item in q.questions()}
     assert types == {
         "id": QuestionType.INTEGER,

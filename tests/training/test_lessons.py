@@ -618,13 +618,16 @@ def test_expected_minutes_round_trips_through_xlsform(tmp_path) -> None:
 
 
 def test_the_hash_of_a_questionnaire_without_the_setting_is_unchanged() -> None:
-    """expected_minutes arrived after the 2026.1 files were published: unset, it must not change their hash."""
+    """expected_minutes (and allow_choice_duplicates, issue 14) arrived after the 2026.1 files were published:
+    unset, they must not change their hash: the hash is that of the settings those files were published with."""
     import hashlib
     import json
 
     q = read_questionnaire(QUESTIONNAIRES / "staff_survey.yaml").questionnaire
     data = q.model_dump(mode="json")
+    assert data["settings"]["expected_minutes"] is None and data["settings"]["allow_choice_duplicates"] is False
     data["settings"].pop("expected_minutes")
+    data["settings"].pop("allow_choice_duplicates")
     old = hashlib.sha256(
         json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     ).hexdigest()

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 
 from surveykit.errors import ErrorCode, Location, NotFoundError, StoreError, did_you_mean
 from surveykit.store import audit
+from surveykit.store.actors import require_actor
 from surveykit.store.engine import Database
 from surveykit.store.interviews import normalize_uuid
 from surveykit.store.records import _from_row
@@ -289,6 +290,7 @@ class Casework:
         refused with SK531 unless ``expect_open`` is False."""
 
         def work(conn: Connection) -> Case:
+            require_actor(conn, by, "deciding a quality-control case")  # SK540: a person of the store
             row = conn.execute(select(qc_cases).where(qc_cases.c.id == int(case_id))).first()
             if row is None:
                 raise NotFoundError(
@@ -455,6 +457,9 @@ class Casework:
             )
 
         def work(conn: Connection) -> Backcheck:
+            require_actor(conn, by, "recording a back-check")  # SK540: a person of the store or the operator
+            if checker_id is not None:
+                require_actor(conn, checker_id, "recording a back-check (the checker)")
             row = conn.execute(select(backchecks).where(backchecks.c.id == int(backcheck_id))).first()
             if row is None:
                 raise NotFoundError(
@@ -517,6 +522,7 @@ class Casework:
         _need_reason(reason, "excluding an interview")
 
         def work(conn: Connection) -> Exclusion:
+            require_actor(conn, by, "excluding an interview from ratings")  # SK540
             _require_interviews(conn, [key])
             active = _active_exclusion(conn, key)
             if active is not None:
@@ -538,6 +544,7 @@ class Casework:
         _need_reason(reason, "restoring an interview")
 
         def work(conn: Connection) -> Exclusion:
+            require_actor(conn, by, "restoring an interview to ratings")  # SK540
             active = _active_exclusion(conn, key)
             if active is None:
                 raise StoreError(

@@ -88,7 +88,7 @@ def test_recording_a_falsification_excludes_and_requeues_in_one_transaction(worl
     assert set(requeued["reason"]) == {"falsification"}
     with pytest.raises(StoreError) as err:
         cw.record_backcheck(
-            check, "confirmed_ok", form=None, method=None, notes=None, checker_id=None, by=None
+            check, "confirmed_ok", form=None, method=None, notes=None, checker_id=None, by="sofia"
         )
     assert err.value.code is ErrorCode.QC_BACKCHECK_DONE
     with pytest.raises(StoreError) as err:
@@ -126,9 +126,9 @@ def test_exclusions_are_reversible_with_who_when_why(world):
     with pytest.raises(StoreError) as err:
         cw.lift(a0, "  ", by="sofia")
     assert err.value.code is ErrorCode.QC_REASON_REQUIRED
-    lifted = cw.lift(a0, "the respondent remembered after all", by="olga")
+    lifted = cw.lift(a0, "the respondent remembered after all", by="operator")
     assert (
-        not lifted.active and lifted.lifted_by == "olga" and lifted.lift_reason.startswith("the respondent")
+        not lifted.active and lifted.lifted_by == "operator" and lifted.lift_reason.startswith("the respondent")
     )
     with pytest.raises(StoreError) as err:
         cw.lift(a0, "twice", by="sofia")
@@ -142,3 +142,37 @@ def test_exclusions_are_reversible_with_who_when_why(world):
 
 def test_interviews_of_an_interviewer(world):
     assert world.store.casework.interviews_of("anna", questionnaire_id="small") == world.interviews["anna"]
+
+
+@pytest.mark.parametrize("actor", [None, "", "nobody", "ghost"])
+def test_decisions_need_a_person_of_the_store_and_change_nothing_otherwise(world, actor):
+    """Deciding a case, recording a back-check (and naming its checker), excluding and restoring an interview
+    are refused (SK540) unless a person of the store (or the command line's operator) decides; nothing is
+    written or audited by a refused decision."""
+    store = world.store
+    cw = store.casework
+    if actor == "ghost":
+        store.add_person("ghost", "Ghost", ("supervisor",), by="operator")
+        store.deactivate_person("ghost", by="operator")
+    a0 = world.interviews["anna"][0]
+    (case,) = cw.open_cases([_case("k-actors", a0)], by="sofia")
+    (check,) = cw.queue_backchecks([(a0, "random", None)], by="sofia")
+    audited = len(store.audit_frame())
+    attempts = [
+        lambda: cw.set_case(case.id, "backcheck", by=actor),
+        lambda: cw.record_backcheck(check, "confirmed_ok", form=None, method=None, notes=None,
+                                    checker_id=None, by=actor),
+        lambda: cw.record_backcheck(check, "confirmed_ok", form=None, method=None, notes=None,
+                                    checker_id=actor or "nobody", by="sofia"),
+        lambda: cw.exclude(a0, "respondent says no interview took place", by=actor),
+    ]  # fmt: skip
+    for attempt in attempts:
+        with pytest.raises(StoreError) as err:
+            attempt()
+        assert err.value.code is ErrorCode.ACTOR_UNKNOWN
+    assert cw.case(case.id).status == "open" and cw.backcheck(check).outcome is None
+    assert cw.excluded_ids() == set() and len(store.audit_frame()) == audited
+    cw.exclude(a0, "respondent says no interview took place", by="operator")
+    with pytest.raises(StoreError) as err:
+        cw.lift(a0, "remembered", by=actor)
+    assert err.value.code is ErrorCode.ACTOR_UNKNOWN and cw.excluded_ids() == {a0}

@@ -591,7 +591,7 @@ class TrainingService:
         )
         status_id = str((record.get("credentialStatus") or {}).get("id", ""))
         verify_url = re.sub(r"[?&]serial=[^&]*$", "", status_id)
-        issuer = Issuer(name=str(record["issuer"]["name"]), url=str(record["issuer"]["id"]))
+        issuer = Issuer.from_record(record["issuer"])
         again = issue_certificate(
             holder,
             template,

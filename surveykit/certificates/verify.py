@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -50,6 +51,10 @@ __all__ = [
     "Status",
     "StatusEntry",
     "Verification",
+    "replaced_by",
+    "replacement_reason",
+    "status_reason_text",
+    "status_word",
     "verify",
 ]
 
@@ -161,6 +166,11 @@ _REASONS: dict[str, tuple[str, str]] = {
     "not_yet_valid": ("The certificate is valid only from {date}.", "Сертификат действует только с {date}."),
     "revoked": ("Revoked on {date} by {by}: {reason}.", "Отозван {date}, {by}: {reason}."),
     "suspended": ("Suspended on {date} by {by}: {reason}.", "Приостановлен {date}, {by}: {reason}."),
+    "replaced": (
+        "Replaced on {date} by certificate {serial}, issued later to the same person for the same role.",
+        "Заменён {date} сертификатом {serial}, выданным позже тому же человеку на ту же роль.",
+    ),
+    "replaced_note": ("replaced by certificate {serial}", "заменён сертификатом {serial}"),
     "unknown_serial": ("No certificate with serial {serial}.", "Сертификата с номером {serial} нет."),
     "serial_typo": (
         "'{text}' is not a valid serial number: the check character does not match (a typo?).",
@@ -215,6 +225,39 @@ _REASONS: dict[str, tuple[str, str]] = {
         "проверьте номер сертификата по реестру.",
     ),
 }
+
+
+# --- replacement: one valid certificate per person and role -----------------------------------------------
+
+_REPLACED = re.compile(r"replaced by (SK-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4})")
+
+
+def replacement_reason(serial: str) -> str:
+    """The stored reason of a certificate revoked because ``serial`` replaced it (the store writes it, the
+    verification page and the trainer's list read it back in the reader's language)."""
+    return f"replaced by {serial}"
+
+
+def replaced_by(reason: str | None) -> str | None:
+    """The serial that replaced a certificate revoked with :func:`replacement_reason`, else ``None``."""
+    found = _REPLACED.fullmatch(str(reason or "").strip())
+    return found.group(1) if found else None
+
+
+def status_word(status: str, reason: str | None = None) -> str:
+    """The status of a stored certificate as a word of ``verify.status.*``: ``replaced`` for a certificate
+    revoked because a newer one replaced it."""
+    if status == "revoked" and replaced_by(reason):
+        return "replaced"
+    return status if status in ("valid", "suspended", "revoked", "expired") else "unknown"
+
+
+def status_reason_text(reason: str | None, language: str) -> str:
+    """A stored status reason for people: the replacement in ``language``, any other reason as written."""
+    serial = replaced_by(reason)
+    if serial:
+        return Reason.of("replaced_note", serial=serial).text(language)
+    return str(reason or "")
 
 
 @dataclass(frozen=True)
@@ -362,9 +405,15 @@ def _dated(
     if status_entry is not None and status_entry.state is not RegistryState.ACTIVE:
         status = Status.REVOKED if status_entry.state is RegistryState.REVOKED else Status.SUSPENDED
         when = status_entry.when.date() if status_entry.when else "?"
-        reasons.append(
-            Reason.of(status.value, date=when, by=status_entry.by or "?", reason=status_entry.reason or "?")
-        )
+        newer = replaced_by(status_entry.reason) if status is Status.REVOKED else None
+        if newer:
+            reasons.append(Reason.of("replaced", date=when, serial=newer))
+        else:
+            reasons.append(
+                Reason.of(
+                    status.value, date=when, by=status_entry.by or "?", reason=status_entry.reason or "?"
+                )
+            )
     elif now < start:
         status = Status.NOT_YET_VALID
         reasons.append(Reason.of("not_yet_valid", date=start.date()))

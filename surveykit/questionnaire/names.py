@@ -96,8 +96,6 @@ def is_valid_name(name: str) -> bool:
     return name_problem(name) is None
 
 
-
-
 def suggest_name(name: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
     """A valid name close to ``name`` (transliterated, cleaned, shortened), unique among ``taken``."""
     text = transliterate(name, SIMPLE)

@@ -52,7 +52,9 @@ def _day(value: Any) -> str:
 def verification_html(result: Any, language: str) -> str:
     """A verdict card: status, holder, roles, dates, issuer, and every reason in ``language``."""
     status = result.status.value
-    lines = [f'<div class="sk-status">{_esc(t("verify.status." + status, language))}</div>']
+    # a certificate revoked because a newer one replaced it is called "replaced" (its reason names the new one)
+    word = "replaced" if any(r.key == "replaced" for r in result.reasons) else status
+    lines = [f'<div class="sk-status">{_esc(t("verify.status." + word, language))}</div>']
     facts = [
         ("verify.serial", result.serial),
         ("verify.holder", result.holder),

@@ -184,6 +184,19 @@ class CohortIssue:
         return out
 
 
+def missing_text(eligibility: Eligibility, language: str) -> str:
+    """What a person still lacks, one sentence per group of roles it blocks, each group named once
+    ("For the roles: Interviewer — attendance: …; no mock interview recorded")."""
+    from surveykit.i18n import t
+
+    return " ".join(
+        f"{t('exam.for_roles', language, roles=roles)} — {'; '.join(lines)}."
+        if roles
+        else f"{'; '.join(lines)}."
+        for roles, lines in eligibility.grouped(language)
+    )
+
+
 class TrainingService:
     """Training workflows over a :class:`~surveykit.store.Store` (see the module docstring)."""
 
@@ -868,7 +881,7 @@ class TrainingService:
                     "eligible_roles": ", ".join(
                         pick(self.course.rules.roles[r].name, language, "en") for r in eligibility.roles
                     ),
-                    "missing": "; ".join(eligibility.reasons_in(language)),
+                    "missing": missing_text(eligibility, language),
                     "certificate": latest.serial if latest else None,
                     "certificate_status": (
                         None

@@ -115,6 +115,9 @@ def test_a_trainee_without_a_certificate_reads_no_certificate(service, store, la
     shown = text_of(app.tabs.children[0])
     assert words in shown
     assert "nan" not in shown and "verify.status" not in shown
+    # what is still missing names each group of roles once, not after every line
+    assert "— roles:" not in shown and "— роли:" not in shown
+    assert shown.count("For the roles" if language == "en" else "Для ролей") >= 1
 
 
 def _certify_for_interviewer_only(service, store, key, person_id="t1"):

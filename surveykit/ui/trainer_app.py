@@ -256,7 +256,7 @@ class TrainerApp(W.VBox):
             hours = modules.pivot_table(index="name", columns="module", values="hours", aggfunc="sum")
             scores = modules.pivot_table(
                 index="name", columns="module", values="exam_module_score", aggfunc="max"
-            )
+            ).map(lambda v: "" if pd.isna(v) else f"{v * 100:.0f} %")  # shares read as per cent
             hours_html = frame_html(
                 hours.rename(columns=lambda c: str(c)), lang, index=True, css="sk-module-hours"
             )

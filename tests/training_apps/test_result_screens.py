@@ -105,7 +105,9 @@ def test_the_trainers_exam_tab_shows_states_in_words_and_scores_in_per_cent(serv
         assert not RAW_ITEM_ID.search(cells)
         app.show_main(0)  # the progress tab's exam score per module: per cent too
         modules = next(
-            w.value for w in app.tabs.children[0].children if "sk-module-scores" in str(getattr(w, "value", ""))
+            w.value
+            for w in app.tabs.children[0].children
+            if "sk-module-scores" in str(getattr(w, "value", ""))
         )
         module_cells = re.sub(r"<[^>]+>", "|", modules.split("sk-module-scores", 1)[1])
         assert re.search(r"\|\d+ %\|", module_cells) and not re.search(r"\|0\.\d+\|", module_cells)

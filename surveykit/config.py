@@ -23,6 +23,12 @@ __all__ = ["PROJECT_ROOT", "Settings", "settings"]
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+#: where the apps are reached when neither ``public_url`` nor ``verify_url`` is set (Voilà's default port)
+DEFAULT_PUBLIC_URL = "http://localhost:8866"
+#: the verification app under the apps' address
+VERIFY_PATH = "/voila/render/verify.ipynb"
+
+
 def _opt(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
@@ -54,12 +60,26 @@ class Settings:
         "told to trust a foreign one (default data/keys/backup.pem, created at the first backup).",
     )
     issuer_name: str = _opt(
-        "Public Council Training Centre", "Issuer named on certificates and in signed records."
+        "",
+        "Issuer named on certificates and in signed records in every language (e.g. a proper name). Empty: "
+        "issuer_name_ru on Russian certificates and pages, issuer_name_en on English ones.",
+    )
+    issuer_name_ru: str = _opt(
+        "Учебный центр общественного совета", "Issuer's name in Russian (when issuer_name is empty)."
+    )
+    issuer_name_en: str = _opt(
+        "Public Council Training Centre", "Issuer's name in English (when issuer_name is empty)."
     )
     issuer_url: str = _opt("https://example.org/surveykit", "Issuer URL placed in signed credentials.")
+    public_url: str = _opt(
+        "",
+        "Address people reach the apps at, e.g. https://training.example.org behind a reverse proxy. Empty: "
+        "`surveykit serve` (and `make demo`) fill it with the address they serve (http://127.0.0.1:<port>).",
+    )
     verify_url: str = _opt(
-        "http://localhost:8866/voila/render/verify.ipynb",
-        "Base URL the certificate QR code points to (the verification app).",
+        "",
+        "Base URL the certificate QR code and the signed record point to (the verification app). Empty: "
+        "<public_url>/voila/render/verify.ipynb (http://localhost:8866/... when public_url is empty too).",
     )
     default_language: str = _opt("ru", "Language of the apps when the user has not chosen one.")
     pseudonymise_exports: bool = _opt(
@@ -133,6 +153,9 @@ class Settings:
             object.__setattr__(self, "signing_key", Path(self.data_dir) / "keys" / "issuer.pem")
         if not str(self.backup_key) or str(self.backup_key) == ".":
             object.__setattr__(self, "backup_key", Path(self.data_dir) / "keys" / "backup.pem")
+        if not self.verify_url.strip():
+            base = self.public_url.strip().rstrip("/") or DEFAULT_PUBLIC_URL
+            object.__setattr__(self, "verify_url", f"{base}{VERIFY_PATH}")
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{Path(self.data_dir) / 'surveykit.sqlite'}")
         if self.min_cell_size < 1:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["UI_LANGUAGES", "error_templates", "pick", "t", "ui_catalog"]
+__all__ = ["UI_LANGUAGES", "error_templates", "number_text", "pick", "t", "ui_catalog"]
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 
@@ -51,6 +51,16 @@ def pick(texts: Mapping[str, str] | str | None, language: str, fallback: str | N
         if value:
             return value
     return ""
+
+
+def number_text(value: float, language: str, digits: int = 2) -> str:
+    """A number for people: rounded to ``digits`` decimals, no trailing zeros, a decimal comma in Russian
+    (``0.333333`` -> ``0.33`` / ``0,33``; ``3.0`` -> ``3``)."""
+    rounded = round(float(value), digits)
+    text = f"{rounded:.{digits}f}".rstrip("0").rstrip(".") if digits > 0 else f"{rounded:.0f}"
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(".", ",") if language == "ru" else text
 
 
 @functools.cache

@@ -35,6 +35,7 @@ from .templates import CertificateTemplate, list_templates, load_template
 from .verify import (
     CertificateRegistry,
     InMemoryRegistry,
+    NameCheck,
     Reason,
     RegistryState,
     Status,
@@ -57,6 +58,7 @@ __all__ = [
     "IssuedItem",
     "Issuer",
     "IssuerKey",
+    "NameCheck",
     "PublicKey",
     "Reason",
     "RegistryState",

@@ -27,6 +27,7 @@ from typing import Any
 
 from surveykit.errors import CertificateError, ErrorCode, Location, Problem, SurveykitError
 from surveykit.safepath import safe_child
+from surveykit.translit import ICAO, transliterate
 
 from .model import Certificate, Holder, Issuer
 from .pdf import CertificatePdf
@@ -133,18 +134,10 @@ class BatchSummary:
 
 # --- file names --------------------------------------------------------------------------------------------
 
-#: ICAO Doc 9303 transliteration of Russian letters (as in Russian passports since 2014)
-_TRANSLIT = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "ie", "ы": "y", "ь": "",
-    "э": "e", "ю": "iu", "я": "ia",
-}  # fmt: skip
-
 
 def file_slug(name: str, limit: int = 40) -> str:
-    """``Иванова Мария Петровна`` -> ``ivanova-mariia-petrovna`` (ICAO Cyrillic transliteration)."""
-    text = "".join(_TRANSLIT.get(c, c) for c in name.lower())
+    """``Иванова Мария Петровна`` -> ``ivanova-mariia-petrovna`` (ICAO Doc 9303, surveykit.translit)."""
+    text = transliterate(name, ICAO)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:limit].rstrip("-") or "certificate"
 
@@ -324,7 +317,7 @@ def _write_personal_files(
             if split is not None:
                 metadata = {
                     "/Title": f"{doc.title} {cert.serial}",
-                    "/Author": cert.issuer.name,
+                    "/Author": cert.issuer.name_in(doc.languages[0]),
                     "/Creator": "surveykit",
                 }
                 content = split(item.page, metadata)

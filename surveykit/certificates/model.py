@@ -38,17 +38,56 @@ class Role:
 
 @dataclass(frozen=True)
 class Issuer:
-    """Who issues: named on the certificate and in the signed record (defaults come from the settings)."""
+    """Who issues: named on the certificate and in the signed record (defaults come from the settings).
+
+    ``name`` is the name in any language; ``names`` the name per language (``{"ru": ..., "en": ...}``),
+    so that a Russian certificate and verification page name the issuer in Russian."""
 
     name: str
     url: str
+    names: Texts = field(default_factory=dict)
+
+    def name_in(self, language: str) -> str:
+        """The issuer's name in ``language`` (else the name it was given)."""
+        return str(self.names.get(language) or self.name)
+
+    def to_record(self, language: str) -> dict[str, Any]:
+        """The record's ``issuer``: the name in the certificate's ``language``, the others in
+        ``translations`` (the shape of the achievement's translations)."""
+        record: dict[str, Any] = {"id": self.url, "type": ["Profile"], "name": self.name_in(language)}
+        others = {
+            lang: {"name": self.name_in(lang)}
+            for lang in sorted(self.names)
+            if lang != language and self.name_in(lang) != record["name"]
+        }
+        if others:
+            record["translations"] = others
+        return record
+
+    @classmethod
+    def from_record(cls, issuer: Mapping[str, Any]) -> Issuer:
+        """The issuer of a signed record (its ``issuer`` object), names per language included."""
+        name = str(issuer.get("name", ""))
+        translations = issuer.get("translations")
+        names = {
+            str(lang): str(entry["name"])
+            for lang, entry in (translations.items() if isinstance(translations, Mapping) else ())
+            if isinstance(entry, Mapping) and isinstance(entry.get("name"), str)
+        }
+        return cls(name=name, url=str(issuer.get("id", "")), names=names)
 
     @classmethod
     def from_settings(cls) -> Issuer:
+        """The issuer of the settings: ``issuer_name`` for every language when set, else ``issuer_name_ru``
+        and ``issuer_name_en``."""
         from surveykit.config import settings
 
         s = settings()
-        return cls(name=s.issuer_name, url=s.issuer_url)
+        if s.issuer_name.strip():
+            return cls(name=s.issuer_name, url=s.issuer_url)
+        return cls(
+            name=s.issuer_name_en, url=s.issuer_url, names={"ru": s.issuer_name_ru, "en": s.issuer_name_en}
+        )
 
 
 @dataclass(frozen=True)

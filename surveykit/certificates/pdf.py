@@ -144,7 +144,7 @@ class CertificatePdf:
             )
         texts = [
             certificate.holder.name,
-            certificate.issuer.name,
+            *(certificate.issuer.name_in(lang) for lang in self.languages),
             *(r.name(lang) for r in certificate.roles for lang in self.languages),
         ]
         texts += [text for language in self.languages for text in certificate.texts[language].values()]
@@ -277,7 +277,9 @@ class CertificatePdf:
         texts = cert.texts
         width = 236.0
 
-        self._centred(_Block(cert.issuer.name.upper(), 9.5, True, navy, 0, spacing=1.6), 20.0, 250)
+        self._centred(
+            _Block(cert.issuer.name_in(primary).upper(), 9.5, True, navy, 0, spacing=1.6), 20.0, 250
+        )
 
         head = [_Block(texts[primary]["title"].upper(), 34 if second else 40, True, navy, 0.5, spacing=5)]
         if second:

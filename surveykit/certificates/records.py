@@ -8,7 +8,8 @@ The record::
       "id": "urn:surveykit:certificate:SK-2026-7F3K-9QXM",
       "type": ["VerifiableCredential", "OpenBadgeCredential"],
       "name": "Сертификат",
-      "issuer": {"id": "<issuer_url>", "type": ["Profile"], "name": "<issuer_name>"},
+      "issuer": {"id": "<issuer_url>", "type": ["Profile"], "name": "<issuer_name_ru>",
+                 "translations": {"en": {"name": "<issuer_name_en>"}}},   # names in other languages
       "validFrom": "2026-05-01T09:30:00Z",
       "validUntil": "2028-05-01T09:30:00Z",                  # absent when the document does not expire
       "credentialSubject": {
@@ -272,6 +273,7 @@ def _holder_roles(holder: Holder, template: CertificateTemplate, row: int | None
 
 def _compose_texts(
     template: CertificateTemplate,
+    issuer: Issuer,
     holder: Holder,
     roles: tuple[Role, ...],
     values: Mapping[str, Any],
@@ -289,7 +291,7 @@ def _compose_texts(
             "valid_from": format_date(values["valid_from"], language),
             "valid_until": format_date(values["valid_until"], language) if values["valid_until"] else "—",
             "roles": ", ".join(r.name(language) for r in roles),
-            "issuer": values["issuer"],
+            "issuer": issuer.name_in(language),
             "serial": values["serial"],
             "year": str(values["valid_from"].year),
         }
@@ -391,10 +393,9 @@ def issue_certificate(
         "valid_from": valid_from,
         "valid_until": valid_until,
         "hours": hours,
-        "issuer": issuer.name,
         "serial": serial,
     }
-    texts = _compose_texts(template, holder, roles, values, fields or {}, languages, row)
+    texts = _compose_texts(template, issuer, holder, roles, values, fields or {}, languages, row)
 
     subject: dict[str, Any] = {
         "type": ["AchievementSubject"],
@@ -421,7 +422,7 @@ def issue_certificate(
         "id": f"urn:surveykit:certificate:{serial}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": texts[languages[0]]["title"],
-        "issuer": {"id": issuer.url, "type": ["Profile"], "name": issuer.name},
+        "issuer": issuer.to_record(languages[0]),
         "validFrom": iso(valid_from),
         "credentialSubject": subject,
         "credentialStatus": {"id": status_url(serial, verify_url), "type": "SurveykitCertificateStatus"},

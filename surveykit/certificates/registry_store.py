@@ -26,7 +26,7 @@ from surveykit.errors import CertificateError, ErrorCode, Location, NotFoundErro
 from .model import Certificate
 from .records import parse_iso
 from .serials import normalize_serial
-from .verify import RegistryState, StatusEntry
+from .verify import RegistryState, StatusEntry, replaced_by
 
 __all__ = ["StoreRegistry"]
 
@@ -69,7 +69,9 @@ class StoreRegistry:
         """Store a certificate made by ``issue_certificate`` or ``issue_batch``; returns its serial.
 
         ``person_id`` defaults to the holder's ``person_id``; without one (a diploma for someone who is not a
-        person of the store) the certificate is kept with its signed record only.
+        person of the store) the certificate is kept with its signed record only. One valid certificate per
+        person and role: the person's earlier valid certificates sharing a role are revoked as replaced by
+        this one (:meth:`replaced` lists them).
         """
         return self.register_record(
             certificate.record,
@@ -77,6 +79,17 @@ class StoreRegistry:
             roles=[role.code for role in certificate.roles],
             by=by,
         )
+
+    def replaced(self, serial: str) -> list[str]:
+        """The serials of the certificates ``serial`` replaced (revoked when it was registered)."""
+        row = self._row(serial)
+        if row is None or row.person_id is None:
+            return []
+        return [
+            c.serial
+            for c in self.store.training.certificates(row.person_id)
+            if c.status == "revoked" and replaced_by(c.status_reason) == row.serial
+        ]
 
     def register_record(
         self,
@@ -108,6 +121,7 @@ class StoreRegistry:
             valid_until=parse_iso(record.get("validUntil")),
             record=dict(record),
             by=by,
+            replace=True,
         )
         return serial
 
@@ -132,6 +146,19 @@ class StoreRegistry:
             )
         if by and by != OPERATOR.id:
             self.store.person(by)  # who changed it is kept as a person of the store (SK503 with a suggestion)
+        row = self._row(canonical)
+        newer = replaced_by(row.status_reason) if row is not None and row.status == "revoked" else None
+        if (
+            status == "valid"
+            and newer
+            and (self._row(newer) is not None and self._row(newer).status == "valid")
+        ):
+            raise CertificateError(
+                ErrorCode.OPTION_CONFLICT,
+                Location(field="serial", path=canonical),
+                detail=f"{canonical} was replaced by {newer}, which is valid: one certificate per person and role",
+                fix=f"Revoke or suspend {newer} first if {canonical} is to be valid again.",
+            )
         try:
             self.store.training.set_certificate_status(canonical, status, reason=reason.strip(), by=by)
         except NotFoundError as err:

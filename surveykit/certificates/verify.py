@@ -13,6 +13,12 @@ Outcomes (:class:`Status`), the first that applies wins:
 ``valid``      none of the above
 ============== ================================================================================
 
+A name given with the evidence is a separate question with a separate answer (:class:`NameCheck`): it never
+makes a certificate ``forged`` (that comes from the signature alone). ``match`` when the name is the
+holder's as :func:`~surveykit.certificates.names.names_match` reads names (order, patronymic, case, ё/е and
+transliteration forgiven); ``mismatch`` when it is not ("check the spelling"); ``unconfirmed`` when only a QR
+code was checked offline and the typed form cannot be compared with the hash it carries.
+
 Revocation and suspension come from a :class:`CertificateRegistry`; without one a QR code or a record is
 checked offline (signature and dates) and the result says that revocation was not checked.
 """
@@ -21,15 +27,17 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from surveykit.errors import CertificateError, ErrorCode, Location
 
-from .model import Role
-from .records import extract_payload, normalize_name, parse_iso, parse_qr_payload, utc
+from .model import Issuer, Role
+from .names import names_match, qr_name_candidates
+from .records import extract_payload, parse_iso, parse_qr_payload, utc
 from .serials import looks_like_serial, normalize_serial
 from .signing import KeyLike, PublicKey, check_proof, trusted_keys
 from .templates import format_date
@@ -37,11 +45,16 @@ from .templates import format_date
 __all__ = [
     "CertificateRegistry",
     "InMemoryRegistry",
+    "NameCheck",
     "Reason",
     "RegistryState",
     "Status",
     "StatusEntry",
     "Verification",
+    "replaced_by",
+    "replacement_reason",
+    "status_reason_text",
+    "status_word",
     "verify",
 ]
 
@@ -54,6 +67,14 @@ class Status(enum.StrEnum):
     REVOKED = "revoked"
     UNKNOWN = "unknown"
     FORGED = "forged"
+
+
+class NameCheck(enum.StrEnum):
+    """Whether the name given with the evidence is the holder's (see the module docstring)."""
+
+    MATCH = "match"
+    MISMATCH = "mismatch"
+    UNCONFIRMED = "unconfirmed"
 
 
 class RegistryState(enum.StrEnum):
@@ -145,6 +166,11 @@ _REASONS: dict[str, tuple[str, str]] = {
     "not_yet_valid": ("The certificate is valid only from {date}.", "Сертификат действует только с {date}."),
     "revoked": ("Revoked on {date} by {by}: {reason}.", "Отозван {date}, {by}: {reason}."),
     "suspended": ("Suspended on {date} by {by}: {reason}.", "Приостановлен {date}, {by}: {reason}."),
+    "replaced": (
+        "Replaced on {date} by certificate {serial}, issued later to the same person for the same role.",
+        "Заменён {date} сертификатом {serial}, выданным позже тому же человеку на ту же роль.",
+    ),
+    "replaced_note": ("replaced by certificate {serial}", "заменён сертификатом {serial}"),
     "unknown_serial": ("No certificate with serial {serial}.", "Сертификата с номером {serial} нет."),
     "serial_typo": (
         "'{text}' is not a valid serial number: the check character does not match (a typo?).",
@@ -184,11 +210,54 @@ _REASONS: dict[str, tuple[str, str]] = {
         "The QR code does not match the registered certificate ({detail}).",
         "QR-код не соответствует сертификату в реестре ({detail}).",
     ),
+    "name_match": (
+        "The name given matches the holder of the certificate.",
+        "Указанное имя совпадает с именем владельца сертификата.",
+    ),
     "name_mismatch": (
-        "The name does not match the certificate.",
-        "Имя не совпадает с указанным в сертификате.",
+        "The name given does not match the certificate — check the spelling.",
+        "Указанное имя не совпадает с именем в сертификате — проверьте написание.",
+    ),
+    "name_unconfirmed": (
+        "The name could not be confirmed from the QR code alone: type the full name exactly as printed on "
+        "the certificate, or check the serial number against the register.",
+        "По одному QR-коду имя подтвердить не удалось: введите полное имя точно как в сертификате или "
+        "проверьте номер сертификата по реестру.",
     ),
 }
+
+
+# --- replacement: one valid certificate per person and role -----------------------------------------------
+
+_REPLACED = re.compile(r"replaced by (SK-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4})")
+
+
+def replacement_reason(serial: str) -> str:
+    """The stored reason of a certificate revoked because ``serial`` replaced it (the store writes it, the
+    verification page and the trainer's list read it back in the reader's language)."""
+    return f"replaced by {serial}"
+
+
+def replaced_by(reason: str | None) -> str | None:
+    """The serial that replaced a certificate revoked with :func:`replacement_reason`, else ``None``."""
+    found = _REPLACED.fullmatch(str(reason or "").strip())
+    return found.group(1) if found else None
+
+
+def status_word(status: str, reason: str | None = None) -> str:
+    """The status of a stored certificate as a word of ``verify.status.*``: ``replaced`` for a certificate
+    revoked because a newer one replaced it."""
+    if status == "revoked" and replaced_by(reason):
+        return "replaced"
+    return status if status in ("valid", "suspended", "revoked", "expired") else "unknown"
+
+
+def status_reason_text(reason: str | None, language: str) -> str:
+    """A stored status reason for people: the replacement in ``language``, any other reason as written."""
+    serial = replaced_by(reason)
+    if serial:
+        return Reason.of("replaced_note", serial=serial).text(language)
+    return str(reason or "")
 
 
 @dataclass(frozen=True)
@@ -224,14 +293,28 @@ class Verification:
     valid_from: datetime | date | None = None
     valid_until: datetime | date | None = None
     issuer: str | None = None
+    #: the issuer's name in the record's other languages (``issuer`` is the certificate's own language)
+    issuer_names: Mapping[str, str] = field(default_factory=dict)
     registry_checked: bool = False
     status_entry: StatusEntry | None = None
     record: Mapping[str, Any] | None = field(default=None, repr=False)
     source: str = ""  # "serial", "qr" or "record"
+    #: the answer about the name given with the evidence; ``None`` when no name was given
+    name_check: NameCheck | None = None
 
     @property
     def ok(self) -> bool:
-        return self.status is Status.VALID
+        """Valid, and — when a name was given — confirmed to be the holder's."""
+        return self.status is Status.VALID and self.name_check in (None, NameCheck.MATCH)
+
+    def issuer_in(self, language: str) -> str | None:
+        """The issuer's name in ``language`` when the record carries it, else the one name it has."""
+        return self.issuer_names.get(language) or self.issuer
+
+    @property
+    def name_reason(self) -> Reason | None:
+        """The reason about the name given (shown apart from the certificate's status), if any."""
+        return next((r for r in self.reasons if r.key.startswith("name_")), None)
 
     def message(self, language: str = "en") -> str:
         return " ".join(reason.text(language) for reason in self.reasons)
@@ -250,6 +333,7 @@ class Verification:
             "valid_from": day(self.valid_from),
             "valid_until": day(self.valid_until),
             "issuer": self.issuer,
+            "issuer_names": dict(self.issuer_names),
             "registry_checked": self.registry_checked,
             "reasons": [{"key": r.key, "en": r.en, "ru": r.ru} for r in self.reasons],
             "status_entry": None
@@ -261,6 +345,7 @@ class Verification:
                 "by": entry.by,
             },
             "source": self.source,
+            "name_check": self.name_check.value if self.name_check else None,
         }
 
 
@@ -301,6 +386,7 @@ def _record_facts(record: Mapping[str, Any]) -> dict[str, Any] | None:
         "valid_from": valid_from,
         "valid_until": valid_until,
         "issuer": str(issuer.get("name", "")),
+        "issuer_names": Issuer.from_record(issuer).names,
     }
 
 
@@ -319,9 +405,15 @@ def _dated(
     if status_entry is not None and status_entry.state is not RegistryState.ACTIVE:
         status = Status.REVOKED if status_entry.state is RegistryState.REVOKED else Status.SUSPENDED
         when = status_entry.when.date() if status_entry.when else "?"
-        reasons.append(
-            Reason.of(status.value, date=when, by=status_entry.by or "?", reason=status_entry.reason or "?")
-        )
+        newer = replaced_by(status_entry.reason) if status is Status.REVOKED else None
+        if newer:
+            reasons.append(Reason.of("replaced", date=when, serial=newer))
+        else:
+            reasons.append(
+                Reason.of(
+                    status.value, date=when, by=status_entry.by or "?", reason=status_entry.reason or "?"
+                )
+            )
     elif now < start:
         status = Status.NOT_YET_VALID
         reasons.append(Reason.of("not_yet_valid", date=start.date()))
@@ -378,7 +470,8 @@ def verify(
 
     ``keys`` are the trusted issuer public keys (default: the configured issuer key); ``registry`` supplies
     records and revocation status; ``now`` the moment to judge expiry at (default: now; a naive datetime
-    is taken as UTC); ``name``, when given, must match the holder's name (the QR carries only its hash).
+    is taken as UTC); ``name``, when given, is compared with the holder's name and answered apart in
+    ``name_check`` (see the module docstring); it never changes ``status``.
 
     Never raises for bad evidence: anything changed or unreadable is ``forged``. Raises
     :class:`CertificateError` only for a caller's mistake: a serial without a registry, or a missing key.
@@ -414,14 +507,17 @@ def _reject_constant(value: str) -> Any:
     raise ValueError(f"{value} is not allowed in a certificate record")
 
 
-def _name_mismatch(result: Verification, name: str | None) -> Verification | None:
-    if (
-        name is not None
-        and result.holder is not None
-        and normalize_name(name) != normalize_name(result.holder)
-    ):
-        return _forged(result.source, "name_mismatch", serial=result.serial)
-    return None
+def _with_name(result: Verification, check: NameCheck | None) -> Verification:
+    """``result`` with the answer about the name added (the status is left as it is)."""
+    if check is None or result.status in (Status.FORGED, Status.UNKNOWN):
+        return result
+    return replace(result, name_check=check, reasons=(*result.reasons, Reason.of(f"name_{check.value}")))
+
+
+def _check_name(result: Verification, name: str | None) -> Verification:
+    if name is None or not name.strip() or result.holder is None:
+        return result
+    return _with_name(result, NameCheck.MATCH if names_match(name, result.holder) else NameCheck.MISMATCH)
 
 
 def _verify_record(
@@ -441,7 +537,7 @@ def _verify_record(
             Status.UNKNOWN, (Reason.of("unknown_serial", serial=serial),), serial=serial, source=source
         )
     result = _dated(facts, now, _registry_status(registry, serial), registry is not None, source, record)
-    return _name_mismatch(result, name) or result
+    return _check_name(result, name)
 
 
 def _verify_serial(
@@ -474,8 +570,6 @@ def _verify_qr(
     claims, reason = parse_qr_payload(payload, keys)
     if claims is None:
         return _forged("qr", reason or "payload_unreadable")
-    if name is not None and not claims.name_matches(name):
-        return _forged("qr", "name_mismatch", serial=claims.serial)
     if registry is None:
         facts = {
             "serial": claims.serial,
@@ -485,7 +579,12 @@ def _verify_qr(
             "valid_until": claims.valid_until,
             "issuer": None,
         }
-        return _dated(facts, now, None, False, "qr", None)
+        result = _dated(facts, now, None, False, "qr", None)
+        if name is None or not name.strip():
+            return result
+        # offline the QR carries only a hash of the full name as printed: try the typed words in every order
+        found = any(claims.name_matches(candidate) for candidate in qr_name_candidates(name))
+        return _with_name(result, NameCheck.MATCH if found else NameCheck.UNCONFIRMED)
     record = registry.get_record(claims.serial)
     if record is None:
         return Verification(
@@ -509,7 +608,7 @@ def _verify_qr(
     ]
     if mismatch:
         return _forged("qr", "qr_mismatch", detail=", ".join(mismatch), serial=claims.serial)
-    return result
+    return _check_name(result, name)
 
 
 def _day(value: datetime | date | None) -> date | None:

@@ -184,6 +184,7 @@ def _issue(args: argparse.Namespace) -> int:
     )
     registered: list[str] = []
     not_registered: list[dict[str, str]] = []
+    replaced: dict[str, list[str]] = {}
     if args.register and summary.issued:
         from surveykit.certificates.registry_store import StoreRegistry
 
@@ -199,12 +200,15 @@ def _issue(args: argparse.Namespace) -> int:
                     )
                 else:
                     registered.append(item.serial)
+                    if old := registry.replaced(item.serial):
+                        replaced[item.serial] = old
     if args.json:
         print_json(
             {
                 "ok": summary.ok and not not_registered,
                 **summary.to_dict(),
                 "registered": registered,
+                "replaced": replaced,
                 "not_registered": not_registered,
             }
         )
@@ -212,6 +216,8 @@ def _issue(args: argparse.Namespace) -> int:
         print(summary)
         if args.register:
             print(f"  stored in the register: {len(registered)}")
+            for serial, old in replaced.items():
+                print(f"  {serial} replaces {', '.join(old)} (the earlier one is revoked)")
             for entry in not_registered:
                 print(f"  NOT STORED {entry['serial']} ({entry['holder']}): {entry['reason']}")
     return 0 if summary.ok and not not_registered else 1
@@ -234,12 +240,13 @@ def _issue_trainees(args: argparse.Namespace) -> int:
                 "ok": outcome.summary.ok and not outcome.not_registered,
                 **outcome.summary.to_dict(),
                 "registered": outcome.registered,
+                "replaced": dict(outcome.replaced),
                 "skipped": [{"person_id": p, "name": n, "reasons": r} for p, n, r in outcome.skipped],
                 "not_registered": [{"serial": s, "reason": m} for s, m in outcome.not_registered],
             }
         )
     else:
-        print("\n".join(outcome.lines(args.lang)))
+        print("\n".join(outcome.lines(args.lang, paths=True)))
     return 0 if outcome.summary.ok and not outcome.not_registered else 1
 
 

@@ -5,8 +5,10 @@ print their URLs (the lessons with one URL per module). Runs until interrupted (
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 
+from surveykit.config import DEFAULT_PUBLIC_URL, VERIFY_PATH
 from surveykit.ui.server import APPS, app_urls, lesson_urls, start_voila, wait_until_up
 
 NAME = "serve"
@@ -17,8 +19,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8866, help="port (default 8866)")
 
 
+def served_env(port: int) -> dict[str, str]:
+    """The apps' ``SURVEYKIT_PUBLIC_URL`` when no address is configured: the one served here, so that the
+    certificates issued by the apps point their QR code at this server (issue 16), not at port 8866."""
+    from surveykit.config import settings
+
+    current = settings()
+    if current.public_url.strip() or os.environ.get("SURVEYKIT_VERIFY_URL", "").strip():
+        return {}
+    if current.verify_url != f"{DEFAULT_PUBLIC_URL}{VERIFY_PATH}":  # set in surveykit.toml
+        return {}
+    return {"SURVEYKIT_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+
+
 def run(args: argparse.Namespace) -> int:
-    process = start_voila(args.port)
+    process = start_voila(args.port, env=served_env(args.port))
     try:
         wait_until_up(args.port, timeout=120, process=process)
         print("surveykit apps are ready:")

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from surveykit.translit import SIMPLE, transliterate
+
 __all__ = [
     "MAX_NAME_LENGTH",
     "META_COLUMNS",
@@ -94,19 +96,9 @@ def is_valid_name(name: str) -> bool:
     return name_problem(name) is None
 
 
-_TRANSLIT = str.maketrans(
-    {
-        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-        "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-        "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
-        "ь": "", "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g",
-    }
-)  # fmt: skip
-
-
 def suggest_name(name: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
     """A valid name close to ``name`` (transliterated, cleaned, shortened), unique among ``taken``."""
-    text = name.lower().translate(_TRANSLIT)
+    text = transliterate(name, SIMPLE)
     text = re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_") or "v"
     if not text[0].isalpha():
         text = "v" + text

@@ -398,8 +398,13 @@ class Training:
         valid_until: dt.datetime | None,
         record: Mapping[str, Any] | None = None,
         by: str | None = None,
+        replace: bool = False,
     ) -> CertificateRecord:
-        """Store an issued certificate (status valid)."""
+        """Store an issued certificate (status valid).
+
+        ``replace``: one valid certificate per person and role — the person's valid certificates sharing a
+        role with this one are revoked in the same transaction, with the reason
+        :func:`surveykit.certificates.verify.replacement_reason` (verification then says "replaced by ...")."""
 
         def work(conn: Connection) -> CertificateRecord:
             known = (
@@ -407,6 +412,8 @@ class Training:
             )
             if not known:
                 raise NotFoundError(ErrorCode.NOT_FOUND, entity="person", key=person_id, suggestion="")
+            if replace and person_id is not None:
+                _replace_certificates(conn, person_id, set(roles), serial, by)
             conn.execute(
                 insert(certificates).values(
                     serial=serial,
@@ -504,6 +511,38 @@ class Training:
         """Why the person may not do real interviews now (None when certified)."""
         with self.db.read() as conn:
             return certification_problem(conn, person_id, when or utcnow(), roles)
+
+
+def _replace_certificates(
+    conn: Connection, person_id: str, roles: set[str], serial: str, by: str | None
+) -> None:
+    """Revoke the person's valid certificates that share a role with the new one ``serial`` (audited)."""
+    from surveykit.certificates.verify import replacement_reason
+
+    held = conn.execute(
+        select(certificates.c.serial, certificates.c.roles).where(
+            certificates.c.person_id == person_id, certificates.c.status == "valid"
+        )
+    ).all()
+    reason = replacement_reason(serial)
+    now = utcnow()
+    for old, old_roles in held:
+        if old == serial or not roles & set(old_roles or ()):
+            continue
+        conn.execute(
+            update(certificates)
+            .where(certificates.c.serial == old)
+            .values(status="revoked", status_reason=reason, status_changed_at=now, status_changed_by=by)
+        )
+        audit.record(
+            conn,
+            actor=by,
+            action="set_status",
+            entity="certificate",
+            entity_id=old,
+            details={"from": "valid", "to": "revoked", "reason": reason},
+            at=now,
+        )
 
 
 def _iso(value: Any) -> Any:

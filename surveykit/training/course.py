@@ -273,6 +273,18 @@ class QuizItem(_Frozen):
             return frozenset(self.answer)
         return frozenset()
 
+    def title(self, language: str, limit: int | None = None) -> str:
+        """The item as people name it in lists (results, reasons, tables), never its id: the stem, and for
+        a scenario item the situation before it (a bare "What do you do?" says nothing). ``limit`` cuts the
+        text at a word boundary with "…" (the full text stays in the exam)."""
+        stem = pick(self.stem, language, "en")
+        text = f"{pick(self.scenario, language, 'en')} {stem}" if self.scenario else stem
+        text = " ".join(text.split())
+        if limit is None or len(text) <= limit:
+            return text
+        cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:—-")
+        return f"{cut}…"
+
     def option(self, option_id: str) -> Option:
         for o in self.options:
             if o.id == option_id:

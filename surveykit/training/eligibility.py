@@ -29,11 +29,23 @@ from surveykit.training.course import Course, LocalText, Requirement
 from surveykit.training.grading import AttemptResult, best_result, knowledge_shortfalls
 from surveykit.training.mock import MockResult, mock_shortfalls
 
-__all__ = ["Eligibility", "PersonRecord", "Reason", "attendance_share", "check_eligibility"]
+__all__ = [
+    "Eligibility",
+    "PersonRecord",
+    "Reason",
+    "attendance_share",
+    "calibration_kind_name",
+    "check_eligibility",
+]
 
 EPSILON = 1e-9
 
 _KIND_NAMES = {"website": {"ru": "сайт", "en": "website"}, "premises": {"ru": "помещения", "en": "premises"}}
+
+
+def calibration_kind_name(kind: str, language: str) -> str:
+    """What a calibration kind (``website``, ``premises``) is called in ``language``."""
+    return pick(_KIND_NAMES.get(kind, {}), language, "en") or kind
 
 
 class _Frozen(BaseModel):
@@ -56,6 +68,9 @@ class Reason(_Frozen):
     requirement: Requirement
     roles: tuple[str, ...]
     text: LocalText
+    #: the shortfall alone, and the names of the roles it blocks (``text`` is both in one line)
+    what: LocalText = {}
+    role_names: LocalText = {}
 
     def text_in(self, language: str) -> str:
         return pick(self.text, language, "en")
@@ -71,6 +86,16 @@ class Eligibility(_Frozen):
 
     def reasons_in(self, language: str) -> list[str]:
         return [r.text_in(language) for r in self.reasons]
+
+    def grouped(self, language: str) -> list[tuple[str, list[str]]]:
+        """The unmet requirements grouped by the roles they block: ``[(role names, [shortfalls])]``, so a
+        screen names each set of roles once instead of after every line."""
+        groups: dict[tuple[str, ...], tuple[str, list[str]]] = {}
+        for reason in self.reasons:
+            names = pick(reason.role_names, language, "en") if reason.role_names else ""
+            what = pick(reason.what, language, "en") if reason.what else reason.text_in(language)
+            groups.setdefault(reason.roles, (names, []))[1].append(what)
+        return list(groups.values())
 
 
 def attendance_share(
@@ -130,6 +155,7 @@ def check_eligibility(person: PersonRecord, course: Course) -> Eligibility:
                 }
             ]
         return [{"ru": "тест знаний не сдавался", "en": "no knowledge test taken"}]
+
     if person.mock_result is None:
         mock = [{"ru": "пробное интервью не проводилось", "en": "no mock interview recorded"}]
     else:
@@ -196,6 +222,8 @@ def check_eligibility(person: PersonRecord, course: Course) -> Eligibility:
                     "ru": f"{text['ru']} — роли: {_role_names(course, roles, 'ru')}",
                     "en": f"{text['en']} — roles: {_role_names(course, roles, 'en')}",
                 },
+                what=text,
+                role_names={lang: _role_names(course, roles, lang) for lang in ("ru", "en")},
             )
         )
     return Eligibility(

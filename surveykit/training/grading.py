@@ -252,7 +252,9 @@ def grade_attempt(
 
 
 def knowledge_shortfalls(result: AttemptResult, rules: Rules | KnowledgeRules) -> list[LocalText]:
-    """Why ``result`` does not pass the knowledge test, in Russian and English; empty when it passes."""
+    """Why ``result`` does not pass the knowledge test, in Russian and English; empty when it passes.
+    Critical items are counted, not named by id: the exam result lists them by their text
+    (:meth:`~surveykit.training.course.QuizItem.title`)."""
     knowledge = rules.knowledge if isinstance(rules, Rules) else rules
     reasons: list[LocalText] = []
     if result.score + EPSILON < knowledge.pass_score:
@@ -263,11 +265,11 @@ def knowledge_shortfalls(result: AttemptResult, rules: Rules | KnowledgeRules) -
             }
         )
     if knowledge.critical_hard_fail and result.critical_errors:
-        missed = ", ".join(result.critical_errors)
+        count = len(result.critical_errors)
         reasons.append(
             {
-                "ru": f"тест знаний: в критических вопросах выбран недопустимый ответ ({missed})",
-                "en": f"knowledge test: a harmful answer was chosen in critical item(s) ({missed})",
+                "ru": f"тест знаний: в критических вопросах выбран недопустимый ответ (вопросов: {count})",
+                "en": f"knowledge test: a harmful answer was chosen in critical questions ({count})",
             }
         )
     return reasons

@@ -276,8 +276,9 @@ _NUMBERED = re.compile(r"^q(\d+)$")
 
 
 def _number(value: float, language: str) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-    return text.replace(".", ",") if language == "ru" else text
+    from surveykit.i18n import number_text
+
+    return number_text(value, language)
 
 
 def _words(language: str) -> dict[str, str]:

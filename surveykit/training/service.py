@@ -121,6 +121,8 @@ class IssuedCertificate:
     certificate: Any  # surveykit.certificates.Certificate
     pdf: bytes
     path: Path | None = None
+    #: the person's earlier certificates this one replaced (revoked: one valid certificate per role)
+    replaced: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,9 +149,12 @@ class CohortIssue:
     skipped_ru: list[list[str]] = field(default_factory=list)
     registered: list[str] = field(default_factory=list)
     not_registered: list[tuple[str, str]] = field(default_factory=list)  # (serial, message)
+    #: (new serial, the serials it replaced): one valid certificate per person and role
+    replaced: list[tuple[str, list[str]]] = field(default_factory=list)
 
-    def lines(self, language: str = "en") -> list[str]:
-        """A summary for people, one line each (the apps and the CLI print it)."""
+    def lines(self, language: str = "en", *, paths: bool = False) -> list[str]:
+        """A summary for people, one line each (the apps and the CLI print it). The file for printing is
+        named by its file name; ``paths`` (the command line, run on the server) gives its full path."""
         ru = language == "ru"
         out = [
             (
@@ -168,9 +173,28 @@ class CohortIssue:
             out.append(f"  {'ошибка' if ru else 'FAILED'}: {item}")
         for serial, message in self.not_registered:
             out.append(f"  {'не сохранён в базе' if ru else 'not stored'}: {serial} — {message}")
-        if self.summary.combined:
-            out.append(f"  {'для печати' if ru else 'for printing'}: {self.summary.combined}")
+        for serial, old in self.replaced:
+            out.append(
+                f"  {serial} {'заменяет' if ru else 'replaces'} {', '.join(old)} "
+                f"({'прежний отозван' if ru else 'the earlier one is revoked'})"
+            )
+        if self.summary.combined and self.registered:
+            where = self.summary.combined if paths else self.summary.combined.name
+            out.append(f"  {'для печати' if ru else 'for printing'}: {where}")
         return out
+
+
+def missing_text(eligibility: Eligibility, language: str) -> str:
+    """What a person still lacks, one sentence per group of roles it blocks, each group named once
+    ("For the roles: Interviewer — attendance: …; no mock interview recorded")."""
+    from surveykit.i18n import t
+
+    return " ".join(
+        f"{t('exam.for_roles', language, roles=roles)} — {'; '.join(lines)}."
+        if roles
+        else f"{'; '.join(lines)}."
+        for roles, lines in eligibility.grouped(language)
+    )
 
 
 class TrainingService:
@@ -533,12 +557,15 @@ class TrainingService:
             serial = new_serial(now.year)
         certificate = issue_certificate(holder, template, self.key, now=now, serial=serial)
         registry.register(certificate, person_id=person_id, by=by)
+        replaced = tuple(registry.replaced(serial))
         doc = CertificatePdf(template)
         doc.set_creation_date(certificate.valid_from)
         doc.add(certificate)
         pdf = doc.output()
         path = self._write_pdf(serial, pdf)
-        return IssuedCertificate(serial, person_id, tuple(eligibility.roles), certificate, pdf, path)
+        return IssuedCertificate(
+            serial, person_id, tuple(eligibility.roles), certificate, pdf, path, replaced
+        )
 
     @staticmethod
     def _pdf_path(serial: str) -> Path:
@@ -591,7 +618,7 @@ class TrainingService:
         )
         status_id = str((record.get("credentialStatus") or {}).get("id", ""))
         verify_url = re.sub(r"[?&]serial=[^&]*$", "", status_id)
-        issuer = Issuer(name=str(record["issuer"]["name"]), url=str(record["issuer"]["id"]))
+        issuer = Issuer.from_record(record["issuer"])
         again = issue_certificate(
             holder,
             template,
@@ -671,6 +698,9 @@ class TrainingService:
                 result.not_registered.append((item.serial, str(message or err)))
             else:
                 result.registered.append(item.serial)
+                replaced = registry.replaced(item.serial)
+                if replaced:
+                    result.replaced.append((item.serial, replaced))
                 if item.file is not None:
                     self._write_pdf(item.serial, item.file.read_bytes())
         return result
@@ -851,7 +881,7 @@ class TrainingService:
                     "eligible_roles": ", ".join(
                         pick(self.course.rules.roles[r].name, language, "en") for r in eligibility.roles
                     ),
-                    "missing": "; ".join(eligibility.reasons_in(language)),
+                    "missing": missing_text(eligibility, language),
                     "certificate": latest.serial if latest else None,
                     "certificate_status": (
                         None

@@ -22,7 +22,7 @@ import ipywidgets as W
 
 from surveykit.config import settings
 from surveykit.errors import ErrorCode, TrainingError
-from surveykit.i18n import UI_LANGUAGES, pick, t
+from surveykit.i18n import UI_LANGUAGES, number_text, pick, t
 from surveykit.store.guarded import GuardedStore, GuardedTraining
 from surveykit.training.exam import ExamAttempt
 from surveykit.ui.common import (
@@ -300,6 +300,7 @@ class ExamApp(W.VBox):
         bar = W.HBox([self.countdown, self.answered])
         bar.add_class("sk-exam-bar")
         self._set_header(t("exam.title", self.language), self.person.display_name)
+        self.bar = bar
         self.body.children = [bar, self.nav, self.item_box, W.HBox([back, forward, finish])]
         self._render_item()
         self._tick()
@@ -406,6 +407,8 @@ class ExamApp(W.VBox):
             W.HTML(f'<div class="sk-note sk-lesson-text">{_esc(text)}</div>'),
             W.HBox([yes, no]),
         ]
+        # only the question and its two answers (the clock keeps running above): no item navigation beside
+        self.body.children = [self.bar, self.item_box]
 
     def _submit(self) -> None:
         self._stop_timer()
@@ -432,7 +435,7 @@ class ExamApp(W.VBox):
         verdict = "pass" if outcome.passed else "fail"
         parts = [
             f'<div class="sk-verdict sk-verdict-{verdict}">{_esc(t("exam.verdict_" + verdict, lang))}</div>',
-            f'<div class="sk-lesson-text">{_esc(t("exam.score_line", lang, score=f"{result.score * 100:.0f}", earned=f"{result.earned:g}", possible=f"{result.possible:g}", needed=f"{rules.knowledge.pass_score * 100:.0f}"))}</div>',
+            f'<div class="sk-lesson-text sk-score-line">{_esc(t("exam.score_line", lang, score=f"{result.score * 100:.0f}", earned=number_text(result.earned, lang), possible=number_text(result.possible, lang), needed=f"{rules.knowledge.pass_score * 100:.0f}"))}</div>',
         ]
         if attempt.state.value == "expired":
             parts.append(f'<div class="sk-hint">{_esc(t("exam.closed_by_clock", lang))}</div>')
@@ -445,7 +448,8 @@ class ExamApp(W.VBox):
                 continue
             rows += (
                 f"<tr><td>{_esc(module.id)}</td><td>{_esc(pick(module.title, lang, 'en'))}</td>"
-                f"<td>{score.earned:g} / {score.possible:g}</td><td>{score.score * 100:.0f} %</td></tr>"
+                f"<td>{number_text(score.earned, lang)} / {number_text(score.possible, lang)}</td>"
+                f"<td>{score.score * 100:.0f} %</td></tr>"
             )
         head = "".join(f"<th>{_esc(h)}</th>" for h in t("exam.module_columns", lang).split("|"))
         parts.append(
@@ -453,7 +457,7 @@ class ExamApp(W.VBox):
         )
         if result.critical_missed:
             missed = "".join(
-                f"<li>{_esc(pick(self.course.item(i).stem, lang, 'en'))}</li>" for i in result.critical_missed
+                f"<li>{_esc(self.course.item(i).title(lang))}</li>" for i in result.critical_missed
             )
             parts.append(
                 f'<h3>{_esc(t("exam.critical_missed", lang))}</h3><ul class="sk-critical-missed">{missed}</ul>'
@@ -485,16 +489,27 @@ class ExamApp(W.VBox):
             )
             record = self.training.certificate(issued.serial)
             until = record.valid_until.astimezone().strftime("%d.%m.%Y") if record.valid_until else "—"
+            replaced = (
+                f"<div class='sk-replaced'>{_esc(t('exam.certificate_replaces', lang, old=', '.join(issued.replaced)))}</div>"
+                if issued.replaced
+                else ""
+            )
             text = W.HTML(
-                f'<div class="sk-banner sk-banner-ok sk-certificate">{_esc(t("exam.certificate_issued", lang, serial=issued.serial, roles=roles, until=until))}</div>'
+                f'<div class="sk-banner sk-banner-ok sk-certificate">{_esc(t("exam.certificate_issued", lang, serial=issued.serial, roles=roles, until=until))}{replaced}</div>'
             )
             link = pdf_link(issued.pdf, f"{issued.serial}.pdf", t("exam.download_certificate", lang))
             return W.VBox([text, link])
-        missing = eligibility.reasons_in(lang) + (
-            [pick(outcome.blocked, lang, "en")] if outcome.blocked else []
-        )
-        reasons = "".join(f"<li>{_esc(r)}</li>" for r in missing)
+        # the unmet requirements grouped by the roles they block: each set of roles named once
+        groups = eligibility.grouped(lang)
+        if outcome.blocked:
+            groups.append(("", [pick(outcome.blocked, lang, "en")]))
+        parts = []
+        for roles, lines in groups:
+            head = (
+                f"<div class='sk-roles'>{_esc(t('exam.for_roles', lang, roles=roles))}</div>" if roles else ""
+            )
+            parts.append(head + "<ul>" + "".join(f"<li>{_esc(line)}</li>" for line in lines) + "</ul>")
         return W.HTML(
             f'<div class="sk-banner sk-banner-info sk-not-certified"><b>{_esc(t("exam.not_yet_certified", lang))}</b>'
-            f"<ul>{reasons}</ul></div>"
+            f"{''.join(parts)}</div>"
         )

@@ -16,9 +16,11 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 
+from surveykit.certificates.verify import status_reason_text, status_word
 from surveykit.config import settings
 from surveykit.i18n import UI_LANGUAGES, pick, t
 from surveykit.store.guarded import GuardedStore, GuardedTraining
+from surveykit.training.eligibility import calibration_kind_name
 from surveykit.training.mock import score_mock
 from surveykit.ui.common import (
     STYLE,
@@ -229,10 +231,13 @@ class TrainerApp(W.VBox):
                     "" if pd.isna(v) else f"{v:g}{mark(ok)}"
                     for v, ok in zip(frame["mock_total"], frame["mock_passed"], strict=True)
                 ],
-                "calibration": frame["calibration"],
+                "calibration": [
+                    ", ".join(calibration_kind_name(k, lang) for k in str(kinds or "").split(", ") if k)
+                    for kinds in frame["calibration"]
+                ],
                 "eligible_roles": frame["eligible_roles"],
                 "certificate": [
-                    "" if not c else f"{c} ({t('verify.status.' + str(st), lang)})"
+                    _certificate_cell(c, st, lang)
                     for c, st in zip(frame["certificate"], frame["certificate_status"], strict=True)
                 ],
             }
@@ -251,7 +256,7 @@ class TrainerApp(W.VBox):
             hours = modules.pivot_table(index="name", columns="module", values="hours", aggfunc="sum")
             scores = modules.pivot_table(
                 index="name", columns="module", values="exam_module_score", aggfunc="max"
-            )
+            ).map(lambda v: "" if pd.isna(v) else f"{v * 100:.0f} %")  # shares read as per cent
             hours_html = frame_html(
                 hours.rename(columns=lambda c: str(c)), lang, index=True, css="sk-module-hours"
             )
@@ -390,7 +395,7 @@ class TrainerApp(W.VBox):
     # exam results and item statistics --------------------------------------------------------------------------------
     def _exam_tab(self) -> W.Widget:
         lang = self.language
-        results = self.training.exam_results_frame(self.cohort, language=lang)
+        results = self._exam_results(self.training.exam_results_frame(self.cohort, language=lang))
         stats = self.training.item_stats(self.cohort)
         review = self.course.rules.item_review
         if len(stats):
@@ -421,6 +426,25 @@ class TrainerApp(W.VBox):
                 W.HTML(self._review_html()),
             ]
         )
+
+    def _exam_results(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The results for people: names (no logins), states in words, scores in per cent, the critical items
+        by their text."""
+        lang = self.language
+        if not len(frame):
+            return frame
+        shown = frame.drop(columns=["person_id"]).copy()
+        shown["state"] = [t(f"exam.state.{state}", lang) for state in frame["state"]]
+        shown["score"] = [f"{score * 100:.0f} %" for score in frame["score"]]
+        shown["critical_missed"] = [
+            "; ".join(
+                self.course.item(i).title(lang, 60) if i in self.course.items_by_id else i
+                for i in str(ids or "").split(", ")
+                if i
+            )
+            for ids in frame["critical_missed"]
+        ]
+        return shown
 
     def _review_html(self) -> str:
         """The review list (surveykit.training.itemstats.review_list): the items to look at, why, what to do."""
@@ -517,7 +541,7 @@ class TrainerApp(W.VBox):
                         "trainer.status_changed",
                         lang,
                         serial=record.serial,
-                        status=t("verify.status." + _status_word(record.status), lang),
+                        status=t("verify.status." + status_word(record.status, record.status_reason), lang),
                     ),
                     "ok",
                 )
@@ -550,10 +574,12 @@ class TrainerApp(W.VBox):
         for record in self.training.certificates():
             if self.cohort and record.person_id not in members:
                 continue
+            # the name the certificate was issued to (its signed record), not a login
+            holder = (record.record or {}).get("credentialSubject", {}).get("name")
             rows.append(
                 {
                     "serial": record.serial,
-                    "name": members.get(record.person_id, record.person_id),
+                    "name": holder or members.get(record.person_id) or "—",
                     "roles": ", ".join(
                         pick(self.course.rules.roles[r].name, lang, "en")
                         if r in self.course.rules.roles
@@ -562,12 +588,16 @@ class TrainerApp(W.VBox):
                     ),
                     "issued_at": record.issued_at,
                     "valid_until": record.valid_until,
-                    "status": t("verify.status." + _status_word(record.status), lang),
-                    "status_reason": record.status_reason or "",
+                    "status": t("verify.status." + status_word(record.status, record.status_reason), lang),
+                    "status_reason": status_reason_text(record.status_reason, lang),
                 }
             )
         return frame_html(pd.DataFrame(rows), lang, css="sk-certificate-list")
 
 
-def _status_word(status: str) -> str:
-    return {"valid": "valid", "suspended": "suspended", "revoked": "revoked"}.get(status, status)
+def _certificate_cell(serial: Any, status: Any, language: str) -> str:
+    """A trainee's latest certificate and its status in words; "no certificate" when there is none."""
+    if serial is None or (isinstance(serial, float) and pd.isna(serial)) or not str(serial):
+        return t("verify.no_certificate", language)
+    word = str(status) if isinstance(status, str) and status else "valid"
+    return f"{serial} ({t('verify.status.' + word, language)})"

@@ -31,6 +31,9 @@ VERIFY_STYLE = """
 .sk-status-valid { background: #f0fff4; border: 2px solid #38a169; color: #22543d; }
 .sk-status-expired, .sk-status-not_yet_valid, .sk-status-unknown { background: #fffaf0; border: 2px solid #dd6b20; color: #7b341e; }
 .sk-status-suspended, .sk-status-revoked, .sk-status-forged { background: #fff5f5; border: 2px solid #e53e3e; color: #742a2a; }
+.sk-name-card { border-radius: 10px; padding: 10px 16px; margin: 8px 0; font-size: 18px; }
+.sk-name-match { background: #f0fff4; border: 2px solid #38a169; color: #22543d; }
+.sk-name-mismatch, .sk-name-unconfirmed { background: #fffaf0; border: 2px solid #dd6b20; color: #7b341e; }
 .sk-verify-input textarea { font-size: 17px !important; font-family: monospace; }
 </style>
 """
@@ -49,23 +52,36 @@ def _day(value: Any) -> str:
 def verification_html(result: Any, language: str) -> str:
     """A verdict card: status, holder, roles, dates, issuer, and every reason in ``language``."""
     status = result.status.value
-    lines = [f'<div class="sk-status">{_esc(t("verify.status." + status, language))}</div>']
+    # a certificate revoked because a newer one replaced it is called "replaced" (its reason names the new one)
+    word = "replaced" if any(r.key == "replaced" for r in result.reasons) else status
+    lines = [f'<div class="sk-status">{_esc(t("verify.status." + word, language))}</div>']
     facts = [
         ("verify.serial", result.serial),
         ("verify.holder", result.holder),
         ("verify.roles", ", ".join(r.name(language) for r in result.roles)),
         ("verify.valid_from", _day(result.valid_from) if result.valid_from else None),
         ("verify.valid_until", _day(result.valid_until) if result.serial else None),
-        ("verify.issuer", result.issuer),
+        ("verify.issuer", result.issuer_in(language)),
     ]
     for key, value in facts:
         if value:
             lines.append(f"<div><b>{_esc(t(key, language))}:</b> {_esc(value)}</div>")
+    name_reason = result.name_reason
     for reason in result.reasons:
+        if reason is name_reason:
+            continue
         lines.append(
             f'<div class="sk-reason sk-reason-{_esc(reason.key)}">{_esc(reason.text(language))}</div>'
         )
-    return f'<div class="sk-verdict-card sk-status-{status}">{"".join(lines)}</div>'
+    card = f'<div class="sk-verdict-card sk-status-{status}">{"".join(lines)}</div>'
+    if name_reason is None:
+        return card
+    # the name is its own answer, apart from the certificate's status (issue 16: never "forged" for a name)
+    check = result.name_check.value
+    return (
+        f'{card}<div class="sk-name-card sk-name-{check}"><b>{_esc(t("verify.name_check", language))}:</b> '
+        f"{_esc(name_reason.text(language))}</div>"
+    )
 
 
 class VerifyApp(W.VBox):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 import subprocess
 
@@ -228,6 +229,32 @@ def test_a_trainee_passes_the_exam_in_the_browser_and_the_certificate_verifies(v
         page.wait_for_selector(".sk-verify-result .sk-status-valid", timeout=TIMEOUT)
         assert serial in page.inner_text(".sk-verify-result")
         page.screenshot(path=str(ARTIFACTS / "verify-valid.png"), full_page=True)
+
+        # the name on an ID card, typed as people type it: its own answer beside the status (issue 16)
+        for lang, typed, verdict in (
+            ("ru", "ИВАНОВА МАРИЯ", "match"),
+            ("en", "Mariia Ivanova", "match"),
+            ("ru", "Иванова Марина Петровна", "mismatch"),
+            ("en", "Ivanova Marina", "mismatch"),
+        ):
+            page.goto(f"{base}/voila/render/verify.ipynb?serial={serial}&lang={lang}", timeout=TIMEOUT)
+            page.wait_for_selector(".sk-verify-result .sk-status-valid", timeout=TIMEOUT)
+            page.fill(".sk-verify-name input", typed)
+            page.click(".sk-verify")
+            page.wait_for_selector(f".sk-verify-result .sk-name-{verdict}", timeout=TIMEOUT)
+            shown = page.inner_text(".sk-verify-result")
+            assert "Подделан" not in shown and "Forged" not in shown
+            page.screenshot(path=str(ARTIFACTS / f"verify-name-{verdict}-{lang}.png"), full_page=True)
+
+        # the result again, in English: every text in English (the holder's name aside)
+        _open(page, f"{exam_url}?lang=en")
+        page.fill(".sk-login input", "t1")
+        page.fill(".sk-code input", ACCESS)
+        page.click(".sk-sign-in")
+        page.wait_for_selector(".sk-result .sk-verdict-pass", timeout=TIMEOUT)
+        result_text = page.inner_text(".sk-result")
+        assert not re.search("[А-Яа-яЁё]", result_text), result_text
+        page.screenshot(path=str(ARTIFACTS / "exam-6-result-en.png"), full_page=True)
 
         # the practice app: a persona, the cover sheet, a question asked and the reply beside it
         practice_url = f"{base}/voila/render/practice.ipynb"

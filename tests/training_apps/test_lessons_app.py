@@ -178,7 +178,7 @@ def test_surveykit_serve_prints_every_lesson_url(monkeypatch, capsys, course) ->
         def poll(self):
             return 0
 
-    monkeypatch.setattr(cmd_serve, "start_voila", lambda port: FakeProcess())
+    monkeypatch.setattr(cmd_serve, "start_voila", lambda port, env=None: FakeProcess())
     monkeypatch.setattr(cmd_serve, "wait_until_up", lambda port, timeout, process: None)
     assert cmd_serve.run(argparse.Namespace(port=8899)) == 0
     out = capsys.readouterr().out

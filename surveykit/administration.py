@@ -15,13 +15,84 @@ from typing import Any
 import pandas as pd
 
 from surveykit import access
+from surveykit.i18n import t
 from surveykit.store.audit_export import audit_text
 from surveykit.store.records import Person
 
-__all__ = ["AdminDesk", "AUDIT_LIMIT"]
+__all__ = ["AUDIT_LIMIT", "AdminDesk", "action_label", "audit_details", "entity_label"]
 
 #: the audit view shows the newest entries up to this many (the export has them all)
 AUDIT_LIMIT = 500
+
+
+# --- the audit log in words ----------------------------------------------------------------------------------------
+#: details whose values are codes of a list with names of their own: the locale key prefix of those names
+_VALUE_WORDS = {
+    "roles": "role.",
+    "from": "role.",
+    "to": "role.",
+    "needed": "role.",
+    "mode": "mode.",
+    "app": "admin.app.",
+    "reason": ("admin.reason.", "casework.reason.", "session."),
+    "rule": "casework.rule.",
+    "level": "admin.level.",
+}
+#: details that say nothing to a reader of the log (a stored checksum, an internal row key)
+_HIDDEN = {"content_hash", "key"}
+
+
+def _word(key: str, code: str, language: str) -> str:
+    """``key + code`` in ``language`` when the locale has it, else ``None``."""
+    text = t(key + code, language)
+    return None if text == key + code else text
+
+
+def action_label(action: Any, language: str) -> str:
+    """An audit action (``sign_in``, ``qc_case`` …) in words; an action without a name as written."""
+    return _word("admin.action.", str(action), language) or str(action)
+
+
+def entity_label(entity: Any, language: str) -> str:
+    """The kind of thing an audit entry is about (``qc_case``: "случай контроля качества") in words."""
+    return _word("admin.entity.", str(entity), language) or str(entity)
+
+
+def _value(key: str, value: Any, language: str) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, bool):
+        return t("admin.yes" if value else "admin.no", language)
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(_value(key, v, language) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{_detail_name(k, language)}: {_value(k, v, language)}" for k, v in value.items())
+    if key == "type":
+        from surveykit.institution_types import type_label
+
+        return type_label(value, language)
+    prefixes = _VALUE_WORDS.get(key, ())
+    for prefix in (prefixes,) if isinstance(prefixes, str) else prefixes:
+        word = _word(prefix, str(value), language)
+        if word is not None:
+            return word
+    return str(value)
+
+
+def _detail_name(key: str, language: str) -> str:
+    return _word("admin.detail.", key, language) or key
+
+
+def audit_details(details: Any, language: str) -> list[tuple[str, str]]:
+    """An audit entry's details as (name, value) pairs in ``language``: names of fields, of roles, modes,
+    apps and reasons instead of their codes, yes/no instead of True/False; checksums left out."""
+    if not isinstance(details, dict):
+        return []
+    return [
+        (_detail_name(key, language), _value(key, value, language))
+        for key, value in details.items()
+        if key not in _HIDDEN
+    ]
 
 
 class AdminDesk:

@@ -41,10 +41,26 @@ __all__ = [
     "interviews_to_review",
     "open_answer_questions",
     "open_answers",
+    "questionnaire_choices",
     "request_backcheck",
 ]
 
 _REF = re.compile(r"\$\{([A-Za-z][A-Za-z0-9_]*)\}")
+
+
+def questionnaire_choices(store: Any, language: str) -> list[tuple[str, str]]:
+    """The published questionnaires as (title in ``language``, id), by title; the id is added only where two
+    titles read the same (a reader chooses by title, never by code)."""
+    ids = sorted({v.questionnaire_id for v in store.versions()})
+    titles = {}
+    for qid in ids:
+        q = store.questionnaire(qid)
+        titles[qid] = q.text(q.title, language) or qid
+    seen = pd.Series(list(titles.values())).value_counts()
+    return sorted(
+        ((f"{title} ({qid})" if seen[title] > 1 else title, qid) for qid, title in titles.items()),
+        key=lambda pair: pair[0].casefold(),
+    )
 
 
 def open_answer_questions(form: Form) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 
-from surveykit.administration import AUDIT_LIMIT, AdminDesk
+from surveykit.administration import AUDIT_LIMIT, AdminDesk, action_label, audit_details, entity_label
 from surveykit.config import settings
 from surveykit.i18n import UI_LANGUAGES, t
 from surveykit.store.schema import ROLES
@@ -41,6 +41,9 @@ ADMIN_STYLE = """
 .sk-table-wrap table { font-size: 15px; border-collapse: collapse; }
 .sk-table-wrap td, .sk-table-wrap th { padding: 3px 10px; border-bottom: 1px solid #e2e8f0; text-align: left;
                                        vertical-align: top; }
+.sk-audit td.sk-details { min-width: 260px; max-width: 460px; white-space: normal; overflow-wrap: anywhere; }
+.sk-audit .sk-detail { font-size: 14px; line-height: 1.35; }
+.sk-audit .sk-detail span { color: #4a5568; }
 .sk-inactive td { color: #718096; text-decoration: line-through; }
 .sk-locked td { background: #fff5f5; }
 .sk-code-once { font-size: 22px; font-family: monospace; background: #f0fff4; border: 2px solid #38a169;
@@ -324,12 +327,22 @@ class AdminApp(W.VBox):
             for c in ("at", "actor", "action", "entity", "entity_id", "details")
         )
         rows = []
+        names = self._names()
         for e in newest.to_dict("records"):
-            details = e["details"] if isinstance(e["details"], dict) else {}
-            text = "; ".join(f"{k}: {v}" for k, v in details.items())
-            actor = e["actor"] if isinstance(e["actor"], str) else t("admin.system", lang)
-            cells = (_when(e["at"]), actor, e["action"], e["entity"], e["entity_id"], text)
-            rows.append("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in cells) + "</tr>")
+            details = "".join(
+                f'<div class="sk-detail"><span>{_esc(name)}:</span> {_esc(value)}</div>'
+                for name, value in audit_details(e["details"], lang)
+            )
+            actor = (
+                names.get(e["actor"], e["actor"]) if isinstance(e["actor"], str) else t("admin.system", lang)
+            )
+            cells = (_when(e["at"]), actor, action_label(e["action"], lang), entity_label(e["entity"], lang),
+                     e["entity_id"])  # fmt: skip
+            rows.append(
+                "<tr>"
+                + "".join(f"<td>{_esc(v)}</td>" for v in cells)
+                + f'<td class="sk-details">{details}</td></tr>'
+            )
         more = (
             f'<div class="sk-hint">{_esc(t("admin.audit_more", lang, shown=AUDIT_LIMIT, total=len(frame)))}</div>'
             if len(frame) > AUDIT_LIMIT
@@ -339,16 +352,25 @@ class AdminApp(W.VBox):
             f'{more}<div class="sk-table-wrap sk-audit"><table><tr>{head}</tr>{"".join(rows)}</table></div>'
         )
 
+    def _names(self) -> dict[str, str]:
+        """People's names by id, for "who" in the audit log (an id nobody has any more stays as it is)."""
+        return {p.id: p.display_name for p in self.desk.people()}
+
     def render_audit(self) -> None:
         lang = self.language
         choices = self.desk.audit_choices()
         style = {"description_width": "110px"}
 
+        names = self._names()
+        words = {"actor": lambda v: names.get(v, v), "entity": lambda v: entity_label(v, lang),
+                 "action": lambda v: action_label(v, lang)}  # fmt: skip
+
         def dropdown(key: str, column: str) -> W.Dropdown:
             values = choices[column]
             current = self.filters.get(column, "")
+            named = sorted(((words[column](v), v) for v in values), key=lambda pair: pair[0].casefold())
             widget = W.Dropdown(
-                options=[(t("admin.any", lang), "")] + [(v, v) for v in values],
+                options=[(t("admin.any", lang), "")] + named,
                 value=current if current in values else "",
                 description=t(key, lang), style=style, layout=W.Layout(width="360px"),
             )  # fmt: skip

@@ -24,7 +24,13 @@ from surveykit.access import require
 from surveykit.config import settings
 from surveykit.i18n import UI_LANGUAGES, t
 from surveykit.store.guarded import GuardedStore
-from surveykit.supervision import interview_review, interviews_to_review, open_answers, request_backcheck
+from surveykit.supervision import (
+    interview_review,
+    interviews_to_review,
+    open_answers,
+    questionnaire_choices,
+    request_backcheck,
+)
 from surveykit.ui.common import (
     STYLE,
     Notice,
@@ -137,18 +143,16 @@ class SupervisorApp(W.VBox):
     def show_main(self) -> None:
         lang = self.language
         self._title(t("supervisor.title", lang), self.person.display_name)
-        ids = sorted({v.questionnaire_id for v in self.store.versions()})
-        titles = [
-            (f"{self.store.questionnaire(q).text(self.store.questionnaire(q).title, lang)} ({q})", q)
-            for q in ids
-        ]
+        titles = questionnaire_choices(self.store, lang)
+        ids = [qid for _, qid in titles]
         self.questionnaire = W.Dropdown(
             options=titles,
             value="recipient_survey" if "recipient_survey" in ids else (ids[0] if ids else None),
             description=t("supervisor.questionnaire", lang),
-            style={"description_width": "140px"},
-            layout=W.Layout(width="95%"),
+            style={"description_width": "initial"},
+            layout=W.Layout(width="100%"),
         )
+        self.questionnaire.add_class("sk-questionnaire")
         self.interviews_box = W.VBox()
         self.quality_box = W.VBox()
         self.answers_box = W.VBox()
@@ -273,7 +277,9 @@ class SupervisorApp(W.VBox):
         )
         who = self._names().get(meta.interviewer_id, meta.interviewer_id)
         when = pd.Timestamp(meta.submitted_at or meta.started_at).strftime("%d.%m.%Y %H:%M")
-        back = W.Button(description=t("supervisor.review.back", lang), icon="arrow-left")
+        back = W.Button(
+            description=t("supervisor.review.back", lang), icon="arrow-left", layout=W.Layout(width="auto")
+        )
         back.add_class("sk-review-back")
         back.on_click(self.guard(lambda _: self._interviews(self.questionnaire.value)))
         parts = [f'<div class="sk-section">{_esc(place)}</div><p>{_esc(who)} · {_esc(review.mode)} · '
@@ -630,15 +636,15 @@ class SupervisorApp(W.VBox):
             self._field(t("casework.outcome", lang), outcome),
             self._field(t("casework.notes", lang), notes),
         ]
-        form_box = W.VBox([*fields, record], layout=W.Layout(max_width="980px"))
+        form_box = W.VBox([*fields, record])
         form_box.add_class("sk-card")
         self.backchecks_box.children = [*rows, form_box]
 
     @staticmethod
     def _field(label: str, widget: W.Widget) -> W.HBox:
         """One line of a form: the question (wrapping, never cut off) and its answer."""
-        text = W.HTML(f"<div>{_esc(label)}</div>", layout=W.Layout(width="38%", flex="0 0 auto"))
-        widget.layout = W.Layout(width="60%", min_width="0")
+        text = W.HTML(f"<div>{_esc(label)}</div>", layout=W.Layout(width="30%", flex="0 0 auto"))
+        widget.layout = W.Layout(width="68%", min_width="0")
         return W.HBox([text, widget], layout=W.Layout(align_items="center", margin="2px 0"))
 
     def _choice(self, name: str) -> str:

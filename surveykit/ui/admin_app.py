@@ -16,7 +16,15 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 
-from surveykit.administration import AUDIT_LIMIT, AdminDesk, action_label, audit_details, entity_label
+from surveykit.administration import (
+    AUDIT_LIMIT,
+    AdminDesk,
+    action_label,
+    actor_label,
+    audit_details,
+    entity_label,
+    entity_name,
+)
 from surveykit.config import settings
 from surveykit.i18n import UI_LANGUAGES, t
 from surveykit.store.schema import ROLES
@@ -224,7 +232,7 @@ class AdminApp(W.VBox):
         # one person: roles, code, deactivate/activate, unlock
         chooser = W.Dropdown(
             options=[(f"{p.display_name} ({p.id})", p.id) for p in people],
-            description=t("admin.person", lang), style=style, layout=W.Layout(width="480px"),
+            description=t("admin.person", lang), style=style, layout=W.Layout(width="640px", max_width="100%"),
         )  # fmt: skip
         chooser.add_class("sk-person")
         current = next((p for p in people if p.id == self.selected), people[0] if people else None)
@@ -327,17 +335,19 @@ class AdminApp(W.VBox):
             for c in ("at", "actor", "action", "entity", "entity_id", "details")
         )
         rows = []
-        names = self._names()
+        names = self.desk.audit_names(lang)
         for e in newest.to_dict("records"):
             details = "".join(
                 f'<div class="sk-detail"><span>{_esc(name)}:</span> {_esc(value)}</div>'
-                for name, value in audit_details(e["details"], lang)
+                for name, value in audit_details(e["details"], lang, names)
             )
-            actor = (
-                names.get(e["actor"], e["actor"]) if isinstance(e["actor"], str) else t("admin.system", lang)
+            cells = (
+                _when(e["at"]),
+                actor_label(e["actor"], lang, names["person"]),
+                action_label(e["action"], lang),
+                entity_label(e["entity"], lang),
+                entity_name(e["entity"], e["entity_id"], lang, names),
             )
-            cells = (_when(e["at"]), actor, action_label(e["action"], lang), entity_label(e["entity"], lang),
-                     e["entity_id"])  # fmt: skip
             rows.append(
                 "<tr>"
                 + "".join(f"<td>{_esc(v)}</td>" for v in cells)
@@ -352,17 +362,13 @@ class AdminApp(W.VBox):
             f'{more}<div class="sk-table-wrap sk-audit"><table><tr>{head}</tr>{"".join(rows)}</table></div>'
         )
 
-    def _names(self) -> dict[str, str]:
-        """People's names by id, for "who" in the audit log (an id nobody has any more stays as it is)."""
-        return {p.id: p.display_name for p in self.desk.people()}
-
     def render_audit(self) -> None:
         lang = self.language
         choices = self.desk.audit_choices()
         style = {"description_width": "110px"}
 
-        names = self._names()
-        words = {"actor": lambda v: names.get(v, v), "entity": lambda v: entity_label(v, lang),
+        people = self.desk.audit_names(lang)["person"]
+        words = {"actor": lambda v: actor_label(v, lang, people), "entity": lambda v: entity_label(v, lang),
                  "action": lambda v: action_label(v, lang)}  # fmt: skip
 
         def dropdown(key: str, column: str) -> W.Dropdown:

@@ -62,6 +62,7 @@ CYRILLIC_ALLOWED = {"Русский", "русский"}
 
 KEY_PATTERN = re.compile(r"\b[a-z_]+\.[a-z_0-9]+(?:\.[a-z_0-9]+)*\b")
 MISSING = re.compile(r"(?<![\w.])(nan|NaN|None|NaT|null|undefined)(?![\w.])")
+UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 PATH = re.compile(r"(?<![\w.])(/tmp/|/work/|/root/|/home/|/usr/|/var/|data/[\w.-]+|[\w-]+\.sqlite\b)")
 # whole words only: identifiers mixing letters, digits and underscores (q14, rho_int, SK-2025-…) are not prose
 LATIN_WORD = re.compile(r"(?<![\w])[A-Za-zÀ-ÿ]+(?![\w])")
@@ -121,7 +122,7 @@ def _data_words(store: Store) -> tuple[set[str], set[str]]:
     """Words of names and data (people, institutions, places, certificates, respondents' own text): allowed in
     either language."""
     texts: list[str] = []
-    texts += [p.display_name for p in store.people()]
+    texts += [f"{p.display_name} {p.id} {p.login or ''}" for p in store.people()]  # logins are names too
     for i in store.institutions():
         texts += [
             str(getattr(i, name, "") or "") for name in ("name", "municipality", "region", "short_name")
@@ -191,6 +192,12 @@ class Scanner:
         page.wait_for_timeout(SETTLE)
         page.screenshot(path=str(self.folder / f"{app}-{lang}-{step}.png"), full_page=True)
         text = page.inner_text("body")
+        for frame in page.frames[1:]:  # charts: plotly figures in frames of their own
+            try:
+                text += "\n" + frame.inner_text("body", timeout=2_000)
+            except Exception:  # a frame gone while reading (the page redrew it): nothing to read there
+                continue
+        text = UUID.sub(" ", text)  # interview ids are data
         where = f"{app} [{lang}] {step}"
         found: list[str] = []
         keys = self.demo["keys"]

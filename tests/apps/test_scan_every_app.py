@@ -192,9 +192,10 @@ class Scanner:
         page.wait_for_timeout(SETTLE)
         page.screenshot(path=str(self.folder / f"{app}-{lang}-{step}.png"), full_page=True)
         text = page.inner_text("body")
-        for frame in page.frames[1:]:  # charts: plotly figures in frames of their own
+        for frame in page.frames[1:]:  # charts: plotly figures in frames of their own, the visible ones
             try:
-                text += "\n" + frame.inner_text("body", timeout=2_000)
+                if frame.frame_element().is_visible():
+                    text += "\n" + frame.inner_text("body", timeout=2_000)
             except Exception:  # a frame gone while reading (the page redrew it): nothing to read there
                 continue
         text = UUID.sub(" ", text)  # interview ids are data
@@ -356,6 +357,7 @@ def test_every_page_of_the_app_reads_right_in_both_languages(browser, server, de
 
             WALKS[app](page, scan, lang, demo)
         finally:
+            page.close(run_before_unload=True)  # Voilà shuts the page's kernel down on unload
             context.close()
     mine = scanner.defects[before:]
     with (scanner.folder / "defects.txt").open("a", encoding="utf-8") as out:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
+from surveykit import casework as qc
 from surveykit.demo import DEMO_ACCESS_CODE, build_demo
 from surveykit.questionnaire.io import questionnaire_from_data
 from surveykit.store import Store
@@ -189,3 +191,21 @@ def test_send_to_backcheck_from_the_review(store):
     app.show_review(first)
     found(app.interviews_box, "sk-review-back")[0].click()
     assert found(app.interviews_box, "sk-read") and not found(app.interviews_box, "sk-review")
+
+
+def test_the_flags_chart_keeps_its_legend_whole_and_the_names_apart(store):
+    """Issue 16 item 8: the legend at the right was cut to single letters and the names overlapped: the legend
+    goes under the chart across its width, the axes take the room their labels need, many names tilt."""
+    table = qc.flags_by_interviewer(store, "recipient_survey", actor=store.person("olga"))
+    names = {p.id: p.display_name for p in store.people()}
+    figure = qc.flags_chart(table, "ru", names)
+    legend = figure.layout.legend
+    assert legend.orientation == "h" and legend.y < 0 and legend.title.text == "Правило"
+    assert figure.layout.xaxis.automargin and figure.layout.yaxis.automargin
+    assert {bar.name for bar in figure.data} >= {"слишком короткие"}
+    many = pd.DataFrame(
+        {"interviewer_id": [f"p{i}" for i in range(12)], "too_short": 1, "straight_lining": 2, "open": 3,
+         "total": 3}
+    )  # fmt: skip
+    crowded = qc.flags_chart(many, "en", {f"p{i}": f"Interviewer Number {i}" for i in range(12)})
+    assert crowded.layout.xaxis.tickangle == -30 and crowded.layout.legend.orientation == "h"

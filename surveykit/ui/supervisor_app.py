@@ -630,7 +630,7 @@ class SupervisorApp(W.VBox):
         labels = {code: item.text(lang) + (" *" if item.required else "") for code, item in
                   ((i.code, i) for i in config.form)}  # fmt: skip
         fields = [
-            self._field(t("casework.backcheck_pick", lang), pick),
+            self._field(t("casework.backcheck_pick", lang), pick, wide=True),
             *(self._field(labels[code], widget) for code, widget in answers.items()),
             self._field(t("casework.method", lang), method),
             self._field(t("casework.outcome", lang), outcome),
@@ -641,8 +641,12 @@ class SupervisorApp(W.VBox):
         self.backchecks_box.children = [*rows, form_box]
 
     @staticmethod
-    def _field(label: str, widget: W.Widget) -> W.HBox:
-        """One line of a form: the question (wrapping, never cut off) and its answer."""
+    def _field(label: str, widget: W.Widget, wide: bool = False) -> W.Box:
+        """One line of a form: the question (wrapping, never cut off) and its answer; ``wide``: the answer on
+        a line of its own under the question (a long choice such as "#12 · interviewer · institution · reason")."""
+        if wide:
+            widget.layout = W.Layout(width="100%", min_width="0")
+            return W.VBox([W.HTML(f"<div>{_esc(label)}</div>"), widget], layout=W.Layout(margin="2px 0"))
         text = W.HTML(f"<div>{_esc(label)}</div>", layout=W.Layout(width="30%", flex="0 0 auto"))
         widget.layout = W.Layout(width="68%", min_width="0")
         return W.HBox([text, widget], layout=W.Layout(align_items="center", margin="2px 0"))

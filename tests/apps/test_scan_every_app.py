@@ -13,7 +13,8 @@ visible text is scanned for the defects users reported:
   its chosen option.
 
 One Voilà server serves every app over one small demo database; a screenshot of every step goes to
-``artifacts/scan/<app>-<lang>-<step>.png`` and every defect found to ``artifacts/scan/defects.txt``. The test
+``artifacts/scan/<app>-<lang>-<step>.png``, the text scanned to ``<app>-<lang>-<step>.txt`` and every defect
+found to ``artifacts/scan/defects.txt``. The test
 fails listing every defect of every page, so one run shows them all.
 """
 
@@ -56,6 +57,8 @@ LATIN_ALLOWED = {
     "English", "PDF", "CSV", "JSON", "JSONL", "Lines", "QR", "ID", "UTC", "SPSS", "Stata", "Excel", "XLSX",
     "XLSForm", "AAPOR", "RR", "COOP", "REF", "CON", "ODK", "SK", "ISO", "URL", "Voilà", "Jupyter", "OK", "NOK",
     "SD", "SE", "p", "z", "n", "N", "e", "x",
+    # the title of the AAPOR publication the fieldwork tab cites, and the body it names
+    "Standard", "Definitions", "CASRO",
 }  # fmt: skip
 #: Cyrillic words allowed on an English page: the other language's own name in the language switch
 CYRILLIC_ALLOWED = {"Русский", "русский"}
@@ -83,7 +86,10 @@ CUT_SCRIPT = """() => {
     const style = getComputedStyle(s);
     canvas.font = style.fontWeight + ' ' + style.fontSize + ' ' + style.fontFamily;
     const text = s.options[s.selectedIndex].text;
-    const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;
+    // ipywidgets draw their own arrow inside the right padding (appearance: none); a native select's arrow
+    // takes about 16 px more
+    const arrow = style.appearance === 'none' || style.webkitAppearance === 'none' ? 0 : 16;
+    const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - arrow;
     if (canvas.measureText(text).width > room + 1) out.push('select: ' + text);
   }
   return out;
@@ -199,6 +205,7 @@ class Scanner:
             except Exception:  # a frame gone while reading (the page redrew it): nothing to read there
                 continue
         text = UUID.sub(" ", text)  # interview ids are data
+        (self.folder / f"{app}-{lang}-{step}.txt").write_text(text, encoding="utf-8")  # what was scanned
         where = f"{app} [{lang}] {step}"
         found: list[str] = []
         keys = self.demo["keys"]
@@ -332,7 +339,7 @@ CASES = [(app, login) for app, logins in ROLES.items() for login in logins]
 def scanner(demo, artifacts):
     folder = artifacts / "scan"
     folder.mkdir(exist_ok=True)
-    for old in [*folder.glob("*.png"), *folder.glob("defects.txt")]:
+    for old in [*folder.glob("*.png"), *folder.glob("*.txt")]:
         old.unlink()
     return Scanner(demo, folder)
 

@@ -9,19 +9,146 @@ the person as the store knows them *now*; the change is audited as done by that 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from surveykit import access
+from surveykit.i18n import t
 from surveykit.store.audit_export import audit_text
 from surveykit.store.records import Person
 
-__all__ = ["AdminDesk", "AUDIT_LIMIT"]
+__all__ = [
+    "AUDIT_LIMIT",
+    "AdminDesk",
+    "action_label",
+    "actor_label",
+    "audit_details",
+    "entity_label",
+    "entity_name",
+]
 
 #: the audit view shows the newest entries up to this many (the export has them all)
 AUDIT_LIMIT = 500
+
+
+# --- the audit log in words ----------------------------------------------------------------------------------------
+#: details whose values are codes of a list with names of their own: the locale key prefix of those names
+_VALUE_WORDS = {
+    "roles": "role.",
+    "from": ("role.", "admin.status."),
+    "to": ("role.", "admin.status."),
+    "needed": "role.",
+    "status": "admin.status.",
+    "mode": "mode.",
+    "app": "admin.app.",
+    "reason": ("admin.reason.", "casework.reason.", "session."),
+    "rule": "casework.rule.",
+    "level": "admin.level.",
+    "source": "admin.source.",
+    "certification": "admin.certification.",
+    "file": "admin.file.",
+}
+#: details that hold the id of a person, an institution, a cohort or a questionnaire: shown by name
+_NAMED = {
+    "person_id": "person", "interviewer_id": "person", "recorded_by": "person", "trainer_id": "person",
+    "institution_id": "institution", "questionnaire_id": "questionnaire", "questionnaire": "questionnaire",
+    "cohort_id": "cohort",
+}  # fmt: skip
+#: details that say nothing to a reader of the log (a stored checksum, an internal row key, a page's code);
+#: the export (``surveykit audit export``) keeps every detail
+_HIDDEN = {"content_hash", "key", "page"}
+
+
+def _word(key: str, code: str, language: str) -> str | None:
+    """``key + code`` in ``language`` when the locale has it, else ``None`` (spaces and punctuation of the
+    code become underscores: "not enforced" -> ``not_enforced``)."""
+    code = "_".join(w for w in "".join(c if c.isalnum() else " " for c in code).split())
+    text = t(key + code, language)
+    return None if text == key + code else text
+
+
+def actor_label(actor: Any, language: str, people: Mapping[str, str] | None = None) -> str:
+    """Who did it: the person's name; the command line, the demo builder or the system in words."""
+    if not isinstance(actor, str) or not actor:
+        return t("admin.system", language)
+    if people and actor in people:
+        return people[actor]
+    return _word("admin.actor.", actor, language) or actor
+
+
+def entity_name(entity: Any, entity_id: Any, language: str, names: Mapping[str, Mapping[str, str]]) -> str:
+    """Which one: a person, institution, cohort or questionnaire by name, anything else by its id."""
+    text = "" if entity_id is None or entity_id != entity_id else str(entity_id)
+    kind = {"person": "person", "institution": "institution", "cohort": "cohort",
+            "questionnaire_version": "questionnaire"}.get(str(entity))  # fmt: skip
+    if kind is not None:
+        return _named(kind, text, names)
+    return _word("admin.file.", text, language) or text if text.startswith("(") else text
+
+
+def _named(kind: str, value: str, names: Mapping[str, Mapping[str, str]]) -> str:
+    known = names.get(kind, {})
+    if kind == "questionnaire" and "@" in value:
+        qid, version = value.split("@", 1)
+        return f"{known[qid]} ({version})" if qid in known else value
+    return known.get(value, value)
+
+
+def action_label(action: Any, language: str) -> str:
+    """An audit action (``sign_in``, ``qc_case`` …) in words; an action without a name as written."""
+    return _word("admin.action.", str(action), language) or str(action)
+
+
+def entity_label(entity: Any, language: str) -> str:
+    """The kind of thing an audit entry is about (``qc_case``: "случай контроля качества") in words."""
+    return _word("admin.entity.", str(entity), language) or str(entity)
+
+
+def _value(key: str, value: Any, language: str, names: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    if key in _NAMED and isinstance(value, str) and names:
+        return _named(_NAMED[key], value, names)
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, bool):
+        return t("admin.yes" if value else "admin.no", language)
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(_value(key, v, language, names) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{_detail_name(k, language)}: {_value(k, v, language, names)}" for k, v in value.items()
+        )
+    if key == "type":
+        from surveykit.institution_types import type_label
+
+        return type_label(value, language)
+    prefixes = _VALUE_WORDS.get(key, ())
+    for prefix in (prefixes,) if isinstance(prefixes, str) else prefixes:
+        word = _word(prefix, str(value), language)
+        if word is not None:
+            return word
+    return str(value)
+
+
+def _detail_name(key: str, language: str) -> str:
+    return _word("admin.detail.", key, language) or key
+
+
+def audit_details(
+    details: Any, language: str, names: Mapping[str, Mapping[str, str]] | None = None
+) -> list[tuple[str, str]]:
+    """An audit entry's details as (name, value) pairs in ``language``: names of fields, of roles, modes,
+    apps, reasons and statuses instead of their codes, yes/no instead of True/False, people, institutions,
+    cohorts and questionnaires by name (``names``: kind -> id -> name, :meth:`AdminDesk.audit_names`);
+    checksums left out."""
+    if not isinstance(details, dict):
+        return []
+    return [
+        (_detail_name(key, language), _value(key, value, language, names))
+        for key, value in details.items()
+        if key not in _HIDDEN
+    ]
 
 
 class AdminDesk:
@@ -128,6 +255,21 @@ class AdminDesk:
     def audit_export(self, format: str = "csv", **filters: Any) -> bytes:
         """The filtered entries as CSV or JSON Lines (the export of ``surveykit audit export``), UTF-8."""
         return audit_text(self.audit(**filters), format).encode("utf-8")
+
+    def audit_names(self, language: str) -> dict[str, dict[str, str]]:
+        """Names of the people, institutions, cohorts and questionnaires an audit entry may refer to by id."""
+        self._as("audit.read")
+        questionnaires = {}
+        for qid in sorted({v.questionnaire_id for v in self.store.versions()}):
+            q = self.store.questionnaire(qid)
+            questionnaires[qid] = q.text(q.title, language) or qid
+        cohorts = self.store.training.cohorts()
+        return {
+            "person": {p.id: p.display_name for p in self.store.people()},
+            "institution": {i.id: i.name for i in self.store.institutions()},
+            "cohort": dict(zip(cohorts["id"].astype(str), cohorts["name"].astype(str), strict=True)),
+            "questionnaire": questionnaires,
+        }
 
     def audit_choices(self) -> dict[str, list[str]]:
         """Known actors, entities and actions, for the filter lists."""

@@ -16,7 +16,15 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 
-from surveykit.administration import AUDIT_LIMIT, AdminDesk
+from surveykit.administration import (
+    AUDIT_LIMIT,
+    AdminDesk,
+    action_label,
+    actor_label,
+    audit_details,
+    entity_label,
+    entity_name,
+)
 from surveykit.config import settings
 from surveykit.i18n import UI_LANGUAGES, t
 from surveykit.store.schema import ROLES
@@ -41,6 +49,9 @@ ADMIN_STYLE = """
 .sk-table-wrap table { font-size: 15px; border-collapse: collapse; }
 .sk-table-wrap td, .sk-table-wrap th { padding: 3px 10px; border-bottom: 1px solid #e2e8f0; text-align: left;
                                        vertical-align: top; }
+.sk-audit td.sk-details { min-width: 260px; max-width: 460px; white-space: normal; overflow-wrap: anywhere; }
+.sk-audit .sk-detail { font-size: 14px; line-height: 1.35; }
+.sk-audit .sk-detail span { color: #4a5568; }
 .sk-inactive td { color: #718096; text-decoration: line-through; }
 .sk-locked td { background: #fff5f5; }
 .sk-code-once { font-size: 22px; font-family: monospace; background: #f0fff4; border: 2px solid #38a169;
@@ -221,7 +232,7 @@ class AdminApp(W.VBox):
         # one person: roles, code, deactivate/activate, unlock
         chooser = W.Dropdown(
             options=[(f"{p.display_name} ({p.id})", p.id) for p in people],
-            description=t("admin.person", lang), style=style, layout=W.Layout(width="480px"),
+            description=t("admin.person", lang), style=style, layout=W.Layout(width="640px", max_width="100%"),
         )  # fmt: skip
         chooser.add_class("sk-person")
         current = next((p for p in people if p.id == self.selected), people[0] if people else None)
@@ -324,12 +335,24 @@ class AdminApp(W.VBox):
             for c in ("at", "actor", "action", "entity", "entity_id", "details")
         )
         rows = []
+        names = self.desk.audit_names(lang)
         for e in newest.to_dict("records"):
-            details = e["details"] if isinstance(e["details"], dict) else {}
-            text = "; ".join(f"{k}: {v}" for k, v in details.items())
-            actor = e["actor"] if isinstance(e["actor"], str) else t("admin.system", lang)
-            cells = (_when(e["at"]), actor, e["action"], e["entity"], e["entity_id"], text)
-            rows.append("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in cells) + "</tr>")
+            details = "".join(
+                f'<div class="sk-detail"><span>{_esc(name)}:</span> {_esc(value)}</div>'
+                for name, value in audit_details(e["details"], lang, names)
+            )
+            cells = (
+                _when(e["at"]),
+                actor_label(e["actor"], lang, names["person"]),
+                action_label(e["action"], lang),
+                entity_label(e["entity"], lang),
+                entity_name(e["entity"], e["entity_id"], lang, names),
+            )
+            rows.append(
+                "<tr>"
+                + "".join(f"<td>{_esc(v)}</td>" for v in cells)
+                + f'<td class="sk-details">{details}</td></tr>'
+            )
         more = (
             f'<div class="sk-hint">{_esc(t("admin.audit_more", lang, shown=AUDIT_LIMIT, total=len(frame)))}</div>'
             if len(frame) > AUDIT_LIMIT
@@ -344,11 +367,16 @@ class AdminApp(W.VBox):
         choices = self.desk.audit_choices()
         style = {"description_width": "110px"}
 
+        people = self.desk.audit_names(lang)["person"]
+        words = {"actor": lambda v: actor_label(v, lang, people), "entity": lambda v: entity_label(v, lang),
+                 "action": lambda v: action_label(v, lang)}  # fmt: skip
+
         def dropdown(key: str, column: str) -> W.Dropdown:
             values = choices[column]
             current = self.filters.get(column, "")
+            named = sorted(((words[column](v), v) for v in values), key=lambda pair: pair[0].casefold())
             widget = W.Dropdown(
-                options=[(t("admin.any", lang), "")] + [(v, v) for v in values],
+                options=[(t("admin.any", lang), "")] + named,
                 value=current if current in values else "",
                 description=t(key, lang), style=style, layout=W.Layout(width="360px"),
             )  # fmt: skip

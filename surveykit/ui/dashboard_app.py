@@ -22,7 +22,7 @@ import pandas as pd
 
 from surveykit.access import roles_with
 from surveykit.dashboard import DashboardData, Filters, charts, council_workbook, dashboard_data
-from surveykit.dashboard.labels import fmt, fmt_int
+from surveykit.dashboard.labels import fmt, fmt_int, short
 from surveykit.i18n import UI_LANGUAGES, t
 from surveykit.scoring import DEFAULT_PROFILE
 from surveykit.store.guarded import GuardedStore
@@ -263,10 +263,12 @@ class DashboardApp(W.VBox):
         self.scope = W.Dropdown(layout=W.Layout(width="560px"), style={"description_width": "initial"})
         self.scope.add_class("sk-dash-scope")
         self.scope.observe(self.guard(lambda _: self._render("questions")), names="value")
-        self.compare = W.Dropdown(style={"description_width": "initial"})
+        self.compare = W.Dropdown(layout=W.Layout(width="auto", min_width="300px"),
+                                  style={"description_width": "initial"})  # fmt: skip
         self.compare.add_class("sk-dash-compare")
         self.compare.observe(self.guard(lambda _: self._render("questions")), names="value")
-        self.mode = W.Dropdown(style={"description_width": "initial"})
+        self.mode = W.Dropdown(layout=W.Layout(width="auto", min_width="260px"),
+                               style={"description_width": "initial"})  # fmt: skip
         self.mode.add_class("sk-dash-mode")
         self.mode.observe(self.guard(lambda change: self._on_filter("mode", change["new"])), names="value")
         self.question_plot = W.HTML()
@@ -383,7 +385,8 @@ class DashboardApp(W.VBox):
             return
         questions = self.data.questions(qid)
         keep = self.question.value
-        self.question.options = [(f"{q.code}. {q.label}"[:160], q.code) for q in questions]
+        # the question's words, never its variable code ("sex. Ваш пол"); a long one shortened at a word
+        self.question.options = [(short(q.label, 100), q.code) for q in questions]
         codes = [q.code for q in questions]
         if codes:
             default = "q15" if "q15" in codes else codes[0]

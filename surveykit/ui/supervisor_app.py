@@ -24,7 +24,13 @@ from surveykit.access import require
 from surveykit.config import settings
 from surveykit.i18n import UI_LANGUAGES, t
 from surveykit.store.guarded import GuardedStore
-from surveykit.supervision import interviews_to_review, open_answers
+from surveykit.supervision import (
+    interview_review,
+    interviews_to_review,
+    open_answers,
+    questionnaire_choices,
+    request_backcheck,
+)
 from surveykit.ui.common import (
     STYLE,
     Notice,
@@ -53,12 +59,26 @@ SUPERVISOR_STYLE = """<style>
 .sk-qc .sk-backcheck-progress th { font-size: 12px; }
 .sk-qc td.sk-qc-hit { background: #fffbea; font-weight: 600; }
 .sk-qc .sk-qc-small { color: #718096; }
+.sk-card .widget-button.sk-approve, .sk-card .widget-button.sk-reject, .sk-card .widget-button.sk-read,
+.sk-review-actions .widget-button { width: auto !important; min-width: 7.5em; flex: 0 0 auto; padding: 0 12px; }
+.sk-review .sk-table td { vertical-align: top; }
+.sk-review tr.sk-skipped td { color: #718096; font-style: italic; }
+.sk-review tr.sk-unanswered td.sk-answer { color: #c05621; }
+.sk-review tr.sk-calculated td { background: #f7fafc; }
+.sk-review td.sk-answer { font-weight: 600; white-space: pre-wrap; }
+.sk-review .sk-section { font-size: 17px; font-weight: 600; margin: 12px 0 4px 0; }
 </style>"""
 
 
 def _esc(text: Any) -> str:
     missing = text is None or (not isinstance(text, str) and pd.api.types.is_scalar(text) and pd.isna(text))
     return html.escape("" if missing else str(text))
+
+
+def _seconds(value: float) -> str:
+    """Seconds as "m:ss" (a page of an interview takes seconds to minutes)."""
+    whole = int(round(value))
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class SupervisorApp(W.VBox):
@@ -123,18 +143,16 @@ class SupervisorApp(W.VBox):
     def show_main(self) -> None:
         lang = self.language
         self._title(t("supervisor.title", lang), self.person.display_name)
-        ids = sorted({v.questionnaire_id for v in self.store.versions()})
-        titles = [
-            (f"{self.store.questionnaire(q).text(self.store.questionnaire(q).title, lang)} ({q})", q)
-            for q in ids
-        ]
+        titles = questionnaire_choices(self.store, lang)
+        ids = [qid for _, qid in titles]
         self.questionnaire = W.Dropdown(
             options=titles,
             value="recipient_survey" if "recipient_survey" in ids else (ids[0] if ids else None),
             description=t("supervisor.questionnaire", lang),
-            style={"description_width": "140px"},
-            layout=W.Layout(width="95%"),
+            style={"description_width": "initial"},
+            layout=W.Layout(width="100%"),
         )
+        self.questionnaire.add_class("sk-questionnaire")
         self.interviews_box = W.VBox()
         self.quality_box = W.VBox()
         self.answers_box = W.VBox()
@@ -207,21 +225,27 @@ class SupervisorApp(W.VBox):
                 f" · {_esc(people.get(record.interviewer_id, record.interviewer_id))}"
                 f" · {_esc(when)} · {_esc(record.minutes)} {_esc(t('supervisor.minutes', lang))}"
                 + "".join(f'<div class="sk-error">⚑ {_esc(f)}</div>' for f in flags),
-                layout=W.Layout(width="55%"),
+                layout=W.Layout(width="45%", flex="0 0 auto"),
             )
-            note = W.Text(placeholder=t("supervisor.note", lang), layout=W.Layout(width="20%"))
+            note = W.Text(
+                placeholder=t("supervisor.note", lang), layout=W.Layout(flex="1 1 auto", min_width="140px")
+            )
+            read = W.Button(description=t("supervisor.read", lang), button_style="info", icon="eye")
             approve = W.Button(description=t("supervisor.approve", lang), button_style="success")
             reject = W.Button(description=t("supervisor.reject", lang), button_style="warning")
+            read.add_class("sk-read")
             approve.add_class("sk-approve")
             reject.add_class("sk-reject")
+            read.on_click(self.guard(lambda _, i=record.interview_id: self.show_review(i)))
             approve.on_click(
                 self.guard(lambda _, i=record.interview_id, n=note: self._decide(i, "approved", n.value))
             )
             reject.on_click(
                 self.guard(lambda _, i=record.interview_id, n=note: self._decide(i, "rejected", n.value))
             )
-            row = W.HBox([info, note, approve, reject])
+            row = W.HBox([info, note, read, approve, reject])
             row.add_class("sk-card")
+            row.add_class(f"sk-interview-{record.interview_id}")
             rows.append(row)
         self.interviews_box.children = rows
 
@@ -233,6 +257,121 @@ class SupervisorApp(W.VBox):
         self.guarded.set_status(interview_id, status, note=note.strip())
         self.notice.show(t(f"supervisor.done_{status}", lang), "ok")
         self._interviews(self.questionnaire.value)
+
+    def _backcheck(self, interview_id: str, note: str) -> None:
+        queued = request_backcheck(self.store, interview_id, actor=self.person, comment=note.strip())
+        self.notice.show(t("supervisor.review.backcheck_done" if queued else "supervisor.review.backcheck_had",
+                           self.language), "ok" if queued else "info")  # fmt: skip
+        qid = self.questionnaire.value
+        self._interviews(qid)
+        self._backchecks(qid)
+
+    def show_review(self, interview_id: str) -> None:
+        """One interview in full (surveykit.supervision.interview_review) beside the decision: approve,
+        reject with a comment, or send to back-check."""
+        lang = self.language
+        review = interview_review(self.store, interview_id, lang, actor=self.person)
+        meta = review.meta
+        place = next(
+            (i.name for i in self.store.institutions() if i.id == meta.institution_id), meta.institution_id
+        )
+        who = self._names().get(meta.interviewer_id, meta.interviewer_id)
+        when = pd.Timestamp(meta.submitted_at or meta.started_at).strftime("%d.%m.%Y %H:%M")
+        back = W.Button(
+            description=t("supervisor.review.back", lang), icon="arrow-left", layout=W.Layout(width="auto")
+        )
+        back.add_class("sk-review-back")
+        back.on_click(self.guard(lambda _: self._interviews(self.questionnaire.value)))
+        parts = [f'<div class="sk-section">{_esc(place)}</div><p>{_esc(who)} · {_esc(review.mode)} · '
+                 f"{_esc(when)} · {_esc(t(f'supervisor.review.status.{meta.status}', lang))}</p>"]  # fmt: skip
+        if review.flags:
+            parts.append(f'<div class="sk-section">{_esc(t("supervisor.review.flags", lang))}</div>')
+            parts += [
+                f'<div class="sk-error">⚑ #{f.case_id} · {_esc(f.rule)} · '
+                f"{_esc(t(f'supervisor.review.level.{f.level}', lang))} · {_esc(f.status)}"
+                f'<div class="sk-note">{_esc(f.detail)}</div></div>'
+                for f in review.flags
+            ]
+        for note in review.notes:
+            status = t(f"supervisor.review.status.{note.to_status}", lang)
+            earlier = t("supervisor.review.earlier", lang, status=status, note=note.note or "—")
+            parts.append(f'<div class="sk-note">{_esc(earlier)}</div>')
+        marks = {
+            "skipped": t("supervisor.review.skipped", lang),
+            "unanswered": t("supervisor.review.unanswered", lang),
+        }
+        calculated = t("supervisor.review.calculated", lang)
+        body = "".join(
+            f'<tr class="sk-{r.state}"><td>{_esc(r.page)}</td><td>{_esc(r.question)}'
+            + (f' <span class="sk-qc-small">({_esc(calculated)})</span>' if r.state == "calculated" else "")
+            + f'</td><td class="sk-answer">{_esc(r.answer or marks.get(r.state, "—"))}</td></tr>'
+            for r in review.answers
+        )
+        head = "".join(f"<th>{_esc(t(k, lang))}</th>" for k in
+                       ("supervisor.review.col_page", "supervisor.review.col_question", "supervisor.review.col_answer"))  # fmt: skip
+        parts.append(f'<div class="sk-section">{_esc(t("supervisor.review.answers", lang))}</div>'
+                     f'<table class="sk-table sk-review-answers"><tr>{head}</tr>{body}</table>')  # fmt: skip
+        parts.append(f'<div class="sk-section">{_esc(t("supervisor.review.timeline", lang))}</div>')
+        if not review.pages:
+            parts.append(f"<p>{_esc(t('supervisor.review.no_paradata', lang))}</p>")
+        else:
+            parts.append(f"<p>{_esc(t('supervisor.review.duration', lang, minutes=review.minutes))}</p>")
+            head = "".join(f"<th>{_esc(t(k, lang))}</th>" for k in
+                           ("supervisor.review.col_page", "supervisor.review.col_seconds",
+                            "supervisor.review.col_visits", "supervisor.review.col_changes"))  # fmt: skip
+            body = "".join(
+                f"<tr><td>{_esc(p.page)}</td><td>{_esc(_seconds(p.seconds))}</td><td>{p.visits}</td>"
+                f"<td>{p.changes}</td></tr>"
+                for p in review.pages
+            )
+            parts.append(f'<table class="sk-table sk-review-pages"><tr>{head}</tr>{body}</table>')
+            if review.changes:
+                parts.append(f'<div class="sk-section">{_esc(t("supervisor.review.changes", lang))}</div>')
+                parts += [
+                    f"<div>{_esc(c.at.strftime('%H:%M:%S') if c.at else '')} · {_esc(c.page)} · {_esc(c.question)}: "
+                    f"<s>{_esc(c.old or '—')}</s> → <b>{_esc(c.new or '—')}</b></div>"
+                    for c in review.changes
+                ]
+        content = W.HTML("".join(parts))
+        content.add_class("sk-review-content")
+        note = W.Textarea(
+            placeholder=t("supervisor.note", lang), layout=W.Layout(width="100%", height="64px")
+        )
+        note.add_class("sk-review-note")
+        buttons = []
+        for css, key, style, action in (
+            (
+                "sk-approve",
+                "supervisor.approve",
+                "success",
+                lambda n: self._decide(interview_id, "approved", n),
+            ),
+            (
+                "sk-reject",
+                "supervisor.reject",
+                "warning",
+                lambda n: self._decide(interview_id, "rejected", n),
+            ),
+            (
+                "sk-backcheck",
+                "supervisor.review.backcheck",
+                "info",
+                lambda n: self._backcheck(interview_id, n),
+            ),
+        ):
+            button = W.Button(description=t(key, lang), button_style=style)
+            button.add_class(css)
+            button.on_click(self.guard(lambda _, a=action: a(note.value)))
+            buttons.append(button)
+        if meta.status != "submitted":
+            buttons = buttons[2:]
+        actions = W.HBox(buttons, layout=W.Layout(flex_flow="row wrap", gap="8px"))
+        actions.add_class("sk-review-actions")
+        panel = W.VBox([back, content, note, actions])
+        panel.add_class("sk-review")
+        panel.add_class("sk-card")
+        self.interviews_box.children = [panel]
+        self.tabs.selected_index = 0
 
     def _quality(self, qid: str) -> None:
         from surveykit.quality import quality_report
@@ -491,21 +630,25 @@ class SupervisorApp(W.VBox):
         labels = {code: item.text(lang) + (" *" if item.required else "") for code, item in
                   ((i.code, i) for i in config.form)}  # fmt: skip
         fields = [
-            self._field(t("casework.backcheck_pick", lang), pick),
+            self._field(t("casework.backcheck_pick", lang), pick, wide=True),
             *(self._field(labels[code], widget) for code, widget in answers.items()),
             self._field(t("casework.method", lang), method),
             self._field(t("casework.outcome", lang), outcome),
             self._field(t("casework.notes", lang), notes),
         ]
-        form_box = W.VBox([*fields, record], layout=W.Layout(max_width="980px"))
+        form_box = W.VBox([*fields, record])
         form_box.add_class("sk-card")
         self.backchecks_box.children = [*rows, form_box]
 
     @staticmethod
-    def _field(label: str, widget: W.Widget) -> W.HBox:
-        """One line of a form: the question (wrapping, never cut off) and its answer."""
-        text = W.HTML(f"<div>{_esc(label)}</div>", layout=W.Layout(width="38%", flex="0 0 auto"))
-        widget.layout = W.Layout(width="60%", min_width="0")
+    def _field(label: str, widget: W.Widget, wide: bool = False) -> W.Box:
+        """One line of a form: the question (wrapping, never cut off) and its answer; ``wide``: the answer on
+        a line of its own under the question (a long choice such as "#12 · interviewer · institution · reason")."""
+        if wide:
+            widget.layout = W.Layout(width="100%", min_width="0")
+            return W.VBox([W.HTML(f"<div>{_esc(label)}</div>"), widget], layout=W.Layout(margin="2px 0"))
+        text = W.HTML(f"<div>{_esc(label)}</div>", layout=W.Layout(width="30%", flex="0 0 auto"))
+        widget.layout = W.Layout(width="68%", min_width="0")
         return W.HBox([text, widget], layout=W.Layout(align_items="center", margin="2px 0"))
 
     def _choice(self, name: str) -> str:

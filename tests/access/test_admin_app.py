@@ -111,8 +111,8 @@ def test_audit_view_filters_and_export(store):
     widgets(app, "sk-audit-show")[0].click()
     table = app.audit_box.children[-1].value
     assert (
-        "unlock" in table
-        and "<td>sign_in</td>" not in table
+        "<td>разблокировка</td>" in table
+        and "<td>вход</td>" not in table
         and "Подходящих записей: 1" in app.audit_box.children[-2].value
     )
     widgets(app, "sk-export-csv")[0].click()
@@ -124,6 +124,28 @@ def test_audit_view_filters_and_export(store):
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     assert len(app.desk.audit(since=tomorrow)) == 0
     assert len(app.desk.audit(until=dt.date.today(), actor="ada")) >= 2  # the day is included
+
+
+def test_the_audit_log_reads_as_words_in_each_language(store):
+    """Issue 16 item 8: actions, kinds of things and details were shown as codes ("sign_in", "qc_case",
+    "rehashed: False") and the details were cut off; now they are words, and the details wrap."""
+    store.sign_in("ADA", CODES["ada"])  # an audited sign-in with details (app, rehashed)
+    store.set_roles("anna", ["interviewer", "trainee"], by="ada")
+    for language, words in (
+        ("ru", ("<td>вход</td>", "<td>изменение ролей</td>", "<td>человек</td>", "интервьюер, слушатель курса",
+                "код доступа перехеширован:</span> нет", "<td>Ada Admin</td>")),
+        ("en", ("<td>sign-in</td>", "<td>roles changed</td>", "<td>person</td>", "interviewer, trainee",
+                "access code re-hashed:</span> no", "<td>Ada Admin</td>")),
+    ):  # fmt: skip
+        app = signed_in(store, language=language)
+        table = app.audit_box.children[-1].value
+        for word in words:
+            assert word in table, (language, word)
+        for code in ("sign_in", "set_roles", "rehashed", "False", "True"):
+            assert code not in table, (language, code)
+        assert 'class="sk-details"' in table and "overflow-wrap: anywhere" in app.children[0].value
+        actions = dict((v, k) for k, v in widgets(app, "sk-filter-action")[0].options)
+        assert actions["sign_in"] == ("вход" if language == "ru" else "sign-in")
 
 
 def test_every_action_rechecks_session_and_permission(store):

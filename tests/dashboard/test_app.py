@@ -110,3 +110,14 @@ def test_a_database_that_cannot_be_opened_shows_a_message(tmp_path, monkeypatch)
         settings.cache_clear()
     text = widget.children[-1].value
     assert "sk-banner-error" in text and "surveykit db upgrade" in text
+
+
+def test_questions_are_offered_by_their_words_not_their_codes(app):
+    """Issue 16 item 8: the list read "q15. …", "sex. Ваш пол", "consent. …" (variable codes before the words)."""
+    app.tabs.selected_index = 3
+    labels = [label for label, _ in app.question.options]
+    codes = [code for _, code in app.question.options]
+    assert labels and len(labels) == len(codes)
+    for label, code in app.question.options:
+        assert not label.startswith(f"{code}.") and code not in label.split()
+    assert all(len(label) <= 100 for label in labels)

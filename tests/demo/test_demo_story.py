@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from surveykit.cli.main import main
 from surveykit.demo import STAGE_NAMES, TRAINEE_STORY, build_demo
 from surveykit.store import Store
 

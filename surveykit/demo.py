@@ -178,12 +178,14 @@ class _DemoClock:
 
 
 def _exam_answer(item, *, correct: bool):
-    """A demo trainee's answer to a bank item: the key, or a wrong option (a number far off)."""
+    """A demo trainee's answer to a bank item: the key, or a wrong option that is not harmful where the item
+    has one (a number far off)."""
     if item.answer_kind == "numeric":
         return str(item.answer if correct else float(item.answer) + 1000)
     if correct:
         return sorted(item.key_set) if item.answer_kind == "multi" else item.answer
     wrong = [o for o in item.option_ids if o not in item.key_set]
+    wrong.sort(key=lambda o: o in item.harmful_ids)  # a plain mistake first, not a critical error
     return wrong[:1] if item.answer_kind == "multi" else wrong[0]
 
 

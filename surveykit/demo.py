@@ -145,6 +145,50 @@ def _yes_no(p_yes: np.ndarray, dk: float = 0.0) -> Callable[[np.ndarray, np.rand
     return tilt
 
 
+#: where each trainee of the demo cohort stands, in the order of :data:`TRAINEES` (the small demo keeps the
+#: first four): the trainer's batch issues the certificates of ``to_certify``; the others show why not
+TRAINEE_STORY = (
+    "ready_for_exam",  # trainee01: every lesson and the mock interview done; sign in to the exam app
+    "to_certify",  # trainee02: exam passed, every rule met, no certificate yet
+    "part_way",  # trainee03: six modules of ten
+    "failed_once",  # trainee04: exam failed, the re-sit is open
+    "to_certify",
+    "part_way",
+    "ready_for_exam",
+    "to_certify",
+    "part_way",
+    "ready_for_exam",
+)
+STAGE_NAMES = {
+    "ready_for_exam": "ready for the exam",
+    "to_certify": "exam passed, certificate to issue",
+    "part_way": "part way through the lessons",
+    "failed_once": "exam failed once, re-sit open",
+}
+
+
+class _DemoClock:
+    """The training service's clock in the demo: the course's dates, moved on by the story."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def _exam_answer(item, *, correct: bool):
+    """A demo trainee's answer to a bank item: the key, or a wrong option that is not harmful where the item
+    has one (a number far off)."""
+    if item.answer_kind == "numeric":
+        return str(item.answer if correct else float(item.answer) + 1000)
+    if correct:
+        return sorted(item.key_set) if item.answer_kind == "multi" else item.answer
+    wrong = [o for o in item.option_ids if o not in item.key_set]
+    wrong.sort(key=lambda o: o in item.harmful_ids)  # a plain mistake first, not a critical error
+    return wrong[:1] if item.answer_kind == "multi" else wrong[0]
+
+
 #: with ``plant_falsifiers``: who falsifies in the current period, and how (see surveykit.synthetic)
 PLANTED = {"boris": "filter_avoider", "vera": "too_fast"}
 #: with ``plant_falsifiers``: who misreports the outcome of contacts in the current period ("nobody at
@@ -234,7 +278,6 @@ class _Builder:
             self.store.add_person(
                 login, name, ("trainee",), login=login, access_code=DEMO_ACCESS_CODE, by="demo"
             )
-        self.summary.logins[TRAINEES[0][0]] = "trainee"
         self.interviewers = [login for login, _ in INTERVIEWERS[: 6 if self.small else None]]
 
     def certify(self) -> None:
@@ -675,20 +718,65 @@ class _Builder:
         self.summary.counts["drafts"] = 2
 
     def training(self) -> None:
-        """A cohort half-way through: attendance, and mock interviews for some."""
+        """A cohort at every stage (:data:`TRAINEE_STORY`): part way through the lessons, ready for the exam,
+        failed once and waiting for the re-sit, and passed with every requirement met but no certificate yet,
+        so that the trainer's batch issues one. Everything through the training service and the course's
+        rules (questionnaires/training/rules.yaml), on the course's dates in March 2026."""
+        from surveykit.training.service import TrainingService
+
         cohort = "cohort-2026-spring"
         trainees = [login for login, _ in TRAINEES[: 4 if self.small else None]]
         self.store.training.create_cohort(cohort, "Весенний набор 2026", by="raisa")
         self.store.training.add_cohort_members(cohort, trainees, by="raisa")
-        course_modules = ("M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9")
-        hours = (1.5, 1.5, 1.5, 2, 2, 1.5, 1, 2, 1, 4)
-        for i, login in enumerate(trainees):
-            done = len(course_modules) if i % 3 != 2 else 6
-            for module, h in list(zip(course_modules, hours, strict=True))[:done]:
-                self.store.training.record_attendance(
-                    login, module, h, dt.date(2026, 3, 2 + course_modules.index(module)), recorded_by="raisa"
-                )
+        clock = _DemoClock(dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC))
+        service = TrainingService(self.store, clock=clock)
+        modules = service.course.modules
+        theory, practice = modules[:-1], modules[-1:]  # the exam after the lessons, then the practice module
+
+        def attend(login: str, attended) -> None:
+            for module in attended:
+                day = dt.date(2026, 3, 2 + service.course.module_ids.index(module.id))
+                service.record_attendance(login, module.id, module.hours, day, by="raisa")
+
+        def mock(login: str) -> None:
+            clock.now = dt.datetime(2026, 3, 13, 15, 0, tzinfo=dt.UTC)
+            service.record_mock(login, {i.id: 2 for i in service.course.checklist.items}, trainer_id="raisa")
+
+        def exam(login: str, share_right: float) -> None:
+            clock.now = dt.datetime(2026, 3, 10, 16, 0, tzinfo=dt.UTC)
+            attempt = service.start_exam(login, seed=f"demo-{login}")
+            items = [service.course.item(i) for i in attempt.item_ids]
+            right = round(len(items) * share_right)
+            for n, item in enumerate(items):
+                clock.now += dt.timedelta(minutes=1)
+                service.save_answer(attempt.attempt_id, item.id, _exam_answer(item, correct=n < right))
+            service.submit_exam(attempt.attempt_id)
+
+        story = {}
+        for login, stage in zip(trainees, TRAINEE_STORY, strict=False):
+            story[login] = stage
+            if stage == "part_way":
+                attend(login, modules[:6])
+            elif stage == "ready_for_exam":
+                attend(login, modules)
+                mock(login)
+            elif stage == "failed_once":
+                attend(login, modules)
+                mock(login)
+                exam(login, 0.6)
+            elif stage == "to_certify":
+                # the exam after the lessons (the practice module still to come: no certificate yet), then
+                # the practice module and its mock interview: every rule met, the trainer's batch issues
+                attend(login, theory)
+                exam(login, 1.0)
+                attend(login, practice)
+                mock(login)
         self.summary.counts["trainees"] = len(trainees)
+        for stage in dict.fromkeys(TRAINEE_STORY):
+            who = [login for login, s in story.items() if s == stage]
+            if who:
+                self.summary.counts[f"trainees {STAGE_NAMES[stage]}"] = len(who)
+                self.summary.logins.update({login: f"trainee, {STAGE_NAMES[stage]}" for login in who})
 
     def quality_control(self) -> None:
         """The checks of the recipient survey, a case for every flag and the back-check queue (methodology

@@ -30,8 +30,11 @@ from surveykit.exchange.analysis import (
     labelled,
     likert_summary,
     means,
+    one_period,
+    output_folder,
     shares,
     shares_figure,
+    table_view,
     weighted_mean,
 )
 from surveykit.exchange.codebook import CODEBOOK_FORMATS, Codebook, build_codebook
@@ -75,11 +78,14 @@ __all__ = [
     "labelled",
     "likert_summary",
     "means",
+    "one_period",
+    "output_folder",
     "parse_column_map",
     "pseudonym_key",
     "pseudonymise",
     "read_import",
     "shares",
     "shares_figure",
+    "table_view",
     "weighted_mean",
 ]

@@ -22,8 +22,10 @@ Conventions (the same as the exports and the codebook, through :mod:`.metadata`)
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -46,8 +48,11 @@ __all__ = [
     "labelled",
     "likert_summary",
     "means",
+    "one_period",
+    "output_folder",
     "shares",
     "shares_figure",
+    "table_view",
     "weighted_mean",
 ]
 
@@ -71,6 +76,111 @@ def _variable(form: Form, frame: pd.DataFrame, code: str) -> Variable:
 
 def _language(form: Form, language: str | None) -> str:
     return language or form.questionnaire.default_language
+
+
+# --- one wave, where exports go, tables and charts a reader can read ------------------------------------------------
+def one_period(frame: pd.DataFrame, period: str | None = None) -> tuple[pd.DataFrame, str | None]:
+    """The interviews of one wave: ``period``, or the latest in the frame when ``None`` (pooling waves mixes
+    two populations and two fieldworks: compare them side by side instead). Returns the rows and the period;
+    ``None`` for a frame without interviews. An unknown period is refused, naming the periods there are."""
+    periods = sorted({str(p) for p in frame["period"].dropna()}) if "period" in frame else []
+    if not periods:
+        return frame.iloc[0:0], None
+    chosen = periods[-1] if period is None else str(period)
+    if chosen not in periods:
+        raise SurveykitError(
+            ErrorCode.NOT_FOUND,
+            Location(field="period"),
+            entity="period",
+            key=chosen,
+            suggestion=f"; periods with interviews: {', '.join(periods)}",
+        )
+    return frame[frame["period"].astype(str) == chosen].reset_index(drop=True), chosen
+
+
+def output_folder(path: str | Path | None = None) -> Path:
+    """Where a notebook writes its exports: ``path``, else ``exports/`` in the data folder (the
+    ``data_dir`` setting; git-ignored, never beside the notebooks). Created when missing."""
+    from surveykit.config import settings
+
+    folder = Path(path) if path else Path(settings().data_dir) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+#: columns that hold codes (a label column says the same for people) or flags the layout already shows
+_CODE_COLUMNS = ("value", "missing", "item")
+#: headers of the analysis tables in the reader's language (exchange.analysis.<column>)
+_HEADERS = ("label", "group", "n", "n_eff", "n_missing", "percent", "valid_percent", "share", "lo", "hi",
+            "mean", "sd", "top_box", "top2_box")  # fmt: skip
+#: decimals of columns that are not counts (percentages and shares: 1; means and deviations: 2)
+_DECIMALS = {"mean": 2, "sd": 2, "se": 2}
+
+
+def table_view(table: pd.DataFrame, language: str | None = None):
+    """A table of this module as a reader should see it (a pandas ``Styler``): counts as whole numbers
+    (2504, not 2504.0), percentages with one decimal (32.3), means with two, empty cells blank (never
+    "NaN"), codes hidden behind their labels, the empty "no answer" row of a frequency table left out, and
+    headers in ``language`` (default: the table's)."""
+    language = language or table.attrs.get("language") or "ru"
+    shown = table
+    if {"value", "missing", "n"} <= set(shown.columns):  # a frequency table: no row for "nobody"
+        shown = shown[~(shown["value"].isna() & (shown["n"] == 0))]
+    if "label" in shown.columns or "group" in shown.columns:
+        shown = shown.drop(columns=[c for c in _CODE_COLUMNS if c in shown.columns])
+    formats = {}
+    for column in shown.columns:
+        present = shown[column].dropna()
+        if pd.api.types.is_bool_dtype(shown[column]) or not all(
+            isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in present
+        ):
+            continue  # text, labels, flags: shown as they are
+        values = pd.to_numeric(shown[column], errors="coerce").astype(float)
+        finite = values[np.isfinite(values)]
+        whole = len(finite) > 0 and bool((finite == finite.round()).all()) and column not in _DECIMALS
+        decimals = 0 if whole else _DECIMALS.get(str(column), 1)
+        formats[column] = f"{{:.{decimals}f}}"
+    headers = {c: t(f"exchange.analysis.{c}", language) for c in shown.columns if c in _HEADERS}
+    if "item" in table.columns and "label" in shown.columns:  # item statistics: the label is the question
+        headers["label"] = t("exchange.analysis.question", language)
+    styler = shown.style.format(formats, na_rep="")
+    styler = styler.format_index(lambda c: headers.get(c, c), axis=1)
+    if isinstance(shown.index, pd.RangeIndex) or list(shown.index) == list(range(len(shown))):
+        styler = styler.hide(axis="index")
+    return styler
+
+
+#: a chart's title in lines short enough for a notebook's width (about 800 px)
+_TITLE_WIDTH = 70
+#: the legend in one row above the plot, in the order of the answers, never over the axis labels
+_LEGEND_ABOVE = {
+    "orientation": "h",
+    "x": 0,
+    "y": 1.0,
+    "yanchor": "bottom",
+    "xanchor": "left",
+    "traceorder": "normal",
+}
+
+
+def _wrap(text: object, width: int) -> str:
+    """A chart label broken into lines of at most ``width`` characters (plotly's ``<br>``)."""
+    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _title(text: str, *, legend: bool = False) -> tuple[dict, dict]:
+    """A chart's title at the top left in short lines, and the top margin that leaves room for it (and for a
+    legend row under it): the title never runs into the legend or the bars."""
+    wrapped = _wrap(text, _TITLE_WIDTH) if text else ""
+    lines = wrapped.count("<br>") + 1 if wrapped else 0
+    title = {"text": wrapped, "x": 0.01, "xanchor": "left", "yref": "container", "y": 1, "yanchor": "top",
+             "pad": {"t": 12}}  # fmt: skip
+    return title, {"l": 10, "r": 10, "b": 40, "t": 30 + 24 * lines + (50 if legend else 0)}
+
+
+def _bar_height(bars: int, per_bar: int, lines: int = 1) -> int:
+    """A horizontal bar chart tall enough for every bar's label (plotly hides labels that do not fit)."""
+    return max(320, 140 + bars * max(per_bar, 16 * lines + 8))
 
 
 def _weights(frame: pd.DataFrame, weight: str | None) -> np.ndarray:
@@ -209,25 +319,30 @@ def frequencies(
 
 
 def frequency_figure(table: pd.DataFrame):
-    """A bar chart of the valid percentages of a :func:`frequencies` table (user-missing rows left out)."""
+    """A bar chart of the valid percentages of a :func:`frequencies` table (user-missing rows left out): one
+    labelled bar per answer, the question as the title, tall enough for every label."""
     import plotly.graph_objects as go
 
     language = table.attrs.get("language", "en")
     shown = table[~table["missing"]]
+    labels = [_wrap(label, 40) for label in shown["label"]]
     figure = go.Figure(
         go.Bar(
-            x=shown["valid_percent"],
-            y=shown["label"],
+            x=shown["valid_percent"].tolist(),
+            y=labels,
             orientation="h",
             text=[f"{p:.1f} %" for p in shown["valid_percent"]],
             textposition="auto",
         )
     )
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    title, margin = _title(table.attrs.get("title", ""))
     figure.update_layout(
-        title=table.attrs.get("title", ""),
-        xaxis_title=t("exchange.analysis.valid_percent", language),
-        yaxis={"autorange": "reversed"},
-        margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        title=title,
+        xaxis={"title": t("exchange.analysis.valid_percent", language), "range": [0, 100]},
+        yaxis={"autorange": "reversed", "dtick": 1, "automargin": True},
+        height=_bar_height(len(labels), 44, lines) + margin["t"],
+        margin=margin,
     )
     return figure
 
@@ -251,17 +366,31 @@ class Crosstab:
     language: str
 
     def figure(self):
-        """Stacked bars: one per column category, split by the row variable (column percentages)."""
+        """Stacked bars: one per column category, split by the row variable (column percentages). The two
+        questions are the title (once); the answers of the row variable are the legend, above the bars."""
         import plotly.graph_objects as go
 
         figure = go.Figure()
+        columns = [_wrap(c, 22) for c in self.column_percent.columns]
         for label, values in self.column_percent.iterrows():
-            figure.add_bar(name=str(label), x=[str(c) for c in values.index], y=values.to_numpy())
+            shares = values.astype(float)
+            figure.add_bar(
+                name=str(label),
+                x=columns,
+                y=shares.round(1).fillna(0).tolist(),
+                text=[f"{v:.1f} %" if v >= 4 else "" for v in shares.fillna(0)],
+                textposition="inside",
+            )
+        lines = max((c.count("<br>") + 1 for c in columns), default=1)
+        title, margin = _title(f"{self.row_title} × {self.column_title}", legend=True)
         figure.update_layout(
             barmode="stack",
-            title=f"{self.row_title} × {self.column_title}",
-            yaxis_title="%",
-            legend_title=self.row_title,
+            title=title,
+            yaxis={"title": "%", "range": [0, 100]},
+            xaxis={"automargin": True, "tickangle": 0},
+            legend=_LEGEND_ABOVE,
+            height=360 + 16 * lines + margin["t"],
+            margin=margin,
         )
         return figure
 
@@ -517,29 +646,38 @@ def shares(
 
 
 def shares_figure(table: pd.DataFrame):
-    """Shares with their confidence intervals as horizontal bars with error bars."""
+    """Shares with their confidence intervals as horizontal bars with error bars: one labelled bar per group
+    (every label shown, however many groups: the chart grows with them)."""
     import plotly.graph_objects as go
 
+    labels = [_wrap(g, 45) for g in table["group"]]
     figure = go.Figure(
         go.Bar(
-            x=table["share"],
-            y=table["group"],
+            x=table["share"].tolist(),
+            y=labels,
             orientation="h",
             error_x={
                 "type": "data",
                 "symmetric": False,
-                "array": (table["hi"] - table["share"]).to_numpy(),
-                "arrayminus": (table["share"] - table["lo"]).to_numpy(),
+                "array": (table["hi"] - table["share"]).tolist(),
+                "arrayminus": (table["share"] - table["lo"]).tolist(),
             },
             text=[f"{s:.1f} %" for s in table["share"]],
             textposition="inside",
+            insidetextanchor="start",
         )
     )
     title = table.attrs.get("title", "")
     if table.attrs.get("values"):
         title = f"{title}: {table.attrs['values']}"
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    title, margin = _title(title)
     figure.update_layout(
-        title=title, xaxis={"range": [0, 100], "title": "%"}, yaxis={"autorange": "reversed"}
+        title=title,
+        xaxis={"range": [0, 100], "title": "%"},
+        yaxis={"autorange": "reversed", "dtick": 1, "automargin": True},
+        height=_bar_height(len(labels), 26, lines) + margin["t"],
+        margin=margin,
     )
     return figure
 
@@ -555,19 +693,30 @@ class LikertSummary:
     language: str
 
     def figure(self):
-        """Stacked horizontal bars: one per item, one segment per scale point (labels in the language)."""
+        """Stacked horizontal bars: one per item, one segment per scale point (labels in the language), the
+        scale's points as a legend above the bars, tall enough to read every item."""
         import plotly.graph_objects as go
 
         figure = go.Figure()
+        items = [_wrap(item, 45) for item in self.distribution.index]
         for point in self.distribution.columns:
+            values = self.distribution[point].astype(float).fillna(0)
             figure.add_bar(
                 name=str(point),
-                y=list(self.distribution.index),
-                x=self.distribution[point].to_numpy(),
+                y=items,
+                x=values.round(1).tolist(),
                 orientation="h",
+                text=[f"{v:.0f}" if v >= 6 else "" for v in values],
+                textposition="inside",
             )
+        lines = max((item.count("<br>") + 1 for item in items), default=1)
         figure.update_layout(
-            barmode="stack", xaxis={"range": [0, 100], "title": "%"}, yaxis={"autorange": "reversed"}
+            barmode="stack",
+            xaxis={"range": [0, 100], "title": "%"},
+            yaxis={"autorange": "reversed", "dtick": 1, "automargin": True},
+            legend=_LEGEND_ABOVE,
+            height=_bar_height(len(items), 56, lines) + 120,
+            margin={"l": 10, "r": 10, "t": 110, "b": 40},
         )
         return figure
 

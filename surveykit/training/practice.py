@@ -882,15 +882,21 @@ def _shown(var: Variable, value: Any, language: str) -> str:
     return labels.get(str(value), str(value))
 
 
-def _label(var: Variable) -> LocalText:
-    code = var.code
-    if re.fullmatch(r"q\d+", code):
-        return {"ru": code.upper(), "en": code.upper()}
+def _label(var: Variable, width: int = 60) -> LocalText:
+    """The question as the trainee read it (its text, shortened), never its code: "Q1" means nothing on a
+    score sheet."""
     out = {}
     for language in ("ru", "en"):
-        text = pick(var.question.label, language, "en")
-        out[language] = text if len(text) <= 60 else text[:57].rstrip() + "…"
+        text = pick(var.question.label, language, "en") or var.code
+        out[language] = text if len(text) <= width else text[: width - 3].rstrip(" ,.;:") + "…"
     return out
+
+
+def _filter_names(form: Form, filters: Sequence[str]) -> LocalText:
+    """The filter questions a line refers to, by their texts in each language (quoted, shortened)."""
+    names = [_label(form.variables[f], 50) for f in filters]
+    quotes = {"ru": "«{}»", "en": "“{}”"}
+    return {lang: ", ".join(quotes[lang].format(n[lang]) for n in names) or "—" for lang in ("ru", "en")}
 
 
 def _filters(form: Form, var: Variable) -> list[str]:
@@ -974,10 +980,17 @@ def _question_lines(
         expected, recorded = script.get(code), answers.get(code)
         label = _label(var)
         filters = _filters(form, var)
-        names = ", ".join(f.upper() if re.fullmatch(r"q\d+", f) else f for f in filters) or "—"
+        names = _filter_names(form, filters)
 
         def shown(value: Any, var: Variable = var) -> LocalText:
             return {lang: _shown(var, value, lang) for lang in ("ru", "en")}
+
+        # what the respondent said: a choice by its label; a free text in the words of the page's language
+        said = (
+            {lang: persona.answers[code].said(lang) for lang in ("ru", "en")}
+            if not var.choices and code in persona.answers and not _blank(expected)
+            else shown(expected)
+        )
 
         filter_answer = {
             lang: ", ".join(_shown(form.variables[f], script.get(f), lang) for f in filters) or "—"
@@ -996,7 +1009,7 @@ def _question_lines(
             else:
                 status = "wrong_answer"
             points = 1.0 if status == "correct" else 0.0
-            feedback = _feedback(status, expected=shown(expected), recorded=shown(recorded), filters=names)
+            feedback = _feedback(status, expected=said, recorded=shown(recorded), filters=names)
             lines.append(
                 LineScore(
                     code=code, kind="question", status=status, points=points, max_points=1.0,

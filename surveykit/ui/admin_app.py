@@ -41,7 +41,6 @@ __all__ = ["AdminApp"]
 
 ADMIN_STYLE = """
 <style>
-.sk-admin-app { max-width: 1200px !important; }
 .sk-admin-app .lm-TabBar-tab { font-size: 17px !important; line-height: 36px !important; min-height: 38px;
                                flex: 0 0 auto !important; max-width: none !important; padding: 0 14px !important; }
 .sk-admin-app .lm-TabBar { min-height: 40px !important; }

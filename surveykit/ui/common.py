@@ -30,6 +30,7 @@ from surveykit.i18n import LANGUAGE_NAMES, UI_LANGUAGES, t
 from surveykit.store.guarded import session_ended
 
 __all__ = [
+    "APP_MAX_WIDTH",
     "STYLE",
     "Notice",
     "error_page",
@@ -40,13 +41,20 @@ __all__ = [
     "language_picker",
     "plotly_html",
     "query_params",
+    "user_message",
 ]
 
+#: the one width of every app (the page centred in the browser window): tables of the admin, trainer and
+#: dashboard apps scroll inside it rather than widen it; an app never sets a width of its own
+APP_MAX_WIDTH = "1120px"
+
 #: CSS for every app: large, readable widgets usable on a tablet; read-aloud text visibly distinct
-#: from interviewer instructions.
-STYLE = """
+#: from interviewer instructions. ``.sk-app`` is the shared layout: every app's root widget has the class.
+STYLE = (
+    """
 <style>
-.sk-app { font-size: 17px; max-width: 980px; margin: 0 auto; }
+.sk-app { font-size: 17px; width: 100%; max-width: APP_MAX_WIDTH; margin: 0 auto; box-sizing: border-box; }
+.sk-app .sk-app { max-width: none; margin: 0; }
 .sk-app .widget-label, .sk-app .widget-radio-box label, .sk-app .widget-checkbox label { font-size: 17px; }
 .sk-app input, .sk-app textarea, .sk-app select { font-size: 17px !important; min-height: 38px; }
 .sk-app .jupyter-button, .sk-app .widget-button { font-size: 17px; min-height: 42px; padding: 0 18px;
@@ -87,6 +95,7 @@ STYLE = """
 .sk-app .widget-checkbox label { white-space: normal; }
 </style>
 """
+).replace("APP_MAX_WIDTH", APP_MAX_WIDTH)
 
 
 def _esc(text: Any) -> str:
@@ -109,6 +118,13 @@ def app_logger() -> logging.Logger:
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
     return logger
+
+
+def user_message(err: Exception, language: str) -> str:
+    """What an app shows for an error: its message and hint in ``language``, as a sentence (a capital first
+    letter: catalog messages start in lower case to read well after a location)."""
+    text = err.localized(language) if hasattr(err, "localized") else t("app.internal_error", language, log="")
+    return text[:1].upper() + text[1:]
 
 
 class Notice(W.HTML):
@@ -140,7 +156,7 @@ def guarded(
                 app_logger().info("%s: %s", fn.__qualname__, err)
                 if on_signed_out is not None and session_ended(err):
                     on_signed_out()
-                notice.show(err.localized(language()), "error")
+                notice.show(user_message(err, language()), "error")
             except Exception as err:  # the boundary: the user sees a message, the log sees everything
                 app_logger().error("%s failed: %s\n%s", fn.__qualname__, err, traceback.format_exc())
                 notice.show(
@@ -283,9 +299,7 @@ def app_from_request(
 def error_page(app: W.VBox, err: Exception, language: str, name: str) -> W.VBox:
     """The page shown when the app cannot start (no database, a broken course file): words, no traceback."""
     app_logger().error("%s app: cannot start: %s", name, err)
-    message = (
-        err.localized(language) if hasattr(err, "localized") else t("app.internal_error", language, log="")
-    )
+    message = user_message(err, language)
     W.VBox.__init__(app)
     app.add_class("sk-app")
     app.children = [W.HTML(STYLE), W.HTML(f'<div class="sk-banner sk-banner-error">{_esc(message)}</div>')]

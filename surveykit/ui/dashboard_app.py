@@ -44,7 +44,6 @@ _ALL = "*"
 
 DASHBOARD_STYLE = """
 <style>
-.sk-dashboard-app { max-width: 1180px; }
 .sk-dash-controls { flex-wrap: wrap; gap: 8px 18px; align-items: center; margin: 6px 0 10px 0; }
 .sk-dashboard-app .widget-dropdown { height: auto; min-height: 40px; align-items: center; }
 .sk-dashboard-app .widget-dropdown > select { height: 38px; }

@@ -35,7 +35,6 @@ __all__ = ["EXAMPLES", "LessonView", "LessonsApp", "lesson_page", "render_markdo
 
 LESSON_STYLE = """
 <style>
-.sk-lesson { max-width: 920px; }
 .sk-lesson-text { font-size: 18px; line-height: 1.6; color: #1a202c; }
 .sk-lesson-text h2 { font-size: 21px; margin: 22px 0 8px 0; color: #1f3a5f; }
 .sk-lesson-text h3 { font-size: 19px; margin: 16px 0 6px 0; color: #1f3a5f; }

@@ -39,7 +39,6 @@ __all__ = ["TrainerApp", "frame_html"]
 
 TRAINER_STYLE = """
 <style>
-.sk-trainer-app { max-width: 1200px !important; }
 .sk-trainer-app .lm-TabBar-tab { font-size: 17px !important; line-height: 36px !important; min-height: 38px;
                                  flex: 0 0 auto !important; max-width: none !important; padding: 0 14px !important; }
 .sk-trainer-app .lm-TabBar { min-height: 40px !important; }

@@ -162,7 +162,7 @@ def test_shares_with_wilson_and_normal_intervals():
     normal = shares(FRAME, "satisfied", QUESTIONNAIRE, method="normal")
     p = 4 / 8
     assert normal.iloc[0]["lo"] == pytest.approx((p - Z * math.sqrt(p * (1 - p) / 8)) * 100)
-    assert shares_figure(table).data[0].y.tolist() == ["At home", "Day care"]
+    assert list(shares_figure(table).data[0].y) == ["At home", "Day care"]
 
 
 def test_likert_summary_uses_the_scoring_statistics_and_labels_the_answers():

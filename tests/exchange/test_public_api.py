@@ -16,7 +16,7 @@ EXPECTED = {
     "ExportVariable", "FormatView", "ImportOutcome", "LikertSummary", "MeanEstimate", "MultipleResponseSet",
     "build_codebook", "build_metadata", "crosstab", "export_frames", "export_interviews", "frequencies",
     "frequency_figure", "import_file", "labelled", "likert_summary", "means", "parse_column_map", "pseudonym_key",
-    "InferredQuestionnaire", "infer_questionnaire",
+    "InferredQuestionnaire", "infer_questionnaire", "one_period", "output_folder", "table_view",
 
     "pseudonymise", "read_import", "shares", "shares_figure", "weighted_mean",
 }  # fmt: skip

@@ -72,7 +72,7 @@ def test_the_exam_app_signs_in_takes_the_exam_and_shows_the_certificate(service,
     login, code, button = app.body.children[1:4]
     login.value, code.value = "t1", "wrong"
     button.click()
-    assert "код доступа неверный" in app.notice.value and "Traceback" not in app.notice.value
+    assert "Код доступа неверный" in app.notice.value and "Traceback" not in app.notice.value
     code.value = ACCESS
     button.click()
     assert app.person.id == "t1" and "Начать экзамен" in text_of(app.body) + app.body.children[-1].description

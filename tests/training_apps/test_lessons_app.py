@@ -143,7 +143,7 @@ def test_a_broken_course_shows_a_message_not_a_traceback(monkeypatch, tmp_path) 
     try:
         monkeypatch.setenv("QUERY_STRING", "module=M4&lang=en")
         text = _text(LessonsApp.from_request())
-        assert "lesson m4-l2 (en)" in text and "lessons/en/m4-l2.md does not exist" in text
+        assert "Lesson m4-l2 (en)" in text and "lessons/en/m4-l2.md does not exist" in text
         assert "Traceback" not in text
     finally:
         settings.cache_clear()

@@ -4,6 +4,8 @@ flag each lose the right points), and practice interviews kept apart from real d
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from surveykit.config import PROJECT_ROOT
@@ -73,7 +75,31 @@ def test_a_wrong_skip_loses_the_filter_and_its_follow_up(personas, survey, perso
     assert report.line(flt).status == "wrong_answer"
     assert report.line(follow).status == expected
     assert report.possible - report.earned == 2
-    assert flt.upper() in report.line(follow).feedback_in("en")
+    # the filter by its text in the page's language, never its code (issue 16 item 10)
+    question = survey.question(flt).label
+    assert question["en"][:30] in report.line(follow).feedback_in("en")
+    assert question["ru"][:30] in report.line(follow).feedback_in("ru")
+    assert flt.upper() not in report.line(follow).feedback_in("en")
+
+
+def test_the_score_sheet_names_questions_by_their_text_and_quotes_answers_in_the_pages_language(
+    personas, survey
+):
+    """No bare "Q1…Q16" on the score sheet; the expected answer of an open question in the language of the
+    page (the persona's words in English on the English page, not the Russian of the script)."""
+    persona = personas["hesitant"]
+    answers = persona.answer_values()
+    answers["q16"] = ""  # the suggestion not written down
+    report = score_recording(persona, survey, answers, proxy_flag=persona.proxy)
+    for line in report.lines:
+        for language in ("ru", "en"):
+            assert not re.search(r"\bQ\d+\b", line.label_in(language) + line.feedback_in(language)), line
+    q16 = report.line("q16")
+    assert q16.status == "missing"
+    assert persona.answers["q16"].said("en") in q16.feedback_in("en")
+    assert not re.search("[А-Яа-яЁё]", q16.feedback_in("en")), q16.feedback_in("en")
+    assert persona.answers["q16"].said("ru") in q16.feedback_in("ru")
+    assert report.line("q2").label_in("en").startswith(survey.question("q2").label["en"][:20])
 
 
 def test_a_dont_know_recorded_as_no_loses_that_point_with_its_own_feedback(personas, survey):

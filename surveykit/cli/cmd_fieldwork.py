@@ -25,7 +25,7 @@ import math
 from typing import Any
 
 from surveykit.cli.output import print_json
-from surveykit.errors import ConfigError, ErrorCode, ExportError, Location
+from surveykit.errors import ConfigError, ErrorCode, Location
 from surveykit.i18n import t
 
 NAME = "fieldwork"
@@ -142,11 +142,9 @@ def _rates(args: argparse.Namespace, store: Any) -> int:
     table = rates_table(cases, by=args.breakdown, e=args.e)
     written = None
     if args.csv:
-        try:
-            table.to_csv(args.csv, index=False, na_rep="", encoding="utf-8")
-        except OSError as err:
-            raise ExportError(ErrorCode.EXPORT_WRITE_FAILED, Location(file=args.csv), path=args.csv,
-                              detail=str(err)) from err  # fmt: skip
+        from surveykit.spreadsheet import write_csv
+
+        write_csv(args.csv, table)  # guarded text cells; SK707 when it cannot be written
         written = args.csv
     if args.json:
         rows = [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}

@@ -31,7 +31,6 @@ __all__ = ["EXPORT_FORMATS", "Table", "read_table", "write_table"]
 
 #: what the fieldwork exports can write, by file extension
 EXPORT_FORMATS = (".csv", ".xlsx", ".sav")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _INT = re.compile(r"^[+]?\d+(?:[.,]0+)?$")
 
 
@@ -198,13 +197,6 @@ def read_table(
     return table
 
 
-def _guard(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (it is shown, never run)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _cells(frame: pd.DataFrame) -> pd.DataFrame:
     """Times as ``YYYY-MM-DD HH:MM`` (UTC), missing values as empty cells."""
     out = frame.copy()
@@ -246,12 +238,10 @@ def write_table(
         ) from err
     data = _cells(frame)
     if suffix == ".csv":
-        try:
-            data.map(_guard).to_csv(path, index=False, encoding="utf-8-sig")
-        except (OSError, ValueError, UnicodeError) as err:
-            raise ExportError(
-                ErrorCode.EXPORT_WRITE_FAILED, Location(file=str(path)), path=str(path), detail=str(err)
-            ) from err
+        # text a spreadsheet would run as a formula is neutralised in one home (surveykit.spreadsheet)
+        from surveykit.spreadsheet import write_csv
+
+        write_csv(path, data, encoding="utf-8-sig")
     elif suffix == ".xlsx":
         from surveykit.exchange.writers import write_xlsx
 

@@ -93,6 +93,7 @@ STYLE = (
   min-width: 140px; font-size: 15px; }
 .sk-app .widget-checkbox { width: auto !important; }
 .sk-app .widget-checkbox label { white-space: normal; }
+.sk-app .sk-sign-in { align-self: flex-start; width: 480px !important; max-width: 100%; }
 </style>
 """
 ).replace("APP_MAX_WIDTH", APP_MAX_WIDTH)

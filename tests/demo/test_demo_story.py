@@ -137,7 +137,7 @@ def test_the_lessons_are_served_by_make_demo(capsys, monkeypatch):
         def poll(self):
             return 0
 
-    monkeypatch.setattr(cmd_serve, "start_voila", lambda port: Served())
+    monkeypatch.setattr(cmd_serve, "start_voila", lambda port, env=None: Served())
     monkeypatch.setattr(cmd_serve, "wait_until_up", lambda port, timeout, process: None)
     assert cmd_serve.run(argparse.Namespace(port=15866)) == 0
     assert "http://127.0.0.1:15866/voila/render/lessons.ipynb" in capsys.readouterr().out

@@ -8,8 +8,9 @@ Life of an interview::
 
 * :meth:`Interviews.save_draft` replaces the answers in one transaction each time the interviewer changes
   page, so at most the page in progress can be lost.
-* :meth:`Interviews.submit` validates with :func:`~surveykit.questionnaire.validate.validate_answers` (errors:
-  ValidationError, nothing stored), then stores the cleaned answers and their content hash. The same UUID
+* :meth:`Interviews.submit` validates with :func:`~surveykit.questionnaire.validate_one.check_interview`
+  (value by value; forms with repeat groups with the vectorised
+  :func:`~surveykit.questionnaire.validate.validate_answers`; errors: ValidationError, nothing stored), then stores the cleaned answers and their content hash. The same UUID
   submitted again with the same content is a "duplicate" and changes nothing; with different content it is
   refused (SK505) and nothing changes.
 * A real (non-practice) interview needs an interviewer with a valid certificate (SK507), unless the store
@@ -39,6 +40,7 @@ from surveykit.errors import (
     did_you_mean,
 )
 from surveykit.questionnaire.validate import validate_answers
+from surveykit.questionnaire.validate_one import check_interview
 from surveykit.store import audit
 from surveykit.store.actors import require_actor
 from surveykit.store.bulk import insert_answers
@@ -51,6 +53,7 @@ from surveykit.store.codec import (
     levels_from_evaluation,
     levels_from_rows,
     rows_from_levels,
+    rows_from_values,
 )
 from surveykit.store.engine import Database
 from surveykit.store.files import check_and_prune
@@ -544,9 +547,14 @@ class Interviews:
         form = self.catalog.form(meta.questionnaire_version_id)
         if answers_ is None:
             answers_ = self.load(meta.id).answers
-        result = validate_answers(form, answers_, language=meta.language)
-        result.report.raise_if_errors(ValidationError)
-        rows = rows_from_levels(form, levels_from_evaluation(result.evaluation), [meta.id])
+        checked = check_interview(form, answers_, language=meta.language)  # value by value: milliseconds
+        if checked is not None:
+            checked.report.raise_if_errors(ValidationError)
+            rows = rows_from_values(form, checked.values, meta.id)
+        else:  # repeat groups: the vectorised evaluation
+            result = validate_answers(form, answers_, language=meta.language)
+            result.report.raise_if_errors(ValidationError)
+            rows = rows_from_levels(form, levels_from_evaluation(result.evaluation), [meta.id])
         digest = content_hashes(rows)[0]
         event_list = [Event.coerce(e) for e in events]
         media = {code for code, var in form.variables.items() if var.type.is_media}

@@ -23,8 +23,9 @@ from surveykit.store.schema import UTCDateTime, answers
 __all__ = ["copy_records", "insert_answers", "insert_rows"]
 
 CHUNK = 20000
-#: below this many rows a plain executemany beats setting up COPY
-COPY_THRESHOLD = 2000
+#: below this many rows a plain executemany beats setting up COPY (one COPY statement costs about as much as
+#: a few rows of executemany; an interview has tens of answer rows)
+COPY_THRESHOLD = 200
 #: up to this many rows (one interview) values are converted in a plain loop
 SMALL = 256
 

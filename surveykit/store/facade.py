@@ -414,7 +414,7 @@ class Store:
         An interview conducted for a fieldwork case records the case's outcome too: complete or partial by
         the rule of :mod:`surveykit.fieldwork.outcome` (AAPOR 1.1 / 1.2)."""
         result = self.interviews.submit(interview_id, answers, events=events, by=by)
-        if result.outcome != "duplicate":
+        if result.outcome != "duplicate" and result.for_case:
             self.fieldwork.record_submission(interview_id, by=by)
         return result
 

@@ -70,6 +70,7 @@ from surveykit.store.schema import (
     UTCDateTime,
     answers,
     assignments,
+    fieldwork_cases,
     institutions,
     interviews,
     paradata,
@@ -142,7 +143,15 @@ _SUBMITTED = (
     update(interviews)
     .where(interviews.c.id == bindparam("key"), interviews.c.status.in_(EDITABLE))
     .values(status="submitted", submitted_at=_NOW, updated_at=_NOW, content_hash=bindparam("digest"))
-    .returning(interviews.c.interviewer_id, interviews.c.practice)
+    .returning(
+        interviews.c.interviewer_id,
+        interviews.c.practice,
+        # conducted for a fieldwork case? (its outcome is then recorded; no extra round trip otherwise)
+        select(fieldwork_cases.c.id)
+        .where(fieldwork_cases.c.interview_id == bindparam("key"))  # RETURNING drops table names on SQLite
+        .exists()
+        .label("for_case"),
+    )
 )
 _STATE = select(interviews.c.status, interviews.c.content_hash).where(interviews.c.id == bindparam("key"))
 _DRAFT_SAVED = (
@@ -605,7 +614,7 @@ class Interviews:
                 },
                 at=stamp,
             )
-            return SubmitResult(meta.id, "stored", digest, "submitted")
+            return SubmitResult(meta.id, "stored", digest, "submitted", for_case=bool(changed.for_case))
 
         return self.db.write(work, retry_integrity=True)
 

@@ -40,6 +40,7 @@ from surveykit.questionnaire.frame import (
     parse_typed,
 )
 from surveykit.questionnaire.names import META_COLUMNS
+from surveykit.questionnaire.validate import _TYPE_WORDS, _TYPE_WORDS_BY_QUESTION  # the words of one catalog
 
 __all__ = ["CheckedInterview", "check_interview", "python_answer"]
 
@@ -215,8 +216,6 @@ class _One:
         raw = self.inputs.get(var.code)
         value, bad_type, not_in_list = _coerce(var, raw)
         if bad_type:
-            from surveykit.questionnaire.validate import _TYPE_WORDS, _TYPE_WORDS_BY_QUESTION
-
             word, fix = _TYPE_WORDS_BY_QUESTION.get(var.type) or _TYPE_WORDS[var.kind]
             self._problem(ErrorCode.ANSWER_WRONG_TYPE, var, value=raw, type=word, fix=fix)
         if not_in_list:

@@ -26,7 +26,6 @@ import pandas as pd
 
 from surveykit.access import Principal, require
 from surveykit.i18n import pick, t
-from surveykit.quality import quality_report
 from surveykit.questionnaire.compiled import Form
 from surveykit.questionnaire.model import QuestionType
 
@@ -79,6 +78,8 @@ def interviews_to_review(store, questionnaire_id: str) -> pd.DataFrame:
                "interviewer_flags"]  # fmt: skip
     if frame.empty:
         return pd.DataFrame(columns=columns)
+    from surveykit.quality import quality_report  # the checks need SciPy: loaded with the first review list
+
     everything = store.interviews_frame(questionnaire_id, status=("submitted", "approved"))
     report = quality_report(store.form(questionnaire_id), everything)
     flags = report.interviewers.set_index("interviewer_id")

@@ -1,5 +1,10 @@
 """Entry point of the ``surveykit`` command: shared options, subcommand discovery, error handling.
 
+The command starts at once: ``surveykit --version`` and ``surveykit --help`` import no subcommand. Each
+``cmd_*.py`` module declares ``NAME`` and ``HELP`` as plain strings at its top, which are read from the
+source without importing it; only the chosen subcommand's module is imported, and only its arguments are
+declared (a test checks that every module's ``NAME``/``HELP`` are read the same way they import).
+
 Exit codes: 0 success, 1 a user error (bad file, failed validation, refused operation: the message says
 where, what and how to fix), 2 wrong usage of the command line, 3 an unexpected internal error (run with
 ``--debug`` for the traceback).
@@ -8,28 +13,80 @@ where, what and how to fix), 2 wrong usage of the command line, 3 an unexpected 
 from __future__ import annotations
 
 import argparse
+import ast
+import functools
 import importlib
 import json
 import logging
 import pkgutil
+import re
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 
 from surveykit import __version__
 from surveykit.errors import SurveykitError
 
-__all__ = ["build_parser", "main"]
+__all__ = ["Command", "build_parser", "commands", "main"]
 
 
-def _commands() -> list[ModuleType]:
+_DECLARATION = re.compile(r"^(NAME|HELP)\s*=\s*(.+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand as listed in ``--help``: its name and help line, and the module that implements it."""
+
+    name: str
+    help: str
+    module: str
+
+    def load(self) -> ModuleType:
+        return importlib.import_module(self.module)
+
+
+def _declared(path: Path, module: str) -> Command:
+    """NAME and HELP of a command module read from its source; imported only when they are not literals."""
+    found: dict[str, str] = {}
+    for key, value in _DECLARATION.findall(path.read_text(encoding="utf-8")):
+        try:
+            found.setdefault(key, str(ast.literal_eval(value.strip())))
+        except (ValueError, SyntaxError):
+            break
+    if {"NAME", "HELP"} <= set(found):
+        return Command(found["NAME"], found["HELP"], module)
+    loaded = importlib.import_module(module)
+    return Command(loaded.NAME, loaded.HELP, module)
+
+
+@functools.cache
+def commands() -> tuple[Command, ...]:
+    """Every subcommand (the ``cmd_*`` modules of this package), by module name, none of them imported."""
     import surveykit.cli as package
 
-    modules = []
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if info.name.startswith("cmd_"):
-            modules.append(importlib.import_module(f"surveykit.cli.{info.name}"))
-    return modules
+    folder = Path(package.__path__[0])
+    return tuple(
+        _declared(folder / f"{info.name}.py", f"surveykit.cli.{info.name}")
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name)
+        if info.name.startswith("cmd_")
+    )
+
+
+def _chosen(argv: Sequence[str], names: set[str]) -> str | None:
+    """The subcommand named on the command line: the first word that is not a shared option or its value."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif len(word) >= 4 and "--lang".startswith(word):  # argparse accepts --la, --lan for --lang
+            skip = True
+        elif word == "--":
+            return None
+        elif not word.startswith("-"):
+            return word if word in names else None
+    return None
 
 
 def _shared_options(*, top_level: bool) -> argparse.ArgumentParser:
@@ -49,7 +106,11 @@ def _shared_options(*, top_level: bool) -> argparse.ArgumentParser:
     return options
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+def build_parser(
+    argv: Sequence[str] | None = None,
+) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+    """The parser: every subcommand listed, the arguments declared only for the one ``argv`` chooses (all
+    of them when ``argv`` is None); returns the imported modules of those subcommands by name."""
     parser = argparse.ArgumentParser(
         prog="surveykit",
         description="Questionnaires, fieldwork, ratings and interviewer training for public councils.",
@@ -57,23 +118,30 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     )
     parser.add_argument("--version", action="version", version=f"surveykit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    listed = commands()
+    chosen = None if argv is None else _chosen(argv, {c.name for c in listed})
     modules: dict[str, ModuleType] = {}
-    for module in _commands():
-        command = sub.add_parser(
-            module.NAME,
-            help=module.HELP,
+    for command in listed:
+        if argv is not None and command.name != chosen:
+            sub.add_parser(command.name, help=command.help, add_help=False)  # listed, never parsed
+            continue
+        module = command.load()
+        parsed = sub.add_parser(
+            command.name,
+            help=command.help,
             description=module.__doc__,
             formatter_class=argparse.RawDescriptionHelpFormatter,  # docstrings are laid out by hand
             parents=[_shared_options(top_level=False)],
         )
-        module.add_arguments(command)
-        modules[module.NAME] = module
+        module.add_arguments(parsed)
+        modules[command.name] = module
     return parser, modules
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser, modules = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser, modules = build_parser(words)
+    args = parser.parse_args(words)
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(message)s"
     )

@@ -13,16 +13,27 @@ Every number passes :mod:`surveykit.dashboard.privacy` (small-cell suppression, 
 before it reaches a chart, a table, an export or a report.
 """
 
-from surveykit.dashboard import charts
-from surveykit.dashboard.data import ChoiceQuestion, DashboardData, Filters, InstitutionView, dashboard_data
-from surveykit.dashboard.export import council_tables, council_workbook, write_council_export
-from surveykit.dashboard.privacy import (
-    Disclosure,
-    approved_open_answers,
-    publish_conclusions,
-    publish_rating,
-)
-from surveykit.dashboard.sources import DataSource, FramesSource, Snapshot, StoreSource, as_source
+from typing import TYPE_CHECKING
+
+from surveykit.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from surveykit.dashboard import charts
+    from surveykit.dashboard.data import (
+        ChoiceQuestion,
+        DashboardData,
+        Filters,
+        InstitutionView,
+        dashboard_data,
+    )
+    from surveykit.dashboard.export import council_tables, council_workbook, write_council_export
+    from surveykit.dashboard.privacy import (
+        Disclosure,
+        approved_open_answers,
+        publish_conclusions,
+        publish_rating,
+    )
+    from surveykit.dashboard.sources import DataSource, FramesSource, Snapshot, StoreSource, as_source
 
 __all__ = [
     "ChoiceQuestion",
@@ -44,3 +55,21 @@ __all__ = [
     "publish_rating",
     "write_council_export",
 ]
+
+# imported on first use: the charts need plotly and the export a spreadsheet writer, which the dashboard's
+# sign-in page does not
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "charts": ".charts",
+        **dict.fromkeys(
+            ("ChoiceQuestion", "DashboardData", "Filters", "InstitutionView", "dashboard_data"), ".data"
+        ),
+        **dict.fromkeys(("council_tables", "council_workbook", "write_council_export"), ".export"),
+        **dict.fromkeys(
+            ("Disclosure", "approved_open_answers", "publish_conclusions", "publish_rating"), ".privacy"
+        ),
+        **dict.fromkeys(("DataSource", "FramesSource", "Snapshot", "StoreSource", "as_source"), ".sources"),
+    },
+    __all__,
+)

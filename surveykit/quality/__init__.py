@@ -37,11 +37,16 @@ is vectorised over the interview frame: a million interviews take seconds (``ben
 
 from __future__ import annotations
 
-from surveykit.quality.checks import QualityResult, run_checks
-from surveykit.quality.context import FLAG_COLUMNS
-from surveykit.quality.items import filter_questions
-from surveykit.quality.legacy import QualityReport, quality_report
-from surveykit.quality.rules import RULE_IDS, QualityRules, load_rules, read_rules
+from typing import TYPE_CHECKING
+
+from surveykit.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from surveykit.quality.checks import QualityResult, run_checks
+    from surveykit.quality.context import FLAG_COLUMNS
+    from surveykit.quality.items import filter_questions
+    from surveykit.quality.legacy import QualityReport, quality_report
+    from surveykit.quality.rules import RULE_IDS, QualityRules, load_rules, read_rules
 
 __all__ = [
     "FLAG_COLUMNS",
@@ -55,3 +60,21 @@ __all__ = [
     "read_rules",
     "run_checks",
 ]
+
+# imported on first use: the checks need SciPy, which an app that only reads the flag columns does not
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "QualityResult": ".checks",
+        "run_checks": ".checks",
+        "FLAG_COLUMNS": ".context",
+        "filter_questions": ".items",
+        "QualityReport": ".legacy",
+        "quality_report": ".legacy",
+        "RULE_IDS": ".rules",
+        "QualityRules": ".rules",
+        "load_rules": ".rules",
+        "read_rules": ".rules",
+    },
+    __all__,
+)

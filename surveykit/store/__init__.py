@@ -20,10 +20,10 @@ and export formats.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from surveykit.store.facade import Store
-from surveykit.store.importer import ImportResult
 from surveykit.store.interviews import STATUS_FLOW
-from surveykit.store.migrate import Revision
 from surveykit.store.records import (
     Assignment,
     CertificateRecord,
@@ -37,9 +37,13 @@ from surveykit.store.records import (
     ReviewNote,
     SubmitResult,
 )
+from surveykit.store.revisions import Revision
 from surveykit.store.schema import EVENT_TYPES, INTERVIEW_STATUSES, MODES, ROLES
 from surveykit.store.sessions import Session
 from surveykit.store.training import CertificationStatus
+
+if TYPE_CHECKING:
+    from surveykit.store.importer import ImportResult
 
 __all__ = [
     "EVENT_TYPES",
@@ -64,3 +68,12 @@ __all__ = [
     "Store",
     "SubmitResult",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # the importer (and what it reads files with) loads when an import is first run, not with every app
+    if name == "ImportResult":
+        from surveykit.store.importer import ImportResult
+
+        return ImportResult
+    raise AttributeError(f"module 'surveykit.store' has no attribute {name!r}")

@@ -7,6 +7,7 @@ reach the ``answers`` table.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -22,8 +23,11 @@ from surveykit.store.schema import UTCDateTime, answers
 __all__ = ["copy_records", "insert_answers", "insert_rows"]
 
 CHUNK = 20000
-#: below this many rows a plain executemany beats setting up COPY
-COPY_THRESHOLD = 2000
+#: below this many rows a plain executemany beats setting up COPY (one COPY statement costs about as much as
+#: a few rows of executemany; an interview has tens of answer rows)
+COPY_THRESHOLD = 200
+#: up to this many rows (one interview) values are converted in a plain loop
+SMALL = 256
 
 
 def insert_answers(conn: Connection, rows: AnswerRows) -> int:
@@ -52,6 +56,15 @@ def _map_unique(values: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
     return out
 
 
+def _convert_small(values: Sequence[Any], fn: Callable[[Any], Any]) -> np.ndarray:
+    """``fn`` applied to every value but None, in a plain loop (a handful of values: one interview)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = [
+        None if v is None else fn(v) for v in (values.tolist() if isinstance(values, np.ndarray) else values)
+    ]
+    return out
+
+
 def insert_rows(
     conn: Connection,
     table: Table,
@@ -73,7 +86,9 @@ def insert_rows(
     dialect = conn.dialect
     if dialect.paramstyle != "qmark":
         arrays = [
-            _map_unique(np.asarray(c, dtype=object), converters[name])
+            _convert_small(c, converters[name])
+            if name in converters and n <= SMALL
+            else _map_unique(np.asarray(c, dtype=object), converters[name])
             if name in converters
             else np.asarray(c, dtype=object)
             for name, c in zip(names, columns, strict=True)
@@ -84,24 +99,37 @@ def insert_rows(
                 insert(table), [dict(zip(names, values, strict=True)) for values in zip(*chunk, strict=True)]
             )
         return
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
+    compiled, processors = _compiled_insert(dialect, table, tuple(names))
     by_name = {}
+    small = n <= SMALL
     for name, column in zip(names, columns, strict=True):
-        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        processor = processors[name]
         convert = converters.get(name)
         if processor is None and convert is None:
-            by_name[name] = np.asarray(column, dtype=object)
+            by_name[name] = column.tolist() if small and isinstance(column, np.ndarray) else column
             continue
 
         def fn(value: Any, convert=convert, processor=processor) -> Any:
             value = convert(value) if convert is not None else value
             return processor(value) if processor is not None else value
 
-        by_name[name] = _map_unique(np.asarray(column, dtype=object), fn)
+        if small:  # one interview: a plain loop beats factorising a handful of values
+            values = column.tolist() if isinstance(column, np.ndarray) else list(column)
+            by_name[name] = [None if v is None else fn(v) for v in values]
+        else:
+            by_name[name] = _map_unique(np.asarray(column, dtype=object), fn).tolist()
     ordered = [by_name[key] for key in compiled.positiontup]
     for start in range(0, n, CHUNK):
-        chunk = [a[start : start + CHUNK].tolist() for a in ordered]
-        conn.exec_driver_sql(str(compiled), list(zip(*chunk, strict=True)))
+        chunk = [a[start : start + CHUNK] for a in ordered]
+        conn.exec_driver_sql(compiled.string, list(zip(*chunk, strict=True)))
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_insert(dialect: Any, table: Table, names: tuple[str, ...]) -> tuple[Any, dict[str, Any]]:
+    """The INSERT of ``names`` compiled once per dialect, with each column's bind processor."""
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
+    processors = {name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names}
+    return compiled, processors
 
 
 def copy_records(conn: Connection, table: Table, records: Sequence[dict[str, Any]]) -> None:

@@ -45,6 +45,7 @@ __all__ = [
     "levels_from_evaluation",
     "levels_from_rows",
     "rows_from_levels",
+    "rows_from_values",
     "value_column",
 ]
 
@@ -234,6 +235,54 @@ def rows_from_levels(form: Form, levels: Levels, interview_ids: Sequence[str] | 
         parts.append((owner, paths, "", "", np.full(level.n, None, dtype=object)))  # instance markers
         _collect(form, code, level, owner, paths, parts)
     return _assemble(parts, ids)
+
+
+def rows_from_values(form: Form, values: Mapping[str, Any], interview_id: str) -> AnswerRows:
+    """The answer rows of one interview of a form without repeat groups, from its working values (one per
+    variable, as :func:`~surveykit.questionnaire.validate_one.check_interview` gives them), in plain Python:
+    the rows, driver values and content-hash text :func:`rows_from_levels` makes for the same values."""
+    variables: list[str] = []
+    columns: dict[str, list[Any]] = {"num": [], "text": [], "date": [], "choices": []}
+    texts: list[str] = []
+    for var in form.variables_of(None):
+        value = values.get(var.code)
+        column = value_column(var)
+        if column == "num":
+            if value is None or value != value:
+                continue
+            driver, text = float(value), "n" + repr(float(value))
+        elif column == "date":
+            if value is None or np.isnat(value):
+                continue
+            day = value.astype("datetime64[D]")
+            driver, text = day.astype(object), "d" + str(day)
+        else:
+            if value is None or value == "":
+                continue
+            driver = str(value)
+            text = ("c" if column == "choices" else "t") + driver
+        variables.append(var.code)
+        texts.append(text)
+        for name, cells in columns.items():
+            cells.append(driver if name == column else None)
+    n = len(variables)
+
+    def array(items: list[Any]) -> np.ndarray:
+        out = np.empty(n, dtype=object)
+        out[:] = items
+        return out
+
+    arrays = {
+        "interview_id": array([interview_id] * n),
+        "path": array([""] * n),
+        "variable": array(variables),
+        **{name: array(cells) for name, cells in columns.items()},
+    }
+    ids = np.empty(1, dtype=object)
+    ids[0] = interview_id
+    return AnswerRows(
+        {name: arrays[name] for name in ROW_COLUMNS}, np.zeros(n, dtype=np.int64), array(texts), ids
+    )
 
 
 def _collect(

@@ -6,28 +6,21 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from surveykit.access import role_names  # noqa: F401 - its home is surveykit.access; kept importable here
 from surveykit.config import settings
 from surveykit.errors import ErrorCode
 from surveykit.questionnaire.compiled import Form
 from surveykit.questionnaire.model import Questionnaire
-from surveykit.store import backup as _backup
 from surveykit.store import frames as _frames
-from surveykit.store.backup import BackupSummary
 from surveykit.store.casework import Casework
 from surveykit.store.catalog import Catalog, parse_key
 from surveykit.store.directory import Directory
 from surveykit.store.engine import Database
-from surveykit.store.exporter import export_responses
 from surveykit.store.fieldwork import Fieldwork
 from surveykit.store.files import AnswerFiles, StoredFile
-from surveykit.store.importer import ImportResult, import_frame, import_responses
 from surveykit.store.interviews import Interviews
-from surveykit.store.migrate import Revision, check_revision, current, upgrade
 from surveykit.store.records import (
     Assignment,
     Event,
@@ -40,8 +33,15 @@ from surveykit.store.records import (
     SubmitResult,
 )
 from surveykit.store.reviews import Reviews
+from surveykit.store.revisions import Revision, check_revision, current
 from surveykit.store.sessions import Session, Sessions
 from surveykit.store.training import CertificationStatus, Training
+
+if TYPE_CHECKING:  # imported on first use: an app kernel that never imports or backs up does not load them
+    import pandas as pd
+
+    from surveykit.store.backup import BackupSummary
+    from surveykit.store.importer import ImportResult
 
 __all__ = ["Store"]
 
@@ -130,6 +130,8 @@ class Store:
     @classmethod
     def upgrade(cls, url: str | None = None) -> tuple[str | None, str]:
         """Create or upgrade the database to the current schema; returns ``(before, after)`` revisions."""
+        from surveykit.store.migrate import upgrade  # the migration runner (Alembic), only when upgrading
+
         db = cls._database(url, None, 1)
         try:
             return upgrade(db)
@@ -154,6 +156,8 @@ class Store:
     def backup(self, path: str | Path) -> BackupSummary:
         """Write the whole database to a portable archive (zip: manifest + one JSONL per table, checksummed);
         see ``surveykit.store.backup``."""
+        from surveykit.store import backup as _backup
+
         return _backup.backup(self.db, path)
 
     @classmethod
@@ -164,6 +168,8 @@ class Store:
         one transaction; a damaged archive (SK524/SK525), one this installation did not sign (SK541, unless
         ``trust_foreign``, which is audited), a value of the wrong type (SK542), a non-empty target (SK526)
         or another schema revision (SK527) is refused and the target left unchanged."""
+        from surveykit.store import backup as _backup
+
         db = cls._database(url, None, 1)
         try:
             return _backup.restore(path, db, trust_foreign=trust_foreign)
@@ -408,7 +414,7 @@ class Store:
         An interview conducted for a fieldwork case records the case's outcome too: complete or partial by
         the rule of :mod:`surveykit.fieldwork.outcome` (AAPOR 1.1 / 1.2)."""
         result = self.interviews.submit(interview_id, answers, events=events, by=by)
-        if result.outcome != "duplicate":
+        if result.outcome != "duplicate" and result.for_case:
             self.fieldwork.record_submission(interview_id, by=by)
         return result
 
@@ -516,6 +522,8 @@ class Store:
         """Import interviews from CSV or JSON (see ``docs/store.md``). All or nothing: any problem raises
         DataImportError with a report of every problem by row and column, and nothing is written; with
         ``skip_invalid`` the valid rows are imported and the rejected ones listed in the result."""
+        from surveykit.store.importer import import_responses
+
         return import_responses(
             self,
             path,
@@ -542,6 +550,8 @@ class Store:
         """Import interviews held in frames (meta columns + variables, any dtypes; repeats as frames with
         ``_parent``), with the checks and the all-or-nothing rule of :meth:`import_responses`. ``rows`` and
         ``source`` say where each row came from, for the report."""
+        from surveykit.store.importer import import_frame
+
         return import_frame(
             self,
             frame,
@@ -565,6 +575,8 @@ class Store:
         practice: bool | None = False,
     ) -> int:
         """Write interviews as CSV or JSON in the import format; returns the number written."""
+        from surveykit.store.exporter import export_responses
+
         return export_responses(
             self, questionnaire, path, format=format, status=status, period=period, practice=practice
         )

@@ -8,8 +8,9 @@ Life of an interview::
 
 * :meth:`Interviews.save_draft` replaces the answers in one transaction each time the interviewer changes
   page, so at most the page in progress can be lost.
-* :meth:`Interviews.submit` validates with :func:`~surveykit.questionnaire.validate.validate_answers` (errors:
-  ValidationError, nothing stored), then stores the cleaned answers and their content hash. The same UUID
+* :meth:`Interviews.submit` validates with :func:`~surveykit.questionnaire.validate_one.check_interview`
+  (value by value; forms with repeat groups with the vectorised
+  :func:`~surveykit.questionnaire.validate.validate_answers`; errors: ValidationError, nothing stored), then stores the cleaned answers and their content hash. The same UUID
   submitted again with the same content is a "duplicate" and changes nothing; with different content it is
   refused (SK505) and nothing changes.
 * A real (non-practice) interview needs an interviewer with a valid certificate (SK507), unless the store
@@ -39,6 +40,7 @@ from surveykit.errors import (
     did_you_mean,
 )
 from surveykit.questionnaire.validate import validate_answers
+from surveykit.questionnaire.validate_one import check_interview
 from surveykit.store import audit
 from surveykit.store.actors import require_actor
 from surveykit.store.bulk import insert_answers
@@ -51,6 +53,7 @@ from surveykit.store.codec import (
     levels_from_evaluation,
     levels_from_rows,
     rows_from_levels,
+    rows_from_values,
 )
 from surveykit.store.engine import Database
 from surveykit.store.files import check_and_prune
@@ -67,6 +70,7 @@ from surveykit.store.schema import (
     UTCDateTime,
     answers,
     assignments,
+    fieldwork_cases,
     institutions,
     interviews,
     paradata,
@@ -139,7 +143,15 @@ _SUBMITTED = (
     update(interviews)
     .where(interviews.c.id == bindparam("key"), interviews.c.status.in_(EDITABLE))
     .values(status="submitted", submitted_at=_NOW, updated_at=_NOW, content_hash=bindparam("digest"))
-    .returning(interviews.c.interviewer_id, interviews.c.practice)
+    .returning(
+        interviews.c.interviewer_id,
+        interviews.c.practice,
+        # conducted for a fieldwork case? (its outcome is then recorded; no extra round trip otherwise)
+        select(fieldwork_cases.c.id)
+        .where(fieldwork_cases.c.interview_id == bindparam("key"))  # RETURNING drops table names on SQLite
+        .exists()
+        .label("for_case"),
+    )
 )
 _STATE = select(interviews.c.status, interviews.c.content_hash).where(interviews.c.id == bindparam("key"))
 _DRAFT_SAVED = (
@@ -544,9 +556,14 @@ class Interviews:
         form = self.catalog.form(meta.questionnaire_version_id)
         if answers_ is None:
             answers_ = self.load(meta.id).answers
-        result = validate_answers(form, answers_, language=meta.language)
-        result.report.raise_if_errors(ValidationError)
-        rows = rows_from_levels(form, levels_from_evaluation(result.evaluation), [meta.id])
+        checked = check_interview(form, answers_, language=meta.language)  # value by value: milliseconds
+        if checked is not None:
+            checked.report.raise_if_errors(ValidationError)
+            rows = rows_from_values(form, checked.values, meta.id)
+        else:  # repeat groups: the vectorised evaluation
+            result = validate_answers(form, answers_, language=meta.language)
+            result.report.raise_if_errors(ValidationError)
+            rows = rows_from_levels(form, levels_from_evaluation(result.evaluation), [meta.id])
         digest = content_hashes(rows)[0]
         event_list = [Event.coerce(e) for e in events]
         media = {code for code, var in form.variables.items() if var.type.is_media}
@@ -597,7 +614,7 @@ class Interviews:
                 },
                 at=stamp,
             )
-            return SubmitResult(meta.id, "stored", digest, "submitted")
+            return SubmitResult(meta.id, "stored", digest, "submitted", for_case=bool(changed.for_case))
 
         return self.db.write(work, retry_integrity=True)
 

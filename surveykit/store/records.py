@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from surveykit.errors import ErrorCode, Location, StoreError
@@ -173,6 +173,8 @@ class SubmitResult:
     outcome: str
     content_hash: str
     status: str
+    #: the interview was conducted for a fieldwork case (known to the submission; not part of its identity)
+    for_case: bool = field(default=False, compare=False)
 
     @property
     def duplicate(self) -> bool:

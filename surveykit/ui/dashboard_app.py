@@ -21,7 +21,7 @@ import ipywidgets as W
 import pandas as pd
 
 from surveykit.access import roles_with
-from surveykit.dashboard import DashboardData, Filters, charts, council_workbook, dashboard_data
+from surveykit.dashboard.data import DashboardData, Filters, dashboard_data
 from surveykit.dashboard.labels import fmt, fmt_int, short
 from surveykit.i18n import UI_LANGUAGES, t
 from surveykit.scoring import DEFAULT_PROFILE
@@ -449,6 +449,8 @@ class DashboardApp(W.VBox):
         return plotly_html(figure, height=int(figure.layout.height or 480))
 
     def _show_rating(self) -> None:
+        from surveykit.dashboard import charts  # plotly: loaded with the first chart
+
         data = self.data
         self.rating_plot.value = self._plot(charts.rating_chart(data, self.color_by))
         self.rating_foot.value = (
@@ -458,6 +460,8 @@ class DashboardApp(W.VBox):
         self.download_link.value = ""
 
     def _show_institution(self) -> None:
+        from surveykit.dashboard import charts  # plotly: loaded with the first chart
+
         lang = self.language
         data = self.data
         ident = self.institution.value
@@ -544,6 +548,7 @@ class DashboardApp(W.VBox):
         return self.data.identities
 
     def _show_progress(self) -> None:
+        from surveykit.dashboard import charts  # plotly: loaded with the first chart
         from surveykit.ui.fieldwork_tab import council_rates_html
 
         by = self.progress_by.value or "institution"
@@ -553,6 +558,8 @@ class DashboardApp(W.VBox):
         self.fieldwork_rates.value = council_rates_html(self.data)
 
     def _show_questions(self) -> None:
+        from surveykit.dashboard import charts  # plotly: loaded with the first chart
+
         data = self.data
         qid, code = self.questionnaire.value, self.question.value
         if qid is None or code is None:
@@ -571,6 +578,8 @@ class DashboardApp(W.VBox):
         self.question_plot.value = self._plot(figure)
 
     def _export(self) -> None:
+        from surveykit.dashboard.export import council_workbook
+
         content = council_workbook(self.data)
         encoded = base64.b64encode(content).decode("ascii")
         name = f"council-{self.data.period}.xlsx"

@@ -92,3 +92,21 @@ def test_an_unreachable_server_is_reported_with_the_url_but_not_the_password():
     assert info.value.code is ErrorCode.DB_UNAVAILABLE
     assert "secret" not in str(info.value)
     assert "127.0.0.1:1" in str(info.value)
+
+
+def test_the_head_read_without_alembic_is_alembics_head():
+    """Store.open checks the revision without importing Alembic; both must name the same head."""
+    from alembic.script import ScriptDirectory
+
+    from surveykit.store.migrate import alembic_config
+    from surveykit.store.revisions import head as light_head
+
+    assert light_head() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_the_revision_read_without_alembic_is_alembics(sqlite_url):
+    from surveykit.store.revisions import revision_of
+
+    Store.upgrade(sqlite_url)
+    with Store.open(sqlite_url) as store, store.db.read() as conn:
+        assert revision_of(conn) == MigrationContext.configure(conn).get_current_revision() == head()

@@ -735,14 +735,15 @@ def flags_chart(table: pd.DataFrame, language: str = "en", names: Mapping[str, s
         title=t("casework.chart_title", language),
         xaxis_title=t("casework.col_interviewer", language),
         yaxis_title=t("casework.chart_cases", language),
-        # the legend under the chart, across its width: at the right it was cut to single letters in a
-        # frame narrower than the figure; names of interviewers tilt and get the room they need (automargin)
-        legend={"title": {"text": t("casework.col_rule", language), "side": "top"}, "orientation": "h",
-                "x": 0, "xanchor": "left", "y": -0.25, "yanchor": "top"},
+        # the legend under the chart, one rule per line: at the right (or across) it was cut to single letters
+        # or its entries drawn over each other, because a chart drawn in a hidden tab measures its texts as
+        # empty; names of interviewers tilt when there are many and get the room they need (automargin)
+        legend={"title": {"text": t("casework.col_rule", language), "side": "top"}, "orientation": "v",
+                "x": 0, "xanchor": "left", "y": -0.2, "yanchor": "top"},
         xaxis={"automargin": True, "tickangle": -30 if len(who) > 6 else 0},
         yaxis={"automargin": True},
         margin={"l": 50, "r": 20, "t": 50, "b": 40},
-        height=420 + 22 * max(0, len(rules) - 3),
+        height=420 + 24 * len(rules),
         autosize=True,
     )  # fmt: skip
     return figure

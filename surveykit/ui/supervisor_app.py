@@ -501,7 +501,8 @@ class SupervisorApp(W.VBox):
             rows.append(W.HTML(f"<p>{_esc(t('casework.no_flags', lang))}</p>"))
         else:
             names = self._names()
-            chart = W.HTML(plotly_html(qc.flags_chart(table, lang, names), height=420))
+            figure = qc.flags_chart(table, lang, names)
+            chart = W.HTML(plotly_html(figure, height=int(figure.layout.height)))
             chart.add_class("sk-flags-chart")
             shown = table.assign(interviewer_id=table["interviewer_id"].map(lambda i: names.get(i, i)))
             columns = {"interviewer_id": "casework.col_interviewer", "open": "casework.col_open",

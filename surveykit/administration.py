@@ -54,11 +54,13 @@ _VALUE_WORDS = {
 _NAMED = {
     "person_id": "person", "interviewer_id": "person", "recorded_by": "person", "trainer_id": "person",
     "institution_id": "institution", "questionnaire_id": "questionnaire", "questionnaire": "questionnaire",
-    "cohort_id": "cohort",
+    "cohort_id": "cohort", "people": "person", "checker_id": "person", "excluded_by": "person",
+    "lifted_by": "person", "closed_by": "person", "status_changed_by": "person",
 }  # fmt: skip
-#: details that say nothing to a reader of the log (a stored checksum, an internal row key, a page's code);
-#: the export (``surveykit audit export``) keeps every detail
-_HIDDEN = {"content_hash", "key", "page"}
+#: details that say nothing to a reader of the log (a stored checksum, an internal row key, a page's code, the
+#: entry's own id shown as "which", a signed record, a message's key and parameters whose words are in
+#: "detail"); the export (``surveykit audit export``) keeps every detail
+_HIDDEN = {"content_hash", "key", "page", "id", "record", "detail_params", "message"}
 
 
 def _word(key: str, code: str, language: str) -> str | None:
@@ -85,7 +87,7 @@ def entity_name(entity: Any, entity_id: Any, language: str, names: Mapping[str, 
             "questionnaire_version": "questionnaire"}.get(str(entity))  # fmt: skip
     if kind is not None:
         return _named(kind, text, names)
-    return _word("admin.file.", text, language) or text if text.startswith("(") else text
+    return _word("admin.file.", text, language) or text
 
 
 def _named(kind: str, value: str, names: Mapping[str, Mapping[str, str]]) -> str:
@@ -107,8 +109,9 @@ def entity_label(entity: Any, language: str) -> str:
 
 
 def _value(key: str, value: Any, language: str, names: Mapping[str, Mapping[str, str]] | None = None) -> str:
-    if key in _NAMED and isinstance(value, str) and names:
-        return _named(_NAMED[key], value, names)
+    if key in _NAMED and names and isinstance(value, (str, list, tuple)):
+        items = [value] if isinstance(value, str) else value
+        return ", ".join(_named(_NAMED[key], str(v), names) for v in items) or "—"
     if value is None or (isinstance(value, float) and value != value):
         return "—"
     if isinstance(value, bool):

@@ -59,6 +59,7 @@ __all__ = [
     "exclusion_reason",
     "flags_by_interviewer",
     "flags_chart",
+    "flags_legend",
     "load_workflow",
     "open_cases",
     "plan_backchecks",
@@ -715,8 +716,21 @@ def flags_by_interviewer(
     return table.reset_index().rename_axis(columns=None)
 
 
+#: one colour per rule of the flags chart, in the order of the chart's columns (then again)
+RULE_COLOURS = ("#2b6cb0", "#dd6b20", "#2f855a", "#c53030", "#6b46c1", "#b7791f", "#319795", "#d53f8c")
+
+
+def flags_legend(table: pd.DataFrame, language: str = "en") -> list[tuple[str, str]]:
+    """The rules of :func:`flags_chart` as (name in ``language``, colour), in the chart's order: the apps draw
+    this legend as text beside the chart (a chart drawn in a hidden tab measures its own legend's texts as
+    empty, and plotly then cut the legend to single letters or drew its entries over each other)."""
+    rules = [c for c in table.columns if c not in ("interviewer_id", "open", "total")]
+    return [(_rule_name(rule, language), RULE_COLOURS[i % len(RULE_COLOURS)]) for i, rule in enumerate(rules)]
+
+
 def flags_chart(table: pd.DataFrame, language: str = "en", names: Mapping[str, str] | None = None) -> Any:
-    """A stacked bar chart of :func:`flags_by_interviewer`: one bar per interviewer, one colour per rule."""
+    """A stacked bar chart of :func:`flags_by_interviewer`: one bar per interviewer, one colour per rule
+    (:func:`flags_legend` names the colours)."""
     import plotly.graph_objects as go
 
     from surveykit.i18n import t
@@ -724,10 +738,17 @@ def flags_chart(table: pd.DataFrame, language: str = "en", names: Mapping[str, s
     names = names or {}
     rules = [c for c in table.columns if c not in ("interviewer_id", "open", "total")]
     who = [names.get(i, i) for i in table["interviewer_id"]]
+    legend = flags_legend(table, language)
     figure = go.Figure(
         [
-            go.Bar(name=_rule_name(rule, language), x=who, y=table[rule], hovertemplate="%{x}: %{y}")
-            for rule in rules
+            go.Bar(
+                name=name,
+                x=who,
+                y=table[rule],
+                marker_color=colour,
+                hovertemplate=f"{name} · %{{x}}: %{{y}}<extra></extra>",
+            )
+            for rule, (name, colour) in zip(rules, legend, strict=True)
         ]
     )
     figure.update_layout(
@@ -735,16 +756,14 @@ def flags_chart(table: pd.DataFrame, language: str = "en", names: Mapping[str, s
         title=t("casework.chart_title", language),
         xaxis_title=t("casework.col_interviewer", language),
         yaxis_title=t("casework.chart_cases", language),
-        # the legend under the chart, across its width: at the right it was cut to single letters in a
-        # frame narrower than the figure; names of interviewers tilt and get the room they need (automargin)
-        legend={"title": {"text": t("casework.col_rule", language), "side": "top"}, "orientation": "h",
-                "x": 0, "xanchor": "left", "y": -0.25, "yanchor": "top"},
+        showlegend=False,  # drawn as text by the app (flags_legend)
+        # names of interviewers tilt when there are many and get the room they need
         xaxis={"automargin": True, "tickangle": -30 if len(who) > 6 else 0},
         yaxis={"automargin": True},
         margin={"l": 50, "r": 20, "t": 50, "b": 40},
-        height=420 + 22 * max(0, len(rules) - 3),
+        height=420,
         autosize=True,
-    )  # fmt: skip
+    )
     return figure
 
 

@@ -558,7 +558,6 @@ def check_certificate_template(path: Path, validation: Validation) -> Checked:
 # the kinds surveykit ships
 # --------------------------------------------------------------------------------------------------------
 
-
 def _config_check(path: Path, validation: Validation, kind: str, load: Callable[[Path], Any]) -> Checked:
     """A file whose loader raises :class:`~surveykit.errors.ConfigError` on its first problem."""
     from surveykit.errors import ConfigError

@@ -76,9 +76,7 @@ def council_rates(
     out = []
     for ident, withheld in zip(table["institution_id"], table["withheld"], strict=True):
         rates = {} if withheld else rates_of_codes(cases.loc[cases["institution_id"] == ident, "final"])
-        out.append(
-            {"institution_id": ident, **{r: rates.get(r) for r in COUNCIL_RATES}, "withheld": bool(withheld)}
-        )
+        out.append({"institution_id": ident, **{r: rates.get(r) for r in COUNCIL_RATES}, "withheld": bool(withheld)})
     return pd.DataFrame(out, columns=columns)
 
 

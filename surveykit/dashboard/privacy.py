@@ -361,6 +361,11 @@ def publish_conclusions(
                 t("dash.conclusion_respondents_withheld", language, k=d.k),
             )
             ids = withheld.get((inst, period), "")
+            # the total score by its name, not its measure id "S" (criteria K1… and indicators 1.1… are
+            # numbered in the methodology and keep their numbers)
+            ids = ", ".join(
+                t("dash.total", language).lower() if i.strip() == "S" else i.strip() for i in str(ids).split(",")
+            ) if ids else ids  # fmt: skip
             if ids and n_shown.get((inst, period), True):
                 text += " " + t("dash.conclusion_measures_withheld", language, k=d.k, ids=ids)
             out.append(text)

@@ -83,9 +83,7 @@ class DataSource(Protocol):
     def open_answer_reviews(self) -> pd.DataFrame: ...
     def questionnaire(self, questionnaire_id: str) -> Questionnaire | None: ...
     def snapshot(self) -> Snapshot: ...
-    def rating_inputs(
-        self, profile: Any
-    ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame | None]: ...
+    def rating_inputs(self, profile: Any) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame | None]: ...
 
 
 def _empty(columns: Iterable[str]) -> pd.DataFrame:
@@ -135,9 +133,7 @@ class _Cached:
                 out[qid] = self._frames[qid]
         return out
 
-    def rating_inputs(
-        self, profile: Any
-    ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame | None]:
+    def rating_inputs(self, profile: Any) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame | None]:
         """What :func:`surveykit.scoring.rate` is given for ``profile``, the one home of that selection: the
         frames of its sources and the institutions, both without the institutions of unrated types and their
         interviews (:mod:`surveykit.institution_types`: the trainees' practice institution is never rated), and

@@ -443,9 +443,7 @@ def _read_xlsx(path: Path) -> list[SourceTable]:
     sheets = read_workbook(path, report)
     if sheets is None:
         if any(p.code is ErrorCode.XLSX_UNREADABLE for p in report.errors):
-            raise _not_a_workbook(
-                path, None
-            )  # says what the file is instead (.xls, .ods, text) and what to do
+            raise _not_a_workbook(path, None)  # says what the file is instead (.xls, .ods, text) and what to do
         report.raise_if_errors(DataImportError)
     tables: list[SourceTable] = []
     for sheet in sheets or []:
@@ -458,8 +456,7 @@ def _read_xlsx(path: Path) -> list[SourceTable]:
         body = [(number, r) for number, r in body if any(v not in (None, "") for v in r)]
         numbers = [number for number, _ in body]
         data = {
-            name: [r[i] if i < len(r) else None for _, r in body]
-            for name, i in zip(header, keep, strict=True)
+            name: [r[i] if i < len(r) else None for _, r in body] for name, i in zip(header, keep, strict=True)
         }
         frame = pd.DataFrame(data, dtype=object, index=pd.RangeIndex(len(body)))
         notes = [p for p in report.problems if p.location.sheet in (None, sheet.title)]

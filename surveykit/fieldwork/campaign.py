@@ -183,9 +183,7 @@ def plan_campaign(
     store.version(qid)  # SK503 when the questionnaire is not published
     per = per_institution or load_rules().allocation.interviewers_per_institution
     register = {i.id: i for i in store.institutions()}
-    chosen = (
-        list(institutions) if institutions else sorted(i for i in register if rated_type(register[i].type))
-    )
+    chosen = list(institutions) if institutions else sorted(i for i in register if rated_type(register[i].type))
     for ident in chosen:
         if ident not in register:
             raise NotFoundError(ErrorCode.NOT_FOUND, entity="institution", key=ident,

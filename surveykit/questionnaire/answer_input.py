@@ -118,9 +118,7 @@ def _scalar_problem(value: Any) -> tuple[ErrorCode, dict[str, Any]] | None:
             ru="набор значений — ответ только на вопрос с множественным выбором",
         )
     else:
-        detail = Translated(
-            en="not text, a number, a date or a time", ru="не текст, не число, не дата и не время"
-        )
+        detail = Translated(en="not text, a number, a date or a time", ru="не текст, не число, не дата и не время")
     return ErrorCode.ANSWER_VALUE_TYPE, {"type": _type_name(value), "detail": detail, "fix": _FIX_VALUE}
 
 

@@ -92,9 +92,7 @@ _WHAT = {
         en="an audio recording (MP3, M4A, WAV, Ogg, FLAC, AMR, WebM)",
         ru="аудиозапись (MP3, M4A, WAV, Ogg, FLAC, AMR, WebM)",
     ),
-    QuestionType.VIDEO: Translated(
-        en="a video (MP4, 3GP, MOV, WebM, Ogg)", ru="видео (MP4, 3GP, MOV, WebM, Ogg)"
-    ),
+    QuestionType.VIDEO: Translated(en="a video (MP4, 3GP, MOV, WebM, Ogg)", ru="видео (MP4, 3GP, MOV, WebM, Ogg)"),
     QuestionType.FILE: Translated(en="a file", ru="файл"),
 }
 _MP4_AUDIO_BRANDS = {b"M4A ", b"M4B ", b"F4A "}

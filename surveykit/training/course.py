@@ -539,9 +539,7 @@ class ExamRules(_Frozen):
             )
         if self.blueprints:
             if self.default_role is None:
-                raise ValueError(
-                    "'default_role' is required with 'blueprints': the plan used when none is chosen"
-                )
+                raise ValueError("'default_role' is required with 'blueprints': the plan used when none is chosen")
             if self.default_role not in self.blueprints:
                 raise ValueError(
                     f"default_role '{self.default_role}' has no blueprint{did_you_mean(self.default_role, self.blueprints)}"
@@ -553,9 +551,7 @@ class ExamRules(_Frozen):
         """Role -> blueprint; the short form gives one plan under :data:`COMMON_BLUEPRINT`."""
         if self.blueprints:
             return dict(self.blueprints)
-        return {
-            COMMON_BLUEPRINT: Blueprint(modules={m: ModuleDraw(items=n) for m, n in self.blueprint.items()})
-        }
+        return {COMMON_BLUEPRINT: Blueprint(modules={m: ModuleDraw(items=n) for m, n in self.blueprint.items()})}
 
     def role_of(self, role: str | None) -> str | None:
         """The plan a trainee sits: ``role``, the default role, or ``None`` for the one common plan.
@@ -681,9 +677,7 @@ class Rules(_Frozen):
         if self.exam.blueprints:
             covered = {r for name in self.exam.blueprints for r in self.exam.certified_by(name) or ()}
             missing = sorted(
-                name
-                for name, role in self.roles.items()
-                if "knowledge" in role.requires and name not in covered
+                name for name, role in self.roles.items() if "knowledge" in role.requires and name not in covered
             )
             if missing:
                 raise ValueError(
@@ -1087,9 +1081,7 @@ def _blueprint_problems(
 
     for role, plan in exam.plans.items():
         legacy = role == COMMON_BLUEPRINT
-        base: Ref = (
-            ("rules", "exam", "blueprint") if legacy else ("rules", "exam", "blueprints", role, "modules")
-        )
+        base: Ref = ("rules", "exam", "blueprint") if legacy else ("rules", "exam", "blueprints", role, "modules")
         label = "the exam blueprint" if legacy else f"the exam blueprint of '{role}'"
         for module_id in plan.modules if modules_known else ():
             if module_id not in module_ids:

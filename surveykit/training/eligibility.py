@@ -155,7 +155,6 @@ def check_eligibility(person: PersonRecord, course: Course) -> Eligibility:
                 }
             ]
         return [{"ru": "тест знаний не сдавался", "en": "no knowledge test taken"}]
-
     if person.mock_result is None:
         mock = [{"ru": "пробное интервью не проводилось", "en": "no mock interview recorded"}]
     else:

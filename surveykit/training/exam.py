@@ -119,9 +119,7 @@ def draw_exam(
                     ErrorCode.BANK_TOO_SMALL,
                     Location(path=f"rules.exam.{where}.{module.id}"),
                     module=module.id,
-                    available=f"{len(stratum)}{kind}" + (" unseen" if seen else "")
-                    if kind or seen
-                    else len(stratum),
+                    available=f"{len(stratum)}{kind}" + (" unseen" if seen else "") if kind or seen else len(stratum),
                     needed=f"{n}{kind}",
                 )
                 continue

@@ -244,16 +244,9 @@ def _lesson_texts(doc: _Doc, root: Path, report: Report) -> None:
             known.update(files.values())
             present = [path for path in files.values() if path.is_file()]
 
-            def problem(
-                where: Location, language: str, detail: str, fix: str, lesson_id: str = lesson_id
-            ) -> None:
+            def problem(where: Location, language: str, detail: str, fix: str, lesson_id: str = lesson_id) -> None:
                 report.add(
-                    ErrorCode.LESSON_TEXT_INVALID,
-                    where,
-                    lesson=lesson_id,
-                    language=language,
-                    detail=detail,
-                    fix=fix,
+                    ErrorCode.LESSON_TEXT_INVALID, where, lesson=lesson_id, language=language, detail=detail, fix=fix
                 )
 
             inline = lesson.get("text")
@@ -291,18 +284,11 @@ def _lesson_texts(doc: _Doc, root: Path, report: Report) -> None:
                 try:
                     text = path.read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError) as err:
-                    problem(
-                        Location(file=shown),
-                        language,
-                        f"cannot read the file: {err}",
-                        "Save it as UTF-8 text.",
-                    )
+                    problem(Location(file=shown), language, f"cannot read the file: {err}", "Save it as UTF-8 text.")
                     texts[language] = "(unreadable)"
                     continue
                 if not text.strip():
-                    problem(
-                        Location(file=shown, line=1), language, "the file is empty", "Write the lesson text."
-                    )
+                    problem(Location(file=shown, line=1), language, "the file is empty", "Write the lesson text.")
                     texts[language] = "(empty)"
                     continue
                 rendered, problems = render_lesson_text(text, language, sources)

@@ -90,9 +90,7 @@ def lesson_urls(port: int, host: str = "127.0.0.1", root: Path | None = None) ->
     if "lessons" not in app_urls(port, host, root):
         return {}
     try:
-        course = yaml.safe_load(
-            (settings().questionnaires_dir / "training" / "course.yaml").read_text("utf-8")
-        )
+        course = yaml.safe_load((settings().questionnaires_dir / "training" / "course.yaml").read_text("utf-8"))
         ids = [str(m["id"]) for m in course["modules"]]
     except (OSError, yaml.YAMLError, KeyError, TypeError):
         return {}

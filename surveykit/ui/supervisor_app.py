@@ -62,6 +62,8 @@ SUPERVISOR_STYLE = """<style>
 .sk-card .widget-button.sk-approve, .sk-card .widget-button.sk-reject, .sk-card .widget-button.sk-read,
 .sk-review-actions .widget-button { width: auto !important; min-width: 7.5em; flex: 0 0 auto; padding: 0 12px; }
 .sk-review .sk-table td { vertical-align: top; }
+.sk-flags-legend { display: flex; flex-wrap: wrap; gap: 4px 18px; align-items: center; margin: 0 0 8px 50px; }
+.sk-flags-legend i { display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: -1px; }
 .sk-review tr.sk-skipped td { color: #718096; font-style: italic; }
 .sk-review tr.sk-unanswered td.sk-answer { color: #c05621; }
 .sk-review tr.sk-calculated td { background: #f7fafc; }
@@ -501,12 +503,21 @@ class SupervisorApp(W.VBox):
             rows.append(W.HTML(f"<p>{_esc(t('casework.no_flags', lang))}</p>"))
         else:
             names = self._names()
-            chart = W.HTML(plotly_html(qc.flags_chart(table, lang, names), height=420))
+            figure = qc.flags_chart(table, lang, names)
+            chart = W.HTML(plotly_html(figure, height=int(figure.layout.height)))
             chart.add_class("sk-flags-chart")
+            legend = W.HTML(
+                f'<div class="sk-flags-legend"><b>{_esc(t("casework.col_rule", lang))}:</b> '
+                + "".join(
+                    f'<span><i style="background:{colour}"></i>{_esc(name)}</span>'
+                    for name, colour in qc.flags_legend(table, lang)
+                )
+                + "</div>"
+            )
             shown = table.assign(interviewer_id=table["interviewer_id"].map(lambda i: names.get(i, i)))
             columns = {"interviewer_id": "casework.col_interviewer", "open": "casework.col_open",
                        "total": "casework.col_total"}  # fmt: skip
-            rows += [chart, self._table(shown, columns, "sk-flags")]
+            rows += [chart, legend, self._table(shown, columns, "sk-flags")]
         self.flags_box.children = rows
 
     def _cases(self, qid: str) -> None:

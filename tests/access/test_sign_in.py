@@ -204,9 +204,7 @@ def test_the_last_active_administrator_cannot_be_removed(people):
 
 
 def test_a_login_is_matched_whatever_its_case_and_whatever_the_person_id(people):
-    people.add_person(
-        "p-17", "Нина Крылова", ("interviewer",), login="Nina.K", access_code="1357-2468", by="t"
-    )
+    people.add_person("p-17", "Нина Крылова", ("interviewer",), login="Nina.K", access_code="1357-2468", by="t")
     for typed in ("Nina.K", "nina.k", " NINA.K "):
         assert people.sign_in(typed, "1357-2468").id == "p-17"
     with pytest.raises(AccessDenied):

@@ -65,6 +65,9 @@ CYRILLIC_ALLOWED = {"Русский", "русский"}
 
 KEY_PATTERN = re.compile(r"\b[a-z_]+\.[a-z_0-9]+(?:\.[a-z_0-9]+)*\b")
 MISSING = re.compile(r"(?<![\w.])(nan|NaN|None|NaT|null|undefined)(?![\w.])")
+# data that is neither language: web addresses (an institution's site, bus.gov.ru) and certificate serials
+ADDRESS = re.compile(r"\b(?:https?://\S+|(?:[\w-]+\.)+(?:ru|org|com|net|gov)\b/?\S*)")
+SERIAL = re.compile(r"\bSK-\d{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 PATH = re.compile(r"(?<![\w.])(/tmp/|/work/|/root/|/home/|/usr/|/var/|data/[\w.-]+|[\w-]+\.sqlite\b)")
 # whole words only: identifiers mixing letters, digits and underscores (q14, rho_int, SK-2025-…) are not prose
@@ -133,6 +136,7 @@ def _data_words(store: Store) -> tuple[set[str], set[str]]:
         texts += [
             str(getattr(i, name, "") or "") for name in ("name", "municipality", "region", "short_name")
         ]
+    texts += list(store.training.cohorts()["name"].astype(str))  # a cohort's name (its id is a code)
     for c in store.training.certificates():
         texts.append(str(c.record.get("credentialSubject", {}).get("name", "")))
     for qid in {v.questionnaire_id for v in store.versions()}:
@@ -205,6 +209,7 @@ class Scanner:
             except Exception:  # a frame gone while reading (the page redrew it): nothing to read there
                 continue
         text = UUID.sub(" ", text)  # interview ids are data
+        text = SERIAL.sub(" ", ADDRESS.sub(" ", text))
         (self.folder / f"{app}-{lang}-{step}.txt").write_text(text, encoding="utf-8")  # what was scanned
         where = f"{app} [{lang}] {step}"
         found: list[str] = []
@@ -284,7 +289,10 @@ def walk_exam(page, scan, lang, demo):
 
 def walk_practice(page, scan, lang, demo):
     scan("start")
-    if _click_if(page, ".sk-start-practice"):
+    if _click_if(page, ".sk-persona .widget-button"):  # a respondent: the cover sheet
+        page.locator(".sk-start-practice").wait_for(timeout=TIMEOUT)
+        scan("cover")
+        page.click(".sk-start-practice")
         scan("practice")
 
 
@@ -294,6 +302,7 @@ def walk_tabs(page, scan, lang, demo):
 
 
 def walk_supervisor(page, scan, lang, demo):
+    page.locator(".sk-read").first.wait_for(timeout=TIMEOUT)  # the queue is drawn
     scan("start")
     page.locator(".sk-read").first.click()
     page.locator(".sk-review").wait_for(timeout=TIMEOUT)

@@ -121,3 +121,21 @@ def test_questions_are_offered_by_their_words_not_their_codes(app):
     for label, code in app.question.options:
         assert not label.startswith(f"{code}.") and code not in label.split()
     assert all(len(label) <= 100 for label in labels)
+
+
+@pytest.mark.parametrize("k", [20])
+def test_a_withheld_total_is_named_not_coded(sample, k):
+    """Issue 16: the conclusion listed withheld measures as "1.3, K1, S" — the total by its measure id."""
+    app = DashboardApp(sample.frames, language="ru", k=k)
+    app.tabs.selected_index = 1
+    texts = []
+    for _, institution in app.institution.options:
+        app.institution.value = institution
+        texts.append(html.unescape(app.inst_text.value))
+    listed = [t for t in texts if "Не показаны, так как" in t]
+    if not listed:
+        pytest.fail(f"with k={k} no institution of the sample has withheld measures: choose another k")
+    for text in listed:
+        sentence = text.split("Не показаны, так как", 1)[1].split(".", 1)[0]
+        assert not re.search(r"(?<![\w.])S(?![\w.])", sentence)
+    assert any("итоговый показатель" in t.split("Не показаны, так как", 1)[1] for t in listed)

@@ -33,6 +33,7 @@ __all__ = [
     "free_port",
     "prepare_static",
     "serve_workers",
+    "start_serve",
     "stop_voila",
     "start_voila",
     "voila_command",
@@ -204,6 +205,22 @@ async def _watch(processes: Sequence[subprocess.Popen], stop) -> None:
             )
             stop.set()
         await asyncio.sleep(1)
+
+
+def start_serve(
+    port: int, workers: int, env: Mapping[str, str] | None = None, *, log: Path | None = None
+) -> subprocess.Popen:
+    """Run ``surveykit serve --workers N`` in the background (tests, benchmarks); stop it with SIGTERM
+    (it stops its workers) and wait for it."""
+    environment = {**os.environ, **(env or {})}
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - handed to the child process
+    command = [
+        str(Path(sys.executable).with_name("surveykit")),
+        "serve",
+        f"--port={port}",
+        f"--workers={workers}",
+    ]
+    return subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT)
 
 
 def wait_until_up(port: int, timeout: float = 60.0, process: subprocess.Popen | None = None) -> None:

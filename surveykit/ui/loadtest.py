@@ -188,7 +188,15 @@ def run_visits(
     """Open every visit's page at once and take each interview to submission; fills in the visits and
     returns the peak of ``memory_of()`` (sampled twice a second; 0 without it). A failed page's screenshot
     goes to ``screenshots``."""
-    return asyncio.run(_run(app_url, visits, code, memory_of, screenshots))
+    work = _run(app_url, visits, code, memory_of, screenshots)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    import concurrent.futures  # a running loop (Playwright's sync API in the same test session): a thread
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, work).result()
 
 
 def stored_submissions(url: str, before: set[str]) -> dict[str, list[tuple[str, int, bool]]]:

@@ -4,7 +4,7 @@
 An app page is a live kernel in one Voilà process: the page's later requests (its kernel websocket, the
 shutdown request when the tab closes, widget files) must reach that same process. The proxy pins each browser
 to one worker with a cookie (``surveykit_worker``) set on the first answer; a browser without the cookie (or
-with one naming no worker) is pinned to the next worker in turn. Every answer says which worker gave it
+with one naming no worker) is pinned to the worker with the fewest live pages (open kernel websockets), in turn among equals. Every answer says which worker gave it
 (``X-Surveykit-Worker``), for tests and for reading logs.
 
 Why a proxy of our own, in tornado: tornado is already installed (Voilà and Jupyter Server run on it), so
@@ -52,8 +52,16 @@ class Workers:
 
     def __init__(self, ports: Sequence[int]) -> None:
         self.ports = list(ports)
-        self._next = itertools.cycle(range(len(self.ports)))
+        self._turn = itertools.count()
         self.kernels: dict[str, int] = {}
+        #: open websockets (live pages) per worker
+        self.sockets = [0] * len(self.ports)
+
+    def _new_pin(self) -> int:
+        """A new browser goes to the worker with the fewest live pages (in turn among equals)."""
+        fewest = min(self.sockets)
+        equals = [n for n, count in enumerate(self.sockets) if count == fewest]
+        return equals[next(self._turn) % len(equals)]
 
     def pick(self, handler: web.RequestHandler) -> tuple[int, bool]:
         """The worker of this request, and whether the browser must be told (a new pin)."""
@@ -64,7 +72,7 @@ class Workers:
         if cookie is not None and cookie.isdigit() and int(cookie) < len(self.ports):
             worker = int(cookie)
         else:
-            worker = next(self._next)
+            worker = self._new_pin()
             if match:  # a kernel's request from a browser that lost its cookie: remember it from now on
                 self.kernels[match.group(1)] = worker
             return worker, True
@@ -173,6 +181,7 @@ class WebSocketProxy(websocket.WebSocketHandler):
         self.workers = workers
         self.upstream: websocket.WebSocketClientConnection | None = None
         self.worker = 0
+        self._counted = False
 
     def check_origin(self, origin: str) -> bool:
         return True  # the worker checks the Origin header, which is passed on unchanged
@@ -202,6 +211,8 @@ class WebSocketProxy(websocket.WebSocketHandler):
             self.finish()
             return
         _pin(self, self.worker, new)
+        self.workers.sockets[self.worker] += 1
+        self._counted = True
         await super().get(*args, **kwargs)
 
     def select_subprotocol(self, subprotocols: list[str]) -> str | None:
@@ -232,6 +243,16 @@ class WebSocketProxy(websocket.WebSocketHandler):
     def on_close(self) -> None:
         if self.upstream is not None:
             self.upstream.close()
+        self._uncount()
+
+    def on_connection_close(self) -> None:
+        super().on_connection_close()
+        self._uncount()
+
+    def _uncount(self) -> None:
+        if self._counted:
+            self._counted = False
+            self.workers.sockets[self.worker] -= 1
 
 
 class _WebSocketUpgrade(routing.Matcher):

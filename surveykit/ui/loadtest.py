@@ -18,8 +18,18 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["Visit", "interview_ids", "prepare_visits", "process_tree_mb", "run_visits", "stored_submissions"]
+__all__ = [
+    "Visit",
+    "interview_ids",
+    "write_bare_root",
+    "prepare_visits",
+    "process_tree_mb",
+    "run_bare",
+    "run_visits",
+    "stored_submissions",
+]
 
 TIMEOUT = 240_000  # ms: one step of a page under heavy load on a small machine
 QUESTIONNAIRE = "recipient_survey"
@@ -49,6 +59,38 @@ class Visit:
     @property
     def submitted(self) -> bool:
         return self.submit_s is not None and self.error is None
+
+
+#: the baseline page: one widget, nothing of surveykit (a Voilà page's floor: Voilà, a kernel, the widgets)
+BARE_NOTEBOOK = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "bare",
+            "metadata": {},
+            "outputs": [],
+            "source": "import ipywidgets as W\nb = W.Button(description='ready')\nb.add_class('bare-ready')\nb",
+        }
+    ],
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def write_bare_root(folder: Path) -> Path:
+    """A folder served like apps/ (the same voila.json and voila.py: admission, culling) holding
+    ``bare.ipynb``, the one-widget baseline page."""
+    import json
+
+    from surveykit.ui.server import apps_dir
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bare.ipynb").write_text(json.dumps(BARE_NOTEBOOK), encoding="utf-8")
+    for name in ("voila.json", "voila.py"):
+        (folder / name).write_text((apps_dir() / name).read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
 
 
 def prepare_visits(url: str, pages: int) -> list[Visit]:
@@ -91,48 +133,72 @@ def process_tree_mb(root: int) -> float:
 
 async def _answer(page, code: str, label: str) -> None:
     box = page.locator(f".sk-q-{code}")
-    await box.wait_for(timeout=TIMEOUT)
+    await box.wait_for()
     buttons = box.locator("button", has_text=label)
     if await buttons.count():
-        await buttons.first.click(timeout=TIMEOUT)
+        await buttons.first.click()
     else:
-        await box.locator("label", has_text=label).first.click(timeout=TIMEOUT)
+        await box.locator("label", has_text=label).first.click()
     await page.wait_for_timeout(250)
 
 
-async def _interview(browser, app_url: str, visit: Visit, code: str, shots: Path | None) -> None:
+async def _bare(browser, url: str, times: list[float], errors: list[str], timeout: float) -> None:
+    from playwright.async_api import Error as PlaywrightError
+
+    context = await browser.new_context()
+    context.set_default_timeout(timeout)
+    page = await context.new_page()
+    try:
+        start = time.perf_counter()
+        response = await page.goto(url, timeout=timeout)
+        if response is None or response.status != 200:
+            errors.append(f"HTTP {response.status if response else None}")
+            return
+        await page.locator(".bare-ready").wait_for()
+        times.append(time.perf_counter() - start)
+    except PlaywrightError as err:
+        errors.append(str(err).splitlines()[0])
+    finally:
+        await page.close(run_before_unload=True)
+        await context.close()
+
+
+async def _interview(
+    browser, app_url: str, visit: Visit, code: str, shots: Path | None, timeout: float
+) -> None:
     from playwright.async_api import Error as PlaywrightError
 
     context = await browser.new_context(locale="en-US", viewport={"width": 1100, "height": 900})
+    context.set_default_timeout(timeout)
     page = await context.new_page()
     step = "open the page"
     try:
         start = time.perf_counter()
-        response = await page.goto(app_url, timeout=TIMEOUT)
+        response = await page.goto(app_url, timeout=timeout)
         visit.status = response.status if response else None
         visit.worker = response.headers.get("x-surveykit-worker") if response else None
         if visit.status != 200:
             visit.error = f"HTTP {visit.status}"
             return
         step = "sign in"
-        await page.locator(".sk-login input").fill(visit.login, timeout=TIMEOUT)
+        await page.locator(".sk-login input").fill(visit.login, timeout=timeout)
         visit.interactive_s = time.perf_counter() - start
         await page.locator(".sk-code input").fill(code)
         await page.locator(".sk-sign-in").click()
         step = "start the interview"
-        await page.locator(f".sk-start-{visit.assignment_id}").click(timeout=TIMEOUT)
-        await page.locator(".sk-contact-consent button", has_text="Yes").click(timeout=TIMEOUT)
-        await page.locator(".sk-contact-begin").click(timeout=TIMEOUT)
+        await page.locator(f".sk-start-{visit.assignment_id}").click(timeout=timeout)
+        await page.locator(".sk-contact-consent button", has_text="Yes").click(timeout=timeout)
+        await page.locator(".sk-contact-begin").click(timeout=timeout)
         for number, answers in enumerate(PAGES, 1):
             step = f"page {number} of the interview"
             for question, label in answers:
                 await _answer(page, question, label)
-            await page.locator(".sk-next").click(timeout=TIMEOUT)
+            await page.locator(".sk-next").click(timeout=timeout)
         step = "submit"
-        await page.locator(".sk-submit").wait_for(timeout=TIMEOUT)
+        await page.locator(".sk-submit").wait_for(timeout=timeout)
         pressed = time.perf_counter()
-        await page.locator(".sk-submit").click(timeout=TIMEOUT)
-        await page.locator(".sk-next-interview").wait_for(timeout=TIMEOUT)
+        await page.locator(".sk-submit").click(timeout=timeout)
+        await page.locator(".sk-next-interview").wait_for(timeout=timeout)
         visit.submit_s = time.perf_counter() - pressed
     except PlaywrightError as err:
         visit.error = f"{step}: {str(err).splitlines()[0]}"
@@ -145,13 +211,9 @@ async def _interview(browser, app_url: str, visit: Visit, code: str, shots: Path
         await context.close()
 
 
-async def _run(
-    app_url: str,
-    visits: Sequence[Visit],
-    code: str,
-    memory_of: Callable[[], float] | None,
-    shots: Path | None,
-) -> float:
+async def _pages(make_tasks: Callable[[Any], list], memory_of: Callable[[], float] | None) -> float:
+    """Run the page tasks ``make_tasks(browser)`` at once in one headless Chromium; the peak of
+    ``memory_of()`` meanwhile (sampled twice a second; 0 without it)."""
     from playwright.async_api import async_playwright
 
     from surveykit.ui.browser import launch_chromium
@@ -169,7 +231,7 @@ async def _run(
         browser = await launch_chromium(playwright)
         sampler = asyncio.ensure_future(sample())
         try:
-            await asyncio.gather(*(_interview(browser, app_url, v, code, shots) for v in visits))
+            await asyncio.gather(*make_tasks(browser))
         finally:
             done.set()
             await sampler
@@ -184,11 +246,33 @@ def run_visits(
     *,
     memory_of: Callable[[], float] | None = None,
     screenshots: Path | None = None,
+    timeout: float = TIMEOUT,
 ) -> float:
     """Open every visit's page at once and take each interview to submission; fills in the visits and
     returns the peak of ``memory_of()`` (sampled twice a second; 0 without it). A failed page's screenshot
-    goes to ``screenshots``."""
-    work = _run(app_url, visits, code, memory_of, screenshots)
+    goes to ``screenshots``; ``timeout`` (ms) bounds each step of a page (past it, the page counts as hung)."""
+    return _in_loop(
+        _pages(lambda b: [_interview(b, app_url, v, code, screenshots, timeout) for v in visits], memory_of)
+    )
+
+
+def run_bare(
+    url: str, pages: int, *, timeout: float = TIMEOUT, memory_of=None
+) -> tuple[list[float], list[str], float]:
+    """The baseline: ``pages`` one-widget Voilà pages (``.bare-ready``) opened at once; their times to
+    interactive, the errors, and the peak of ``memory_of()``."""
+
+    times: list[float] = []
+    errors: list[str] = []
+    peak = _in_loop(
+        _pages(lambda b: [_bare(b, url, times, errors, timeout) for _ in range(pages)], memory_of)
+    )
+    return times, errors, peak
+
+
+def _in_loop(work):
+    """Run a coroutine to its end, on a thread of its own when this thread already runs an event loop
+    (Playwright's sync API in the same test session)."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -12,23 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from surveykit.ui.server import apps_dir
-
-BARE = {
-    "cells": [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": "bare",
-            "metadata": {},
-            "outputs": [],
-            "source": "import ipywidgets as W\nb = W.Button(description='ready')\nb.add_class('bare-ready')\nb",
-        }
-    ],
-    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
+from surveykit.ui.loadtest import write_bare_root
 
 _CONFIG = re.compile(
     r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*</script>', re.S
@@ -38,12 +22,7 @@ _CONFIG = re.compile(
 @pytest.fixture
 def bare_root(tmp_path) -> Path:
     """A folder served like apps/ (the same voila.json and voila.py) holding one one-widget notebook."""
-    root = tmp_path / "bare"
-    root.mkdir()
-    (root / "bare.ipynb").write_text(json.dumps(BARE), encoding="utf-8")
-    for name in ("voila.json", "voila.py"):
-        (root / name).write_text((apps_dir() / name).read_text(encoding="utf-8"), encoding="utf-8")
-    return root
+    return write_bare_root(tmp_path / "bare")
 
 
 @dataclass

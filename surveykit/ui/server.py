@@ -1,8 +1,11 @@
 """Serving the apps with Voilà: one home for the command line, the Voilà settings and the app URLs.
 
 Used by ``surveykit serve`` (and ``make demo``) and by the browser tests, so what is tested is what users
-run. The Voilà settings live in ``apps/voila.json`` (read by Voilà from its working directory); this module
-adds only what depends on the run: the port, and the URL under which ``plotly.min.js`` is served.
+run. The Voilà settings live in ``apps/voila.json`` and ``apps/voila.py`` (read by Voilà from its working
+directory; voila.py takes the kernel limit and idle culling from the surveykit settings and installs
+:func:`admit_page`); this module adds only what depends on the run: the port, and the URL under which
+``plotly.min.js`` is served. ``surveykit serve --workers N`` runs :func:`serve_workers` (the proxy:
+:mod:`surveykit.ui.proxy`).
 """
 
 from __future__ import annotations

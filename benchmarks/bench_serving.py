@@ -9,7 +9,7 @@ headless Chromium, sign in and take an interview to submission (surveykit.ui.loa
 Baseline, measured in the same run: the same number of bare one-widget Voilà pages opened at once on one
 Voilà process. Reported per set-up: time to interactive (navigation until the sign-in field is usable) p50
 against the bare page's p50 at the same concurrency (p95s, submit p50/p95, pages that failed, submissions not
-stored exactly once in ``extra``), and memory per user (peak RSS of the server's process tree, above its idle
+stored exactly once, server CPU seconds per user in ``extra``), and memory per user (peak RSS of the server's process tree, above its idle
 size, divided by the pages) against the bare page's. Correctness is checked too: a run with a failed page or a
 submission not stored exactly once is reported (``extra["failed"]``, ``extra["not_stored_once"]``).
 """
@@ -49,6 +49,7 @@ def _interviews(name: str, url: str, app_url: str, root: int, pages: int, bare: 
     visits = loadtest.prepare_visits(url, pages)
     before = loadtest.interview_ids(url)
     idle = _idle_mb(root)
+    cpu_before = loadtest.process_tree_cpu_s(root)
     start = time.perf_counter()
     peak = loadtest.run_visits(
         app_url,
@@ -58,6 +59,8 @@ def _interviews(name: str, url: str, app_url: str, root: int, pages: int, bare: 
         timeout=STEP_TIMEOUT,
     )
     wall = time.perf_counter() - start
+    time.sleep(5)  # closed pages' kernels exit and are reaped: their CPU time moves to the server
+    cpu = loadtest.process_tree_cpu_s(root) - cpu_before
     stored = loadtest.stored_submissions(url, before)
     expected: dict[str, int] = {}
     for v in visits:
@@ -83,11 +86,13 @@ def _interviews(name: str, url: str, app_url: str, root: int, pages: int, bare: 
         "workers": sorted({v.worker for v in visits if v.worker is not None}),
         "peak_mb": peak,
         "idle_mb": idle,
+        "server_cpu_s_per_user": cpu / pages,
     }
     return [
         Measurement(
             f"{name}: app time to interactive p50 ({pages} pages at once; p95 {extra['tti_p95']:.1f} s, "
-            f"submit p95 {extra['submit_p95']:.2f} s, failed {len(extra['failed'])})",
+            f"submit p95 {extra['submit_p95']:.2f} s, server CPU {extra['server_cpu_s_per_user']:.1f} s a user, "
+            f"failed {len(extra['failed'])})",
             extra["tti_p50"],
             f"bare one-widget Voilà page p50, {pages} at once",
             bare["p50"],

@@ -25,6 +25,7 @@ __all__ = [
     "interview_ids",
     "write_bare_root",
     "prepare_visits",
+    "process_tree_cpu_s",
     "process_tree_mb",
     "run_bare",
     "run_visits",
@@ -110,9 +111,7 @@ def prepare_visits(url: str, pages: int) -> list[Visit]:
     return visits
 
 
-def process_tree_mb(root: int) -> float:
-    """Resident memory (MiB) of a process and every process under it (Voilà kernels run in sessions of their
-    own, but stay its children)."""
+def _tree(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for status in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -120,12 +119,38 @@ def process_tree_mb(root: int) -> float:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(status.parent.name))
-    total, todo = 0, [root]
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
+        found.append(pid)
         todo.extend(children.get(pid, []))
+    return found
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def process_tree_cpu_s(root: int) -> float:
+    """CPU seconds (user + system) used so far by a process and every process under it, including finished
+    children it has reaped (a closed page's kernel counts once Voilà has waited for it)."""
+    total = 0
+    for pid in _tree(root):
         try:
-            total += int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[21])
+            fields = _stat(pid)
+            total += sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree_mb(root: int) -> float:
+    """Resident memory (MiB) of a process and every process under it (Voilà kernels run in sessions of their
+    own, but stay its children)."""
+    total = 0
+    for pid in _tree(root):
+        try:
+            total += int(_stat(pid)[21])
         except (OSError, IndexError, ValueError):
             continue
     return total * os.sysconf("SC_PAGE_SIZE") / 2**20

@@ -1,68 +1,33 @@
-# JupyterHub in front of surveykit: one example, to adapt (docs/security.md, "Many users on one server").
+# JupyterHub in front of surveykit (docs/deploy.md, "Many users: JupyterHub"). Tested: tests/serving/test_hub.py
+# starts the hub with this file, signs in an interviewer and a supervisor, and uses the apps.
 #
-#   sociologists  -> their own JupyterLab (per-user servers spawned by the hub; trusted staff who run code)
-#   everyone else -> the Voilà apps, one shared Voilà server run by the hub as a service at
-#                    https://HOST/services/surveykit/voila/render/interview.ipynb (exam, trainer, admin, ...)
-#   all of them   -> one PostgreSQL database (SURVEYKIT_DATABASE_URL); surveykit's own sign-in (argon2
-#                    access codes, sessions, lock-out) decides who may do what inside the apps.
+#   everyone -> signs in to the hub with their surveykit login and access code (surveykit.hub: one set of codes
+#               and roles, from the store; lock-out applies) and gets a server of their own running the Voilà
+#               apps (standalone Voilà: pages cannot run code of their own)
+#   all      -> one database: SURVEYKIT_DATABASE_URL (PostgreSQL), and the other SURVEYKIT_* settings, taken from
+#               the hub's environment
 #
-# Install on the server (Debian): postgresql, nginx (TLS), nodejs + configurable-http-proxy, then in the
-# surveykit venv: pip install -e ".[postgres]" jupyterhub. Start: jupyterhub -f deploy/jupyterhub_config.py
-# NOT tested by the surveykit test suite (JupyterHub is not installed here): read it, adapt it, try it.
+# Install (in the surveykit checkout): pip install -e ".[serve,postgres]" and the hub's proxy
+#   npm install --prefix .venv/node configurable-http-proxy@5
+# Start: SURVEYKIT_DATABASE_URL=postgresql+psycopg://... .venv/bin/jupyterhub -f deploy/jupyterhub_config.py
+# Put nginx or Caddy in front for TLS (docs/deploy.md). Ports and the state folder (the hub's own database and
+# cookie secret; default data/hub) come from the environment below.
 import os
+
+from surveykit.hub import configure
 
 c = get_config()  # noqa: F821 - provided by JupyterHub when it reads this file
 
-SURVEYKIT = os.environ.get("SURVEYKIT_HOME", "/opt/surveykit")  # the checkout, with .venv/
-VENV_BIN = f"{SURVEYKIT}/.venv/bin"
-# One place for the database URL: the file is readable by root and the hub's user only (chmod 600).
-DATABASE_URL = open("/etc/surveykit/database_url", encoding="utf-8").read().strip()  # noqa: SIM115
+configure(
+    c,
+    ip=os.environ.get("SURVEYKIT_HUB_IP", "127.0.0.1"),
+    port=int(os.environ.get("SURVEYKIT_HUB_PORT", "8000")),
+    hub_port=int(os.environ.get("SURVEYKIT_HUB_API_PORT", "8081")),
+    proxy_api_port=int(os.environ.get("SURVEYKIT_HUB_PROXY_API_PORT", "8001")),
+    state_dir=os.environ.get("SURVEYKIT_HUB_STATE") or None,
+)
 
-# --- the hub --------------------------------------------------------------------------------------------------
-c.JupyterHub.bind_url = "http://127.0.0.1:8000"  # nginx terminates TLS in front (see docs/security.md)
-c.JupyterHub.cookie_secret_file = "/var/lib/jupyterhub/cookie_secret"
-c.JupyterHub.db_url = "sqlite:////var/lib/jupyterhub/jupyterhub.sqlite"
-# Staff accounts are the machine's users (PAM); only the sociologists' group gets a JupyterLab.
-c.JupyterHub.authenticator_class = "pam"
-c.PAMAuthenticator.allowed_groups = {"sociologists"}
-c.PAMAuthenticator.admin_groups = {"surveykit-admins"}
-
-# --- per-user JupyterLab for sociologists (notebooks/, the CLI in a terminal) --------------------------------------
-c.Spawner.cmd = [f"{VENV_BIN}/jupyterhub-singleuser"]
-c.Spawner.default_url = "/lab"
-c.Spawner.notebook_dir = f"{SURVEYKIT}/notebooks"
-c.Spawner.environment = {
-    "SURVEYKIT_DATABASE_URL": DATABASE_URL,
-    "SURVEYKIT_ROOT": SURVEYKIT,
-}
-c.Spawner.mem_limit = "2G"
-
-# --- the Voilà apps for trainees, interviewers, supervisors, trainers, council members, administrators ------------
-# The hub starts Voilà (and restarts it if it dies) and its proxy routes /services/surveykit/ to it. Voilà runs in
-# apps/ so that apps/voila.json applies (no tracebacks, only static/*.js as files, idle kernels culled) and
-# apps/voila.py (the _xsrf cookie: closing a tab shuts its kernel down). Voilà lets the browser run no code of its
-# own; the apps sign people in with surveykit's access codes and sessions, whatever the hub knows about them.
-c.JupyterHub.services = [
-    {
-        "name": "surveykit",
-        "url": "http://127.0.0.1:8866",
-        "cwd": f"{SURVEYKIT}/apps",
-        "command": [
-            f"{VENV_BIN}/voila",
-            "--no-browser",
-            "--port=8866",
-            "--Voila.ip=127.0.0.1",
-            "--Voila.base_url=/services/surveykit/",
-        ],
-        "environment": {
-            "SURVEYKIT_DATABASE_URL": DATABASE_URL,
-            "SURVEYKIT_ROOT": SURVEYKIT,
-            "SURVEYKIT_PLOTLY_JS": "/services/surveykit/voila/files/static/plotly.min.js",
-            "SURVEYKIT_SESSION_IDLE_MINUTES": "30",
-            "SURVEYKIT_LOCKOUT_THRESHOLD": "5",
-        },
-        "display": True,  # listed on the hub's home page for signed-in staff
-    }
-]
-# The hub's proxy routes /services/surveykit/ to Voilà without asking the hub who the visitor is: interviewers and
-# council members need no hub account; the apps' own sign-in (access code, session, lock-out) protects the data.
+# More knobs (https://jupyterhub.readthedocs.io): who may sign in to the hub, e.g. not trainees
+#   c.SurveykitAuthenticator.allowed_roles = ["interviewer", "supervisor", "trainer", "administrator"]
+# stop servers nobody uses: the jupyterhub-idle-culler service; memory per person: c.Spawner.mem_limit
+# (enforced by container spawners, e.g. Kubernetes in Zero to JupyterHub)

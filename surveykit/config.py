@@ -142,6 +142,23 @@ class Settings:
         "files are stored with the interview in the database.",
     )
 
+    # serving the apps (surveykit.ui.server, docs/deploy.md): one Voilà process runs one kernel per open page
+    max_kernels: int = _opt(
+        0,
+        "Most app pages (kernels) one Voilà process keeps open at once; the next visitor gets a 'the server is "
+        "busy, try again in a minute' page (HTTP 503) instead of the machine running out of memory. 0: from "
+        "the machine's memory (three quarters of it, at 250 MB a page).",
+    )
+    kernel_idle_minutes: int = _opt(
+        15, "An app page's kernel with no activity for this long is shut down (closed laptops, crashed tabs)."
+    )
+    kernel_cull_interval_s: int = _opt(60, "How often (seconds) idle kernels are looked for.")
+    kernel_cull_connected: bool = _opt(
+        False,
+        "Also shut down idle kernels whose page is still open (off: an open page keeps its kernel until it "
+        "has been idle and disconnected).",
+    )
+
     def __post_init__(self) -> None:
         root = Path(self.root)
         object.__setattr__(self, "root", root)
@@ -173,6 +190,8 @@ class Settings:
             "lockout_minutes",
             *_LIMITS,
             "max_upload_mb",
+            "kernel_idle_minutes",
+            "kernel_cull_interval_s",
         ):
             if getattr(self, name) < 1:
                 raise ConfigError(
@@ -182,6 +201,15 @@ class Settings:
                     detail=f"must be at least 1, got {getattr(self, name)}",
                     fix=f"Set SURVEYKIT_{name.upper()} to a whole number of at least 1.",
                 )
+
+        if self.max_kernels < 0:
+            raise ConfigError(
+                ErrorCode.CONFIG_INVALID,
+                Location(field="max_kernels"),
+                name="max_kernels",
+                detail=f"must be 0 (from the machine's memory) or more, got {self.max_kernels}",
+                fix="Set SURVEYKIT_MAX_KERNELS to 0 or to the number of pages one Voilà process may hold, e.g. 40.",
+            )
 
     @property
     def logs_dir(self) -> Path:

@@ -34,12 +34,22 @@ def test_the_permission_matrix_in_the_docs_is_the_code():
     )
 
 
-def test_the_docs_are_linked_and_the_deployment_example_parses():
-    assert "docs/security.md" in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_docs_are_linked_and_the_deployment_configures_the_tested_hub():
+    """The hub configuration is the one tests/serving/test_hub.py starts: it hands everything to
+    surveykit.hub.configure (the authenticator, the standalone-Voilà single-user command, the shared store)."""
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "docs/security.md" in readme and "docs/deploy.md" in readme
     source = (PROJECT_ROOT / "deploy" / "jupyterhub_config.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
-    assigned = {ast.unparse(node.targets[0]) for node in ast.walk(tree) if isinstance(node, ast.Assign)}
-    assert {"c.JupyterHub.services", "c.Spawner.environment", "c.Spawner.cmd"} <= assigned
+    calls = {ast.unparse(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    assert "configure" in calls
+    imports = {
+        (node.module, a.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for a in node.names
+    }
+    assert ("surveykit.hub", "configure") in imports
     assert "SURVEYKIT_DATABASE_URL" in source
 
 

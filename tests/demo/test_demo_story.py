@@ -139,7 +139,7 @@ def test_the_lessons_are_served_by_make_demo(capsys, monkeypatch):
 
     monkeypatch.setattr(cmd_serve, "start_voila", lambda port, env=None: Served())
     monkeypatch.setattr(cmd_serve, "wait_until_up", lambda port, timeout, process: None)
-    assert cmd_serve.run(argparse.Namespace(port=15866)) == 0
+    assert cmd_serve.run(argparse.Namespace(port=15866, workers=1)) == 0
     assert "http://127.0.0.1:15866/voila/render/lessons.ipynb" in capsys.readouterr().out
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert "| the course's lessons" in readme and "`lessons.ipynb`" in readme

@@ -180,7 +180,7 @@ def test_surveykit_serve_prints_every_lesson_url(monkeypatch, capsys, course) ->
 
     monkeypatch.setattr(cmd_serve, "start_voila", lambda port, env=None: FakeProcess())
     monkeypatch.setattr(cmd_serve, "wait_until_up", lambda port, timeout, process: None)
-    assert cmd_serve.run(argparse.Namespace(port=8899)) == 0
+    assert cmd_serve.run(argparse.Namespace(port=8899, workers=1)) == 0
     out = capsys.readouterr().out
     assert "lessons" in out and "http://127.0.0.1:8899/voila/render/lessons.ipynb" in out
     for module_id in course.module_ids:

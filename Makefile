@@ -26,7 +26,16 @@ demo: setup
 serve: setup
 	$(BIN)/surveykit serve --port $(PORT)
 
-test: setup
+# JupyterHub's proxy (configurable-http-proxy, from npm) for the hub test, into .venv/node (git-ignored);
+# without npm the hub test is skipped (in CI, .ci/run installs npm and SURVEYKIT_REQUIRE_BROWSER=1 fails instead)
+CHP := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+
+$(CHP):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@5; \
+	else echo "npm not found: the JupyterHub test will be skipped (apt-get install npm)"; fi
+
+test: setup $(CHP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

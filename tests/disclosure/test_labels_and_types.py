@@ -45,7 +45,6 @@ def _write(tmp_path, monkeypatch, text: str) -> None:
         ),
         ("schema_version: 1\ntypes:\n  x: {name: {ru: Икс, en: X}, rated: maybe}\n", "'rated' must be true"),
         ("schema_version: 2\ntypes: {}\n", "schema_version 2"),
-        ("types: [\n", "cannot read the file"),
     ],
 )
 def test_a_broken_catalog_says_where_and_what(tmp_path, monkeypatch, text, needle):
@@ -54,6 +53,17 @@ def test_a_broken_catalog_says_where_and_what(tmp_path, monkeypatch, text, needl
         with pytest.raises(ConfigError) as err:
             institution_types()
         assert err.value.code is ErrorCode.INSTITUTION_TYPES_INVALID and needle in str(err.value)
+        assert "institution_types.yaml" in str(err.value)
+    finally:
+        settings.cache_clear()
+
+
+def test_a_catalog_that_is_not_yaml_is_refused_at_its_line(tmp_path, monkeypatch):
+    _write(tmp_path, monkeypatch, "schema_version: 1\ntypes: [\n")
+    try:
+        with pytest.raises(ConfigError) as err:
+            institution_types()
+        assert err.value.code is ErrorCode.YAML_SYNTAX and err.value.location.line is not None
         assert "institution_types.yaml" in str(err.value)
     finally:
         settings.cache_clear()

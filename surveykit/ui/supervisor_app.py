@@ -280,7 +280,9 @@ class SupervisorApp(W.VBox):
         who = self._names().get(meta.interviewer_id, meta.interviewer_id)
         when = pd.Timestamp(meta.submitted_at or meta.started_at).strftime("%d.%m.%Y %H:%M")
         back = W.Button(
-            description=t("supervisor.review.back", lang), icon="arrow-left", layout=W.Layout(width="auto")
+            description=t("supervisor.review.back", lang),
+            icon="arrow-left",
+            layout=W.Layout(width="auto", align_self="flex-start"),
         )
         back.add_class("sk-review-back")
         back.on_click(self.guard(lambda _: self._interviews(self.questionnaire.value)))

@@ -214,6 +214,14 @@ def plotly_html(figure: Any, height: int = 480) -> str:
     )
 
 
+def word_button(description: str, icon: str = "", **kwargs: Any) -> W.Button:
+    """A button as wide as its words in either language (ipywidgets' fixed default width cuts a long label
+    such as "Сохранить и выйти"), never shrunk by the row it stands in."""
+    return W.Button(
+        description=description, icon=icon, layout=W.Layout(width="auto", flex="0 0 auto"), **kwargs
+    )
+
+
 def pdf_link(pdf: bytes, filename: str, label: str, css: str = "sk-download") -> W.HTML:
     """A download link for a PDF held in memory (a data URI: works in Voilà and JupyterLab alike)."""
     data = base64.b64encode(pdf).decode("ascii")

@@ -34,6 +34,7 @@ from surveykit.ui.common import (
     guarded,
     language_picker,
     sign_in_page,
+    word_button,
 )
 from surveykit.ui.contact import ContactScreen, gate_of, when_text
 from surveykit.ui.form import FormView
@@ -231,7 +232,7 @@ class InterviewApp(W.VBox):
                      code=row.code)  # fmt: skip
             if row.overdue:
                 text += f" ({t('home.overdue', lang)})"
-            go = W.Button(description=t("home.continue", lang), icon="phone")
+            go = word_button(t("home.continue", lang), "phone")
             go.add_class(f"sk-continue-case-{row.case_id}")
             go.on_click(self.guard(lambda _, c=int(row.case_id): self.continue_case(c)))
             line = W.HBox(
@@ -284,9 +285,7 @@ class InterviewApp(W.VBox):
                     when = when_text(row.last_at)
                     outcome = D.label(row.final, lang)
                     text = t("home.open_case_line", lang, code=row.code, outcome=outcome, when=when)
-                go = W.Button(
-                    description=t("home.continue", lang), icon="undo", layout=W.Layout(width="auto")
-                )
+                go = word_button(t("home.continue", lang), "undo")
                 go.add_class(f"sk-continue-case-{row.case_id}")
                 go.on_click(self.guard(lambda _, c=int(row.case_id): self.continue_case(c)))
                 items.append(W.HBox([W.HTML(_esc(text)), go]))
@@ -309,7 +308,7 @@ class InterviewApp(W.VBox):
                 text += f'<br><span class="sk-returned">{_esc(returned)}</span>'
         label = W.HTML(text)
         label.add_class("sk-draft-label")
-        resume = W.Button(description=t("app.resume", lang), icon="undo")
+        resume = word_button(t("app.resume", lang), "undo")
         resume.add_class("sk-resume")
         resume.on_click(self.guard(lambda _: self.resume(meta.id)))
         return W.HBox([label, resume])
@@ -495,14 +494,12 @@ class InterviewApp(W.VBox):
         picker = language_picker(s.language, self.guard(switch), languages=options)
         items: list[W.Widget] = [picker]
         if self.store is not None:
-            leave = W.Button(description=t("app.save_exit", self.language), icon="save")
+            leave = word_button(t("app.save_exit", self.language), "save")
             leave.add_class("sk-save-exit")
             leave.on_click(self.guard(lambda _: (self._save_draft(), self.show_home())))
             items.append(leave)
         if self.store is not None and self.case is not None:
-            stop = W.Button(
-                description=t("stop.button", self.language), icon="ban", layout=W.Layout(width="auto")
-            )
+            stop = word_button(t("stop.button", self.language), "ban")
             stop.add_class("sk-stop")
             stop.on_click(self.guard(lambda _: self.confirm_stop()))
             items.append(stop)

@@ -172,8 +172,11 @@ class TrainerApp(W.VBox):
             f'<div class="sk-title">{_esc(t("trainer.title", lang))}</div>'
             f'<div class="sk-subtitle">{_esc(t("app.hello", lang, name=self.person.display_name))}</div>'
         )
+        cohorts = list(self.training.cohorts())
+        names = [name for _, name in cohorts]
+        # a cohort by its name; its id only tells two cohorts of the same name apart
         options = [(t("trainer.all_trainees", lang), "")] + [
-            (f"{name} ({cid})", cid) for cid, name in self.training.cohorts()
+            (name if names.count(name) == 1 else f"{name} ({cid})", cid) for cid, name in cohorts
         ]
         cohort = W.Dropdown(options=options, value=self.cohort or "", description=t("trainer.cohort", lang))
         cohort.add_class("sk-cohort")
@@ -333,7 +336,8 @@ class TrainerApp(W.VBox):
         person = W.Dropdown(
             options=self._people_options(),
             description=t("trainer.trainee", lang),
-            layout=W.Layout(width="520px"),
+            layout=W.Layout(width="560px"),
+            style={"description_width": "120px"},
         )
         person.add_class("sk-mock-person")
         scores: dict[str, W.ToggleButtons] = {}

@@ -7,6 +7,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.surveykit-installed
 PORT ?= 8866
+# the suite on every core (test files kept whole on one worker: their module fixtures start servers once)
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: setup demo serve test lab bench lint format clean
 

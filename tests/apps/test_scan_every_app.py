@@ -59,6 +59,8 @@ LATIN_ALLOWED = {
     "SD", "SE", "p", "z", "n", "N", "e", "x",
     # the title of the AAPOR publication the fieldwork tab cites, and the body it names
     "Standard", "Definitions", "CASRO",
+    # the column names a register file must have (the campaign tab says which): a file format's own words
+    "name", "type", "region", "municipality", "address", "website", "recipients", "rule",
 }  # fmt: skip
 #: Cyrillic words allowed on an English page: the other language's own name in the language switch
 CYRILLIC_ALLOWED = {"Русский", "русский"}

@@ -119,6 +119,9 @@ def _value(key: str, value: Any, language: str, names: Mapping[str, Mapping[str,
     if isinstance(value, (list, tuple, set)):
         return ", ".join(_value(key, v, language, names) for v in value) or "—"
     if isinstance(value, dict):
+        if key == "item_scores":  # a mock interview's scores: the checklist's items by their text
+            items = _checklist_texts(language)
+            return "; ".join(f"{items.get(str(k), k)}: {_value(k, v, language, names)}" for k, v in value.items())
         return "; ".join(
             f"{_detail_name(k, language)}: {_value(k, v, language, names)}" for k, v in value.items()
         )
@@ -132,6 +135,19 @@ def _value(key: str, value: Any, language: str, names: Mapping[str, Mapping[str,
         if word is not None:
             return word
     return str(value)
+
+
+def _checklist_texts(language: str) -> dict[str, str]:
+    """The mock-interview checklist's items, id -> text in ``language`` (empty when the course cannot load)."""
+    from surveykit.errors import SurveykitError
+    from surveykit.i18n import pick
+    from surveykit.training.course import load_course
+
+    try:
+        checklist = load_course().checklist
+    except (SurveykitError, OSError):
+        return {}
+    return {item.id: pick(item.text, language) for item in checklist.items}
 
 
 def _detail_name(key: str, language: str) -> str:

@@ -167,3 +167,12 @@ def test_every_action_rechecks_session_and_permission(store):
     assert widgets(app, "sk-sign-in")  # back at the sign-in page
     sofia = store.start_session("sofia", CODES["sofia"], ("administrator",), app="admin")
     assert AdminDesk(store, sofia).people_frame().shape[0] == 3
+
+
+def test_a_mock_interview_entry_names_the_checklist_items_by_their_text():
+    from surveykit.administration import audit_details
+
+    for lang, text in (("ru", "Вопросы зачитываются дословно: 2"), ("en", "Questions read verbatim: 2")):
+        shown = dict(audit_details({"item_scores": {"verbatim": 2, "privacy": 1}}, lang))
+        (value,) = shown.values()
+        assert value.startswith(text) and not value.startswith("verbatim") and "privacy:" not in value

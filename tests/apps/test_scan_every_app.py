@@ -56,7 +56,10 @@ ROLES: dict[str, tuple[str | None, ...]] = {
 LATIN_ALLOWED = {
     "English", "PDF", "CSV", "JSON", "JSONL", "Lines", "QR", "ID", "UTC", "SPSS", "Stata", "Excel", "XLSX",
     "XLSForm", "AAPOR", "RR", "COOP", "REF", "CON", "ODK", "SK", "ISO", "URL", "Voilà", "Jupyter", "OK", "NOK",
-    "SD", "SE", "p", "z", "n", "N", "e", "x",
+    "SD", "SE", "p", "z", "n", "N", "e", "x", "SAV", "DTA",
+    # notation of the item statistics (difficulty, discrimination D, correlation r) and of the rating's formulas
+    # (the total score S, min, the methodology's parts A.1-A.3)
+    "D", "r", "S", "A", "min", "max",
     # the title of the AAPOR publication the fieldwork tab cites, and the body it names
     "Standard", "Definitions", "CASRO",
     # the column names a register file must have (the campaign tab says which): a file format's own words

@@ -21,7 +21,7 @@ import traceback
 
 def _preload() -> None:
     import openpyxl  # noqa: F401
-    import pandas  # noqa: F401
+    import pandas
     import pyreadstat  # noqa: F401
 
     import surveykit.cli.main

@@ -291,7 +291,7 @@ class TrainerApp(W.VBox):
         people.add_class("sk-attendance-people")
         modules = [(f"{m.id} — {pick(m.title, lang, 'en')}", m.id) for m in self.course.modules]
         module = W.Dropdown(
-            options=modules, description=t("trainer.module", lang), layout=W.Layout(width="640px")
+            options=modules, description=t("trainer.module", lang), layout=W.Layout(width="100%", max_width="860px")
         )
         module.add_class("sk-attendance-module")
         hours = W.BoundedFloatText(

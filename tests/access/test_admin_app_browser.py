@@ -68,7 +68,7 @@ def test_an_administrator_manages_people_and_reads_the_audit_log(voila, browser)
             assert not store.person("anna").locked()
         page.click(".lm-TabBar-tab >> nth=1")
         page.wait_for_selector(".sk-audit table", timeout=TIMEOUT)
-        page.select_option(".sk-filter-actor select", value="ada")
+        page.select_option(".sk-filter-actor select", label="Ада Админова")
         page.click(".sk-audit-show")
         page.wait_for_function(
             "() => document.querySelector('.sk-audit') && "

@@ -127,6 +127,8 @@ def test_time_datetime_geopoint_and_files_in_the_interview_app(
     page.locator(".sk-code input").fill(DEMO_ACCESS_CODE)
     page.locator(".sk-sign-in").click()
     page.locator(f".sk-start-{assignment.id}").click(timeout=TIMEOUT)
+    # a survey starts with the contact screen; this visit form has no consent question: "begin" goes on
+    page.locator(".sk-contact-begin").click(timeout=TIMEOUT)
     page.locator(".sk-q-arrived").wait_for(timeout=TIMEOUT)
     page.screenshot(path=str(artifacts / "new-types-1-ru-empty.png"), full_page=True)
 
@@ -187,6 +189,7 @@ def test_time_datetime_geopoint_and_files_in_the_interview_app(
     page.locator(".sk-code input").fill(DEMO_ACCESS_CODE)
     page.locator(".sk-sign-in").click()
     page.locator(f".sk-start-{assignment.id}").click(timeout=TIMEOUT)
+    page.locator(".sk-contact-begin").click(timeout=TIMEOUT)
     page.locator(".sk-q-location .sk-geo-button").click()
     page.wait_for_function(
         "() => document.querySelector('.sk-q-location .sk-geo-status').textContent.length > 0",

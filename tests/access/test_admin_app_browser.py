@@ -70,13 +70,17 @@ def test_an_administrator_manages_people_and_reads_the_audit_log(voila, browser)
         page.wait_for_selector(".sk-audit table", timeout=TIMEOUT)
         page.select_option(".sk-filter-actor select", label="Ада Админова")
         page.click(".sk-audit-show")
+        from surveykit.administration import action_label
+
+        failed = action_label("sign_in_failed", "ru")  # actions in words (issue 16 item 8)
         page.wait_for_function(
-            "() => document.querySelector('.sk-audit') && "
-            "!document.querySelector('.sk-audit').innerText.includes('sign_in_failed')",
+            "(failed) => document.querySelector('.sk-audit') && "
+            "!document.querySelector('.sk-audit').innerText.includes(failed)",
+            arg=failed,
             timeout=TIMEOUT,
         )
         text = page.inner_text(".sk-audit")
-        assert "unlock" in text and "create" in text
+        assert action_label("unlock", "ru") in text and action_label("create", "ru") in text
         page.click(".sk-export-csv")
         page.wait_for_selector(".sk-download a", timeout=TIMEOUT)
         page.screenshot(path=str(ARTIFACTS / "admin-audit.png"), full_page=True)

@@ -94,8 +94,9 @@ def test_a_refusal_and_an_appointment_reach_the_supervisor_and_the_rates(
         recorded.wait_for(timeout=TIMEOUT)  # the banner names the case and its outcome
         shot(page, artifacts, f"{prefix}-3-refusal-recorded.png")
 
-        # an appointment for tomorrow at 15:30, shown as a reminder on the home page
-        tomorrow = dt.date.today() + dt.timedelta(days=1)
+        # an appointment within the reminder window (24 h), shown as a reminder on the home page
+        soon = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)).replace(second=0, microsecond=0)
+        tomorrow, hhmm = soon.date(), f"{soon:%H:%M}"
         page.locator(f".sk-start-{assignment.id}").click(timeout=TIMEOUT)
         page.locator(".sk-contact-outcome button", has_text=t("outcome.appointment", language)).click(
             timeout=TIMEOUT
@@ -103,14 +104,14 @@ def test_a_refusal_and_an_appointment_reach_the_supervisor_and_the_rates(
         date = page.locator(".sk-contact-date input")
         date.fill(tomorrow.isoformat())
         date.dispatch_event("change")
-        page.locator(".sk-contact-time input").fill("15:30")
+        page.locator(".sk-contact-time input").fill(hhmm)
         page.locator(".sk-contact-time input").press("Tab")
         page.wait_for_timeout(300)
         shot(page, artifacts, f"{prefix}-4-appointment.png")
         page.locator(".sk-contact-record").click()
         reminders = page.locator(".sk-reminders")
         reminders.wait_for(timeout=TIMEOUT)
-        assert f"{tomorrow:%d.%m.%Y} 15:30" in reminders.inner_text()
+        assert f"{tomorrow:%d.%m.%Y} {hhmm}" in reminders.inner_text()
         readable(page.locator(".sk-app").inner_text())
         shot(page, artifacts, f"{prefix}-5-reminder.png")
         page.close(run_before_unload=True)
@@ -139,7 +140,7 @@ def test_a_refusal_and_an_appointment_reach_the_supervisor_and_the_rates(
         assert name in latest
         assert f"{t('disposition.2.112', language)} (2.112)" in latest
         assert (
-            f"{t('disposition.2.25', language)} (2.25)" in latest and f"{tomorrow:%d.%m.%Y} 15:30" in latest
+            f"{t('disposition.2.25', language)} (2.25)" in latest and f"{tomorrow:%d.%m.%Y} {hhmm}" in latest
         )
         shown = page.locator(".sk-fieldwork-rates").inner_text()
         assert rate_cell(after["REF1"], language).replace(" ", "") in shown.replace(" ", "").replace(

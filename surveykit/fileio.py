@@ -286,9 +286,11 @@ def _char(c: str) -> str:
     return f"U+{code:04X}" + (f" ({name})" if name else "")
 
 
-def _control_in_text(text: str, file: str | None, report: Report) -> bool:
-    """Add SK142 at the first control character of ``text``; True when there is none."""
-    found = _NOT_PRINTABLE.search(text)
+def _control_in_text(
+    text: str, file: str | None, report: Report, pattern: re.Pattern[str] = _NOT_PRINTABLE
+) -> bool:
+    """Add SK142 at the first character of ``text`` that ``pattern`` finds; True when there is none."""
+    found = pattern.search(text)
     if found is None:
         return True
     line, column = _position(text, found.start())
@@ -1039,14 +1041,7 @@ def read_text_data(
 
 def _no_controls(text: str, file: str, report: Report) -> str | None:
     """NUL and other control characters mean a binary file or a wrong encoding: refused, located."""
-    bad = _BAD_IN_VALUE.search(text)
-    if bad is None:
-        return text
-    line, column = _position(text, bad.start())
-    report.add(
-        ErrorCode.CONTROL_CHARACTER, Location(file=file, line=line, column=column), char=_char(bad.group())
-    )
-    return None
+    return text if _control_in_text(text, file, report, _BAD_IN_VALUE) else None
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ source map and the YAML writer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,9 +17,40 @@ import yaml
 
 from surveykit.errors import Location, Report
 
-__all__ = ["SourceMap", "read_json", "read_yaml", "write_yaml"]
+__all__ = ["SourceMap", "data_path", "read_json", "read_yaml", "write_yaml"]
 
 Path_ = tuple[Any, ...]
+
+
+def data_path(
+    loc: Sequence[Any],
+    data: Any,
+    *,
+    tags: Collection[str] = (),
+    aliases: Mapping[str, str] | None = None,
+) -> tuple[Any, ...]:
+    """The data path of a pydantic error location ``loc`` in ``data``: only real keys and indexes.
+
+    pydantic puts union tags (``tags``: "group", "question", an indicator type...), validator names (with
+    "[") and Python field names that differ from the file's (``aliases``: ``{"in_": "in"}``) in its
+    locations; a missing or unknown key ends the path (so the error points at the mapping that lacks it).
+    """
+    aliases = aliases or {}
+    path: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, Mapping):
+            key = part if part in node else aliases.get(part) if isinstance(part, str) else None
+            if key is not None and key in node:
+                path.append(key)
+                node = node[key]
+            elif isinstance(part, str) and part not in tags and "[" not in part:
+                path.append(part)
+                break
+        elif isinstance(node, list) and isinstance(part, int):
+            path.append(part)
+            node = node[part] if 0 <= part < len(node) else None
+    return tuple(path)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from surveykit.errors import (
 from surveykit.filekinds import take_kind
 from surveykit.questionnaire.checks import Locator, check_questionnaire
 from surveykit.questionnaire.model import MIN_SCHEMA_VERSION, SCHEMA_VERSION, Questionnaire
-from surveykit.sourcemap import SourceMap, read_json, read_text, read_yaml, write_yaml
+from surveykit.sourcemap import SourceMap, data_path, read_json, read_text, read_yaml, write_yaml
 
 __all__ = [
     "FORMATS",
@@ -318,21 +318,7 @@ def _pydantic_problems(err: pydantic.ValidationError, data: Any, smap: SourceMap
 
 
 def _data_path(loc: Sequence[Any], data: Any) -> tuple[Any, ...]:
-    """Drop pydantic's union tags and validator names from ``loc``, keeping only real keys and indexes."""
-    path: list[Any] = []
-    node = data
-    for part in loc:
-        if isinstance(node, Mapping):
-            if part in node:
-                path.append(part)
-                node = node[part]
-            elif isinstance(part, str) and part not in ("group", "question") and "[" not in part:
-                path.append(part)  # a missing or unknown key: the end of the path
-                break
-        elif isinstance(node, list) and isinstance(part, int):
-            path.append(part)
-            node = node[part] if 0 <= part < len(node) else None
-    return tuple(path)
+    return data_path(loc, data, tags=("group", "question"))
 
 
 def _resolve(data: Any, path: Sequence[Any]) -> Any:

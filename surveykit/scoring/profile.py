@@ -28,7 +28,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 from surveykit.errors import ErrorCode, Location, MethodologyError, Problem, Report, did_you_mean
 from surveykit.filekinds import take_kind
 from surveykit.questionnaire.model import Questionnaire, Text
-from surveykit.sourcemap import SourceMap, read_text, read_yaml
+from surveykit.sourcemap import SourceMap, data_path, read_text, read_yaml
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -1266,24 +1266,7 @@ _FIELD_HINTS = {
 
 
 def _data_path(loc: Sequence[Any], data: Any) -> tuple[Any, ...]:
-    """Keep the real keys and indexes of a pydantic error location (drop union tags and validator names)."""
-    path: list[Any] = []
-    node = data
-    for part in loc:
-        if isinstance(node, Mapping):
-            if part in node:
-                path.append(part)
-                node = node[part]
-            elif part == "in_" and "in" in node:
-                path.append("in")
-                node = node["in"]
-            elif isinstance(part, str) and part not in INDICATOR_TYPES and "[" not in part:
-                path.append(part)
-                break
-        elif isinstance(node, list) and isinstance(part, int):
-            path.append(part)
-            node = node[part] if 0 <= part < len(node) else None
-    return tuple(path)
+    return data_path(loc, data, tags=INDICATOR_TYPES, aliases={"in_": "in"})
 
 
 def _allowed_fields(data: Any, path: Sequence[Any]) -> list[str]:

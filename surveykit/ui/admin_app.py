@@ -26,7 +26,7 @@ from surveykit.administration import (
     entity_name,
 )
 from surveykit.config import settings
-from surveykit.i18n import UI_LANGUAGES, t
+from surveykit.i18n import UI_LANGUAGES, moment_text, t
 from surveykit.store.schema import ROLES
 from surveykit.ui.common import (
     STYLE,
@@ -63,16 +63,6 @@ ADMIN_STYLE = """
 
 def _esc(text: Any) -> str:
     return html.escape("" if text is None else str(text))
-
-
-def _when(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return ""
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return str(value)
 
 
 def _roles_text(roles: str, language: str) -> str:
@@ -194,7 +184,7 @@ class AdminApp(W.VBox):
             state = t("admin.active", lang) if p["active"] else t("admin.inactive", lang)
             css = "" if p["active"] else "sk-inactive"
             if p["locked_until"] is not None and not pd.isna(p["locked_until"]):
-                state += "; " + t("admin.locked_until", lang, until=_when(p["locked_until"]))
+                state += "; " + t("admin.locked_until", lang, until=moment_text(p["locked_until"], lang))
                 css = "sk-locked"
             elif p["failed_sign_ins"]:
                 state += "; " + t("admin.failures", lang, n=p["failed_sign_ins"])
@@ -341,7 +331,7 @@ class AdminApp(W.VBox):
                 for name, value in audit_details(e["details"], lang, names)
             )
             cells = (
-                _when(e["at"]),
+                moment_text(e["at"], lang),
                 actor_label(e["actor"], lang, names["person"]),
                 action_label(e["action"], lang),
                 entity_label(e["entity"], lang),

@@ -112,7 +112,7 @@ def _value(key: str, value: Any, language: str, names: Mapping[str, Mapping[str,
     if key in _NAMED and names and isinstance(value, (str, list, tuple)):
         items = [value] if isinstance(value, str) else value
         return ", ".join(_named(_NAMED[key], str(v), names) for v in items) or "—"
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or value == "" or (isinstance(value, float) and value != value):
         return "—"
     if isinstance(value, bool):
         return t("admin.yes" if value else "admin.no", language)

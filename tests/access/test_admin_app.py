@@ -188,6 +188,10 @@ def test_times_and_numbers_in_the_audit_log_read_as_words_in_each_language(store
     from surveykit.i18n import moment_text
 
     session = store.start_session("ADA", CODES["ada"], app="admin")  # audited: sign-in, expires_at
+    for _ in range(5):  # anna locked out (locked_until), then unlocked (failed_sign_ins)
+        with pytest.raises(AccessDenied):
+            store.sign_in("anna01", "WRNG-CODE")
+    AdminDesk(store, session).unlock("anna")
     expires = session.expires_at
     details = {"date": "2026-03-02", "hours": 1.5, "total": 24.0, "profile_id": "ru_nok_344n_2018",
                "deadline": "2026-03-10T16:50:00+00:00"}  # fmt: skip
@@ -199,6 +203,7 @@ def test_times_and_numbers_in_the_audit_log_read_as_words_in_each_language(store
         table = app.audit_box.children[-1].value
         assert not re.search(r"\d{4}-\d\d-\d\d", table), re.search(r".{80}\d{4}-\d\d-\d\d.{40}", table)
         assert moment_text(expires, language) in table  # the session's expiry, as the rest of the app
+        assert "failed_sign_ins" not in table and ":</span> </div>" not in table  # no raw key, no blank
         assert f"{expires.day} " in moment_text(expires, language)
         shown = dict(audit_details(details, language))
         values = [shown[name] for name in shown]

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from surveykit import access
-from surveykit.i18n import t
+from surveykit.i18n import moment_text, number_text, pick, t
 from surveykit.store.audit_export import audit_text
 from surveykit.store.records import Person
 
@@ -112,16 +112,26 @@ def _value(key: str, value: Any, language: str, names: Mapping[str, Mapping[str,
     if key in _NAMED and names and isinstance(value, (str, list, tuple)):
         items = [value] if isinstance(value, str) else value
         return ", ".join(_named(_NAMED[key], str(v), names) for v in items) or "—"
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or value == "" or (isinstance(value, float) and value != value):
         return "—"
     if isinstance(value, bool):
         return t("admin.yes" if value else "admin.no", language)
+    if isinstance(value, (int, float)):  # 1.5 hours: "1,5" in Russian; a score of 24.0: "24"
+        return number_text(value, language)
+    if isinstance(value, (dt.date, pd.Timestamp)) or (isinstance(value, str) and value[:1].isdigit()):
+        moment = moment_text(value, language)  # a session's expiry, a deadline: in words, not ISO 8601
+        if moment != value:
+            return moment
+    if key == "profile_id":
+        return _profile_title(str(value), language)
     if isinstance(value, (list, tuple, set)):
         return ", ".join(_value(key, v, language, names) for v in value) or "—"
     if isinstance(value, dict):
         if key == "item_scores":  # a mock interview's scores: the checklist's items by their text
             items = _checklist_texts(language)
-            return "; ".join(f"{items.get(str(k), k)}: {_value(k, v, language, names)}" for k, v in value.items())
+            return "; ".join(
+                f"{items.get(str(k), k)}: {_value(k, v, language, names)}" for k, v in value.items()
+            )
         return "; ".join(
             f"{_detail_name(k, language)}: {_value(k, v, language, names)}" for k, v in value.items()
         )
@@ -137,10 +147,20 @@ def _value(key: str, value: Any, language: str, names: Mapping[str, Mapping[str,
     return str(value)
 
 
+def _profile_title(profile_id: str, language: str) -> str:
+    """A methodology profile by its title (its id when it is not among the shipped profiles)."""
+    from surveykit.scoring.profile import list_profiles
+
+    try:
+        titles = {p.id: p.title for p in list_profiles()}
+    except OSError:
+        return profile_id
+    return pick(titles[profile_id], language) or profile_id if profile_id in titles else profile_id
+
+
 def _checklist_texts(language: str) -> dict[str, str]:
     """The mock-interview checklist's items, id -> text in ``language`` (empty when the course cannot load)."""
     from surveykit.errors import SurveykitError
-    from surveykit.i18n import pick
     from surveykit.training.course import load_course
 
     try:

@@ -10,14 +10,25 @@ itself, so a forgotten string is visible but never crashes an app.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-__all__ = ["UI_LANGUAGES", "error_templates", "number_text", "pick", "t", "ui_catalog"]
+__all__ = [
+    "UI_LANGUAGES",
+    "error_templates",
+    "format_date",
+    "moment_text",
+    "number_text",
+    "pick",
+    "t",
+    "ui_catalog",
+]
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 
@@ -96,3 +107,71 @@ def error_templates(code: str, language: str) -> tuple[str | None, str | None]:
     """The translated ``(message, hint)`` templates of an error code, or ``(None, None)``."""
     entry = (ui_catalog(language).get("errors") or {}).get(code) or {}
     return entry.get("message"), entry.get("hint")
+
+
+# --- dates and times in words: the one home for every app, report and certificate --------------------------------------
+
+_RU_MONTHS = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
+_EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def format_date(value: dt.date, language: str) -> str:
+    """``1 мая 2026 г.`` / ``1 May 2026``."""
+    if language == "ru":
+        return f"{value.day} {_RU_MONTHS[value.month - 1]} {value.year} г."
+    return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
+
+
+#: an ISO 8601 date or time as stored in the audit log's details and in JSON records
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def moment_text(value: Any, language: str) -> str:
+    """A date or a time as people read it: ``8 декабря 2026 г., 14:30 UTC`` / ``8 December 2026, 14:30 UTC``
+    (a time in UTC, as the server records it; a naive time is taken as UTC), a date alone as
+    :func:`format_date`. Takes a ``datetime``, a ``date``, a pandas ``Timestamp`` or an ISO 8601 text; ``None``
+    and NaT give ``""``; any other text is returned as it is."""
+    if value is None or value != value:  # None, NaN, NaT
+        return ""
+    if isinstance(value, str):
+        text = value.strip()
+        if not _ISO.match(text):
+            return value
+        try:
+            value = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+        except ValueError:
+            return value
+    if hasattr(value, "to_pydatetime"):  # a pandas Timestamp
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        moment = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+        return f"{format_date(moment, language)}, {moment:%H:%M} UTC"
+    if isinstance(value, dt.date):
+        return format_date(value, language)
+    return str(value)

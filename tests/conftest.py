@@ -99,9 +99,37 @@ def _require_browser() -> None:
         pytest.skip(reason)
 
 
+class LocalisedBrowser:
+    """The session's Chromium whose pages are opened as a reader of one language has them: ``new_page`` and
+    ``new_context`` take ``lang`` ("ru", "en"; default: the apps' default language) and set the browser
+    locale from it (surveykit.ui.browser.browser_locale: ru-RU, en-GB), so a Russian page shows dates as
+    dd.mm.yyyy, as a Russian user's browser does. An explicit ``locale`` wins. Everything else is Playwright's
+    ``Browser``."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    @staticmethod
+    def _options(lang: str | None, options: dict) -> dict:
+        from surveykit.ui.browser import browser_locale
+
+        options.setdefault("locale", browser_locale(lang))
+        return options
+
+    def new_page(self, *, lang: str | None = None, **options):
+        return self._browser.new_page(**self._options(lang, options))
+
+    def new_context(self, *, lang: str | None = None, **options):
+        return self._browser.new_context(**self._options(lang, options))
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Debian Chromium driven by Playwright, shared by the session's browser tests."""
+    """Headless Debian Chromium driven by Playwright, shared by the session's browser tests; pages open in
+    the browser locale of their language (:class:`LocalisedBrowser`)."""
     _require_browser()
     from playwright.sync_api import sync_playwright
 
@@ -109,7 +137,7 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
-        yield chromium
+        yield LocalisedBrowser(chromium)
         chromium.close()
 
 

@@ -32,7 +32,6 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +44,7 @@ from surveykit.errors import (
     Severity,
     did_you_mean,
 )
-from surveykit.i18n import pick
+from surveykit.i18n import format_date, pick
 
 from .model import Role, Texts
 
@@ -108,43 +107,7 @@ def languages_of(language: str) -> tuple[str, ...]:
     return ("ru", "en") if language == "bilingual" else (language,)
 
 
-# --- formatting of dates and hours, one home for both languages --------------------------------------
-
-_RU_MONTHS = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
-_EN_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def format_date(value: date | datetime, language: str) -> str:
-    """``1 мая 2026 г.`` / ``1 May 2026``."""
-    if language == "ru":
-        return f"{value.day} {_RU_MONTHS[value.month - 1]} {value.year} г."
-    return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
+# --- formatting of hours (dates: surveykit.i18n.format_date, the one home of dates in words) ----------
 
 
 def _ru_plural(n: float, one: str, few: str, many: str, fraction: str) -> str:

@@ -26,7 +26,7 @@ from surveykit.administration import (
     entity_name,
 )
 from surveykit.config import settings
-from surveykit.i18n import UI_LANGUAGES, t
+from surveykit.i18n import UI_LANGUAGES, moment_text, t
 from surveykit.store.schema import ROLES
 from surveykit.ui.common import (
     STYLE,
@@ -55,6 +55,8 @@ ADMIN_STYLE = """
 .sk-locked td { background: #fff5f5; }
 .sk-code-once { font-size: 22px; font-family: monospace; background: #f0fff4; border: 2px solid #38a169;
                 padding: 10px 16px; margin: 8px 0; }
+.sk-audit-filters { gap: 4px 0; margin-bottom: 4px; }
+.sk-audit-filters .widget-dropdown, .sk-audit-filters .widget-datepicker { height: auto; }
 .sk-section { font-size: 19px; font-weight: 600; margin: 14px 0 4px 0; }
 .sk-download a { font-size: 17px; margin-right: 18px; }
 </style>
@@ -63,16 +65,6 @@ ADMIN_STYLE = """
 
 def _esc(text: Any) -> str:
     return html.escape("" if text is None else str(text))
-
-
-def _when(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return ""
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return str(value)
 
 
 def _roles_text(roles: str, language: str) -> str:
@@ -194,7 +186,7 @@ class AdminApp(W.VBox):
             state = t("admin.active", lang) if p["active"] else t("admin.inactive", lang)
             css = "" if p["active"] else "sk-inactive"
             if p["locked_until"] is not None and not pd.isna(p["locked_until"]):
-                state += "; " + t("admin.locked_until", lang, until=_when(p["locked_until"]))
+                state += "; " + t("admin.locked_until", lang, until=moment_text(p["locked_until"], lang))
                 css = "sk-locked"
             elif p["failed_sign_ins"]:
                 state += "; " + t("admin.failures", lang, n=p["failed_sign_ins"])
@@ -341,7 +333,7 @@ class AdminApp(W.VBox):
                 for name, value in audit_details(e["details"], lang, names)
             )
             cells = (
-                _when(e["at"]),
+                moment_text(e["at"], lang),
                 actor_label(e["actor"], lang, names["person"]),
                 action_label(e["action"], lang),
                 entity_label(e["entity"], lang),
@@ -377,7 +369,7 @@ class AdminApp(W.VBox):
             widget = W.Dropdown(
                 options=[(t("admin.any", lang), "")] + named,
                 value=current if current in values else "",
-                description=t(key, lang), style=style, layout=W.Layout(width="360px"),
+                description=t(key, lang), style=style, layout=W.Layout(width="340px", max_width="100%"),
             )  # fmt: skip
             widget.add_class(f"sk-filter-{column}")
             return widget
@@ -410,9 +402,15 @@ class AdminApp(W.VBox):
             self.render_audit()
 
         show.on_click(self.guard(apply))
+        # the filters wrap onto the next line when the panel is narrower than the three of them (1024 px
+        # screens, a tablet): a row of fixed widths was cut at the panel's right edge
+        filters = W.HBox([actor, entity, action], layout=W.Layout(flex_flow="row wrap", max_width="100%"))
+        period = W.HBox([since, until, show], layout=W.Layout(flex_flow="row wrap", max_width="100%"))
+        filters.add_class("sk-audit-filters")
+        period.add_class("sk-audit-filters")
         self.audit_box.children = [
-            W.HBox([actor, entity, action]),
-            W.HBox([since, until, show]),
+            filters,
+            period,
             W.HBox(export_buttons),
             exports,
             W.HTML(f'<div class="sk-hint">{_esc(t("admin.audit_count", lang, n=len(frame)))}</div>'),

@@ -20,7 +20,14 @@ from urllib.parse import urlencode
 
 from surveykit.ui.server import free_port, start_voila, wait_until_up
 
-__all__ = ["CHROMIUM_ARGS", "VoilaServer", "chromium_path", "launch_chromium"]
+__all__ = [
+    "BROWSER_LOCALES",
+    "CHROMIUM_ARGS",
+    "VoilaServer",
+    "browser_locale",
+    "chromium_path",
+    "launch_chromium",
+]
 
 CHROMIUM_ARGS = (
     "--no-sandbox",
@@ -31,6 +38,20 @@ CHROMIUM_ARGS = (
     "--no-first-run",
     "--disable-quic",
 )
+
+
+#: the browser locale of a person who reads the apps in a language: the browser, not the page, decides how an
+#: ``<input type=date>`` shows a date (dd.mm.yyyy in ru-RU, dd/mm/yyyy in en-GB, mm/dd/yyyy in en-US)
+BROWSER_LOCALES = {"ru": "ru-RU", "en": "en-GB"}
+
+
+def browser_locale(language: str | None = None) -> str:
+    """The browser locale for pages read in ``language`` (default: the apps' default language)."""
+    if not language:
+        from surveykit.config import settings
+
+        language = settings().default_language
+    return BROWSER_LOCALES.get(language, language)
 
 
 def chromium_path() -> str | None:

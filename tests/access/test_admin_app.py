@@ -176,3 +176,51 @@ def test_a_mock_interview_entry_names_the_checklist_items_by_their_text():
         shown = dict(audit_details({"item_scores": {"verbatim": 2, "privacy": 1}}, lang))
         (value,) = shown.values()
         assert value.startswith(text) and not value.startswith("verbatim") and "privacy:" not in value
+
+
+def test_times_and_numbers_in_the_audit_log_read_as_words_in_each_language(store):
+    """A session's expiry, a deadline, a day and the time of every entry read as dates in words (the one
+    home: surveykit.i18n.moment_text), not as ISO 8601 timestamps; numbers with the language's decimal
+    mark; a methodology profile by its title."""
+    import re
+
+    from surveykit.administration import audit_details
+    from surveykit.i18n import moment_text
+
+    session = store.start_session("ADA", CODES["ada"], app="admin")  # audited: sign-in, expires_at
+    for _ in range(5):  # anna locked out (locked_until), then unlocked (failed_sign_ins)
+        with pytest.raises(AccessDenied):
+            store.sign_in("anna01", "WRNG-CODE")
+    AdminDesk(store, session).unlock("anna")
+    expires = session.expires_at
+    details = {"date": "2026-03-02", "hours": 1.5, "total": 24.0, "profile_id": "ru_nok_344n_2018",
+               "deadline": "2026-03-10T16:50:00+00:00"}  # fmt: skip
+    for language, words in (
+        ("ru", ("2 марта 2026 г.", "1,5", "24", "10 марта 2026 г., 16:50 UTC")),
+        ("en", ("2 March 2026", "1.5", "24", "10 March 2026, 16:50 UTC")),
+    ):
+        app = signed_in(store, language=language)
+        table = app.audit_box.children[-1].value
+        assert not re.search(r"\d{4}-\d\d-\d\d", table), re.search(r".{80}\d{4}-\d\d-\d\d.{40}", table)
+        assert moment_text(expires, language) in table  # the session's expiry, as the rest of the app
+        assert "failed_sign_ins" not in table and ":</span> </div>" not in table  # no raw key, no blank
+        assert f"{expires.day} " in moment_text(expires, language)
+        shown = dict(audit_details(details, language))
+        values = [shown[name] for name in shown]
+        for word in words:
+            assert word in values, (language, word, values)
+        assert not any("T16:50" in v or "ru_nok" in v or "24.0" in v for v in values), values
+
+
+def test_moment_text_is_the_one_way_a_time_is_written_for_people():
+    import pandas as pd
+
+    from surveykit.i18n import format_date, moment_text
+
+    at = dt.datetime(2026, 5, 1, 3, 5, tzinfo=dt.timezone(dt.timedelta(hours=3)))  # 00:05 UTC
+    assert moment_text(at, "ru") == "1 мая 2026 г., 00:05 UTC"
+    assert moment_text(pd.Timestamp(at), "en") == "1 May 2026, 00:05 UTC"
+    assert moment_text("2026-05-01T00:05:00", "en") == "1 May 2026, 00:05 UTC"  # naive: UTC
+    assert moment_text(dt.date(2026, 5, 1), "ru") == format_date(dt.date(2026, 5, 1), "ru") == "1 мая 2026 г."
+    assert moment_text(None, "ru") == moment_text(pd.NaT, "en") == ""
+    assert moment_text("2025", "ru") == "2025" and moment_text("не дата", "ru") == "не дата"

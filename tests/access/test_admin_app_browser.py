@@ -3,10 +3,12 @@ shown once), locks are visible, the audit log is filtered; screenshots in artifa
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from surveykit.config import PROJECT_ROOT
-from surveykit.store import Store
+from surveykit.store import Store, audit
 
 from .conftest import CODES
 
@@ -14,6 +16,32 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = PROJECT_ROOT / "artifacts"
 TIMEOUT = 90_000  # ms: Voilà pages on a busy 2-core machine
+FILTERS = ".sk-filter-actor, .sk-filter-entity, .sk-filter-action, .sk-filter-since, .sk-filter-until, .sk-audit-show"
+#: the filters that are not whole: a field (select, date input) sticking out of its widget (cut by the row
+#: below it or squeezed), two filters overlapping, or a filter beyond the window or a box that cuts overflow
+CLIPPED = """(selector) => {
+  const out = [], boxes = [];
+  const inside = (r, b) => r.left >= b.left - 0.5 && r.right <= b.right + 0.5 && r.top >= b.top - 0.5 && r.bottom <= b.bottom + 0.5;
+  for (const widget of document.querySelectorAll(selector)) {
+    const w = widget.getBoundingClientRect();
+    boxes.push([widget.className, w]);
+    if (w.width === 0 || w.left < 0 || w.right > window.innerWidth + 0.5) out.push(['outside the window', widget.className]);
+    for (const field of widget.querySelectorAll('select, input')) {
+      if (!inside(field.getBoundingClientRect(), w)) out.push(['field cut', widget.className]);
+    }
+    for (let box = widget.parentElement; box; box = box.parentElement) {
+      if (getComputedStyle(box).overflowX === 'visible' && getComputedStyle(box).overflowY === 'visible') continue;
+      const b = box.getBoundingClientRect();
+      if (w.right > b.right + 0.5 || w.left < b.left - 0.5) { out.push(['cut by the panel', widget.className]); break; }
+    }
+  }
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [a, b] = [boxes[i][1], boxes[j][1]];
+    if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+      out.push(['overlap', boxes[i][0], boxes[j][0]]);
+  }
+  return out;
+}"""
 
 
 @pytest.fixture
@@ -27,6 +55,12 @@ def voila(tmp_path, voila_server):
         store.add_person("ada", "Ада Админова", ["administrator"], login="ADA", access_code=CODES["ada"])
         store.add_person("anna", "Анна Иванова", ["interviewer"], login="ANNA01", access_code=CODES["anna"])
         store.add_person("sofia", "София Петрова", ["supervisor", "trainer"], login="SOFIA")
+        with store.db.transaction() as conn:  # actions and kinds with the longest names: the filters' widths
+            for action, entity in (
+                ("restore_foreign_archive", "calibration_result"),
+                ("review_open_answer", "qc_case"),
+            ):
+                audit.record(conn, actor=None, action=action, entity=entity, entity_id="x")
     port = free_port()
     env = {"SURVEYKIT_DATABASE_URL": url, "SURVEYKIT_DATA_DIR": str(tmp_path / "data")}
     voila_server(env, port=port)
@@ -68,6 +102,17 @@ def test_an_administrator_manages_people_and_reads_the_audit_log(voila, browser)
             assert not store.person("anna").locked()
         page.click(".lm-TabBar-tab >> nth=1")
         page.wait_for_selector(".sk-audit table", timeout=TIMEOUT)
+        # a Russian page in a Russian browser: the date filters read dd.mm.yyyy, as a Russian user's do
+        assert page.evaluate("navigator.language") == "ru-RU"
+        audit_text = page.inner_text(".sk-audit")
+        assert not re.search(r"\d{4}-\d\d-\d\d", audit_text), audit_text[:400]  # times in words
+        assert "действует до" in audit_text and " г., " in audit_text  # the session's expiry, in words
+        for width in (1280, 1024):  # every filter whole: none cut at the panel's right edge
+            page.set_viewport_size({"width": width, "height": 1000})
+            page.wait_for_timeout(300)
+            assert page.evaluate(CLIPPED, FILTERS) == [], width
+            page.screenshot(path=str(ARTIFACTS / f"admin-audit-filters-{width}.png"))
+        page.set_viewport_size({"width": 1280, "height": 1000})
         page.select_option(".sk-filter-actor select", label="Ада Админова")
         page.click(".sk-audit-show")
         from surveykit.administration import action_label

@@ -362,7 +362,7 @@ def scanner(demo, artifacts):
 def test_every_page_of_the_app_reads_right_in_both_languages(browser, server, demo, scanner, app, login):
     before = len(scanner.defects)
     for lang in LANGUAGES:
-        context = browser.new_context(viewport={"width": 1280, "height": 1400}, locale=lang)
+        context = browser.new_context(lang=lang, viewport={"width": 1280, "height": 1400})
         page = context.new_page()
         try:
             who = login or "anonymous"

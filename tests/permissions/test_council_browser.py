@@ -56,7 +56,7 @@ def sign_in(page, login):
 def test_a_council_viewer_sees_the_rating_and_nothing_behind_it(browser, voila_server, env, artifacts):
     environment, secrets = env
     server = voila_server(environment)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(lang="en", viewport={"width": 1280, "height": 900})
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:

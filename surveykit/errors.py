@@ -914,7 +914,7 @@ class ErrorCode(enum.Enum):
     )
     LINT_ALL_NONE = (
         "SK824",
-        "quiz item {item}: option {option} is an 'all / none of the above' option ('{text}')",
+        "quiz item {item}: option {option} points at the other options ('all / none of the above', 'both', 'A and B'): '{text}'",
         "Replace it with a plausible distractor drawn from a real interviewer error.",
     )
     LINT_ALL_BUT_ONE = (

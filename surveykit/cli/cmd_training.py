@@ -6,7 +6,8 @@
   surveykit training progress [--cohort C]                     one line per trainee: hours, exam, mock, roles
   surveykit training export FILE.csv|FILE.xlsx [--cohort C]    progress (xlsx: also modules, exam attempts,
                                                                item statistics, the review list)
-  surveykit training lint [--course DIR] [--strict]            item-writing flaws of the item bank
+  surveykit training lint [PATH | --course DIR] [--strict]     item-writing flaws of the item bank (a course
+                                                               folder or one item file)
   surveykit training review [--cohort C] [--no-lint]           items to review after real attempts
 
 Every rule (attendance share, pass marks, the checklist verdict) comes from questionnaires/training/rules.yaml

@@ -1,6 +1,7 @@
 """``surveykit training lint`` and ``surveykit training review``: the item bank, checked and reviewed.
 
-  surveykit training lint [--course DIR] [--strict]    item-writing flaws of the bank (keyed positions, the
+  surveykit training lint [PATH | --course DIR] [--strict]
+                                                       item-writing flaws of the bank (keyed positions, the
                                                        length cue, "all/none of the above", "all but one",
                                                        an answer shown, English codes in Russian text,
                                                        paraphrased questions), each with the item and the fix
@@ -34,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _root(args: argparse.Namespace) -> Path:
+    if args.values:  # `surveykit training lint PATH`: a course folder or one item-bank file
+        return Path(args.values[0])
     if args.course:
         return Path(args.course)
     from surveykit.config import settings

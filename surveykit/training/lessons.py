@@ -789,6 +789,52 @@ def paraphrased_quotes(
     return found
 
 
+#: a quotation named by its question number: «вопрос 13 («Готовы ли Вы…»)», «на вопрос 7: «…»», "Q13 ("…")",
+#: "question 5 ('…')"
+_NUMBERED_QUOTE = re.compile(
+    r"(?:\b[Вв]опрос\w*|\b[Qq]uestion|\bQ)\s*(\d{1,2})[*_]*\s*[(:—–,-]?\s*\(?\s*"
+    r"(?:«([^«»\n]{4,})»|“([^“”\n]{4,})”|„([^„“\n]{4,})“|\"([^\"\n]{4,})\")"
+)
+
+
+def _in_order(quote: str, known: str) -> bool:
+    """Whether the parts of a quote cut with '...' appear word for word, in order, in the known text."""
+    pos = 0
+    for part in (p.strip(" .,:;!?-—–") for p in quote.split("...")):
+        if not part:
+            continue
+        found = known.find(part, pos)
+        if found < 0:
+            return False
+        pos = found + len(part)
+    return True
+
+
+def misquoted_questions(text: str, known: list[_Known]) -> list[tuple[int, str, _Known]]:
+    """Quotes that a lesson names by their question number ("вопрос 13 («…»)", "Q13 ("…")") and that are
+    not that question's words — cut with '…' where needed, but in order and word for word. However short: a
+    quote the lesson attaches to a question must be that question. ``(line, quote, the question)``."""
+    found = []
+    labels: dict[str, list[_Known]] = {}
+    for k in known:
+        if k.what == "label":
+            labels.setdefault(k.code.casefold(), []).append(k)
+    for match in _NUMBERED_QUOTE.finditer(text):
+        quote = next(g for g in match.groups()[1:] if g is not None)
+        bracketed = "(" in match.group(0)
+        if "{{" in quote or not (bracketed or quote.rstrip().endswith(("?", "…", "..."))):
+            continue  # «вопрос 8 «на всякий случай»»: words about the question, not its text
+        questions = labels.get(f"q{match.group(1)}", [])
+        if not questions:
+            continue
+        normal = _normalise(quote)
+        if any(_in_order(normal, q.normal) for q in questions):
+            continue
+        best = max(questions, key=lambda q: _coverage(normal, q.normal))
+        found.append((text.count("\n", 0, match.start()) + 1, quote, best))
+    return found
+
+
 def quote_problems(root: Path | None = None, questionnaires_dir: Path | None = None) -> Any:
     """A report (warnings SK852) of every literal quote in the lesson files of the course in ``root`` that
     paraphrases a questionnaire text (see :func:`paraphrased_quotes`), located at the file and line."""
@@ -808,7 +854,10 @@ def quote_problems(root: Path | None = None, questionnaires_dir: Path | None = N
         if language not in cache:
             cache[language] = _known_texts(questionnaires_dir, language)
         text = path.read_text(encoding="utf-8")
-        for line, quote, known in paraphrased_quotes(text, cache[language]):
+        problems = paraphrased_quotes(text, cache[language])
+        named = {(line, quote) for line, quote, _ in problems}
+        problems += [m for m in misquoted_questions(text, cache[language]) if (m[0], m[1]) not in named]
+        for line, quote, known in problems:
             placeholder = (
                 f"{{{{question {known.questionnaire} {known.code}}}}}"
                 if known.what == "label"

@@ -199,7 +199,10 @@ _QUOTES = {"ru": ("«", "»"), "en": ("\u201c", "\u201d")}
 
 
 def _quotations(text: str, language: str) -> list[str]:
-    """Quoted fragments of a text: «...» (nesting respected) in any language; "..." and “...” in English."""
+    """Quoted fragments of a text, in any quotation marks a writer may use in either language: «...»
+    (nesting respected), „...“, “...”, ‘...’ and straight "..." or '...' (12 characters or more, so that an
+    apostrophe is no quotation) — and sentences that are not quoted but put a question to the respondent
+    (a sentence ending with '?': 'Вы спрашиваете: Имеете ли Вы ...?')."""
     found: list[str] = []
     depth, start = 0, 0
     for pos, ch in enumerate(text):
@@ -211,11 +214,22 @@ def _quotations(text: str, language: str) -> list[str]:
             depth -= 1
             if depth == 0:
                 found.append(text[start:pos])
-    if language == "en":
-        found += re.findall(r"\u201c([^\u201d]+)\u201d", text)
-        found += re.findall(r'"([^"]+)"', text)
-        found += re.findall(r"(?<![\w])'([^']{12,}?)'(?![\w])", text)
+    found += re.findall(r"„([^“”„]+)[“”]", text)
+    found += re.findall(r"(?<!„)\u201c([^\u201d\u201c]+)\u201d", text)
+    found += re.findall(r"\u2018([^\u2019]{12,}?)\u2019(?!\w)", text)
+    found += re.findall(r'"([^"]+)"', text)
+    found += re.findall(r"(?<![\w])'([^']{12,}?)'(?![\w])", text)
+    # an unquoted question put to the respondent after a colon or a dash
+    unquoted = re.sub(
+        r"«[^»]*»|„[^“”]*[“”]|\u201c[^\u201d]*\u201d|\u2018[^\u2019]*\u2019|\"[^\"]*\"", " ", text
+    )
+    found += [_Unquoted(q) for q in re.findall(r"(?:^|[:—–.!?]\s*)([^:—–?!.]*\?)", unquoted)]
     return found
+
+
+class _Unquoted(str):
+    """A question found in a text without quotation marks (only the character measure applies to it: a
+    stem's own question to the trainee shares words with the questionnaire without quoting it)."""
 
 
 def _parts(fragment: str) -> list[str]:
@@ -236,6 +250,41 @@ def _verbatim(parts: Sequence[str], texts: Iterable[QuestionText]) -> bool:
     return False
 
 
+#: a quoted question whose word stems are at least this share of one questionnaire question's is that
+#: question in other words (measured with :func:`stem_overlap`)
+_QUESTION_STEMS = 0.66
+
+
+def _one_question(quoted: str) -> bool:
+    """A quotation that is one question (one '?', at the end): several sentences are a scene, not a quote."""
+    text = quoted.strip()
+    return text.endswith("?") and text.count("?") == 1 and not re.search(r"[.!]\s", text)
+
+
+_STOP_WORDS = (
+    # words of 4+ letters that carry no content of a question (question words, pronouns, auxiliaries)
+    "такое такой этот если есть было была будет можно нужно какой какие когда сейчас вообще пожал скажи "
+    "what which that this these your have with from they them there would could should does were been about "
+    "think please tell"
+)
+_STOP_STEMS = frozenset(_STOP_WORDS.split())
+
+
+def _stems(text: str) -> set[str]:
+    """The content word stems of a normalised text: the first 5 letters of every word of 4 letters or more
+    (enough to match Russian and English inflections: «группа» / «группу», "recommend" / "recommended"),
+    without question words and pronouns."""
+    return {w[:5] for w in text.split() if len(w) >= 4} - _STOP_STEMS
+
+
+def stem_overlap(fragment: str, text: str) -> float:
+    """Share of the fragment's content stems found in the text (0 when the fragment has fewer than 3)."""
+    mine = _stems(_norm(fragment))
+    if len(mine) < 3:
+        return 0.0
+    return len(mine & _stems(_norm(text))) / len(mine)
+
+
 def coverage(fragment: str, text: str) -> float:
     """Share of the (normalised) fragment found in the (normalised) text, in order, counting only matching
     runs of at least 4 characters: 1.0 for a verbatim part, high for a cut or reworded quotation."""
@@ -250,22 +299,73 @@ def coverage(fragment: str, text: str) -> float:
 # the linter
 # --------------------------------------------------------------------------------------------------------
 
+# an option that refers to the other options instead of saying something itself: "all / none of the above",
+# "both", "A and B", "all except the last" (Haladyna et al. 2002, guidelines 24-25), in each language's
+# usual wordings. Matched on the normalised text (lower case, ё = е, punctuation as spaces).
+_QUANTIFIER = {
+    "ru": r"(?:все|всех|всем|ни один|ни одна|ни одного|ни одной|ничего|ничто|оба|обе|обоих|любой|любые|каждый)",
+    "en": r"(?:all|none|both|neither|each|any|either|every)",
+}
 _ALL_NONE = {
-    "en": re.compile(
-        r"\b(all|none|both|neither) of (the )?(above|these|the options|the answers)\b"
-        r"|\ball (the )?(answers|options) (above )?are (correct|right|true)\b|\bno correct answer\b"
-    ),
     "ru": re.compile(
-        r"\bвсе (вышеперечисленн|перечисленн|ответы верн|варианты верн|указанн)\w*"
-        r"|\bвсе вышеперечисленное\b|\bвсе перечисленное\b|\bничего из (вышеперечисленного|перечисленного)\b"
-        r"|\bни один из (вариантов|перечисленных|ответов)\b|\bнет (правильного|верного) ответа\b"
+        # a quantifier near a word naming the listed options ("всё вышеперечисленное", "все из перечисленных",
+        # "ни один из приведённых", "все вышеуказанные действия")
+        rf"\b{_QUANTIFIER['ru']}\b(?:\s+\w+){{0,3}}?\s+(?:вы(?:ше)?)?(?:перечисл|указан|названн|приведен|упомянут)\w*"
+        r"(?!\w)(?!\s+(?:в|во|на|по|из|у|для|при)\s)"
+        r"|\b(?:вышеперечисл|вышеуказан|вышеназван|вышеприведен|вышеизложен)\w*"
+        # a quantifier with "options / answers" and a verdict ("все ответы верны", "верны все варианты",
+        # "ни один вариант не подходит", "оба варианта правильные", "все варианты, кроме ...")
+        r"|\b(?:все|всех|ни один|ни одна|ни одного|ничего|оба|обе)\b(?:\s+\w+){0,2}?\s+(?:вариант|ответ)\w*(?:\s+\w+){0,2}?\s+"
+        r"(?:не\s+)?(?:верн|неверн|правильн|неправильн|подход|годит|кроме|выше)\w*"
+        rf"|\b(?:верн|правильн|неверн|неправильн)\w*\s+{_QUANTIFIER['ru']}\s+(?:вариант|ответ)\w*"
+        r"|\bнет\s+(?:ни\s+одного\s+)?(?:правильн|верн|подходящ)\w*\s+(?:вариант|ответ)\w*"
+        r"|\b(?:правильн|верн|подходящ)\w*\s+(?:вариант|ответ)\w*\s+нет\b"
+        r"|\b(?:и|ни)\s+то\s+(?:и|ни)\s+друго[ея]\b"
+        # options named by their letters or numbers: "варианты 1 и 2", "ответы а и в верны"
+        r"|\b(?:вариант|ответ)\w*\s+(?:[а-еa-f]|\d)\s*(?:и|или)\s*(?:[а-еa-f]|\d)\b"
+        r"|\b(?:[а-еa-f]|\d)\s*(?:и|или)\s*(?:[а-еa-f]|\d)\s+(?:верн|правильн|неверн)\w*"
+    ),
+    "en": re.compile(
+        rf"\b{_QUANTIFIER['en']}\b(?:\s+of)?(?:\s+the)?(?:\s+\w+){{0,2}}?\s+(?:above|listed|preceding|foregoing|aforementioned)\b"
+        r"|\b(?:above|aforementioned|foregoing)\s+(?:options|answers|choices|statements|actions)\b"
+        rf"|\b{_QUANTIFIER['en']}\s+of\s+(?:them|these|those)\s*(?:$|(?:are|is)\s+(?:correct|right|true|wrong))"
+        rf"|\b{_QUANTIFIER['en']}\s+of\s+the\s+(?:options|answers|choices|statements)\b"
+        rf"|\b{_QUANTIFIER['en']}\s+(?:the\s+)?(?:options|answers|choices|statements)\s+(?:are|is)\b"
+        r"|\bnone\s+(?:is|are)\s+(?:correct|right|true)\b"
+        r"|\bno\s+(?:correct|right|true)\s+(?:answer|option)\b"
+        r"|\ball\s+(?:except|but)\s+(?:the\s+|one|\w\b)"
+        r"|\b(?:options?|answers?|choices?)\s+(?:[a-f]|\d)\s*(?:and|or)\s*(?:[a-f]|\d)\b"
+        r"|\bboth\s+(?:[a-f]|\d)\s+and\s+(?:[a-f]|\d)\b"
+        r"|\b(?:[a-f]|\d)\s+(?:and|or)\s+(?:[a-f]|\d)\s+(?:are|is)\s+(?:correct|right|true)\b"
     ),
 }
+_QUOTED = re.compile(r"«[^»]*»|„[^“”]*[“”]|\u201c[^\u201d]*\u201d|\"[^\"]*\"")
+#: options named by capital letters in the raw text ("А и Б", "A and C"): the case tells them from words
+_LETTER_PAIR = re.compile(r"(?<!\w)[A-FА-Е]\)?\s*(?:,|и|или|and|or|&)\s*[A-FА-Е]\)?(?!\w)")
+
+
+def refers_to_options(text: str, language: str) -> bool:
+    """Whether an option's text points at the other options ("all of the above", "none of these", "both",
+    "A and B", "all except the last") instead of saying something itself."""
+    text = _QUOTED.sub(" ", text)  # speech quoted in an option («Верных ответов нет…») is not about options
+    pattern = _ALL_NONE.get(language)
+    if pattern is not None and pattern.search(_norm(text)):
+        return True
+    return bool(_LETTER_PAIR.search(text))
+
+
 _SUPERLATIVE = {
     "en": re.compile(r"\b(largest|highest|greatest|smallest|lowest|least|most|maximum|minimum|biggest)\b"),
     "ru": re.compile(r"наибольш|наименьш|\bсамы[йеоа]\w*|больше всего|меньше всего|максимальн|минимальн"),
 }
-_BRACKETED_NUMBER = re.compile(r"\(\s*[-+]?\d+(?:[.,]\d+)?\s*%?\s*\)")
+#: a value printed in an option: in brackets ("(0,4)", "[40 %]"), after a dash, colon or equals sign
+#: ("— 0,4", ": 40 %", "= 0.4") or as a percentage ("40 %")
+_BRACKETED_NUMBER = re.compile(
+    r"[(\[]\s*[-+]?\d+(?:[.,]\d+)?\s*%?\s*[)\]]"
+    r"|(?:[—–:=]|\s-)\s*[-+]?\d+(?:[.,]\d+)?\s*(?:%|балл\w*|points?)?\s*$"
+    r"|\d\s*%"
+)
+_ROMAN = re.compile(r"(?=[IVXLC])X{0,3}(?:IX|IV|V?I{0,3})|(?=[IVXLC])X?L?X{0,3}")
 
 
 def _texts_of(item: QuizItem) -> list[tuple[tuple[str | int, ...], str, dict[str, str]]]:
@@ -324,15 +424,22 @@ def _warn(report: Report, code: ErrorCode, location: Location, **params: Any) ->
     report.add(code, location, Severity.WARNING, **params)
 
 
+def _slack(n: int) -> float:
+    """The share one item makes in a bank of ``n`` items, beyond which a small bank cannot be more even (0
+    from 100 items on, where the thresholds of rules.yaml apply as written)."""
+    return 1 / n if n < 100 else 0.0
+
+
 def _positions(items: Sequence[QuizItem], rules: ItemLintRules, report: Report, bank: Location) -> None:
     single = _single(items)
-    if len(single) < 8:  # too few items to speak of a pattern
+    if len(single) < 4:  # fewer items than positions: no spread to speak of
         return
     observed, expected = key_positions(single)
     n = len(single)
     gaps = {p: (observed[p] - expected[p]) / n for p in observed}
     worst = max(gaps, key=lambda p: abs(gaps[p]))
-    if abs(gaps[worst]) <= rules.max_position_share_gap:
+    # one item of slack: a bank of 9 items cannot spread its keys over 4 positions closer than 3-2-2-2
+    if abs(gaps[worst]) <= rules.max_position_share_gap + _slack(n):
         return
     over = max(gaps, key=lambda p: gaps[p])
     under = [p for p in sorted(gaps, key=lambda p: gaps[p]) if gaps[p] < 0][:2]
@@ -371,7 +478,8 @@ def _longest(
         return
     scores = {language: length_strategy_scores(single, language) for language in languages}
     chance = next(iter(scores.values()))[1]
-    limit = chance + rules.longest_option_margin
+    # one item of slack, as for keyed positions: in a 3-item bank one key of the longest option is 33 %
+    limit = min(1.0, chance + rules.longest_option_margin + _slack(len(single)))
     for language, (by_strategy, _) in scores.items():
         for name, score in by_strategy.items():
             if score <= limit + 1e-9:
@@ -455,9 +563,9 @@ def _key_ratio(item: QuizItem, language: str) -> float:
 
 def _all_none(item: QuizItem, report: Report, where: Locate) -> None:
     for k, option in enumerate(item.options):
-        for language, pattern in _ALL_NONE.items():
+        for language in _ALL_NONE:
             text = option.text.get(language, "")
-            if pattern.search(_norm(text)):
+            if text and refers_to_options(text, language):
                 _warn(
                     report,
                     ErrorCode.LINT_ALL_NONE,
@@ -500,8 +608,10 @@ def _answer_shown(item: QuizItem, report: Report, where: Locate, languages: Sequ
                 where(item, ("options",)),
                 item=item.id,
                 detail=Translated(
-                    en="the stem asks for the largest or smallest, and every option prints its value in brackets",
-                    ru="вопрос спрашивает о наибольшем или наименьшем, а каждый вариант показывает своё значение в скобках",
+                    en="the stem asks for the largest or smallest, and every option prints its value (in brackets, "
+                    "after a dash or as a percentage)",
+                    ru="вопрос спрашивает о наибольшем или наименьшем, а каждый вариант показывает своё значение (в "
+                    "скобках, после тире или в процентах)",
                 ),
                 fix=Translated(
                     en="Remove the values from the options: the trainee must know them.",
@@ -541,6 +651,8 @@ def _latin_in_russian(item: QuizItem, allowed: set[str], report: Report, where: 
             word = word.strip(".-/")
             if not re.search(r"[A-Za-z]", word) or word.casefold() in allowed or word in found:
                 continue
+            if _ROMAN.fullmatch(word):
+                continue  # a Roman numeral, as Russian writes disability groups and chapters («II группа»)
             found.append(word)  # a Latin word or code, or a word mixing Latin and Cyrillic letters
         if found:
             _warn(
@@ -565,6 +677,7 @@ def _paraphrase(
     if item.scenario is not None:
         fields.append((("scenario",), "scenario", item.scenario))
     fields += [(("options", k, "text"), f"option {o.id}", o.text) for k, o in enumerate(item.options)]
+    reported: set[tuple[str, str, str]] = set()
     for path, field, by_language in fields:
         for language in languages:
             pool = [t for t in texts if t.language == language]
@@ -584,7 +697,27 @@ def _paraphrase(
                     if score > best[0]:
                         best = (score, question)
                 ratio, question = best
+                if (
+                    (question is None or ratio < rules.paraphrase_similarity)
+                    and _one_question(quoted)
+                    and not isinstance(quoted, _Unquoted)
+                ):
+                    # a question put in other words ("Есть ли у Вас группа инвалидности?"): most of its word
+                    # stems are those of one questionnaire question
+                    ratio, question = max(
+                        (
+                            (stem_overlap(joined, q.norm), q)
+                            for q in questions
+                            if q.text.rstrip().endswith("?")
+                        ),
+                        key=lambda pair: pair[0],
+                        default=(0.0, None),
+                    )
+                    ratio = 1.0 if ratio >= _QUESTION_STEMS else 0.0
                 if question is not None and ratio >= rules.paraphrase_similarity:
+                    if (field, language, question.code) in reported:
+                        continue  # the same quotation caught by two kinds of quotation marks
+                    reported.add((field, language, question.code))
                     _warn(
                         report,
                         ErrorCode.LINT_PARAPHRASE,
@@ -706,7 +839,13 @@ def lint_path(path: Path | str, *, questionnaires: Iterable[Any] | None = None) 
     from surveykit.training.course import load_course
 
     root = Path(path)
+    if not root.exists():
+        report = Report(subject=f"item bank {root}")
+        report.add(ErrorCode.FILE_NOT_FOUND, Location(file=str(root)), path=str(root), cwd=str(Path.cwd()))
+        return report
     if root.is_file():
+        if not (root.parent / "course.yaml").is_file() and not (root.parent.parent / "course.yaml").is_file():
+            return _lint_item_file_alone(root, questionnaires)  # an item file outside any course
         root = root.parent.parent if root.parent.name == "items" else root.parent
     try:
         course = load_course(root)
@@ -715,6 +854,27 @@ def lint_path(path: Path | str, *, questionnaires: Iterable[Any] | None = None) 
         report.extend(err.report if err.report is not None else [err.problem])
         return report
     return lint_course(course, root=root, questionnaires=questionnaires)
+
+
+def _lint_item_file_alone(path: Path, questionnaires: Iterable[Any] | None) -> Report:
+    """One item-bank file with no course around it (a draft): its schema problems, then its flaws with the
+    default rules, located at its lines."""
+    from surveykit.training.loader import read_item_file
+
+    report = Report(subject=f"item bank {path}")
+    item_file = read_item_file(path, report)
+    if item_file is None or not item_file.items:
+        return report
+    index = {item.id: i for i, item in enumerate(item_file.items)}
+    found = lint_bank(
+        item_file.items,
+        ItemLintRules(),
+        questionnaires=shipped_questionnaires() if questionnaires is None else questionnaires,
+        locate=lambda item, at: item_file.locate(index[item.id], *at),
+        bank_location=Location(file=item_file.file),
+    )
+    report.extend(found)
+    return report
 
 
 # --- surveykit validate ---------------------------------------------------------------------------------------

@@ -455,6 +455,54 @@ def test_a_paraphrased_quote_is_found_and_an_exact_one_is_not() -> None:
     assert [(line, k.code) for line, _, k in found] == [(1, "q7"), (3, "q8")]
 
 
+@pytest.mark.parametrize(
+    ("language", "lesson", "exact", "changed", "question"),
+    [
+        ("ru", "m0-l2", "(«Готовы ли Вы рекомендовать организацию…»)", "(«Рекомендуете ли Вы организацию…»)", "q13"),
+        ("ru", "m5-l2", "(«Удовлетворены ли Вы организационными условиями…»)",
+         "(«Довольны ли Вы организационными условиями…»)", "q14"),
+        ("ru", "m5-l3", "«Пользовались ли Вы официальным сайтом организации…?»",
+         "«Заходили ли Вы на официальный сайт организации…?»", "q3"),
+        ("ru", "m9-l5", "(«Пользовались ли Вы официальным сайтом…»)", "(«Смотрели ли Вы официальный сайт…»)", "q3"),
+        ("en", "m0-l2", '"Would you recommend the organisation…"', '"Do you recommend the organisation…"', "q13"),
+    ],
+)  # fmt: skip
+def test_a_lesson_quoting_a_question_differently_fails_the_check(
+    tmp_path, language: str, lesson: str, exact: str, changed: str, question: str
+) -> None:
+    """The check the issue asks for: change a literal quote of a question in a copy of the shipped lessons,
+    however short (a cut quote named by its question number), and the quote check names the file, the line
+    and the question; the shipped lesson passes."""
+    root = tmp_path / "questionnaires"
+    shutil.copytree(QUESTIONNAIRES, root)
+    path = root / "training" / "lessons" / language / f"{lesson}.md"
+    text = path.read_text(encoding="utf-8")
+    assert exact in text, "the shipped lesson no longer holds this quote: pick another one"
+    assert not [
+        p for p in quote_problems(root / "training").problems if f"{lesson}.md" in str(p.location.file)
+    ]
+    path.write_text(text.replace(exact, changed, 1), encoding="utf-8")
+    [problem] = [
+        p for p in quote_problems(root / "training").problems if f"{lesson}.md" in str(p.location.file)
+    ]
+    assert problem.code is ErrorCode.LESSON_QUOTE_DIFFERS
+    assert problem.location.line == line_of(text, exact)
+    assert problem.params["source"] == f"recipient_survey {question} (label)"
+
+
+def test_words_about_a_numbered_question_are_not_taken_for_its_text() -> None:
+    from surveykit.training.lessons import _known_texts, misquoted_questions
+
+    known = _known_texts(QUESTIONNAIRES, "ru")
+    text = (
+        "Вы не задаёте вопрос 8 «на всякий случай».\n"  # words about the question
+        "На вопрос 13 («Готовы ли Вы рекомендовать организацию…») ответили 150 человек.\n"  # a cut, in order
+        "Вопрос 7 («Имеете ли Вы … установленную группу инвалидности?»)\n"  # cut in the middle
+        "Вопрос 7 («Есть ли у Вас группа инвалидности?»)\n"  # not the question
+    )
+    assert [(line, k.code) for line, _, k in misquoted_questions(text, known)] == [(4, "q7")]
+
+
 def test_quote_problems_locate_the_lesson_file(tmp_path) -> None:
     root = write_course(tmp_path / "training")
     shutil.copy(QUESTIONNAIRES / "recipient_survey.yaml", tmp_path / "recipient_survey.yaml")
@@ -625,7 +673,9 @@ def test_the_hash_of_a_questionnaire_without_the_setting_is_unchanged() -> None:
 
     q = read_questionnaire(QUESTIONNAIRES / "staff_survey.yaml").questionnaire
     data = q.model_dump(mode="json")
-    assert data["settings"]["expected_minutes"] is None and data["settings"]["allow_choice_duplicates"] is False
+    assert (
+        data["settings"]["expected_minutes"] is None and data["settings"]["allow_choice_duplicates"] is False
+    )
     data["settings"].pop("expected_minutes")
     data["settings"].pop("allow_choice_duplicates")
     old = hashlib.sha256(

@@ -351,3 +351,203 @@ def test_problems_are_located_in_their_file_and_line(tmp_path: Path) -> None:
     (root / "rules.yaml").write_text("schema_version: 1\nroles: {}\n", encoding="utf-8")
     broken = lint_path(root, questionnaires=[])
     assert broken.errors and not broken.ok
+
+
+# -- wordings the checks must know, and good items they must leave alone ---------------------------------
+
+OPTIONS_POINTING_AT_OTHERS = [
+    ("ru", "Всё вышеперечисленное"),
+    ("ru", "Все ответы правильные"),
+    ("ru", "Верны все варианты"),
+    ("ru", "Всё перечисленное верно"),
+    ("ru", "Ни один из вариантов не подходит"),
+    ("ru", "Нет правильного варианта"),
+    ("ru", "Все вышеуказанные действия"),
+    ("ru", "Оба варианта верны"),
+    ("ru", "Верны ответы А и Б"),
+    ("ru", "Ничего из вышеуказанного"),
+    ("ru", "Все ответы, кроме последнего"),
+    ("ru", "Правильны варианты 1 и 2"),
+    ("ru", "И то, и другое"),
+    ("en", "All the above"),
+    ("en", "All of these"),
+    ("en", "Each of the above"),
+    ("en", "None of them"),
+    ("en", "None is correct"),
+    ("en", "No correct answer"),
+    ("en", "Any of the above"),
+    ("en", "All the listed actions"),
+    ("en", "Neither of these"),
+    ("en", "All except the last"),
+    ("en", "None of the options above"),
+    ("en", "Options 1 and 2"),
+    ("en", "Both a and b"),
+    ("en", "A and C are correct"),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), OPTIONS_POINTING_AT_OTHERS)
+def test_every_wording_of_all_or_none_of_the_above_is_named(language: str, text: str) -> None:
+    texts = [("Да", "Yes"), ("Нет", "No"), ("Иногда", "Sometimes"), ("Не знаю", "Not sure")]
+    ru, en = texts[2]
+    texts[2] = (text, en) if language == "ru" else (ru, text)
+    report = lint_bank([single("m4-09", texts, "a")])
+    [problem] = [p for p in report if p.code is ErrorCode.LINT_ALL_NONE]
+    assert problem.params["item"] == "m4-09" and problem.params["option"] == "c"
+    assert problem.location.path == "m4-09.options.2.text" and problem.hint  # where and the fix
+
+
+@pytest.mark.parametrize(
+    ("ru", "en"),
+    [
+        (
+            "Всех перечисленных в списке выборки опрашивают по порядку",
+            "Everyone listed in the sample is interviewed",
+        ),
+        (
+            "Сказать «Верных ответов нет, важно Ваше мнение» и повторить вопрос",
+            'Say "There are no right answers"',
+        ),
+        ("Записать все ответы дословно", "Record all of them as her own answers"),
+        ("Опросить обоих родителей", "She has no right to decide consent by age"),
+        ("Ни один получатель не отказался", "Both parents were present"),
+    ],
+)
+def test_ordinary_options_are_not_taken_for_all_of_the_above(ru: str, en: str) -> None:
+    item = single("m4-10", [("Да", "Yes"), ("Нет", "No"), (ru, en), ("Иногда", "Sometimes")], "a")
+    assert not [p for p in lint_bank([item]) if p.code is ErrorCode.LINT_ALL_NONE]
+
+
+def _same_length_items(keys: str) -> list[QuizItem]:
+    options = [("вариант один", "option one"), ("вариант два", "option two"), ("вариант три", "option three"),
+               ("вариант четыре", "option four")]  # fmt: skip
+    return [single(f"m1-{k + 1:02d}", options, key) for k, key in enumerate(keys)]
+
+
+def test_a_small_bank_with_every_key_on_a_is_named_but_a_small_even_one_is_not() -> None:
+    piled = lint_bank(_same_length_items("aaaaaa"))
+    [problem] = [p for p in piled if p.code is ErrorCode.LINT_KEY_POSITION]
+    assert "A 100 %" in problem.message and "m1-01" in problem.hint
+    # a handful of items cannot spread evenly: 9 items as 3-2-2-2, 4 items as 2-1-1-0, are no pattern
+    for keys in ("abcdabcda", "aabc", "abc"):
+        assert not [
+            p for p in lint_bank(_same_length_items(keys)) if p.code is ErrorCode.LINT_KEY_POSITION
+        ], keys
+
+
+def test_one_good_item_whose_key_is_the_shortest_is_no_length_cue() -> None:
+    item = single(
+        "m1-01",
+        [("Нет", "No"), ("Да, но только с письменного согласия руководителя центра", "Yes, with the director's consent"),
+         ("Да, если попросит", "Yes, if asked"), ("Только устно", "Only orally")],
+        "a",
+    )  # fmt: skip
+    report = lint_bank([item])
+    assert not codes(report), str(report)
+    three_longest = [
+        single(f"m2-{k:02d}", [("короткий", "short"), ("ещё", "more"), ("правильный и длинный ответ", "the long right one"),
+                               ("иной", "other")], "c")
+        for k in range(1, 4)
+    ]  # fmt: skip
+    found = [p for p in lint_bank(three_longest) if p.code is ErrorCode.LINT_LONGEST_OPTION]
+    assert {p.params["score"] for p in found} == {"100 %"}
+
+
+@pytest.mark.parametrize(
+    ("ru", "en"),
+    [
+        ('На вопрос 7 "Имеете ли Вы установленную группу инвалидности?" ответ "Нет".',
+         "Q7 \u201cDo you have an officially recognised disability group?\u201d is answered no."),
+        ("На вопрос 7 \u201eИмеете ли Вы установленную группу инвалидности?\u201c ответ \u201eНет\u201c.",
+         "Q7 \u2018Do you have an officially recognised disability group?\u2019 is answered no."),
+        ("Вы спрашиваете: Имеете ли Вы установленную группу инвалидности? Ответ: нет.",
+         "You ask: Do you have an officially recognised disability group? The answer is no."),
+        ("Вы читаете: «Обращались ли Вы к информации на информационных стендах в помещениях организации?»",
+         'You read: "Did you look at the information on the information stands on its premises?"'),
+        ("Вы читаете: «Удовлетворены ли Вы информацией на стендах организации?»",
+         'You read: "Are you satisfied with the information on the stands?"'),
+    ],
+)  # fmt: skip
+def test_a_paraphrased_question_in_any_quotation_marks_or_none(survey, ru: str, en: str) -> None:
+    item = single("m4-04", [("Вопрос 8", "Q8"), ("Вопрос 9", "Q9"), ("Вопрос 13", "Q13"), ("Вопрос 10", "Q10")], "b",
+                  stem=tx(ru + " Что дальше?", en + " What next?"))  # fmt: skip
+    found = [p for p in lint_bank([item], questionnaires=[survey]) if p.code is ErrorCode.LINT_PARAPHRASE]
+    assert {str(p.params["field"]) for p in found} == {"stem (ru)", "stem (en)"}
+    assert all(p.params["item"] == "m4-04" and p.params["verbatim"] for p in found)
+
+
+@pytest.mark.parametrize(
+    "ru",
+    [
+        "Вы читаете: «Своевременно ли Вам предоставлялись услуги — …?»",
+        "Респондент спрашивает: «А кто будет читать мои ответы?»",
+        "Получательница говорит: «На стендах я ничего не читала, глаза не те».",
+        "Что Вы делаете, если на вопрос 7 ответ «Нет»?",
+    ],
+)
+def test_speech_cut_quotations_and_the_trainees_own_question_are_no_paraphrase(survey, ru: str) -> None:
+    item = single("m4-05", [("Вопрос 8", "Q8"), ("Вопрос 9", "Q9"), ("Вопрос 13", "Q13"), ("Вопрос 10", "Q10")], "b",
+                  stem=tx(ru, "What next?"))  # fmt: skip
+    assert not [p for p in lint_bank([item], questionnaires=[survey]) if p.code is ErrorCode.LINT_PARAPHRASE]
+
+
+def test_roman_numerals_pass_in_russian_text_and_codes_do_not() -> None:
+    item = single(
+        "m6-03",
+        [("II группа инвалидности", "Group II"), ("Группа III", "Group III"), ("Отметка proxy-интервью", "x"),
+         ("Вопрос q7", "q")],
+        "a",
+    )  # fmt: skip
+    words = {
+        p.location.path: p.params["words"]
+        for p in lint_bank([item])
+        if p.code is ErrorCode.LINT_LATIN_IN_RUSSIAN
+    }
+    assert words == {"m6-03.options.2.text": "proxy-интервью", "m6-03.options.3.text": "q7"}
+
+
+def test_values_printed_after_a_dash_or_as_percentages_show_the_answer() -> None:
+    dash = single(
+        "m0-03",
+        [("Показатель 1.3 — 0,4", "Indicator 1.3 — 0.4"), ("Показатель 5.3 — 0,5", "Indicator 5.3 — 0.5"),
+         ("Показатель 4.3 — 0,2", "Indicator 4.3 — 0.2"), ("Показатель 3.3 — 0,3", "Indicator 3.3 — 0.3")],
+        "b",
+        stem=tx("Какой показатель весит больше всех?", "Which indicator weighs most?"),
+    )  # fmt: skip
+    percent = dash.model_copy(
+        update={"id": "m0-04", "options": tuple(
+            o.model_copy(update={"text": {"ru": f"Показатель {o.id}: {n} %", "en": f"Indicator {o.id}: {n} %"}})
+            for o, n in zip(dash.options, (40, 50, 20, 30), strict=True))}
+    )  # fmt: skip
+    plain = dash.model_copy(
+        update={"id": "m0-05", "options": tuple(
+            o.model_copy(update={"text": {"ru": f"Показатель {n}.3", "en": f"Indicator {n}.3"}})
+            for o, n in zip(dash.options, (1, 5, 4, 3), strict=True))}
+    )  # fmt: skip
+    shown = {
+        p.params["item"] for p in lint_bank([dash, percent, plain]) if p.code is ErrorCode.LINT_ANSWER_SHOWN
+    }
+    assert shown == {"m0-03", "m0-04"}
+
+
+def test_a_draft_item_file_outside_a_course_and_a_missing_path(tmp_path: Path) -> None:
+    """`surveykit training lint FILE` on a draft bank: its own flaws at their lines; a broken draft and a path
+    that does not exist come back as errors, never as a crash."""
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(
+        "schema_version: 1\nmodule: M0\nitems:\n  - id: m0-01\n    type: single\n"
+        '    stem: {ru: "Вопрос?", en: "Question?"}\n    options:\n'
+        '      - {id: a, text: {ru: "Да", en: "Yes"}}\n      - {id: b, text: {ru: "Все ответы верны", en: "All of the above"}}\n'
+        '    answer: a\n    explanation: {ru: "Так.", en: "So."}\n',
+        encoding="utf-8",
+    )
+    report = lint_path(draft, questionnaires=[])
+    [problem] = [p for p in report if p.code is ErrorCode.LINT_ALL_NONE]
+    assert problem.location.file.endswith("draft.yaml") and problem.location.line == 9
+    draft.write_text(
+        "schema_version: 1\nmodule: M0\nitems:\n  - id: m0-01\n    type: single\n   stem: [\n",
+        encoding="utf-8",
+    )
+    assert lint_path(draft, questionnaires=[]).errors
+    missing = lint_path(tmp_path / "nowhere.yaml", questionnaires=[])
+    assert [p.code for p in missing.errors] == [ErrorCode.FILE_NOT_FOUND]

@@ -17,15 +17,18 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from surveykit import access
 from surveykit.errors import AccessDenied, ErrorCode, Location
 from surveykit.fieldwork import dispositions as D
 
-__all__ = ["AssignmentView", "FieldworkDesk", "HomeView"]
+if TYPE_CHECKING:  # the supervisors' tables are frames; the interviewer's home page is read without pandas
+    import pandas as pd
+
+    from surveykit.store.fieldwork import CaseSummary
+
+__all__ = ["AssignmentView", "FieldworkDesk", "HomeView", "Reminder"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class AssignmentView:
     questionnaire: str  # the title, in the app's language
     done: int
     past: bool
-    open_cases: pd.DataFrame
+    open_cases: list[CaseSummary]  # open cases of the assignment with at least one attempt
 
     @property
     def target(self) -> int:
@@ -53,12 +56,23 @@ class AssignmentView:
         return not self.past and not self.full
 
 
+@dataclass(frozen=True)
+class Reminder:
+    """An appointment to keep: due within ``appointments.remind_hours``, or overdue."""
+
+    case_id: int
+    code: str
+    institution: str
+    appointment_at: dt.datetime
+    overdue: bool
+
+
 @dataclass
 class HomeView:
-    """The interviewer's home page: assignments (current ones first), reminders of appointments."""
+    """The interviewer's home page: assignments (current ones first), reminders of appointments (soonest first)."""
 
     assignments: list[AssignmentView]
-    reminders: pd.DataFrame
+    reminders: list[Reminder]
     closed_interviews: set[str] = field(default_factory=set)  # drafts of cases that ended (break-off)
 
 
@@ -100,9 +114,8 @@ class FieldworkDesk:
         now = now or dt.datetime.now(dt.UTC)
         today = now.astimezone().date()
         assignments = self.store.assignments(interviewer_id=person.id)
-        progress = self.store.progress(interviewer_id=person.id)
-        done = dict(zip(progress["assignment_id"], progress["done"], strict=True)) if len(progress) else {}
-        cases = self.store.fieldwork.cases_frame(interviewer_id=person.id)
+        done = {row["assignment_id"]: row["done"] for row in self.store.directory.progress_rows(interviewer_id=person.id)}
+        cases = self.store.fieldwork.case_summaries(interviewer_id=person.id)
         views = []
         titles: dict[str, str] = {}
         names = {i.id: i.name for i in self.store.institutions()}
@@ -110,32 +123,26 @@ class FieldworkDesk:
             if a.questionnaire_id not in titles:
                 q = self.store.questionnaire(a.questionnaire_id)
                 titles[a.questionnaire_id] = q.text(q.title, language)
-            mine = (
-                cases[(cases["assignment_id"] == a.id) & cases["open"] & (cases["attempts"] > 0)]
-                if len(cases)
-                else cases
-            )
+            mine = [c for c in cases if c.assignment_id == a.id and c.open and c.attempts > 0]
             views.append(AssignmentView(a, names.get(a.institution_id, a.institution_id), titles[a.questionnaire_id],
-                                        int(done.get(a.id, 0)), is_past(a.period, today), mine.reset_index(drop=True)))  # fmt: skip
+                                        int(done.get(a.id, 0)), is_past(a.period, today), mine))  # fmt: skip
         views.sort(key=lambda v: (not v.current, v.past, v.full, v.assignment.period, v.institution))
         remind = dt.timedelta(hours=load_rules().appointments.remind_hours)
-        reminders = cases.iloc[0:0]
-        if len(cases):
-            pending = cases[cases["open"] & cases["appointment_at"].notna()]
-            due = pd.to_datetime(pending["appointment_at"], utc=True)
-            reminders = pending[(due - pd.Timestamp(now)) <= remind].copy()
-            reminders["institution"] = [names.get(i, i) for i in reminders["institution_id"]]
-            reminders["overdue"] = (
-                pd.to_datetime(reminders["appointment_at"], utc=True) < pd.Timestamp(now)
-            ).to_numpy()
-            reminders = reminders.sort_values("appointment_at").reset_index(drop=True)
-        closed = set()
-        if len(cases):
-            # a refusal or break-off ended the case (or a partial interview was recorded): not offered again
-            ended = cases[
-                cases["interview_id"].notna() & (cases["category"].eq("R") | cases["final"].eq("1.2"))
-            ]
-            closed = {str(i) for i in ended["interview_id"]}
+        reminders = sorted(
+            (
+                Reminder(c.case_id, c.code, names.get(c.institution_id, c.institution_id), c.appointment_at,
+                         _aware(c.appointment_at) < _aware(now))  # fmt: skip
+                for c in cases
+                if c.open and c.appointment_at is not None and _aware(c.appointment_at) - _aware(now) <= remind
+            ),
+            key=lambda r: _aware(r.appointment_at),
+        )
+        # a refusal or break-off ended the case (or a partial interview was recorded): not offered again
+        closed = {
+            str(c.interview_id)
+            for c in cases
+            if c.interview_id is not None and (c.category == "R" or c.final == "1.2")
+        }
         return HomeView(views, reminders, closed)
 
     def assignment(self, assignment_id: int) -> Any:
@@ -150,9 +157,8 @@ class FieldworkDesk:
     def done(self, assignment_id: int) -> int:
         """Interviews submitted or approved for one's own assignment."""
         person = self._as("interviews.own")
-        progress = self.store.progress(interviewer_id=person.id)
-        row = progress[progress["assignment_id"] == int(assignment_id)] if len(progress) else progress
-        return int(row["done"].iloc[0]) if len(row) else 0
+        rows = self.store.directory.progress_rows(interviewer_id=person.id)
+        return next((row["done"] for row in rows if row["assignment_id"] == int(assignment_id)), 0)
 
     def case(self, case_id: int) -> tuple[Any, list[Any]]:
         """A case and its attempts (one's own, or any with ``interviews.read_all``)."""
@@ -238,6 +244,8 @@ class FieldworkDesk:
     def progress(self, period: str | None = None) -> pd.DataFrame:
         """Per institution: the sample target (planned, else the sum of assignments), completed interviews,
         cases with an outcome, open cases and the share of the target done."""
+        import pandas as pd
+
         self._as("interviews.read_all")
         assignments = self.store.progress(period=period)
         targets = (
@@ -265,6 +273,8 @@ class FieldworkDesk:
 
     def outcomes(self, period: str | None = None, by: str = "interviewer") -> pd.DataFrame:
         """Cases by final category (columns I … NE), one row per interviewer or institution."""
+        import pandas as pd
+
         self._as("interviews.read_all")
         cases = self.store.fieldwork.cases_frame(period=period)
         cases = cases[cases["final"].notna()]
@@ -343,3 +353,8 @@ class FieldworkDesk:
 
         self._as("fieldwork.manage")
         return export_register(self.store, path)
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    """A time with its zone, a naive one taken as UTC (the store's rule, surveykit.store.schema.UTCDateTime)."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)

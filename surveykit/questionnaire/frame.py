@@ -19,6 +19,11 @@ Three representations of answers exist, and every conversion between them lives 
   instance number).
 
 Parsing input (coercion) reports problems instead of raising: see :func:`coerce`.
+
+pandas is imported on first use, by the frame conversions and by inputs longer than ``_SMALL`` values: one
+interview (the interview app, the submit path) is read with numpy and plain Python only (issue 17). A value can
+be a pandas object (``Timestamp``, ``NA``, a ``Series``) only once pandas is loaded, so the scalar readers ask
+:func:`_pandas` (pandas if already loaded, else None) instead of importing it.
 """
 
 from __future__ import annotations
@@ -26,27 +31,60 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from surveykit.expressions import Kind
 from surveykit.questionnaire.compiled import Form, Variable
 from surveykit.questionnaire.model import QuestionType
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "CoercionResult",
     "coerce",
     "empty_mask",
+    "is_missing",
     "parse_typed",
     "python_value",
     "to_canonical",
     "to_working",
     "values_to_columns",
 ]
+
+
+def _pandas() -> Any:
+    """pandas if it is already imported, else None (then no value can be a pandas object)."""
+    return sys.modules.get("pandas")
+
+
+def is_missing(value: Any) -> bool:
+    """Whether one value is no value: ``None``, a NaN (float, complex or ``Decimal``), a NaT, pandas' ``NA``
+    (``pandas.isna`` of a scalar, without importing pandas)."""
+    if value is None:
+        return True
+    if isinstance(value, (float, complex, np.floating, np.complexfloating)):
+        return bool(value != value)
+    if isinstance(value, (np.datetime64, np.timedelta64)):
+        return bool(np.isnat(value))
+    if isinstance(value, decimal.Decimal):
+        return value.is_nan()
+    pd = _pandas()
+    return pd is not None and type(value).__module__.startswith("pandas") and bool(pd.isna(value))
+
+
+def _missing_mask(raw: np.ndarray) -> np.ndarray:
+    """:func:`is_missing` of each value of an object array (``pandas.isna`` for long ones)."""
+    if len(raw) <= _SMALL:
+        return np.fromiter((is_missing(x) for x in raw), dtype=bool, count=len(raw))
+    import pandas as pd
+
+    return np.asarray(pd.isna(raw), dtype=bool)
 
 
 def _is_choice(var: Variable) -> bool:
@@ -65,18 +103,18 @@ class CoercionResult:
 
 def empty_mask(values: np.ndarray) -> np.ndarray:
     """True where a working array holds no answer."""
-    if values.dtype.kind == "f":
+    if values.dtype.kind in "fc":
         return np.isnan(values)
-    if values.dtype.kind == "M":
+    if values.dtype.kind in "mM":
         return np.isnat(values)
-    mask = pd.isna(values)
-    if values.dtype == object:
-        mask = mask | (values == "")
-    return np.asarray(mask, dtype=bool)
+    if values.dtype != object:  # integers, booleans: always a value
+        return np.zeros(values.shape, dtype=bool)
+    return _missing_mask(values) | np.asarray(values == "", dtype=bool)
 
 
 def _as_object(column: Any, n: int) -> np.ndarray:
-    if isinstance(column, pd.Series):
+    pd = _pandas()
+    if pd is not None and isinstance(column, pd.Series):
         if isinstance(column.dtype, pd.CategoricalDtype):
             values = np.array(column.astype(object), dtype=object)  # a writable copy
             values[np.asarray(column.isna())] = None
@@ -90,7 +128,7 @@ def _as_object(column: Any, n: int) -> np.ndarray:
 def coerce(var: Variable, column: Any, n: int) -> CoercionResult:
     """Read an input column (any dtype) into the variable's working array, flagging unreadable values."""
     raw = _as_object(column, n)
-    present = ~np.asarray(pd.isna(raw), dtype=bool)
+    present = ~_missing_mask(raw)
     present &= (
         np.array([not (isinstance(x, str) and x.strip() == "") for x in raw], dtype=bool) if n else present
     )
@@ -161,6 +199,8 @@ def coerce(var: Variable, column: Any, n: int) -> CoercionResult:
             allowed = set(var.choice_names)
             ok = np.fromiter((x in allowed for x in texts), dtype=bool, count=idx.size)
         else:
+            import pandas as pd
+
             ok = pd.Series(texts, dtype=object).isin(var.choice_names).to_numpy()
         not_in_list[idx] = ~ok
         values[idx[~ok]] = None
@@ -169,7 +209,7 @@ def coerce(var: Variable, column: Any, n: int) -> CoercionResult:
 
 _SMALL = 64  # inputs up to this many values take the plain-Python path (one interview, a short page)
 #: what a text or single-choice answer may be given as (anything else is a wrong type, never its repr)
-_TEXTUAL = (str, bool, int, float, np.number, decimal.Decimal, dt.date, pd.Timestamp)
+_TEXTUAL = (str, bool, int, float, np.number, decimal.Decimal, dt.date)  # a pandas Timestamp is a date
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 
 
@@ -194,6 +234,8 @@ def _number(value: Any) -> float:
 def _to_numbers(values: np.ndarray) -> np.ndarray:
     if len(values) <= _SMALL:
         return np.fromiter((_number(v) for v in values), dtype=float, count=len(values))
+    import pandas as pd
+
     out = np.full(len(values), np.nan)
     series = pd.Series(values, dtype=object)
     is_bool = series.map(lambda x: isinstance(x, (bool, np.bool_))).to_numpy(dtype=bool)
@@ -213,10 +255,11 @@ def _to_date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, pd.Timestamp):
+    pd = _pandas()
+    if pd is not None and isinstance(value, pd.Timestamp):
         return None if pd.isna(value) else value.date()
     if isinstance(value, np.datetime64):
-        return None if np.isnat(value) else pd.Timestamp(value).date()
+        return None if np.isnat(value) else _day(value)
     if isinstance(value, str):
         text = value.strip()
         for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
@@ -285,8 +328,8 @@ def _time_text(value: Any) -> str | None:
         value = value.time()
     if isinstance(value, dt.time):
         return value.replace(microsecond=0, tzinfo=None).isoformat()
-    if isinstance(value, (pd.Timedelta, dt.timedelta)):
-        seconds = int(pd.Timedelta(value).total_seconds())
+    if isinstance(value, dt.timedelta):  # a pandas Timedelta is one too
+        seconds = int(value.total_seconds())
         if 0 <= seconds < 86_400:
             return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60).isoformat()
         return None
@@ -303,10 +346,11 @@ def _time_text(value: Any) -> str | None:
 
 
 def _datetime_text(value: Any) -> str | None:
-    if isinstance(value, pd.Timestamp):
+    pd = _pandas()
+    if pd is not None and isinstance(value, pd.Timestamp):
         value = None if pd.isna(value) else value.to_pydatetime()
     if isinstance(value, np.datetime64):
-        value = None if np.isnat(value) else pd.Timestamp(value).to_pydatetime()
+        value = None if np.isnat(value) else value.astype("datetime64[us]").item()
     if isinstance(value, dt.datetime):
         return value.replace(microsecond=0, tzinfo=None).isoformat()
     if isinstance(value, dt.date):
@@ -366,7 +410,7 @@ def _to_text(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, (dt.date, pd.Timestamp)):
+    if isinstance(value, dt.date):  # a pandas Timestamp too
         return value.isoformat()
     return str(value).strip() if isinstance(value, str) else str(value)
 
@@ -374,6 +418,8 @@ def _to_text(value: Any) -> str:
 # --- to and from canonical frames -------------------------------------------------------------------------
 def to_canonical(var: Variable, values: np.ndarray) -> pd.Series:
     """The canonical pandas column for a working array."""
+    import pandas as pd
+
     kind = var.kind
     if kind is Kind.INTEGER:
         series = pd.Series(values, dtype="Float64").round()
@@ -395,6 +441,8 @@ def to_canonical(var: Variable, values: np.ndarray) -> pd.Series:
 
 def to_working(var: Variable, column: pd.Series | np.ndarray | list) -> np.ndarray:
     """The working array for a canonical (already valid) column."""
+    import pandas as pd
+
     n = len(column)
     if var.kind in (Kind.INTEGER, Kind.DECIMAL):
         if isinstance(column, pd.Series):
@@ -412,7 +460,12 @@ def to_working(var: Variable, column: pd.Series | np.ndarray | list) -> np.ndarr
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, (str, dt.time)) and bool(pd.isna(value)))
+    return value is None or (not isinstance(value, (str, dt.time)) and is_missing(value))
+
+
+def _day(value: np.datetime64) -> dt.date:
+    """A (not NaT) datetime64 as a date."""
+    return value.astype("datetime64[D]").item()
 
 
 def python_value(var: Variable, values: np.ndarray, i: int) -> Any:
@@ -423,7 +476,7 @@ def python_value(var: Variable, values: np.ndarray, i: int) -> Any:
             return None
         return int(value) if var.kind is Kind.INTEGER else float(value)
     if var.kind is Kind.DATE:
-        return None if np.isnat(value) else pd.Timestamp(value).date()
+        return None if np.isnat(value) else _day(value)
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return None
     if var.kind is Kind.MULTI:

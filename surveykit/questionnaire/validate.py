@@ -16,10 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from surveykit.errors import ErrorCode, ExpressionError, Location, Report, Severity, Translated, did_you_mean
 from surveykit.expressions import Context, Expression, Kind
@@ -35,6 +34,9 @@ from surveykit.questionnaire.frame import (
 )
 from surveykit.questionnaire.model import Questionnaire, QuestionType
 from surveykit.questionnaire.names import META_COLUMNS  # columns of an interview table that are not questions
+
+if TYPE_CHECKING:  # pandas loads with the first frame (canonical data, validate_frame): not for one interview
+    import pandas as pd
 
 __all__ = [
     "META_COLUMNS",
@@ -477,6 +479,8 @@ class Evaluation:
         return out
 
     def canonical(self, repeat: str | None = None) -> pd.DataFrame:
+        import pandas as pd
+
         level = self.levels[repeat]
         data = {v.code: to_canonical(v, level.values[v.code]) for v in self.form.variables_of(repeat)}
         frame = pd.DataFrame(data, index=pd.RangeIndex(level.n))
@@ -487,6 +491,8 @@ class Evaluation:
 
 
 def _instance_numbers(parent: np.ndarray) -> np.ndarray:
+    import pandas as pd
+
     return pd.Series(parent).groupby(parent).cumcount().to_numpy() + 1
 
 

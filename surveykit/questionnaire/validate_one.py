@@ -8,7 +8,8 @@ same rules from the same homes: values are read by the scalar readers of :mod:`s
 one-row context, messages come from the same catalog with the same parameters and locations, in the same
 order. The vectorised path stays for batches (imports, synthetic data), and
 ``tests/questionnaire/test_validate_one.py`` checks that both agree (outcome, problems, cleaned values, content
-hash) on generated interviews, valid and invalid.
+hash) on generated interviews, valid and invalid. It needs numpy (the expression engine's arrays) but never
+pandas: the interview app submits without loading it (issue 17, ``tests/apps/test_lean_imports.py``).
 
 Forms with repeat groups are validated by the vectorised path (:func:`check_interview` returns None for them):
 their nested instances and node-set functions are what the arrays are for.
@@ -22,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from surveykit.errors import ErrorCode, ExpressionError, Location, Report, Severity, did_you_mean
 from surveykit.expressions import Context, Expression, Kind
@@ -31,12 +31,14 @@ from surveykit.questionnaire.answer_input import check_answers
 from surveykit.questionnaire.compiled import Form, Variable
 from surveykit.questionnaire.frame import (
     _TEXTUAL,
+    _day,
     _is_choice,
     _multi_names,
     _number,
     _to_date,
     _to_text,
     _typed_question,
+    is_missing,
     parse_typed,
 )
 from surveykit.questionnaire.names import META_COLUMNS
@@ -85,7 +87,7 @@ def _present(raw: Any) -> bool:
         return raw.strip() != ""
     if isinstance(raw, (list, tuple, set, frozenset, dict, np.ndarray)):
         return True
-    return not bool(pd.isna(raw))
+    return not is_missing(raw)
 
 
 def _coerce(var: Variable, raw: Any) -> tuple[Any, bool, bool]:
@@ -142,7 +144,7 @@ def python_answer(var: Variable, value: Any) -> Any:
             return None
         return int(value) if var.kind is Kind.INTEGER else float(value)
     if var.kind is Kind.DATE:
-        return None if np.isnat(value) else pd.Timestamp(value).date()
+        return None if np.isnat(value) else _day(value)
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return None
     if var.kind is Kind.MULTI:

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import Table, insert
 from sqlalchemy.engine import Connection
 
@@ -46,6 +45,8 @@ def insert_answers(conn: Connection, rows: AnswerRows) -> int:
 def _map_unique(values: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
     """``fn`` applied to every non-None value, computed once per distinct value (ids, dates and choice sets
     repeat a lot in bulk data)."""
+    import pandas as pd
+
     values = np.asarray(values, dtype=object)
     present = np.flatnonzero(pd.notna(values))
     out = np.full(len(values), None, dtype=object)

@@ -15,9 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import Connection
 
@@ -37,6 +36,9 @@ from surveykit.store.schema import (
     questionnaire_versions,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Backcheck", "Case", "Casework", "Exclusion"]
 
@@ -264,6 +266,8 @@ class Casework:
         interview_id: str | None = None,
     ) -> pd.DataFrame:
         """Cases as a frame (the columns of ``qc_cases``), oldest first."""
+        import pandas as pd
+
         query = select(qc_cases).order_by(qc_cases.c.id)
         if status is not None:
             query = query.where(qc_cases.c.status.in_([status] if isinstance(status, str) else list(status)))
@@ -415,6 +419,8 @@ class Casework:
         case_id: int | None = None,
     ) -> pd.DataFrame:
         """Back-checks with their interview's questionnaire, interviewer, institution, period and start time."""
+        import pandas as pd
+
         query = _with_interview(backchecks).add_columns(interviews.c.started_at)
         if status is not None:
             query = query.where(
@@ -574,6 +580,8 @@ class Casework:
     def exclusions(self, *, active: bool | None = True, questionnaire_id: str | None = None) -> pd.DataFrame:
         """Exclusions (``active=True``: in force; False: lifted; None: all) with the interview's questionnaire,
         interviewer, institution and period."""
+        import pandas as pd
+
         query = _with_interview(exclusions)
         if active is True:
             query = query.where(exclusions.c.lifted_at.is_(None))
@@ -624,6 +632,8 @@ class Casework:
 
 # --- helpers ----------------------------------------------------------------------------------------------------
 def _present(value: Any) -> bool:
+    import pandas as pd
+
     return (
         value is not None
         and not (isinstance(value, float) and value != value)

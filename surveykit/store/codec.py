@@ -18,18 +18,29 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from surveykit.errors import ErrorCode, Location, Report, did_you_mean
 from surveykit.expressions import Kind
 from surveykit.questionnaire.answer_input import check_answers
 from surveykit.questionnaire.compiled import Form, Variable
-from surveykit.questionnaire.frame import coerce, empty_mask, python_value, to_canonical, values_to_columns
+from surveykit.questionnaire.frame import (
+    _SMALL,
+    coerce,
+    empty_mask,
+    is_missing,
+    python_value,
+    to_canonical,
+    values_to_columns,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "EMPTY_HASH",
@@ -361,11 +372,19 @@ def content_hashes(rows: AnswerRows) -> np.ndarray:
 
 # --- stored rows -> levels -----------------------------------------------------------------------------------------
 def levels_from_rows(
-    form: Form, rows: pd.DataFrame, interview_ids: Sequence[str] | np.ndarray
+    form: Form, rows: pd.DataFrame | Sequence[Sequence[Any]], interview_ids: Sequence[str] | np.ndarray
 ) -> tuple[Levels, dict]:
     """The levels of the interviews ``interview_ids`` from their stored answer rows (a frame with
-    :data:`ROW_COLUMNS`), vectorised; also, per level, the interview id and instance path of each row."""
+    :data:`ROW_COLUMNS`, or the rows as the driver returns them, in that order), vectorised; also, per level,
+    the interview id and instance path of each row. Rows of a form without repeat groups given as a sequence
+    are read in plain Python (one interview: a draft resumed, a submission's outcome), without pandas."""
     ids = np.asarray(interview_ids, dtype=object)
+    if not _is_frame(rows) and not form.repeats:
+        return _main_levels(form, rows, ids)
+    import pandas as pd
+
+    if not _is_frame(rows):
+        rows = pd.DataFrame(list(rows), columns=list(ROW_COLUMNS))
     if len(rows):
         paths = rows["path"].to_numpy(dtype=object)
         is_main = paths == ""
@@ -418,6 +437,8 @@ def levels_from_rows(
 
 
 def _parse_paths(paths: pd.Series) -> pd.DataFrame:
+    import pandas as pd
+
     unique = pd.unique(paths.to_numpy(dtype=object))
     parsed = pd.Series(unique, dtype=object).str.extract(_PATH_TAIL)
     parsed["parent"] = parsed["parent"].fillna("").astype(object)
@@ -425,6 +446,37 @@ def _parse_paths(paths: pd.Series) -> pd.DataFrame:
     parsed["repeat"] = parsed["repeat"].astype(object)
     parsed.index = pd.Index(unique, dtype=object)
     return parsed.reindex(pd.Index(paths.to_numpy(dtype=object), dtype=object)).reset_index(drop=True)
+
+
+def _is_frame(rows: Any) -> bool:
+    pd = sys.modules.get("pandas")  # not loaded: rows cannot be a frame
+    return pd is not None and isinstance(rows, pd.DataFrame)
+
+
+def _main_levels(form: Form, rows: Sequence[Sequence[Any]], ids: np.ndarray) -> tuple[Levels, dict]:
+    """:func:`levels_from_rows` for a form without repeat groups, from driver rows, in plain Python (as
+    :func:`_fill` places them: each variable's stored value in its interview's row)."""
+    row_of = {interview_id: i for i, interview_id in enumerate(ids.tolist())}
+    column = {name: i for i, name in enumerate(ROW_COLUMNS)}
+    found: dict[str, tuple[list[int], list[Any]]] = {}
+    for row in rows:
+        target = row_of.get(row[column["interview_id"]], -1)
+        var = form.variables.get(row[column["variable"]])
+        if target < 0 or var is None or var.repeat is not None or row[column["path"]] != "":
+            continue
+        targets, stored = found.setdefault(var.code, ([], []))
+        targets.append(target)
+        stored.append(row[column[value_column(var)]])
+    values: dict[str, np.ndarray] = {}
+    for var in form.variables_of(None):
+        array = empty_working(var, len(ids))
+        if var.code in found:
+            targets, stored = found[var.code]
+            cells = np.empty(len(stored), dtype=object)
+            cells[:] = stored
+            array[np.asarray(targets, dtype=np.int64)] = _stored_to_working(var, cells)
+        values[var.code] = array
+    return {None: Level(len(ids), None, values)}, {None: (ids, np.full(len(ids), "", dtype=object))}
 
 
 def _fill(
@@ -445,10 +497,19 @@ def _fill(
 
 
 def _stored_to_working(var: Variable, values: np.ndarray) -> np.ndarray:
-    """Stored values (one typed column, as the driver returns them) as working-array values."""
+    """Stored values (one typed column, as the driver returns them) as working-array values (a few values,
+    one interview's, in plain Python)."""
     if var.kind in (Kind.INTEGER, Kind.DECIMAL):
+        if len(values) <= _SMALL:
+            return np.array([np.nan if is_missing(v) else float(v) for v in values], dtype=float)
+        import pandas as pd
+
         return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
     if var.kind is Kind.DATE:
+        if len(values) <= _SMALL:
+            return np.array([_stored_day(v) for v in values], dtype="datetime64[D]")
+        import pandas as pd
+
         return pd.to_datetime(pd.Series(values, dtype=object)).to_numpy(dtype="datetime64[D]")
     if var.kind is Kind.MULTI:
         return np.array([v if isinstance(v, str) else " ".join(v) for v in values] + [None], dtype=object)[
@@ -457,9 +518,20 @@ def _stored_to_working(var: Variable, values: np.ndarray) -> np.ndarray:
     return values
 
 
+def _stored_day(value: Any) -> np.datetime64:
+    """A stored date (a ``date``, or ISO text from a driver that keeps dates as text) as ``datetime64[D]``."""
+    if is_missing(value):
+        return np.datetime64("NaT", "D")
+    if isinstance(value, str):
+        return np.datetime64(value.strip()[:10], "D")
+    return np.datetime64(value, "D")
+
+
 # --- levels -> canonical frames, Python values ------------------------------------------------------------------------
 def canonical_frame(form: Form, levels: Levels, level: str | None = None) -> pd.DataFrame:
     """The canonical frame of one level: the main table, or a repeat group (with ``_parent``, ``_index``)."""
+    import pandas as pd
+
     rows = levels[level]
     data: dict[str, Any] = {} if level is None else {"_parent": rows.parent, "_index": rows.index}
     data.update({v.code: to_canonical(v, rows.values[v.code]) for v in form.variables_of(level)})
@@ -496,6 +568,6 @@ def answers_from_levels(
 
 
 def _python(var: Variable, values: np.ndarray, i: int) -> Any:
-    if values.dtype == object and not isinstance(values[i], str) and pd.isna(values[i]):
+    if values.dtype == object and not isinstance(values[i], str) and is_missing(values[i]):
         return None
     return python_value(var, values, i)

@@ -17,9 +17,8 @@ import hmac
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace as dataclasses_replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import and_, case, func, insert, select, update
@@ -39,13 +38,22 @@ from surveykit.store.engine import Database
 from surveykit.store.records import Assignment, Institution, Person
 from surveykit.store.schema import ROLES, assignments, institutions, interviews, people, sessions, utcnow
 
+if TYPE_CHECKING:  # progress as a table is for dashboards; the interview app reads progress_rows without pandas
+    import pandas as pd
+
 __all__ = [
+    "PROGRESS_COLUMNS",
     "Directory",
     "hash_access_code",
     "needs_rehash",
     "new_access_code",
     "verify_access_code",
 ]
+
+_PROGRESS_COUNTS = ("target", "done", "submitted", "approved", "rejected", "drafts")
+#: the columns of :meth:`Directory.progress` (the keys of :meth:`Directory.progress_rows`)
+PROGRESS_COLUMNS = ["assignment_id", "interviewer_id", "institution_id", "questionnaire_id", "period",
+                    *_PROGRESS_COUNTS, "remaining", "share"]  # fmt: skip
 
 #: argon2id with the OWASP Password Storage Cheat Sheet parameters: 19 MiB of memory (memory_cost 19456 KiB),
 #: 2 passes (time_cost), 1 lane (parallelism), a 16-byte random salt and a 32-byte hash. About 30 ms per
@@ -639,15 +647,15 @@ class Directory:
         with self.db.read() as conn:
             return [Assignment.from_row(r) for r in conn.execute(query)]
 
-    def progress(
+    def progress_rows(
         self,
         *,
         period: str | None = None,
         questionnaire_id: str | None = None,
         interviewer_id: str | None = None,
-    ) -> pd.DataFrame:
-        """One row per assignment: target, ``done`` (submitted + approved, practice never counts), each status,
-        ``remaining`` and ``share`` done of target."""
+    ) -> list[dict[str, Any]]:
+        """One dict per assignment (:data:`PROGRESS_COLUMNS`): target, ``done`` (submitted + approved, practice
+        never counts), each status, ``remaining`` and ``share`` done of target (None without a target)."""
         i = interviews
         counted = and_(i.c.assignment_id == assignments.c.id, i.c.practice.is_(False))
 
@@ -679,10 +687,28 @@ class Directory:
         if interviewer_id is not None:
             query = query.where(assignments.c.interviewer_id == interviewer_id)
         with self.db.read() as conn:
-            result = conn.execute(query)
-            frame = pd.DataFrame(result.all(), columns=list(result.keys()))
-        for column in ("target", "done", "submitted", "approved", "rejected", "drafts"):
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+        for row in rows:
+            for column in _PROGRESS_COUNTS:
+                row[column] = int(row[column])
+            row["remaining"] = max(0, row["target"] - row["done"])
+            row["share"] = row["done"] / row["target"] if row["target"] > 0 else None
+        return rows
+
+    def progress(
+        self,
+        *,
+        period: str | None = None,
+        questionnaire_id: str | None = None,
+        interviewer_id: str | None = None,
+    ) -> pd.DataFrame:
+        """:meth:`progress_rows` as a table, one row per assignment."""
+        import pandas as pd
+
+        rows = self.progress_rows(period=period, questionnaire_id=questionnaire_id, interviewer_id=interviewer_id)
+        frame = pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+        for column in _PROGRESS_COUNTS:
             frame[column] = frame[column].astype("int64")
-        frame["remaining"] = (frame["target"] - frame["done"]).clip(lower=0)
-        frame["share"] = (frame["done"] / frame["target"].where(frame["target"] > 0)).astype("Float64")
+        frame["remaining"] = frame["remaining"].astype("int64")
+        frame["share"] = frame["share"].astype("Float64")
         return frame

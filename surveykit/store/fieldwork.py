@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import astuple, dataclass, fields
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import Connection
 
@@ -39,8 +39,11 @@ from surveykit.store.schema import (
     utcnow,
 )
 
-__all__ = ["CASE_COLUMNS", "CONTACT_COLUMNS", "ContactAttempt", "FieldCase", "Fieldwork", "RegisterChange",
-           "SampleTarget"]  # fmt: skip
+if TYPE_CHECKING:  # the frames are for analysis and exports: reading cases for the interview app needs no pandas
+    import pandas as pd
+
+__all__ = ["CASE_COLUMNS", "CONTACT_COLUMNS", "CaseSummary", "ContactAttempt", "FieldCase", "Fieldwork",
+           "RegisterChange", "SampleTarget"]  # fmt: skip
 
 #: the columns of :meth:`Fieldwork.cases_frame`
 CASE_COLUMNS = ["case_id", "code", "period", "institution_id", "questionnaire_id", "interviewer_id",
@@ -72,6 +75,28 @@ class FieldCase:
     @classmethod
     def from_row(cls, row: Any) -> FieldCase:
         return _from_row(cls, row)
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One case with its attempts summed up: a row of :meth:`Fieldwork.cases_frame` (:data:`CASE_COLUMNS`)."""
+
+    case_id: int
+    code: str
+    period: str
+    institution_id: str
+    questionnaire_id: str | None
+    interviewer_id: str | None  # the interviewer of the attempt that decided the final code (else the case's)
+    assignment_id: int | None
+    interview_id: str | None
+    attempts: int
+    first_at: dt.datetime | None
+    last_at: dt.datetime | None
+    mode: str | None  # the mode of the deciding attempt
+    final: str | None  # the final disposition (None: no attempt yet)
+    category: str | None
+    open: bool  # may still be worked
+    appointment_at: dt.datetime | None  # the pending appointment of an open case (its last attempt's)
 
 
 @dataclass(frozen=True)
@@ -651,7 +676,9 @@ class Fieldwork:
         return self.db.write(work)
 
     # --- reading for analysis --------------------------------------------------------------------------------------
-    def _joined(self, where: Iterable[Any]) -> pd.DataFrame:
+    def _joined(self, where: Iterable[Any]) -> tuple[list[str], list[Any]]:
+        """Every case with each of its attempts (a case without attempts once, its attempt columns None),
+        ordered by case and time: the column names and the rows."""
         c, a = fieldwork_cases, contact_attempts
         query = (
             select(
@@ -667,7 +694,7 @@ class Fieldwork:
             query = query.where(condition)
         with self.db.read() as conn:
             result = conn.execute(query)
-            return pd.DataFrame(result.all(), columns=list(result.keys()))
+            return list(result.keys()), result.all()
 
     @staticmethod
     def _conditions(
@@ -704,11 +731,49 @@ class Fieldwork:
         questionnaire_id: str | None = None,
     ) -> pd.DataFrame:
         """Every contact attempt, one row each, with its case (the contact log; :data:`CONTACT_COLUMNS`)."""
-        frame = self._joined(self._conditions(period, institution_id, interviewer_id, questionnaire_id))
+        import pandas as pd
+
+        columns, rows = self._joined(self._conditions(period, institution_id, interviewer_id, questionnaire_id))
+        frame = pd.DataFrame(rows, columns=columns)
         frame = frame[frame["attempt_id"].notna()].copy()
         frame["attempt_id"] = frame["attempt_id"].astype("int64")
         frame["category"] = [D.category(code) for code in frame["disposition"]]
         return frame.reindex(columns=CONTACT_COLUMNS).reset_index(drop=True)
+
+    def case_summaries(
+        self,
+        *,
+        period: str | None = None,
+        institution_id: str | None = None,
+        interviewer_id: str | None = None,
+        questionnaire_id: str | None = None,
+    ) -> list[CaseSummary]:
+        """One summary per case, in case order: its attempts, the final disposition and its category, and
+        who and how: the interviewer and mode of the attempt that decided the final code. ``open`` cases may
+        still be worked; ``appointment_at`` is the pending appointment of an open case (its last attempt's).
+        Plain Python (the interview app's home page reads it without pandas); :meth:`cases_frame` is its table."""
+        _, rows = self._joined(self._conditions(period, institution_id, interviewer_id, questionnaire_id))
+        out = []
+        for case_id, group in groupby(rows, key=lambda r: r.case_id):
+            lines = list(group)
+            first = lines[0]
+            tried = [r for r in lines if r.attempt_id is not None]
+            final = D.final_disposition([r.disposition for r in tried])
+            decided = [r for r in tried if r.disposition == final][-1] if final is not None else None
+            last = tried[-1] if tried else None
+            is_open = D.is_open(final)
+            times = [r.attempted_at for r in tried]
+            out.append(CaseSummary(
+                case_id=int(case_id), code=first.code, period=first.period, institution_id=first.institution_id,
+                questionnaire_id=first.questionnaire_id,
+                interviewer_id=decided.interviewer_id if decided is not None else first.case_interviewer_id,
+                assignment_id=first.assignment_id, interview_id=first.case_interview_id, attempts=len(tried),
+                first_at=min(times) if times else None, last_at=max(times) if times else None,
+                mode=decided.mode if decided is not None else None, final=final,
+                category=D.category(final) if final else None, open=is_open,
+                appointment_at=last.appointment_at if last is not None and is_open else None,
+            ))  # fmt: skip
+        return out
 
     def cases_frame(
         self,
@@ -718,35 +783,12 @@ class Fieldwork:
         interviewer_id: str | None = None,
         questionnaire_id: str | None = None,
     ) -> pd.DataFrame:
-        """One row per case (:data:`CASE_COLUMNS`): its attempts, the final disposition and its category, and
-        who and how: the interviewer and mode of the attempt that decided the final code. ``open`` cases may
-        still be worked; ``appointment_at`` is the pending appointment of an open case (its last attempt's)."""
-        frame = self._joined(self._conditions(period, institution_id, interviewer_id, questionnaire_id))
-        rows = []
-        for case_id, group in frame.groupby("case_id", sort=True):
-            first = group.iloc[0]
-            tried = group[group["attempt_id"].notna()]
-            codes = tried["disposition"].tolist()
-            final = D.final_disposition(codes)
-            decided = tried[tried["disposition"] == final].iloc[-1] if final is not None else None
-            last = tried.iloc[-1] if len(tried) else None
-            is_open = D.is_open(final)
-            pending = (
-                last["appointment_at"]
-                if last is not None and is_open and pd.notna(last["appointment_at"])
-                else None
-            )
-            rows.append({
-                "case_id": int(case_id), "code": first["code"], "period": first["period"],
-                "institution_id": first["institution_id"], "questionnaire_id": first["questionnaire_id"],
-                "interviewer_id": decided["interviewer_id"] if decided is not None else first["case_interviewer_id"],
-                "assignment_id": first["assignment_id"], "interview_id": first["case_interview_id"],
-                "attempts": len(tried), "first_at": tried["attempted_at"].min() if len(tried) else None,
-                "last_at": tried["attempted_at"].max() if len(tried) else None,
-                "mode": decided["mode"] if decided is not None else None, "final": final,
-                "category": D.category(final) if final else None, "open": is_open, "appointment_at": pending,
-            })  # fmt: skip
-        out = pd.DataFrame(rows, columns=CASE_COLUMNS)
+        """:meth:`case_summaries` as a table, one row per case (:data:`CASE_COLUMNS`)."""
+        import pandas as pd
+
+        summaries = self.case_summaries(period=period, institution_id=institution_id,
+                                        interviewer_id=interviewer_id, questionnaire_id=questionnaire_id)  # fmt: skip
+        out = pd.DataFrame([astuple(s) for s in summaries], columns=CASE_COLUMNS)
         out["attempts"] = out["attempts"].astype("int64")
         out["open"] = out["open"].astype(bool)
         return out

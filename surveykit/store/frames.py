@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import Select, select
 from sqlalchemy.engine import Connection
 
@@ -28,6 +28,9 @@ from surveykit.store.codec import ROW_COLUMNS, Levels, canonical_frame, empty_wo
 from surveykit.store.engine import Database
 from surveykit.store.schema import answers, audit_log, interviews, paradata
 from surveykit.store.schema import questionnaire_versions as qv
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "META_COLUMNS",
@@ -88,6 +91,8 @@ _JOIN = interviews.join(qv, qv.c.id == interviews.c.questionnaire_version_id)
 
 
 def _frame(conn: Connection, query: Select) -> pd.DataFrame:
+    import pandas as pd
+
     result = conn.execute(query)
     return pd.DataFrame(result.all(), columns=list(result.keys()))
 
@@ -106,6 +111,8 @@ def read_frames(
     db: Database, catalog: Catalog, selection: Selection, *, repeats: bool = True
 ) -> tuple[pd.DataFrame, list[VersionPart]]:
     """The meta frame of the selected interviews (ordered by start) and their answers, per version."""
+    import pandas as pd
+
     catalog.version(selection.questionnaire_id, selection.version)  # SK503 when not published
     meta_query = selection.where(
         select(
@@ -145,6 +152,8 @@ def read_frames(
 
 def meta_frame(meta: pd.DataFrame) -> pd.DataFrame:
     """The meta columns of :data:`META_COLUMNS` in order, times as UTC datetimes, flags as bool."""
+    import pandas as pd
+
     out = pd.DataFrame(index=pd.RangeIndex(len(meta)))
     for column in META_COLUMNS:
         values = meta[column] if column in meta else pd.Series([None] * len(meta))
@@ -160,6 +169,8 @@ def meta_frame(meta: pd.DataFrame) -> pd.DataFrame:
 
 def _combine(catalog: Catalog, parts: list[tuple[int, pd.DataFrame]], level: str | None) -> pd.DataFrame:
     """Stack per-version frames into one, with the union of columns and of categories."""
+    import pandas as pd
+
     if len(parts) == 1:
         return parts[0][1]
     variables: dict[str, object] = {}
@@ -188,6 +199,8 @@ def _combine(catalog: Catalog, parts: list[tuple[int, pd.DataFrame]], level: str
 
 def interviews_frame(db: Database, catalog: Catalog, selection: Selection) -> pd.DataFrame:
     """One row per interview: the meta columns, then one column per variable (canonical dtypes)."""
+    import pandas as pd
+
     meta, per_version = read_frames(db, catalog, selection, repeats=False)
     order: list[np.ndarray] = []
     parts = []
@@ -205,6 +218,8 @@ def interviews_frame(db: Database, catalog: Catalog, selection: Selection) -> pd
 def repeat_frame(db: Database, catalog: Catalog, selection: Selection, repeat: str) -> pd.DataFrame:
     """One row per instance of the repeat group ``repeat``: ``interview_id``, ``_index`` (1-based instance
     number within its parent), ``_path`` (e.g. ``relatives[2]``, ``a[1]/b[3]``), then its variables."""
+    import pandas as pd
+
     meta, per_version = read_frames(db, catalog, selection)
     known = {code for part in per_version for code in catalog.form(part.version_id).repeats}
     if repeat not in known:
@@ -247,6 +262,8 @@ def paradata_frame(
     practice: bool | None = False,
 ) -> pd.DataFrame:
     """Paradata events with the interview's questionnaire, interviewer, institution and mode."""
+    import pandas as pd
+
     query = select(
         paradata.c.interview_id,
         paradata.c.seq,
@@ -292,6 +309,8 @@ def audit_frame(
     until: dt.datetime | None = None,
 ) -> pd.DataFrame:
     """Audit entries, oldest first."""
+    import pandas as pd
+
     query = select(audit_log)
     for column, value in (("entity", entity), ("entity_id", entity_id), ("actor", actor), ("action", action)):
         if value is not None:

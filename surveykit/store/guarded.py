@@ -27,12 +27,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from surveykit import access
 from surveykit.errors import AccessDenied, ErrorCode, Location
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["GuardedStore", "GuardedTraining", "session_ended"]
 
@@ -304,6 +305,8 @@ class GuardedStore:
         """Open answers for council publications. ``approved``: the published (possibly redacted) text only,
         with institution and period (``open_answers.read_published``); any other status lists the reviews
         with interview and question (``open_answers.review``): free text is possibly identifying until approved."""
+        import pandas as pd
+
         from surveykit.dashboard.privacy import approved_open_answers
         from surveykit.dashboard.sources import StoreSource
 

@@ -24,7 +24,6 @@ import uuid as uuidlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
@@ -247,9 +246,10 @@ class Interviews:
         return LoadedInterview(meta=meta, answers=answers_from_levels(form, levels, [0])[0])
 
     @staticmethod
-    def _rows(conn: Connection, interview_id: str) -> pd.DataFrame:
-        result = conn.execute(_ROWS, {"key": interview_id})
-        return pd.DataFrame(result.all(), columns=list(ROW_COLUMNS))
+    def _rows(conn: Connection, interview_id: str) -> list[Any]:
+        """The interview's answer rows as the driver returns them (:data:`ROW_COLUMNS`; no frame: pandas is
+        not needed to resume or submit one interview)."""
+        return conn.execute(_ROWS, {"key": interview_id}).all()
 
     def notes(self, interview_id: str) -> list[ReviewNote]:
         key = normalize_uuid(interview_id)

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
@@ -32,6 +31,9 @@ from surveykit.store.schema import (
     people,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CertificationStatus", "Training", "authentic", "certification_problem", "certification_status"]
 
@@ -202,6 +204,8 @@ class Training:
         return self.db.write(work)
 
     def _frame(self, table: Table, **where: Any) -> pd.DataFrame:
+        import pandas as pd
+
         query = select(table)
         for column, value in where.items():
             if value is not None:

@@ -32,13 +32,16 @@ review`` show it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from surveykit.errors import ErrorCode, Location, Report, Severity, TrainingError
 from surveykit.training.course import Course, ItemReviewRules, Rules
 from surveykit.training.grading import AttemptResult
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["REVIEW_COLUMNS", "item_statistics", "option_counts", "response_matrix", "review_list"]
 
@@ -47,6 +50,8 @@ COLUMNS = ["n", "difficulty", "item_rest_r", "upper_lower_d", "review", "reasons
 
 def response_matrix(results: Iterable[AttemptResult]) -> tuple[pd.DataFrame, pd.Series]:
     """Points matrix (one row per attempt, ``NaN`` where an item was not drawn) and each item's maximum."""
+    import pandas as pd
+
     rows: dict[str, dict[str, float]] = {}
     maxima: dict[str, float] = {}
     for index, result in enumerate(results):
@@ -68,6 +73,8 @@ def item_statistics(
 
     ``max_points`` defaults to 1 per item.
     """
+    import pandas as pd
+
     review_rules = rules.item_review if isinstance(rules, Rules) else rules
     items = list(points.columns)
     if max_points is None:
@@ -229,6 +236,8 @@ def review_list(
     ``stats``: :func:`item_statistics`; ``counts``: :func:`option_counts`; ``lint``: the linter's report
     (its item-level warnings are listed with the item). Option flags need ``min_responses`` answers too.
     """
+    import pandas as pd
+
     rules = course.rules.item_review
     counts = counts or {}
     linted: dict[str, list[str]] = {}

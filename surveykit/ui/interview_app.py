@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
-import pandas as pd
 
 from surveykit.config import settings
 from surveykit.fieldwork import dispositions as D
@@ -227,7 +226,7 @@ class InterviewApp(W.VBox):
         """Appointments due soon or overdue, each with a button to continue its case."""
         lang = self.language
         items: list[W.Widget] = [W.HTML(f'<div class="sk-section">{_esc(t("home.reminders", lang))}</div>')]
-        for row in reminders.itertuples():
+        for row in reminders:
             text = t("home.reminder_line", lang, when=when_text(row.appointment_at), institution=row.institution,
                      code=row.code)  # fmt: skip
             if row.overdue:
@@ -277,8 +276,8 @@ class InterviewApp(W.VBox):
         items: list[W.Widget] = [info, bar, W.HBox([mode, start])]
         if not self.practice and len(view.open_cases):
             items.append(W.HTML(f'<div class="sk-hint">{_esc(t("home.open_cases", lang))}</div>'))
-            for row in view.open_cases.itertuples():
-                if row.appointment_at is not None and not pd.isna(row.appointment_at):
+            for row in view.open_cases:
+                if row.appointment_at is not None:
                     when = when_text(row.appointment_at)
                     text = t("home.open_case_appointment", lang, code=row.code, when=when)
                 else:
@@ -627,21 +626,16 @@ class InterviewApp(W.VBox):
     def show_done(self) -> None:
         lang = self.language
         meta = self.meta
-        progress = self.guarded.progress()
-        done_text = ""
-        if meta.assignment_id is not None and progress is not None and len(progress):
-            row = progress[progress["assignment_id"] == meta.assignment_id]
-            if len(row):
-                done_text = t(
-                    "app.done_of", lang, done=int(row["done"].iloc[0]), target=int(row["target"].iloc[0])
-                )
-        self._set_header(t("app.submitted_title", lang), done_text)
-        again = W.Button(description=t("app.next_interview", lang), button_style="success", icon="play")
-        again.add_class("sk-next-interview")
         assignment = next(
             (a for a in self.guarded.assignments() if a.id == meta.assignment_id),
             None,
         )
+        done_text = ""
+        if assignment is not None:
+            done_text = t("app.done_of", lang, done=self.desk.done(assignment.id), target=int(assignment.target))
+        self._set_header(t("app.submitted_title", lang), done_text)
+        again = W.Button(description=t("app.next_interview", lang), button_style="success", icon="play")
+        again.add_class("sk-next-interview")
         if assignment is not None:
             again.on_click(self.guard(lambda _: self.want_start(assignment, meta.mode)))
         else:

@@ -61,7 +61,12 @@ import pandas as pd
 
 from surveykit.errors import ErrorCode, Location, SurveykitError
 
-__all__ = ["Disclosure"]
+__all__ = ["DERIVED", "SMALL", "Disclosure"]
+
+#: why a figure is withheld: fewer than ``k`` respondents behind it (primary suppression) ...
+SMALL = "small"
+#: ... or it would let a reader work out a figure that is withheld for that reason (secondary, complementary)
+DERIVED = "derived"
 
 
 def _as_list(keys: str | Sequence[str] | None) -> list[str]:
@@ -93,11 +98,29 @@ class Disclosure:
         values = np.nan_to_num(values, nan=0.0)
         return (values > 0) & (values < self.k)
 
-    def label(self, language: str) -> str:
-        """What is shown in place of a withheld number: ``n < 5``."""
+    def reasons(self, withheld: Any, small: Any) -> np.ndarray:
+        """Why each figure is withheld: :data:`SMALL` where fewer than ``k`` respondents stand behind it
+        (``small``: the primary rule held, for the figure or for its whole group), :data:`DERIVED` where it is
+        withheld only because it would reveal such a figure (complementary suppression), ``""`` where shown."""
+        hidden = np.asarray(withheld, dtype=bool)
+        primary = np.broadcast_to(np.asarray(small, dtype=bool), hidden.shape)
+        return np.where(hidden, np.where(primary, SMALL, DERIVED), "").astype(object)
+
+    def label(self, language: str, reason: str = SMALL) -> str:
+        """What is shown in place of a withheld number, saying why: ``n < 5`` (too few respondents), or that it
+        is withheld so that such a figure cannot be worked out from it (:data:`DERIVED`)."""
         from surveykit.i18n import t
 
-        return t("dash.withheld", language, k=self.k)
+        key = "disclosure.withheld_derived" if reason == DERIVED else "dash.withheld"
+        return t(key, language, k=self.k)
+
+    def bar_label(self, language: str, reason: str = SMALL) -> str:
+        """The same, where a bar of a chart would be: ``не показано (n < 5)``."""
+        from surveykit.i18n import t
+
+        if reason == DERIVED:
+            return self.label(language, reason)
+        return t("dash.withheld_bar", language, k=self.k)
 
     def note(self, language: str) -> str:
         """One sentence for footnotes: why some numbers are not shown."""

@@ -87,7 +87,7 @@ def _require_browser() -> None:
 
     reason = None
     if chromium_path() is None:
-        reason = "Chromium is not installed (apt-get install chromium)"
+        reason = "Chromium is not installed (apt-get install chromium chromium-l10n)"
     else:
         try:
             import playwright.sync_api  # noqa: F401
@@ -100,45 +100,59 @@ def _require_browser() -> None:
 
 
 class LocalisedBrowser:
-    """The session's Chromium whose pages are opened as a reader of one language has them: ``new_page`` and
-    ``new_context`` take ``lang`` ("ru", "en"; default: the apps' default language) and set the browser
-    locale from it (surveykit.ui.browser.browser_locale: ru-RU, en-GB), so a Russian page shows dates as
-    dd.mm.yyyy, as a Russian user's browser does. An explicit ``locale`` wins. Everything else is Playwright's
-    ``Browser``."""
+    """The session's headless Chromium, one browser per language, whose pages are opened as a reader of that
+    language has them: ``new_page`` and ``new_context`` take ``lang`` ("ru", "en"; default: the apps' default
+    language) or an explicit ``locale`` and open the page in a Chromium running in that locale
+    (surveykit.ui.browser.browser_locale: ru-RU, en-GB) with the same context locale. A Russian page thus
+    shows ``<input type=date>`` as дд.мм.гггг, as a Russian user's browser does. Everything else is
+    Playwright's ``Browser`` of the default language."""
 
-    def __init__(self, browser) -> None:
-        self._browser = browser
+    def __init__(self, playwright) -> None:
+        self._playwright = playwright
+        self._browsers: dict = {}
 
-    @staticmethod
-    def _options(lang: str | None, options: dict) -> dict:
+    def browser(self, locale: str):
+        from surveykit.ui.browser import launch_chromium
+
+        if locale not in self._browsers:
+            self._browsers[locale] = launch_chromium(self._playwright, locale=locale)
+        return self._browsers[locale]
+
+    def _open(self, lang: str | None, options: dict):
         from surveykit.ui.browser import browser_locale
 
         options.setdefault("locale", browser_locale(lang))
-        return options
+        return self.browser(options["locale"]), options
 
     def new_page(self, *, lang: str | None = None, **options):
-        return self._browser.new_page(**self._options(lang, options))
+        browser, options = self._open(lang, options)
+        return browser.new_page(**options)
 
     def new_context(self, *, lang: str | None = None, **options):
-        return self._browser.new_context(**self._options(lang, options))
+        browser, options = self._open(lang, options)
+        return browser.new_context(**options)
 
     def __getattr__(self, name: str):
-        return getattr(self._browser, name)
+        from surveykit.ui.browser import browser_locale
+
+        return getattr(self.browser(browser_locale()), name)
+
+    def close(self) -> None:
+        for browser in self._browsers.values():
+            browser.close()
 
 
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright, shared by the session's browser tests; pages open in
-    the browser locale of their language (:class:`LocalisedBrowser`)."""
+    a browser of their language (:class:`LocalisedBrowser`)."""
     _require_browser()
     from playwright.sync_api import sync_playwright
 
-    from surveykit.ui.browser import launch_chromium
-
     with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield LocalisedBrowser(chromium)
-        chromium.close()
+        browsers = LocalisedBrowser(playwright)
+        yield browsers
+        browsers.close()
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 
 from surveykit.dashboard.data import CATEGORIES, DashboardData, InstitutionView
 from surveykit.dashboard.labels import esc, fmt, fmt_int, measure_name, short, wrap
+from surveykit.disclosure import DERIVED
 from surveykit.i18n import t
 
 __all__ = [
@@ -199,11 +200,11 @@ def rating_chart(data: DashboardData, color_by: str = "flag", *, highlight: str 
         name = names.get(category) or _category_label(category, data)
         if category in ("withheld", "not_rated"):
             k = data.disclosure.k
-            text = [
-                (t("disclosure.not_rated_part" if shown_n else "disclosure.not_rated_n", lang, k=k))
+            text = [  # why, from the disclosure rule: too few respondents, or a withheld part
+                (t("disclosure.not_rated_part" if reason == DERIVED else "disclosure.not_rated_n", lang, k=k))
                 if category == "withheld"
                 else t("dash.not_rated", lang)
-                for shown_n in part["n_shown"]
+                for reason in part["withheld_reason"]
             ]
             fig.add_trace(
                 go.Bar(
@@ -283,7 +284,6 @@ def rating_chart(data: DashboardData, color_by: str = "flag", *, highlight: str 
 
 def _rating_hover(row: pd.Series, data: DashboardData) -> str:
     lang = data.language
-    k = data.disclosure.k
     lines = [f"<b>{esc(row['name'])}</b>"]
     if isinstance(row.get("type_label"), str):
         lines.append(
@@ -291,7 +291,7 @@ def _rating_hover(row: pd.Series, data: DashboardData) -> str:
             + (f", {esc(row['municipality'])}" if isinstance(row.get("municipality"), str) else "")
         )
     if row["withheld"]:
-        lines.append(t("dash.category.withheld", lang, k=k))
+        lines.append(_withheld_text(row, data))
         lines.append(
             t(
                 "dash.hover.n",
@@ -352,7 +352,7 @@ def measures_chart(view: InstitutionView, data: DashboardData, level: str = "cri
                     orientation="h",
                     name=_category_label(name, data),
                     marker_color=PALETTE[name],
-                    text=[t("dash.withheld_bar", lang, k=data.disclosure.k)] * len(sel),
+                    text=[data.disclosure.bar_label(lang, reason) for reason in sel["withheld_reason"]],
                     textposition="outside",
                     cliponaxis=False,
                     textfont={"color": "#4a5568"},
@@ -436,11 +436,20 @@ def _flag_label(flag: str, language: str) -> str:
     }.get(flag, flag)
 
 
+def _withheld_text(row: pd.Series, data: DashboardData) -> str:
+    """Why a row is not shown, as the disclosure rule decided: "Не показано (n < 5)", or withheld so that
+    a cell with n < 5 cannot be derived."""
+    if row.get("withheld_reason") == DERIVED:
+        label = data.disclosure.label(data.language, DERIVED)
+        return label[:1].upper() + label[1:]
+    return t("dash.category.withheld", data.language, k=data.disclosure.k)
+
+
 def _measure_hover(row: pd.Series, data: DashboardData) -> str:
     lang = data.language
     lines = [f"<b>{esc(row['id'])}</b> {wrap(row['name'], 60, 4)}"]
     if row["withheld"]:
-        lines.append(t("dash.category.withheld", lang, k=data.disclosure.k))
+        lines.append(_withheld_text(row, data))
     else:
         lines.append(t("dash.hover.score", lang, value=fmt(row["value"], lang, 2)))
         if row["lo"] == row["lo"] and row["hi"] == row["hi"] and row["hi"] > row["lo"]:

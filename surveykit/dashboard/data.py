@@ -416,6 +416,7 @@ class DashboardData:
                 "n": rows["n_respondents"].astype("Int64"),
                 "n_shown": rows["n_shown"].astype(bool),
                 "withheld": rows["S_withheld"].astype(bool),
+                "withheld_reason": rows["S_withheld_reason"].astype(object),
                 "status": rows["status"].astype(str),
                 "change_S": rows["change_S"].astype(float) if "change_S" in rows else np.nan,
                 "previous_period": rows.get("previous_period"),
@@ -567,6 +568,7 @@ class DashboardData:
             "status",
             "flag",
             "withheld",
+            "withheld_reason",
             "regional",
             "good_practice_at",
             "needs_improvement_below",
@@ -575,7 +577,7 @@ class DashboardData:
         channels = part[part["level"] == "channel"].copy()
         channels["name"] = [measure_name(self.profile, m, lang) for m in channels["id"]]
         return rows[columns].reset_index(drop=True), channels[
-            ["id", "criterion", "name", "value", "lo", "hi", "num", "den", "n", "withheld"]
+            ["id", "criterion", "name", "value", "lo", "hi", "num", "den", "n", "withheld", "withheld_reason"]
         ].reset_index(drop=True)
 
     def _source_of(self, measure: str) -> str:

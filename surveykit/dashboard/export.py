@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from surveykit.dashboard.data import DashboardData
 from surveykit.dashboard.labels import measure_name
+from surveykit.disclosure import DERIVED, SMALL
 from surveykit.i18n import t
 from surveykit.spreadsheet import Sheet, write_csv, write_xlsx, xlsx_bytes
 
@@ -26,11 +28,12 @@ def _c(key: str, language: str) -> str:
     return t(f"export.col.{key}", language)
 
 
-def _shown(values: pd.Series, withheld: np.ndarray, label: str, decimals: int = 2) -> list[object]:
+def _shown(values: pd.Series, reasons: Any, labels: dict[str, str], decimals: int = 2) -> list[object]:
+    """The values, a withheld one replaced by the label of why it is withheld (``reasons``: "" when shown)."""
     out: list[object] = []
-    for value, hidden in zip(values, withheld, strict=True):
-        if hidden:
-            out.append(label)
+    for value, reason in zip(values, reasons, strict=True):
+        if reason:
+            out.append(labels[reason])
         elif value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
             out.append(None)
         else:
@@ -42,9 +45,11 @@ def council_tables(data: DashboardData) -> dict[str, pd.DataFrame]:
     """Sheet name -> table: the rating, criteria and indicators per institution, regional means, checklist
     findings and notes (the selected period and institutions)."""
     lang = data.language
-    label = data.disclosure.label(lang)
+    d = data.disclosure
+    label = d.label(lang)
+    labels = {reason: d.label(lang, reason) for reason in (SMALL, DERIVED)}
     ranking = data.ranking()
-    hidden = ranking["withheld"].to_numpy(dtype=bool)
+    hidden = ranking["withheld_reason"].to_numpy()
     n_hidden = ~ranking["n_shown"].to_numpy(dtype=bool)
     rating = pd.DataFrame(
         {
@@ -55,14 +60,14 @@ def council_tables(data: DashboardData) -> dict[str, pd.DataFrame]:
             _c("municipality", lang): ranking["municipality"],
             _c("type", lang): ranking["type_label"],
             _c("period", lang): data.period,
-            _c("score", lang): _shown(ranking["S"], hidden, label),
-            _c("lo", lang): _shown(ranking["S_lo"], hidden, label),
-            _c("hi", lang): _shown(ranking["S_hi"], hidden, label),
+            _c("score", lang): _shown(ranking["S"], hidden, labels),
+            _c("lo", lang): _shown(ranking["S_lo"], hidden, labels),
+            _c("hi", lang): _shown(ranking["S_hi"], hidden, labels),
             _c("respondents", lang): [
                 label if h else (None if n is pd.NA else int(n))
                 for n, h in zip(ranking["n"], n_hidden, strict=True)
             ],
-            _c("change", lang): _shown(ranking["change_S"], hidden, label),
+            _c("change", lang): _shown(ranking["change_S"], hidden, labels),
         }
     )
     measures = []
@@ -78,10 +83,10 @@ def council_tables(data: DashboardData) -> dict[str, pd.DataFrame]:
                     _c("period", lang): view.period,
                     _c("measure", lang): m["id"],
                     _c("name", lang): m["name"],
-                    _c("value", lang): _shown(m["value"], m["withheld"].to_numpy(dtype=bool), label),
+                    _c("value", lang): _shown(m["value"], m["withheld_reason"], labels),
                     _c("respondents", lang): [
-                        label if h else (None if n != n else int(n))
-                        for n, h in zip(m["n"], m["withheld"].to_numpy(dtype=bool), strict=True)
+                        labels[r] if r else (None if n != n else int(n))
+                        for n, r in zip(m["n"], m["withheld_reason"], strict=True)
                     ],
                 }
             )

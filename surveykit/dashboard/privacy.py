@@ -74,8 +74,9 @@ def _parent(ids: pd.Series) -> pd.Series:
 def publish_rating(rating: Rating, disclosure: Disclosure | int | None = None) -> Rating:
     """The rating as council members may see it: every withheld number replaced by a missing value.
 
-    Adds ``withheld`` (bool) and ``n`` (respondents behind the number; NaN for checklists) to ``indicators``;
-    adds ``n_shown`` (bool), ``S_shown`` (bool) and ``withheld`` (the ids withheld, as text) to ``table``.
+    Adds ``withheld`` (bool), ``withheld_reason`` (:data:`surveykit.disclosure.SMALL` or ``DERIVED``, "" when
+    shown) and ``n`` (respondents behind the number; NaN for checklists) to ``indicators``; adds ``n_shown``
+    (bool), ``S_shown`` (bool), ``S_withheld_reason`` and ``withheld`` (the ids withheld, as text) to ``table``.
     ``regional`` is recomputed over the shown values; ``warnings`` (for sociologists, with counts) is emptied.
     """
     d = disclosure if isinstance(disclosure, Disclosure) else Disclosure.from_settings(disclosure)
@@ -94,6 +95,7 @@ def publish_rating(rating: Rating, disclosure: Disclosure | int | None = None) -
     )
     den = tidy["den"].to_numpy(dtype=float)
     withheld = respondents & (((den > 0) & (den < d.k)) | group_small)
+    primary = withheld.copy()  # fewer than k respondents behind the figure (or its institution and period)
 
     # complementary: channel -> indicator -> criterion -> total, within each institution and period
     frame = pd.DataFrame({"i": tidy["institution_id"].astype(str), "p": tidy["period"].astype(str)})
@@ -122,6 +124,8 @@ def publish_rating(rating: Rating, disclosure: Disclosure | int | None = None) -
     n_behind = np.where(respondents, den, np.nan)
     tidy["n"] = n_behind
     tidy["withheld"] = withheld
+    # why (surveykit.disclosure): too few respondents, or withheld only so that such a figure cannot be derived
+    tidy["withheld_reason"] = d.reasons(withheld, primary | group_small)
     for column in ("value", "num", "den", "se", "lo", "hi", "n"):
         values = tidy[column].to_numpy(dtype=float).copy()
         values[withheld] = np.nan
@@ -132,6 +136,7 @@ def publish_rating(rating: Rating, disclosure: Disclosure | int | None = None) -
     tidy["small_cell"] = tidy["small_cell"].to_numpy(dtype=bool) | withheld
 
     table = _publish_table(table, tidy, small_group, rating)
+    table["S_withheld_reason"] = d.reasons(table["S_withheld"], ~table["n_shown"].to_numpy(dtype=bool))
     published = dataclasses.replace(
         rating,
         table=table,

@@ -27,6 +27,7 @@ import pandas as pd
 import surveykit
 from surveykit.dashboard import DashboardData, Filters, charts, dashboard_data
 from surveykit.dashboard.labels import esc, fmt, fmt_int, measure_name
+from surveykit.disclosure import SMALL
 from surveykit.i18n import t
 from surveykit.reports.images import StaticFigure, static_figure
 from surveykit.scoring import DEFAULT_PROFILE
@@ -276,7 +277,9 @@ class InstitutionReport(_Report):
         else:
             figs.append(
                 _keyfig(
-                    data.disclosure.label(lang), t("report.key.score", lang, max=maximum), "main withheld"
+                    data.disclosure.label(lang, row.get("S_withheld_reason") or SMALL),
+                    t("report.key.score", lang, max=maximum),
+                    "main withheld",
                 )
             )
         n = row.get("n_respondents")
@@ -315,7 +318,6 @@ class InstitutionReport(_Report):
         """Every criterion and indicator: value, regional mean, respondents or counts, flag."""
         lang, data = self.lang, self.data
         m = self.view.measures
-        label = data.disclosure.label(lang)
         head = "".join(
             f"<th>{esc(t(f'report.col.{c}', lang))}</th>"
             for c in ("measure", "name", "value", "regional", "basis", "flag")
@@ -324,6 +326,7 @@ class InstitutionReport(_Report):
         for _, r in m.iterrows():
             css = "criterion" if r["level"] == "criterion" else ""
             if r["withheld"]:
+                label = data.disclosure.label(lang, r["withheld_reason"])  # why, from the disclosure rule
                 value = f'<span class="withheld">{esc(label)}</span>'
                 basis = f'<span class="withheld">{esc(label)}</span>'
             else:
@@ -522,7 +525,9 @@ class RegionReport(_Report):
             place = "" if r["rank"] is pd.NA or r["rank"] != r["rank"] else str(int(r["rank"]))
             row = table.loc[r["institution_id"]]
             if r["withheld"]:
-                score = f'<span class="withheld">{esc(label)}</span>'
+                score = (
+                    f'<span class="withheld">{esc(data.disclosure.label(lang, r["withheld_reason"]))}</span>'
+                )
             else:
                 score = f"<b>{esc(fmt(r['S'], lang, 2))}</b>"
             cells = []
@@ -530,8 +535,9 @@ class RegionReport(_Report):
             for c in criteria:
                 value = row.get(c)
                 if value is None or value != value:
-                    hidden = tidy_flags.get(c, ("", False))[1]
-                    cells.append(f'<td class="num withheld">{esc(label) if hidden else "—"}</td>')
+                    reason = tidy_flags.get(c, ("", ""))[1]
+                    shown = esc(data.disclosure.label(lang, reason)) if reason else "—"
+                    cells.append(f'<td class="num withheld">{shown}</td>')
                 else:
                     flag = tidy_flags.get(c, ("", False))[0]
                     css = {"good_practice": "cell-good", "needs_improvement": "cell-weak"}.get(flag, "")
@@ -550,7 +556,8 @@ class RegionReport(_Report):
             f"{esc(data.disclosure.note(lang))}</p>"
         )
 
-    def _flags(self, institution_id: str) -> dict[str, tuple[str, bool]]:
+    def _flags(self, institution_id: str) -> dict[str, tuple[str, str]]:
+        """Criterion -> (flag, why it is withheld: surveykit.disclosure.SMALL / DERIVED, "" when shown)."""
         tidy = self.data.rating.indicators
         part = tidy[
             (tidy["institution_id"].astype(str) == institution_id)
@@ -558,8 +565,8 @@ class RegionReport(_Report):
             & (tidy["level"].astype(str) == "criterion")
         ]
         return {
-            str(i): (str(f), bool(w))
-            for i, f, w in zip(part["id"], part["flag"], part["withheld"], strict=True)
+            str(i): (str(f), str(w or ""))
+            for i, f, w in zip(part["id"], part["flag"], part["withheld_reason"], strict=True)
         }
 
     def criteria_heading(self) -> HTMLBlock:

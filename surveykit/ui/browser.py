@@ -40,8 +40,10 @@ CHROMIUM_ARGS = (
 )
 
 
-#: the browser locale of a person who reads the apps in a language: the browser, not the page, decides how an
-#: ``<input type=date>`` shows a date (dd.mm.yyyy in ru-RU, dd/mm/yyyy in en-GB, mm/dd/yyyy in en-US)
+#: the browser locale of a person who reads the apps in a language. Chromium shows an ``<input type=date>`` in
+#: the format of the language its *process* runs in (``LANGUAGE``; neither the page's ``lang`` nor
+#: Playwright's context ``locale`` changes it): dd.mm.yyyy for ru-RU, dd/mm/yyyy for en-GB, mm/dd/yyyy for
+#: en-US. Debian's ``chromium-l10n`` holds the translated field placeholders (дд.мм.гггг).
 BROWSER_LOCALES = {"ru": "ru-RU", "en": "en-GB"}
 
 
@@ -62,11 +64,14 @@ def chromium_path() -> str | None:
     return None
 
 
-def launch_chromium(playwright, **options):
-    """A headless Chromium browser from a ``sync_playwright()`` context."""
+def launch_chromium(playwright, locale: str | None = None, **options):
+    """A headless Chromium browser from a ``sync_playwright()`` context; with ``locale`` (``ru-RU``) the
+    browser runs in that language, as a person's own browser does (dates in ``<input type=date>``)."""
     path = chromium_path()
     if path is None:
         raise FileNotFoundError("Chromium is not installed: apt-get install chromium")
+    if locale:
+        options["env"] = {**os.environ, **options.get("env", {}), "LANGUAGE": locale.replace("-", "_")}
     return playwright.chromium.launch(
         executable_path=path, headless=True, args=list(CHROMIUM_ARGS), **options
     )

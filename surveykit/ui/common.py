@@ -98,6 +98,49 @@ STYLE = (
 """
 ).replace("APP_MAX_WIDTH", APP_MAX_WIDTH)
 
+#: the page's language for the browser. Voilà's template writes ``<html lang="en">`` on every page, and
+#: Chromium shows an ``<input type=date>`` in the format of the element's language: mm/dd/yyyy on a Russian
+#: page. This script (in a hidden same-origin frame: an HTML widget runs no script of its own, and an
+#: Output must not be written at start-up) keeps ``<html lang>`` at the language the app shows: the active
+#: button of the language picker (``.sk-lang``), else the page's ``?lang=``; else it removes the wrong "en" and
+#: the browser's own language decides.
+_PAGE_LANGUAGE_JS = """
+(function () {
+  var doc = parent.document, names = NAMES, known = KNOWN;
+  function current() {
+    var active = doc.querySelector('.sk-lang .mod-active');
+    if (active && names[active.textContent.trim()]) return names[active.textContent.trim()];
+    var asked = new URLSearchParams(parent.location.search).get('lang');
+    return known.indexOf(asked) >= 0 ? asked : '';
+  }
+  function apply() {
+    var lang = current();
+    if (!lang) doc.documentElement.removeAttribute('lang');
+    else if (doc.documentElement.lang !== lang) doc.documentElement.lang = lang;
+  }
+  apply();
+  new parent.MutationObserver(apply).observe(doc.body, {subtree: true, childList: true, attributes: true,
+                                                        attributeFilter: ['class']});
+})();
+"""
+
+
+def _page_language_frame() -> str:
+    import json
+
+    script = (
+        _PAGE_LANGUAGE_JS.replace("NAMES", json.dumps({name: code for code, name in LANGUAGE_NAMES.items()}))
+        .replace("KNOWN", json.dumps(list(LANGUAGE_NAMES)))
+    )
+    doc = f"<script>{script}</script>"
+    return (
+        f'<iframe class="sk-page-language" title="" aria-hidden="true" tabindex="-1" '
+        f'style="display:none" srcdoc="{html.escape(doc, quote=True)}"></iframe>'
+    )
+
+
+STYLE += _page_language_frame()
+
 
 def _esc(text: Any) -> str:
     return html.escape("" if text is None else str(text))

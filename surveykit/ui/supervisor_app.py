@@ -62,6 +62,10 @@ SUPERVISOR_STYLE = """<style>
 .sk-card .widget-button.sk-approve, .sk-card .widget-button.sk-reject, .sk-card .widget-button.sk-read,
 .sk-review-actions .widget-button { width: auto !important; min-width: 7.5em; flex: 0 0 auto; padding: 0 12px; }
 .sk-review .sk-table td { vertical-align: top; }
+.sk-review-decision { border-bottom: 1px solid #e2e8f0; padding-bottom: 8px; margin-bottom: 4px; }
+.sk-review-heading .sk-section { margin-top: 0; }
+.sk-review-heading p { margin: 2px 0; }
+.sk-review-content { max-height: calc(100vh - 400px); min-height: 240px; overflow-y: auto !important; }
 .sk-flags-legend { display: flex; flex-wrap: wrap; gap: 4px 18px; align-items: center; margin: 0 0 8px 50px; }
 .sk-flags-legend i { display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: -1px; }
 .sk-review tr.sk-skipped td { color: #718096; font-style: italic; }
@@ -286,8 +290,10 @@ class SupervisorApp(W.VBox):
         )
         back.add_class("sk-review-back")
         back.on_click(self.guard(lambda _: self._interviews(self.questionnaire.value)))
-        parts = [f'<div class="sk-section">{_esc(place)}</div><p>{_esc(who)} · {_esc(review.mode)} · '
-                 f"{_esc(when)} · {_esc(t(f'supervisor.review.status.{meta.status}', lang))}</p>"]  # fmt: skip
+        summary = W.HTML(f'<div class="sk-section">{_esc(place)}</div><p>{_esc(who)} · {_esc(review.mode)} · '
+                         f"{_esc(when)} · {_esc(t(f'supervisor.review.status.{meta.status}', lang))}</p>")  # fmt: skip
+        summary.add_class("sk-review-summary")
+        parts: list[str] = []
         if review.flags:
             parts.append(f'<div class="sk-section">{_esc(t("supervisor.review.flags", lang))}</div>')
             parts += [
@@ -339,7 +345,7 @@ class SupervisorApp(W.VBox):
         content = W.HTML("".join(parts))
         content.add_class("sk-review-content")
         note = W.Textarea(
-            placeholder=t("supervisor.note", lang), layout=W.Layout(width="100%", height="64px")
+            placeholder=t("supervisor.note", lang), layout=W.Layout(flex="1 1 320px", height="64px")
         )
         note.add_class("sk-review-note")
         buttons = []
@@ -371,7 +377,13 @@ class SupervisorApp(W.VBox):
             buttons = buttons[2:]
         actions = W.HBox(buttons, layout=W.Layout(flex_flow="row wrap", gap="8px"))
         actions.add_class("sk-review-actions")
-        panel = W.VBox([back, content, note, actions])
+        # the decision under the interview's heading, the interview in a pane of its own that scrolls: the
+        # buttons stay in reach however long the interview (they sat below all of it)
+        decision = W.HBox([note, actions], layout=W.Layout(flex_flow="row wrap", align_items="center"))
+        decision.add_class("sk-review-decision")
+        heading = W.HBox([back, summary], layout=W.Layout(align_items="center", gap="16px"))
+        heading.add_class("sk-review-heading")
+        panel = W.VBox([heading, decision, content])
         panel.add_class("sk-review")
         panel.add_class("sk-card")
         self.interviews_box.children = [panel]

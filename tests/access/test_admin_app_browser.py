@@ -8,6 +8,7 @@ import re
 import pytest
 
 from surveykit.config import PROJECT_ROOT
+from surveykit.i18n import t
 from surveykit.store import Store, audit
 
 from .conftest import CODES
@@ -16,6 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = PROJECT_ROOT / "artifacts"
 TIMEOUT = 90_000  # ms: Voilà pages on a busy 2-core machine
+DATES_CLIP = {"x": 0, "y": 200, "width": 1280, "height": 260}  # the audit filters, the date fields among them
 FILTERS = ".sk-filter-actor, .sk-filter-entity, .sk-filter-action, .sk-filter-since, .sk-filter-until, .sk-audit-show"
 #: the filters that are not whole: a field (select, date input) sticking out of its widget (cut by the row
 #: below it or squeezed), two filters overlapping, or a filter beyond the window or a box that cuts overflow
@@ -104,6 +106,9 @@ def test_an_administrator_manages_people_and_reads_the_audit_log(voila, browser)
         page.wait_for_selector(".sk-audit table", timeout=TIMEOUT)
         # a Russian page in a Russian browser: the date filters read dd.mm.yyyy, as a Russian user's do
         assert page.evaluate("navigator.language") == "ru-RU"
+        # ... and the page says it is Russian (Voilà writes lang="en": Chromium then shows mm/dd/yyyy)
+        page.wait_for_function("document.documentElement.lang === 'ru'", timeout=TIMEOUT)
+        page.screenshot(path=str(ARTIFACTS / "admin-audit-dates-ru.png"), clip=DATES_CLIP)
         audit_text = page.inner_text(".sk-audit")
         assert not re.search(r"\d{4}-\d\d-\d\d", audit_text), audit_text[:400]  # times in words
         assert "действует до" in audit_text and " г., " in audit_text  # the session's expiry, in words
@@ -126,6 +131,11 @@ def test_an_administrator_manages_people_and_reads_the_audit_log(voila, browser)
         )
         text = page.inner_text(".sk-audit")
         assert action_label("unlock", "ru") in text and action_label("create", "ru") in text
+        for lang, name in (("en", "English"), ("ru", "Русский")):  # the page's language follows the app's
+            page.locator(".sk-lang button", has_text=name).click()
+            page.locator(".lm-TabBar-tab", has_text=t("admin.tab_audit", lang)).wait_for(timeout=TIMEOUT)
+            page.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=TIMEOUT)
+        page.wait_for_selector(".sk-audit table", timeout=TIMEOUT)
         page.click(".sk-export-csv")
         page.wait_for_selector(".sk-download a", timeout=TIMEOUT)
         page.screenshot(path=str(ARTIFACTS / "admin-audit.png"), full_page=True)

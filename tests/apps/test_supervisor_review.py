@@ -215,3 +215,21 @@ def test_the_flags_chart_keeps_its_legend_whole_and_the_names_apart(store):
     app = signed_in(store, "ru")
     html = app.flags_box.children[3].value
     assert "sk-flags-legend" in html and all(name in html for name, _ in legend)
+
+
+def test_the_decision_stands_under_the_heading_above_the_interview(store):
+    """The decision (comment, approve / return / back-check) sat below the whole interview: it now stands
+    under the interview's heading, and the interview scrolls in a pane of its own, so the buttons stay in
+    reach (tests/apps/test_supervisor_review_browser.py checks it on the page)."""
+    app = signed_in(store, "ru")
+    app.show_review(interviews_to_review(store, "recipient_survey")["interview_id"].iloc[-1])  # submitted
+    panel = found(app.interviews_box, "sk-review")[0]
+    order = [next(c for c in w._dom_classes if c.startswith("sk-review-")) for w in panel.children]
+    assert order == ["sk-review-heading", "sk-review-decision", "sk-review-content"]
+    decision = panel.children[1]
+    assert (
+        found(decision, "sk-review-note") and found(decision, "sk-approve") and found(decision, "sk-reject")
+    )
+    assert len(found(panel, "sk-approve")) == 1  # one set of buttons, one home for what they do
+    summary = found(panel, "sk-review-summary")[0].value
+    assert "sk-review-answers" not in summary and "sk-review-answers" in panel.children[2].value

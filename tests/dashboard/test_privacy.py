@@ -223,3 +223,68 @@ def test_the_dashboard_shows_no_rejected_or_pending_answer(sample, data_ru):
     assert "Медсестра Иванова Мария Петровна из палаты 12 грубит моей маме." in hidden_texts
     shown = [s for i in data_ru.selected for p in data_ru.periods for s in data_ru.suggestions(i, p)]
     assert shown and not hidden_texts & set(shown)
+
+
+def _small_disability_base(sample):
+    """kcson_sev in 2025 with only 3 respondents with a disability (q7 = yes): 3.3 has too few respondents,
+    K3 and S are withheld only because they would give 3.3 away."""
+    survey = sample.frames["recipient_survey"].copy()
+    rows = np.flatnonzero(
+        ((survey["institution_id"] == "kcson_sev") & (survey["period"] == "2025")).to_numpy()
+    )
+    q7 = survey["q7"].astype(object).to_numpy().copy()
+    q8 = survey["q8"].astype(object).to_numpy().copy()
+    q7[rows], q8[rows] = "no", None
+    q7[rows[:3]], q8[rows[:3]] = "yes", "yes"
+    survey["q7"] = pd.Categorical(q7, categories=["yes", "no"])
+    survey["q8"] = pd.Categorical(q8, categories=["yes", "no", "dk"])
+    return {**sample.frames, "recipient_survey": survey}
+
+
+def test_a_withheld_row_says_why_with_the_threshold_of_the_setting(sample, monkeypatch, small_institution):
+    """A row withheld by complementary (secondary) suppression said "n < 5" like one with too few respondents;
+    the reason now comes from surveykit.disclosure (SMALL / DERIVED), in both languages, with k from the
+    setting (7 here, never a literal 5), in the dashboard's charts, the council workbook and the report."""
+    from html import escape
+
+    from surveykit.dashboard.export import council_tables
+    from surveykit.disclosure import DERIVED, SMALL
+    from surveykit.reports.content import InstitutionReport, RegionReport
+
+    monkeypatch.setenv("SURVEYKIT_MIN_CELL_SIZE", "7")
+    settings.cache_clear()
+    try:
+        frames = _small_disability_base(sample)
+        for language in ("ru", "en"):
+            data = dashboard_data(frames, language=language)
+            d = data.disclosure
+            assert d.k == 7
+            small, derived = d.label(language, SMALL), d.label(language, DERIVED)
+            assert small == "n < 7" and "7" in derived and derived != small and "5" not in derived
+            view = data.institution("kcson_sev", "2025")
+            m = view.measures.set_index("id")
+            assert m.loc["3.3", "withheld_reason"] == SMALL and m.loc["K3", "withheld_reason"] == DERIVED
+            assert m.loc["3.1", "withheld_reason"] == "" and not m.loc["3.1", "withheld"]
+            assert view.row["S_withheld_reason"] == DERIVED and view.row["n_shown"]
+            ranking = data.ranking().set_index("institution_id")
+            assert ranking.loc["kcson_sev", "withheld_reason"] == DERIVED
+            assert ranking.loc[small_institution, "withheld_reason"] == SMALL  # too few respondents at all
+            # the dashboard's chart of criteria: K3's bar says why
+            fig = charts.measures_chart(view, data, "criterion")
+            texts = [x for trace in fig.data if trace.text is not None for x in np.atleast_1d(trace.text)]
+            assert derived in texts and d.bar_label(language, SMALL) not in texts
+            # the council workbook: K3 and S by their reason, 3.3 by its respondents
+            tables = council_tables(data)
+            cells = {str(v) for frame in tables.values() for v in frame.to_numpy().ravel()}
+            assert derived in cells and small in cells
+            # the reports: the institution's score and K3 say why, and so does the region's rating table
+            assert data.period == "2025"
+            report = InstitutionReport(data, "kcson_sev", image_format="svg")
+            html = report.measures_table().html + report.key_figures().html
+            assert escape(derived) in html and escape(small) in html
+            assert report.key_figures().html.count(escape(derived)) == 1  # the score: withheld for K3
+            region = RegionReport(data, image_format="svg").rating_table().html
+            assert escape(derived) in region and escape(small) in region
+    finally:
+        monkeypatch.delenv("SURVEYKIT_MIN_CELL_SIZE")
+        settings.cache_clear()

@@ -562,3 +562,16 @@ def test_quotations_are_checked_against_the_shipped_questionnaires_by_default() 
     )
     assert [p.params["question"] for p in lint_bank([item]) if p.code is ErrorCode.LINT_PARAPHRASE] == ["q7"]
     assert not [p for p in lint_bank([item], questionnaires=[]) if p.code is ErrorCode.LINT_PARAPHRASE]
+
+
+def test_no_russian_inside_the_english_texts_of_the_bank(course: Course) -> None:
+    """The reverse of SK827, seen in the lessons app: "Compute indicator 1.1 (Пинф)" on an English page."""
+    import re
+
+    for item in course.items:
+        texts = [item.stem, item.explanation, *(o.text for o in item.options)]
+        texts += [t for t in (item.scenario, item.unit) if t] + [
+            o.feedback for o in item.options if o.feedback
+        ]
+        for text in texts:
+            assert not re.search(r"[А-Яа-яЁё]{2,}", text["en"]), (item.id, text["en"])

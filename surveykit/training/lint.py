@@ -36,6 +36,7 @@ The linter runs on the shipped bank without warnings (a test); ``surveykit train
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -391,14 +392,15 @@ def lint_bank(
     items: Sequence[QuizItem],
     rules: ItemLintRules | None = None,
     *,
-    questionnaires: Iterable[Any] = (),
+    questionnaires: Iterable[Any] | None = None,
     locate: Locate | None = None,
     languages: Sequence[str] = ("ru", "en"),
     bank_location: Location | None = None,
 ) -> Report:
     """Every item-writing flaw of the bank as warnings (and the longest-option scores as information).
 
-    ``questionnaires``: loaded questionnaires whose questions quotations must match word for word.
+    ``questionnaires``: loaded questionnaires whose questions quotations must match word for word (default:
+    the shipped ones, :func:`shipped_questionnaires`; ``[]`` checks no quotation).
     ``locate(item, path)`` gives the location of a text of an item (default: ``item.path``);
     ``bank_location`` that of problems of the whole bank (default: ``items``).
     """
@@ -408,7 +410,7 @@ def lint_bank(
     bank = bank_location or Location(path="items")
     _positions(items, rules, report, bank)
     _longest(items, rules, report, where, languages, bank)
-    texts = questionnaire_texts(questionnaires)
+    texts = questionnaire_texts(shipped_questionnaires() if questionnaires is None else questionnaires)
     allowed = {a.casefold() for a in rules.latin_allowed}
     for item in items:
         _all_none(item, report, where)
@@ -798,20 +800,34 @@ def _locator(root: Path) -> Locate:
 def shipped_questionnaires(folder: Path | None = None) -> list[Any]:
     """The questionnaires in ``folder`` (default: the questionnaires directory) that load; a broken
     questionnaire is the business of ``surveykit validate``, not of the item-bank linter."""
-    from surveykit.errors import SurveykitError
-    from surveykit.questionnaire.io import load_questionnaire
-
     if folder is None:
         from surveykit.config import settings
 
         folder = Path(settings().questionnaires_dir)
-    out = []
-    for path in sorted(Path(folder).glob("*.yaml")):
+    paths = sorted(Path(folder).glob("*.yaml"))
+    stamp = []
+    for path in paths:
         try:
-            out.append(load_questionnaire(path))
+            stat = path.stat()
+        except OSError:
+            continue
+        stamp.append((str(path.resolve()), stat.st_mtime_ns, stat.st_size))
+    return list(_load_questionnaires(tuple(stamp)))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_questionnaires(stamp: tuple[tuple[str, int, int], ...]) -> tuple[Any, ...]:
+    """The questionnaires of a folder, loaded once per state of its files (path, mtime, size)."""
+    from surveykit.errors import SurveykitError
+    from surveykit.questionnaire.io import load_questionnaire
+
+    out = []
+    for path, _mtime, _size in stamp:
+        try:
+            out.append(load_questionnaire(Path(path)))
         except (SurveykitError, OSError, ValueError):
             continue
-    return out
+    return tuple(out)
 
 
 def lint_course(

@@ -674,8 +674,8 @@ _FEEDBACK: dict[str, LocalText] = {
         "neither a 'yes' nor a 'no'.",
     },
     "missing": {
-        "ru": "Ответ не записан (респондент ответил «{expected}»).",
-        "en": "No answer recorded (the respondent answered '{expected}').",
+        "ru": "Вопрос не задан или ответ не записан (ответ респондента: «{expected}»).",
+        "en": "The question was not asked or its answer not recorded (the respondent's answer: '{expected}').",
     },
     "wrongly_skipped": {
         "ru": "Вопрос пропущен из-за неверно записанного фильтра {filters}; респондент должен был ответить «{expected}».",
@@ -892,6 +892,23 @@ def _label(var: Variable, width: int = 60) -> LocalText:
     return out
 
 
+def _distinct_labels(form: Form, width: int = 60) -> dict[str, LocalText]:
+    """Every question's shortened text (:func:`_label`), lengthened where two would read the same
+    ("Удовлетворены ли Вы доброжелательностью и вежливостью раб…" is question 9 and question 10): a score
+    line must say which question it is about."""
+    labels = {code: _label(var, width) for code, var in form.variables.items()}
+    full = {code: _label(var, 10_000) for code, var in form.variables.items()}
+    for language in ("ru", "en"):
+        seen: dict[str, list[str]] = {}
+        for code, label in labels.items():
+            seen.setdefault(label[language], []).append(code)
+        for codes in seen.values():
+            if len(codes) > 1:
+                for code in codes:
+                    labels[code] = {**labels[code], language: full[code][language]}
+    return labels
+
+
 def _filter_names(form: Form, filters: Sequence[str]) -> LocalText:
     """The filter questions a line refers to, by their texts in each language (quoted, shortened)."""
     names = [_label(form.variables[f], 50) for f in filters]
@@ -960,6 +977,7 @@ def _question_lines(
     stopped = persona.contact.break_off_at
     after_break = set(inputs[inputs.index(stopped) :]) if stopped in inputs else set()
     lines: list[LineScore] = []
+    labels = _distinct_labels(form)
     for code, var in form.variables.items():
         if var.repeat is not None or var.calculation is not None:
             continue
@@ -972,15 +990,22 @@ def _question_lines(
             lines.append(
                 LineScore(
                     code=code, kind="break_off", status=status_b, points=1.0 if _blank(recorded) else 0.0,
-                    max_points=1.0, expected=None, recorded=_plain(recorded), label=_label(var),
+                    max_points=1.0, expected=None, recorded=_plain(recorded), label=labels[code],
                     feedback=_feedback(status_b, recorded=shown_b),
                 )
             )  # fmt: skip
             continue
         expected, recorded = script.get(code), answers.get(code)
-        label = _label(var)
+        label = labels[code]
         filters = _filters(form, var)
         names = _filter_names(form, filters)
+        # the filters recorded otherwise than the respondent answered: only they can have skipped the question
+        # wrongly (a question left blank because the interview ended earlier was simply not asked)
+        wrong_filters = [
+            f
+            for f in filters
+            if not _blank(answers.get(f)) and not _same(form.variables[f], script.get(f), answers.get(f))
+        ]
 
         def shown(value: Any, var: Variable = var) -> LocalText:
             return {lang: _shown(var, value, lang) for lang in ("ru", "en")}
@@ -1000,8 +1025,9 @@ def _question_lines(
             spoken = tuple(persona.answers[code].say.values()) if code in persona.answers else ()
             if _same(var, expected, recorded, spoken):
                 status: Status = "correct"
-            elif _blank(recorded) and not recorded_state.item_relevant(code):
+            elif _blank(recorded) and not recorded_state.item_relevant(code) and wrong_filters:
                 status = "wrongly_skipped"
+                names = _filter_names(form, wrong_filters)
             elif _blank(recorded):
                 status = "missing"
             elif expected == DK and str(recorded) == "no":

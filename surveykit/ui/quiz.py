@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import ipywidgets as W
 
-from surveykit.i18n import pick, t
+from surveykit.i18n import number_text, pick, t
 from surveykit.training.course import QuizItem
 from surveykit.training.grading import EPSILON, grade_item, is_blank
 
@@ -85,6 +85,18 @@ def _key_text(item: QuizItem, language: str) -> str:
     return "; ".join(pick(item.option(o).text, language, "en") for o in item.option_ids if o in item.key_set)
 
 
+def _points_of(value: float, language: str) -> str:
+    """The maximum with its noun after "of" / «из»: "1 point", "2 points"; «1 балла», «2 баллов», «1,5 балла»
+    (genitive: singular after 1, 21 ... and after a fraction, plural otherwise)."""
+    number = number_text(value, language)
+    if language == "ru":
+        whole = float(value).is_integer()
+        n = int(value)
+        singular = not whole or (n % 10 == 1 and n % 100 != 11)
+        return f"{number} {'балла' if singular else 'баллов'}"
+    return f"{number} {'point' if float(value) == 1 else 'points'}"
+
+
 def feedback_for(
     item: QuizItem,
     answer: Any,
@@ -110,7 +122,12 @@ def feedback_for(
         option = item.option(option_id)
         if option.feedback:
             notes.append(f"{pick(option.text, language, 'en')}: {pick(option.feedback, language, 'en')}")
-    headline = t(f"quiz.verdict_{verdict}", language, points=f"{points:g}", max=f"{max_points:g}")
+    headline = t(
+        f"quiz.verdict_{verdict}",
+        language,
+        points=number_text(points, language),
+        max=_points_of(max_points, language),
+    )
     return QuizFeedback(
         verdict=verdict,
         points=points,

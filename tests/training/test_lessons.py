@@ -682,3 +682,32 @@ def test_the_hash_of_a_questionnaire_without_the_setting_is_unchanged() -> None:
         json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     ).hexdigest()
     assert q.content_hash == old
+
+
+def test_interview_lengths_in_the_bank_and_personas_agree_with_the_questionnaire(course: Course) -> None:
+    """The issue found 10, 15 and 24 minutes in different places. The consent script promises about
+    settings.expected_minutes: the durations the bank computes with (an interview's start and end, the
+    median of interviews, the median behind the too-short flag) stay near it, and no item or persona text
+    types another 'about N minutes'."""
+    expected = read_questionnaire(
+        QUESTIONNAIRES / "recipient_survey.yaml"
+    ).questionnaire.settings.expected_minutes
+    assert expected
+    durations: dict[str, list[float]] = {}
+    for item in course.items:
+        c = item.computation
+        if c is None:
+            continue
+        if c.formula == "duration_minutes":
+            durations[item.id] = [float(item.answer)]
+        elif c.formula == "median" and "minut" in item.stem["en"]:
+            durations[item.id] = list(c.inputs.values())
+        elif c.formula == "short_threshold":
+            durations[item.id] = [c.inputs["median"]]
+    assert durations, "no duration item found: the check would hold vacuously"
+    for item_id, values in durations.items():
+        assert all(0.5 * expected <= v <= 1.5 * expected for v in values), (item_id, values, expected)
+    typed = re.compile(r"(?:около|примерно|about|takes|займёт|длится)\s+(\d+)\s*(?:минут|minutes)", re.I)
+    for path in [*(TRAINING / "items").glob("*.yaml"), *(TRAINING / "personas").glob("*.yaml")]:
+        for said in typed.findall(path.read_text(encoding="utf-8")):
+            assert int(said) == expected, (path.name, said)

@@ -551,3 +551,27 @@ def test_a_draft_item_file_outside_a_course_and_a_missing_path(tmp_path: Path) -
     assert lint_path(draft, questionnaires=[]).errors
     missing = lint_path(tmp_path / "nowhere.yaml", questionnaires=[])
     assert [p.code for p in missing.errors] == [ErrorCode.FILE_NOT_FOUND]
+
+
+def test_quotations_are_checked_against_the_shipped_questionnaires_by_default() -> None:
+    item = single(
+        "m4-04",
+        [("Вопрос 8", "Q8"), ("Вопрос 9", "Q9"), ("Вопрос 13", "Q13"), ("Вопрос 10", "Q10")],
+        "b",
+        stem=tx("На вопрос 7 («Имеете ли Вы установленную группу инвалидности?») ответ «Нет».", "Q7: no."),
+    )
+    assert [p.params["question"] for p in lint_bank([item]) if p.code is ErrorCode.LINT_PARAPHRASE] == ["q7"]
+    assert not [p for p in lint_bank([item], questionnaires=[]) if p.code is ErrorCode.LINT_PARAPHRASE]
+
+
+def test_no_russian_inside_the_english_texts_of_the_bank(course: Course) -> None:
+    """The reverse of SK827, seen in the lessons app: "Compute indicator 1.1 (Пинф)" on an English page."""
+    import re
+
+    for item in course.items:
+        texts = [item.stem, item.explanation, *(o.text for o in item.options)]
+        texts += [t for t in (item.scenario, item.unit) if t] + [
+            o.feedback for o in item.options if o.feedback
+        ]
+        for text in texts:
+            assert not re.search(r"[А-Яа-яЁё]{2,}", text["en"]), (item.id, text["en"])

@@ -35,6 +35,18 @@ def first_of(course, kind):
     return next(i for i in course.items if i.type == kind)
 
 
+def test_quiz_feedback_shows_points_as_people_write_them(course):
+    """Seen in the lessons app: "Partly right: 0.333333 of 1 points." and «0 из 1 балл.». Points are rounded,
+    with a decimal comma in Russian, and the noun agrees with the number."""
+    item = next(i for i in course.items if i.answer_kind == "multi" and len(i.key_set) == 3)
+    first_key = sorted(item.key_set)[0]
+    partial_en = feedback_for(item, [first_key], "en").headline
+    partial_ru = feedback_for(item, [first_key], "ru").headline
+    assert partial_en == "Partly right: 0.33 of 1 point." and partial_ru == "Частично верно: 0,33 из 1 балла."
+    wrong = next(o for o in item.option_ids if o not in item.key_set)
+    assert feedback_for(item, [wrong], "ru").headline == "Неверно: 0 из 1 балла."
+
+
 @pytest.mark.parametrize("kind", ["single", "multi", "numeric", "scenario"])
 def test_quiz_feedback_for_every_item_type(course, kind):
     item = first_of(course, kind)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 import urllib.request
+from pathlib import Path
 
 import ipywidgets as W
 import pytest
@@ -230,6 +231,7 @@ def test_a_trainee_reads_a_lesson_in_russian_and_in_english(
         page.locator(".sk-exercise-toggle").first.click()
         page.wait_for_selector(".sk-exercise-answer-box:visible", timeout=TIMEOUT)
         page.locator(".sk-exercise").first.screenshot(path=str(artifacts / "lessons-5-exercise-ru.png"))
+        _answer_the_first_quiz(page, "ru", artifacts / "lessons-8-quiz-ru.png")
 
         page.goto(server.url("lessons", module="M1", lang="en"), timeout=TIMEOUT)
         page.wait_for_selector(".sk-lesson-m1-l1", timeout=TIMEOUT)
@@ -242,8 +244,27 @@ def test_a_trainee_reads_a_lesson_in_russian_and_in_english(
         page.locator(".sk-lesson-text blockquote").first.screenshot(
             path=str(artifacts / "lessons-7-consent-quote-en.png")
         )
+        _answer_the_first_quiz(page, "en", artifacts / "lessons-9-quiz-en.png")
     finally:
         context.close()
+
+
+def _answer_the_first_quiz(page, language: str, shot: Path) -> None:
+    """Choose the first option of the page's first quiz, check it, and read the feedback as a trainee would:
+    words of the page's language, no raw key, no code, no 'nan'."""
+    quiz = page.locator(".sk-quiz").first
+    quiz.scroll_into_view_if_needed()
+    quiz.locator(".sk-option").first.click()
+    quiz.locator(".sk-check").click()
+    quiz.locator(".sk-feedback-box").wait_for(timeout=TIMEOUT)
+    quiz.screenshot(path=str(shot))
+    text = quiz.inner_text()
+    assert not re.search(r"\bnan\b|\bNone\b|\{|\}|\bquiz\.[a-z_]+|\bm\d-\d\d\b", text), text
+    if language == "ru":
+        latin = set(re.findall(r"[A-Za-z]{2,}", text)) - ALLOWED_LATIN
+        assert not latin, latin
+    else:
+        assert not re.search(r"[А-Яа-яЁё]{3,}", text), text
 
 
 @pytest.mark.browser

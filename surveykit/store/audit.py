@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
-from surveykit.store.bulk import COPY_THRESHOLD, copy_records
 from surveykit.store.schema import audit_log, utcnow
 
 __all__ = ["record", "record_many"]
@@ -50,6 +49,8 @@ def record(
 def record_many(conn: Connection, entries: Sequence[Mapping[str, Any]], *, chunk: int = 20000) -> None:
     """Append many entries (dicts with the keys of :func:`record`): COPY on PostgreSQL for many (an import of
     100,000 interviews writes as many entries), executemany otherwise."""
+    from surveykit.store.bulk import COPY_THRESHOLD, copy_records  # numpy: bulk writers only
+
     now = utcnow()
     rows = [
         {

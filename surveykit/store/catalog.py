@@ -9,19 +9,21 @@ from __future__ import annotations
 import functools
 import json
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection
 
 from surveykit.errors import ConflictError, ErrorCode, NotFoundError, did_you_mean
-from surveykit.questionnaire.compiled import Form, compile_form
 from surveykit.questionnaire.model import Questionnaire
 from surveykit.store import audit
 from surveykit.store.engine import Database
 from surveykit.store.records import PublishedVersion
 from surveykit.store.schema import questionnaire_versions as qv
 from surveykit.store.schema import utcnow
+
+if TYPE_CHECKING:
+    from surveykit.questionnaire.compiled import Form
 
 __all__ = ["Catalog", "parse_key"]
 
@@ -70,6 +72,8 @@ class Catalog:
         self._lock = threading.Lock()
 
     def publish(self, questionnaire: Questionnaire, *, by: str | None = None) -> PublishedVersion:
+        from surveykit.questionnaire.compiled import compile_form
+
         compile_form(questionnaire)  # a questionnaire that cannot be compiled is never published
         definition = questionnaire.to_data()
         digest = questionnaire.content_hash
@@ -177,4 +181,6 @@ class Catalog:
 
     def form(self, version_id: int) -> Form:
         """The compiled form of a published version (cached with its questionnaire)."""
+        from surveykit.questionnaire.compiled import compile_form  # the expression engine: on first use
+
         return compile_form(self.questionnaire(version_id))

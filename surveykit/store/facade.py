@@ -11,9 +11,6 @@ from typing import TYPE_CHECKING, Any
 from surveykit.access import role_names  # noqa: F401 - its home is surveykit.access; kept importable here
 from surveykit.config import settings
 from surveykit.errors import ErrorCode
-from surveykit.questionnaire.compiled import Form
-from surveykit.questionnaire.model import Questionnaire
-from surveykit.store import frames as _frames
 from surveykit.store.casework import Casework
 from surveykit.store.catalog import Catalog, parse_key
 from surveykit.store.directory import Directory
@@ -40,6 +37,8 @@ from surveykit.store.training import CertificationStatus, Training
 if TYPE_CHECKING:  # imported on first use: an app kernel that never imports or backs up does not load them
     import pandas as pd
 
+    from surveykit.questionnaire.compiled import Form
+    from surveykit.questionnaire.model import Questionnaire
     from surveykit.store.backup import BackupSummary
     from surveykit.store.importer import ImportResult
 
@@ -460,6 +459,8 @@ class Store:
         interviewer_id, mode, language, status, started_at, submitted_at, period, proxy, practice), then one
         column per variable with canonical dtypes. ``practice=False``: real interviews only; ``True``: practice
         only. ``since``/``until`` filter ``started_at``."""
+        from surveykit.store import frames as _frames  # numpy, pandas: reading for analysis
+
         selection = _frames.Selection(
             questionnaire_id, version, status, period, institution_ids, None, since, until, practice
         )
@@ -479,6 +480,8 @@ class Store:
         practice: bool | None = False,
     ) -> pd.DataFrame:
         """One row per instance of a repeat group, keyed by ``interview_id`` and ``_index`` (and ``_path``)."""
+        from surveykit.store import frames as _frames  # numpy, pandas: reading for analysis
+
         selection = _frames.Selection(
             questionnaire_id, version, status, period, institution_ids, None, since, until, practice
         )
@@ -494,6 +497,8 @@ class Store:
         practice: bool | None = False,
     ) -> pd.DataFrame:
         """Paradata events, one row each, with the interview's questionnaire, interviewer and mode."""
+        from surveykit.store import frames as _frames  # numpy, pandas: reading for analysis
+
         return _frames.paradata_frame(
             self.db,
             questionnaire_id=questionnaire_id,
@@ -505,6 +510,8 @@ class Store:
 
     def audit_frame(self, **filters: Any) -> pd.DataFrame:
         """Audit entries (filters: ``entity``, ``entity_id``, ``actor``, ``action``, ``since``, ``until``)."""
+        from surveykit.store import frames as _frames  # numpy, pandas: reading for analysis
+
         return _frames.audit_frame(self.db, **filters)
 
     # --- import and export -------------------------------------------------------------------------------------------

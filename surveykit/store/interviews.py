@@ -20,6 +20,7 @@ Life of an interview::
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid as uuidlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -38,22 +39,9 @@ from surveykit.errors import (
     ValidationError,
     did_you_mean,
 )
-from surveykit.questionnaire.validate import validate_answers
-from surveykit.questionnaire.validate_one import check_interview
 from surveykit.store import audit
 from surveykit.store.actors import require_actor
-from surveykit.store.bulk import insert_answers
 from surveykit.store.catalog import Catalog
-from surveykit.store.codec import (
-    ROW_COLUMNS,
-    answers_from_levels,
-    content_hashes,
-    levels_from_answers,
-    levels_from_evaluation,
-    levels_from_rows,
-    rows_from_levels,
-    rows_from_values,
-)
 from surveykit.store.engine import Database
 from surveykit.store.files import check_and_prune
 from surveykit.store.records import (
@@ -136,7 +124,17 @@ _START_LATEST = _START_CHECKS.order_by(qv.c.id.desc()).limit(1)
 _START_EXACT = _START_CHECKS.where(qv.c.version == bindparam("version"))
 _INSERT_INTERVIEW = insert(interviews)
 _DELETE_ANSWERS = delete(answers).where(answers.c.interview_id == bindparam("key"))
-_ROWS = select(*(answers.c[c] for c in ROW_COLUMNS)).where(answers.c.interview_id == bindparam("key"))
+
+
+@functools.cache
+def _rows_query() -> Any:
+    """The answer rows of one interview (built on first use: the codec imports numpy and the expression engine,
+    which the sign-in page of an app does not need)."""
+    from surveykit.store.codec import ROW_COLUMNS
+
+    return select(*(answers.c[c] for c in ROW_COLUMNS)).where(answers.c.interview_id == bindparam("key"))
+
+
 # the submission itself: only an editable interview changes (returns nothing otherwise)
 _SUBMITTED = (
     update(interviews)
@@ -238,6 +236,8 @@ class Interviews:
 
     def load(self, interview_id: str) -> LoadedInterview:
         """Meta, answers as Python values, and the page to resume at."""
+        from surveykit.store.codec import answers_from_levels, levels_from_rows
+
         with self.db.read() as conn:
             meta = self.meta(interview_id, conn=conn)
             rows = self._rows(conn, meta.id)
@@ -249,7 +249,7 @@ class Interviews:
     def _rows(conn: Connection, interview_id: str) -> list[Any]:
         """The interview's answer rows as the driver returns them (:data:`ROW_COLUMNS`; no frame: pandas is
         not needed to resume or submit one interview)."""
-        return conn.execute(_ROWS, {"key": interview_id}).all()
+        return conn.execute(_rows_query(), {"key": interview_id}).all()
 
     def notes(self, interview_id: str) -> list[ReviewNote]:
         key = normalize_uuid(interview_id)
@@ -463,6 +463,9 @@ class Interviews:
     ) -> InterviewMeta:
         """Replace the interview's answers with ``answers_`` and append the paradata ``events``, in one
         transaction. Values must be of their question's type (else ValidationError; the previous draft stays)."""
+        from surveykit.store.bulk import insert_answers
+        from surveykit.store.codec import levels_from_answers, rows_from_levels
+
         meta = self.meta(interview_id)
         form = self.catalog.form(meta.questionnaire_version_id)
         levels, report = levels_from_answers(form, answers_)
@@ -541,6 +544,16 @@ class Interviews:
         by: str | None = None,
     ) -> SubmitResult:
         """Validate and store the final answers (``None``: the saved draft). Idempotent by UUID and content."""
+        from surveykit.questionnaire.validate import validate_answers
+        from surveykit.questionnaire.validate_one import check_interview
+        from surveykit.store.bulk import insert_answers
+        from surveykit.store.codec import (
+            content_hashes,
+            levels_from_evaluation,
+            rows_from_levels,
+            rows_from_values,
+        )
+
         key = normalize_uuid(interview_id)
         with self.db.query() as conn:
             row = conn.execute(_META_CERTIFIED, {"key": key, "now": utcnow()}).first() if key else None

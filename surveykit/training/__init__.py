@@ -4,6 +4,9 @@ Pure rules, no widgets, no database: the apps and the store call these functions
 threshold live in ``questionnaires/training/`` (see ``docs/training.md``).
 """
 
+from typing import TYPE_CHECKING
+
+from surveykit.lazy import lazy_exports
 from surveykit.training.calibration import (
     CalibrationResult,
     calibration_shortfalls,
@@ -38,8 +41,10 @@ from surveykit.training.grading import (
     knowledge_shortfalls,
     passes_knowledge,
 )
-from surveykit.training.itemstats import item_statistics, response_matrix
 from surveykit.training.mock import MockResult, mock_shortfalls, score_mock
+
+if TYPE_CHECKING:
+    from surveykit.training.itemstats import item_statistics, response_matrix
 
 __all__ = [
     "AttemptResult",
@@ -76,3 +81,9 @@ __all__ = [
     "score_mock",
     "start_attempt",
 ]
+
+# the item statistics (numpy, pandas) load on first use: the store reads the training rules when it opens, in
+# every app kernel, and needs none of them
+__getattr__, __dir__ = lazy_exports(
+    __name__, {"item_statistics": ".itemstats", "response_matrix": ".itemstats"}, __all__
+)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
@@ -22,8 +22,6 @@ from surveykit.config import settings
 from surveykit.fieldwork import dispositions as D
 from surveykit.fieldwork.desk import FieldworkDesk
 from surveykit.i18n import UI_LANGUAGES, t
-from surveykit.interview.session import InterviewSession
-from surveykit.questionnaire.model import Questionnaire
 from surveykit.store.guarded import GuardedStore
 from surveykit.ui.common import (
     STYLE,
@@ -35,10 +33,16 @@ from surveykit.ui.common import (
     sign_in_page,
     word_button,
 )
-from surveykit.ui.contact import ContactScreen, gate_of, when_text
-from surveykit.ui.form import FormView
+
+if TYPE_CHECKING:
+    from surveykit.interview.session import InterviewSession
+    from surveykit.questionnaire.model import Questionnaire
 
 __all__ = ["InterviewApp"]
+
+# The sign-in page is the first screen of every open page: the interview itself (the session, the expression
+# engine and numpy, the form and contact widgets) is imported when an interview opens (issue 17, lean kernels;
+# tests/apps/test_lean_imports.py).
 
 
 def _esc(text: Any) -> str:
@@ -224,6 +228,8 @@ class InterviewApp(W.VBox):
 
     def _reminders(self, reminders: Any) -> W.Widget:
         """Appointments due soon or overdue, each with a button to continue its case."""
+        from surveykit.ui.contact import when_text
+
         lang = self.language
         items: list[W.Widget] = [W.HTML(f'<div class="sk-section">{_esc(t("home.reminders", lang))}</div>')]
         for row in reminders:
@@ -253,6 +259,8 @@ class InterviewApp(W.VBox):
         self.show_sign_in()
 
     def _assignment_card(self, view: Any) -> W.Widget:
+        from surveykit.ui.contact import when_text
+
         lang = self.language
         assignment = view.assignment
         questionnaire = self.guarded.questionnaire(assignment.questionnaire_id)
@@ -367,6 +375,9 @@ class InterviewApp(W.VBox):
 
     def show_contact(self, assignment: Any, mode: str | None, *, case: Any = None, history: Any = ()) -> None:
         """Who to interview, the consent script, and the outcome of a contact without an interview."""
+        from surveykit.interview.session import InterviewSession
+        from surveykit.ui.contact import ContactScreen
+
         lang = self.language
         questionnaire = self.guarded.questionnaire(assignment.questionnaire_id)
         mode = self._mode(questionnaire, mode)
@@ -400,6 +411,8 @@ class InterviewApp(W.VBox):
         self._open(meta, questionnaire, answers=answers or None, page=None)
 
     def _record(self, assignment: Any, mode: str, case: Any, code: str, when: Any, note: str | None) -> None:
+        from surveykit.ui.contact import when_text
+
         lang = self.language
         case, attempt = self.desk.record(code, mode=mode, assignment_id=assignment.id,
                                          case_id=case.id if case is not None else None, appointment_at=when,
@@ -448,6 +461,9 @@ class InterviewApp(W.VBox):
         page: str | None = None,
         language: str | None = None,
     ) -> None:
+        from surveykit.interview.session import InterviewSession
+        from surveykit.ui.form import FormView
+
         form_language = language or self._form_language(questionnaire)
         self.session = InterviewSession(
             questionnaire,
@@ -508,6 +524,8 @@ class InterviewApp(W.VBox):
         """What stopping records: a refusal when consent is not given (the gate's answer fails its rule),
         else partial or break-off by the share answered (surveykit.fieldwork.outcome)."""
         from surveykit.fieldwork.outcome import answered_share, interview_disposition
+        from surveykit.interview.session import InterviewSession
+        from surveykit.ui.contact import gate_of
 
         s = self.session
         first = InterviewSession(

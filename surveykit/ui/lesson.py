@@ -86,8 +86,11 @@ def _course() -> Course:
 
 
 def _hours(hours: float, language: str) -> str:
+    """A module's hours with their unit: "1 hour", "1.5 hours"; «1,5 ч»."""
     text = f"{hours:g}"
-    return text.replace(".", ",") if language == "ru" else text
+    if language == "ru":
+        return f"{text.replace('.', ',')} ч"
+    return f"{text} {'hour' if hours == 1 else 'hours'}"
 
 
 class _Example(W.VBox):

@@ -300,3 +300,13 @@ def test_the_probing_example_falls_back_to_a_persona_that_hesitates(course) -> N
 
     widgets = probing_example("en", guard=lambda fn: fn, persona="no-such-persona", question="q2")
     assert any(isinstance(w, W.Button) for w in widgets)
+
+
+def test_a_module_of_one_hour_says_hour_not_hours(course) -> None:
+    """Seen on the English page of module 8: "1 hours of training"."""
+    one = next(m for m in course.modules if m.hours == 1)
+    half = next(m for m in course.modules if m.hours % 1)
+    assert "1 hour of training" in _text(LessonView(one.id, "en", course=course))
+    assert f"{half.hours:g} hours of training" in _text(LessonView(half.id, "en", course=course))
+    assert f"{half.hours:g} ч обучения".replace(".", ",") in _text(LessonView(half.id, "ru", course=course))
+    assert "1 hours" not in _text(LessonsApp({"lang": "en"}, course=course))

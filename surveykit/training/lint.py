@@ -653,8 +653,8 @@ def _latin_in_russian(item: QuizItem, allowed: set[str], report: Report, where: 
             word = word.strip(".-/")
             if not re.search(r"[A-Za-z]", word) or word.casefold() in allowed or word in found:
                 continue
-            if _ROMAN.fullmatch(word):
-                continue  # a Roman numeral, as Russian writes disability groups and chapters («II группа»)
+            if _ROMAN.fullmatch(word) or len(word) == 1:
+                continue  # a Roman numeral («II группа») or an option's letter («вариант B»)
             found.append(word)  # a Latin word or code, or a word mixing Latin and Cyrillic letters
         if found:
             _warn(

@@ -369,18 +369,46 @@ _BRACKETED_NUMBER = re.compile(
 _ROMAN = re.compile(r"(?=[IVXLC])X{0,3}(?:IX|IV|V?I{0,3})|(?=[IVXLC])X?L?X{0,3}")
 
 
+class _Named(Translated):
+    """A message parameter in both languages that compares and searches as its English text — as the plain
+    strings these parameters were before they were translated (``p.params["field"] == "stem (ru)"``)."""
+
+    def __contains__(self, part: object) -> bool:
+        return dict.__contains__(self, part) or (isinstance(part, str) and part in str(self))
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == other if isinstance(other, str) else dict.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # a dict: never a key
+
+
+#: the fields of an item as a message names them, per language
+_FIELD = {
+    "stem": _Named(en="stem", ru="текст вопроса"),
+    "scenario": _Named(en="scenario", ru="ситуация"),
+    "explanation": _Named(en="explanation", ru="пояснение"),
+    "unit": _Named(en="unit", ru="единица"),
+}
+
+
+def _option_field(option_id: str, part: str = "text") -> _Named:
+    if part == "feedback":
+        return _Named(en=f"feedback of option {option_id}", ru=f"отклик на вариант {option_id}")
+    return _Named(en=f"option {option_id}", ru=f"вариант {option_id}")
+
+
 def _texts_of(item: QuizItem) -> list[tuple[tuple[str | int, ...], str, dict[str, str]]]:
     """(path, field name, texts) of every text of an item."""
-    out: list[tuple[tuple[str | int, ...], str, dict[str, str]]] = [(("stem",), "stem", item.stem)]
+    out: list[tuple[tuple[str | int, ...], _Named, dict[str, str]]] = [(("stem",), _FIELD["stem"], item.stem)]
     if item.scenario is not None:
-        out.append((("scenario",), "scenario", item.scenario))
+        out.append((("scenario",), _FIELD["scenario"], item.scenario))
     for k, option in enumerate(item.options):
-        out.append((("options", k, "text"), f"option {option.id}", option.text))
+        out.append((("options", k, "text"), _option_field(option.id), option.text))
         if option.feedback is not None:
-            out.append((("options", k, "feedback"), f"feedback of option {option.id}", option.feedback))
-    out.append((("explanation",), "explanation", item.explanation))
+            out.append((("options", k, "feedback"), _option_field(option.id, "feedback"), option.feedback))
+    out.append((("explanation",), _FIELD["explanation"], item.explanation))
     if item.unit is not None:
-        out.append((("unit",), "unit", item.unit))
+        out.append((("unit",), _FIELD["unit"], item.unit))
     return out
 
 
@@ -537,7 +565,7 @@ def _longest(
                     where(item, ("options", index, "text")),
                     item=item.id,
                     language=LANGUAGE_NAMES.get(language, language),
-                    ratio=f"{ratio:.1f}",
+                    ratio=_Named(en=f"{ratio:.1f}", ru=f"{ratio:.1f}".replace(".", ",")),
                 )
 
 
@@ -653,8 +681,8 @@ def _latin_in_russian(item: QuizItem, allowed: set[str], report: Report, where: 
             word = word.strip(".-/")
             if not re.search(r"[A-Za-z]", word) or word.casefold() in allowed or word in found:
                 continue
-            if _ROMAN.fullmatch(word):
-                continue  # a Roman numeral, as Russian writes disability groups and chapters («II группа»)
+            if _ROMAN.fullmatch(word) or len(word) == 1:
+                continue  # a Roman numeral («II группа») or an option's letter («вариант B»)
             found.append(word)  # a Latin word or code, or a word mixing Latin and Cyrillic letters
         if found:
             _warn(
@@ -675,10 +703,10 @@ def _paraphrase(
     where: Locate,
     languages: Sequence[str],
 ) -> None:
-    fields = [(("stem",), "stem", item.stem)]
+    fields = [(("stem",), _FIELD["stem"], item.stem)]
     if item.scenario is not None:
-        fields.append((("scenario",), "scenario", item.scenario))
-    fields += [(("options", k, "text"), f"option {o.id}", o.text) for k, o in enumerate(item.options)]
+        fields.append((("scenario",), _FIELD["scenario"], item.scenario))
+    fields += [(("options", k, "text"), _option_field(o.id), o.text) for k, o in enumerate(item.options)]
     reported: set[tuple[str, str, str]] = set()
     for path, field, by_language in fields:
         for language in languages:
@@ -717,15 +745,15 @@ def _paraphrase(
                     )
                     ratio = 1.0 if ratio >= _QUESTION_STEMS else 0.0
                 if question is not None and ratio >= rules.paraphrase_similarity:
-                    if (field, language, question.code) in reported:
+                    if (str(field), language, question.code) in reported:
                         continue  # the same quotation caught by two kinds of quotation marks
-                    reported.add((field, language, question.code))
+                    reported.add((str(field), language, question.code))
                     _warn(
                         report,
                         ErrorCode.LINT_PARAPHRASE,
                         where(item, path),
                         item=item.id,
-                        field=f"{field} ({language})",
+                        field=_Named(en=f"{field['en']} ({language})", ru=f"{field['ru']} ({language})"),
                         question=question.code,
                         questionnaire=question.questionnaire,
                         quoted=quoted.strip(),

@@ -86,8 +86,11 @@ def _course() -> Course:
 
 
 def _hours(hours: float, language: str) -> str:
+    """A module's hours with their unit: "1 hour", "1.5 hours"; «1,5 ч»."""
     text = f"{hours:g}"
-    return text.replace(".", ",") if language == "ru" else text
+    if language == "ru":
+        return f"{text.replace('.', ',')} ч"
+    return f"{text} {'hour' if hours == 1 else 'hours'}"
 
 
 class _Example(W.VBox):
@@ -662,16 +665,36 @@ def _audit_text(course: Course, item_id: str, language: str) -> str:
     return pick(item.text, language, "en") if item is not None else item_id
 
 
+def _when(text: str, language: str) -> str:
+    """A test-log time as people write it: «12.08.2025 10:05» in Russian, "12 Aug 2025, 10:05" in English
+    (the case file keeps ISO "2025-08-12 10:05"; anything else is shown as written)."""
+    import re
+
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}:\d{2}))?", text.strip())
+    if match is None:
+        return text
+    year, month, day, clock = match.groups()
+    if language == "ru":
+        date = f"{day}.{month}.{year}"
+    else:
+        months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        date = f"{int(day)} {months[int(month) - 1]} {year}"
+    return f"{date}{',' if language != 'ru' and clock else ''} {clock}".strip() if clock else date
+
+
 def calibration_example(language: str, *, guard: Callable, kind: str = "website") -> list[W.Widget]:
     """The calibration case of one kind: its description and test log (the exercise is in the practice app)."""
     course = _course()
     case = next(c for c in course.calibration_cases if c.kind == kind)
     log = "".join(
-        f"<tr><td>{_esc(_audit_text(course, e.item, language))}</td><td>{_esc(e.when)}</td><td>{_esc(pick(e.action, language, 'en'))}</td>"
-        f"<td>{_esc(pick(e.result, language, 'en'))}</td></tr>"
+        f"<tr><td>{_esc(_audit_text(course, e.item, language))}</td><td>{_esc(_when(e.when, language))}</td>"
+        f"<td>{_esc(pick(e.action, language, 'en'))}</td><td>{_esc(pick(e.result, language, 'en'))}</td></tr>"
         for e in case.test_log
     )
-    log_html = f'<table class="sk-table">{log}</table>' if log else ""
+    head = "".join(
+        f"<th>{_esc(c)}</th>" for c in t("lesson.example.calibration.columns", language).split("|")
+    )
+    log_html = f'<table class="sk-table"><tr>{head}</tr>{log}</table>' if log else ""
     return [
         _title("lesson.example.calibration", language, case=pick(case.title, language, "en")),
         W.HTML(

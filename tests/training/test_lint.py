@@ -494,7 +494,7 @@ def test_speech_cut_quotations_and_the_trainees_own_question_are_no_paraphrase(s
 def test_roman_numerals_pass_in_russian_text_and_codes_do_not() -> None:
     item = single(
         "m6-03",
-        [("II группа инвалидности", "Group II"), ("Группа III", "Group III"), ("Отметка proxy-интервью", "x"),
+        [("II группа инвалидности, вариант B", "Group II"), ("Группа III", "Group III"), ("Отметка proxy-интервью", "x"),
          ("Вопрос q7", "q")],
         "a",
     )  # fmt: skip

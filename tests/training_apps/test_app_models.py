@@ -35,6 +35,18 @@ def first_of(course, kind):
     return next(i for i in course.items if i.type == kind)
 
 
+def test_a_numeric_item_suggests_no_number(course):
+    """Seen in the lessons app: the input of "compute indicator 1.1" said "например, 89,44", the very key of
+    the item. The placeholder names what to type, never a value: no key of the bank can show through it."""
+    from surveykit.i18n import t
+
+    for language in ("ru", "en"):
+        assert not re.search(r"\d", t("quiz.number_placeholder", language)), language
+    item = next(i for i in course.items if i.answer_kind == "numeric")
+    view = QuizItemView(item, "ru")
+    assert not re.search(r"\d", view.number.placeholder)
+
+
 def test_quiz_feedback_shows_points_as_people_write_them(course):
     """Seen in the lessons app: "Partly right: 0.333333 of 1 points." and «0 из 1 балл.». Points are rounded,
     with a decimal comma in Russian, and the noun agrees with the number."""

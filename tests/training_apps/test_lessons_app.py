@@ -300,3 +300,29 @@ def test_the_probing_example_falls_back_to_a_persona_that_hesitates(course) -> N
 
     widgets = probing_example("en", guard=lambda fn: fn, persona="no-such-persona", question="q2")
     assert any(isinstance(w, W.Button) for w in widgets)
+
+
+def test_a_module_of_one_hour_says_hour_not_hours(course) -> None:
+    """Seen on the English page of module 8: "1 hours of training"."""
+    one = next(m for m in course.modules if m.hours == 1)
+    half = next(m for m in course.modules if m.hours % 1)
+    assert "1 hour of training" in _text(LessonView(one.id, "en", course=course))
+    assert f"{half.hours:g} hours of training" in _text(LessonView(half.id, "en", course=course))
+    assert f"{half.hours:g} ч обучения".replace(".", ",") in _text(LessonView(half.id, "ru", course=course))
+    assert "1 hours" not in _text(LessonsApp({"lang": "en"}, course=course))
+
+
+def test_the_calibration_log_has_column_names_and_dates_as_people_write_them(course) -> None:
+    """Seen on the Russian page of module 7: a table without a header and times as '2025-08-12 10:05'."""
+    module = next(
+        m.id
+        for m in course.modules
+        if any("calibration" in str(p) for lesson in m.lessons for p in lesson.parts("ru"))
+    )
+    for language, header, date in (
+        ("ru", "что проверено", r"\d\d\.\d\d\.20\d\d"),
+        ("en", "item checked", r"\d+ [A-Z][a-z]{2} 20\d\d"),
+    ):
+        text = _text(LessonView(module, language, course=course))
+        assert header in text and re.search(date, text), language
+        assert not re.search(r"20\d\d-\d\d-\d\d \d\d:\d\d", text), language

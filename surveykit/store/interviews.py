@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from surveykit.errors import (
@@ -43,7 +43,7 @@ from surveykit.questionnaire.validate import validate_answers
 from surveykit.questionnaire.validate_one import check_interview
 from surveykit.store import audit
 from surveykit.store.actors import require_actor
-from surveykit.store.bulk import insert_answers
+from surveykit.store.bulk import insert_answers, prepare_answers
 from surveykit.store.catalog import Catalog
 from surveykit.store.codec import (
     ROW_COLUMNS,
@@ -58,6 +58,7 @@ from surveykit.store.codec import (
 from surveykit.store.engine import Database
 from surveykit.store.files import check_and_prune
 from surveykit.store.records import (
+    CertificateRecord,
     Event,
     InterviewMeta,
     LoadedInterview,
@@ -70,6 +71,7 @@ from surveykit.store.schema import (
     UTCDateTime,
     answers,
     assignments,
+    certificates,
     fieldwork_cases,
     institutions,
     interviews,
@@ -79,7 +81,7 @@ from surveykit.store.schema import (
     utcnow,
 )
 from surveykit.store.schema import questionnaire_versions as qv
-from surveykit.store.training import certification_problem
+from surveykit.store.training import certification_problem, status_of
 
 __all__ = ["EDITABLE", "STATUS_FLOW", "Interviews", "interview_columns", "json_value", "normalize_uuid"]
 
@@ -109,13 +111,26 @@ _META_FOR_UPDATE = _META.with_for_update(of=interviews)
 _NOW = bindparam("now", type_=UTCDateTime())
 
 
-# submit's first look: the interview and whether it has answers
-_META_CERTIFIED = _META.add_columns(
-    select(answers.c.variable)
-    .where(answers.c.interview_id == interviews.c.id)
-    .limit(1)
-    .exists()
-    .label("answered"),
+# submit's first look, one statement: the interview, whether it has answers, and its interviewer's
+# certificates (newest first; one row of NULLs when there are none) for the certification gate
+_CERTIFICATE_COLUMNS = tuple(c.name for c in certificates.c)
+_FIRST_LOOK = (
+    select(
+        *interview_columns(),
+        select(answers.c.variable)
+        .where(answers.c.interview_id == interviews.c.id)
+        .limit(1)
+        .exists()
+        .label("answered"),
+        *(certificates.c[name].label(f"cert_{name}") for name in _CERTIFICATE_COLUMNS),
+    )
+    .select_from(
+        interviews.join(qv, qv.c.id == interviews.c.questionnaire_version_id).outerjoin(
+            certificates, certificates.c.person_id == interviews.c.interviewer_id
+        )
+    )
+    .where(interviews.c.id == bindparam("key"))
+    .order_by(certificates.c.issued_at.desc())
 )
 _OWNER = select(interviews.c.interviewer_id).where(interviews.c.id == bindparam("key"))
 # start's look-up in one round trip: the questionnaire version (the latest, or the one asked for), do the
@@ -151,6 +166,20 @@ _SUBMITTED = (
         .where(fieldwork_cases.c.interview_id == bindparam("key"))  # RETURNING drops table names on SQLite
         .exists()
         .label("for_case"),
+        # is the certificate that opened the gate at the first look still valid now, unchanged (holder and
+        # dates) and neither suspended nor revoked? Read inside the transaction, in the same statement
+        select(certificates.c.serial)
+        .where(
+            certificates.c.serial == bindparam("serial"),
+            certificates.c.person_id == bindparam("person"),
+            certificates.c.status == "valid",
+            certificates.c.issued_at == bindparam("issued_at", type_=UTCDateTime()),
+            certificates.c.valid_until.is_not_distinct_from(bindparam("valid_until", type_=UTCDateTime())),
+            certificates.c.issued_at <= _NOW,
+            or_(certificates.c.valid_until.is_(None), certificates.c.valid_until > _NOW),
+        )
+        .exists()
+        .label("certified"),
     )
 )
 _STATE = select(interviews.c.status, interviews.c.content_hash).where(interviews.c.id == bindparam("key"))
@@ -185,6 +214,18 @@ def json_value(value: Any) -> Any:
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return value
+
+
+def _certificates(rows: Sequence[Any]) -> list[CertificateRecord]:
+    """The interviewer's certificates carried by the rows of submit's first look (newest first)."""
+    found = []
+    for row in rows:
+        if row.cert_serial is None:
+            continue
+        data = {name: getattr(row, f"cert_{name}") for name in _CERTIFICATE_COLUMNS}
+        data["roles"] = tuple(data["roles"] or ())
+        found.append(CertificateRecord(**data))
+    return found
 
 
 def _invalid(field: str, detail: str, fix: str) -> StoreError:
@@ -543,16 +584,21 @@ class Interviews:
         """Validate and store the final answers (``None``: the saved draft). Idempotent by UUID and content."""
         key = normalize_uuid(interview_id)
         with self.db.query() as conn:
-            row = conn.execute(_META_CERTIFIED, {"key": key, "now": utcnow()}).first() if key else None
-            if row is None:
+            rows = conn.execute(_FIRST_LOOK, {"key": key}).all() if key else []
+            if not rows:
                 raise NotFoundError(
                     ErrorCode.NOT_FOUND, entity="interview", key=str(interview_id), suggestion=""
                 )
-            meta = InterviewMeta.from_row(row)
-            answered = bool(row.answered)
+            meta = InterviewMeta.from_row(rows[0])
+            answered = bool(rows[0].answered)
             gate = meta.status in EDITABLE and not meta.practice and self.enforce_certification
+            certificate = None  # the certificate that opens the gate (re-read inside the transaction)
             if gate:
-                self._gate(conn, meta.interviewer_id, utcnow(), meta.mode)  # raises SK507 with the reason
+                roles = self.gate.get(meta.mode) if self.gate is not None else None
+                status = status_of(_certificates(rows), meta.interviewer_id, utcnow(), roles)
+                if not status.valid:
+                    self._gate(conn, meta.interviewer_id, utcnow(), meta.mode)  # raises SK507 with the reason
+                certificate = next(c for c in _certificates(rows) if c.serial == status.serial)
         form = self.catalog.form(meta.questionnaire_version_id)
         if answers_ is None:
             answers_ = self.load(meta.id).answers
@@ -565,12 +611,19 @@ class Interviews:
             result.report.raise_if_errors(ValidationError)
             rows = rows_from_levels(form, levels_from_evaluation(result.evaluation), [meta.id])
         digest = content_hashes(rows)[0]
+        prepared = prepare_answers(self.db.engine.dialect, rows)  # driver values made before the transaction
         event_list = [Event.coerce(e) for e in events]
         media = {code for code, var in form.variables.items() if var.type.is_media}
         files = {
             str(name): str(variable)
             for variable, name in zip(rows.columns["variable"], rows.columns["text"], strict=True)
             if variable in media and name
+        }
+        opened = {
+            "serial": certificate.serial if certificate is not None else None,
+            "person": meta.interviewer_id,
+            "issued_at": certificate.issued_at if certificate is not None else None,
+            "valid_until": certificate.valid_until if certificate is not None else None,
         }
 
         attempts = 0
@@ -579,7 +632,9 @@ class Interviews:
             nonlocal attempts
             attempts += 1
             stamp = utcnow()
-            changed = conn.execute(_SUBMITTED, {"key": meta.id, "now": stamp, "digest": digest}).first()
+            changed = conn.execute(
+                _SUBMITTED, {"key": meta.id, "now": stamp, "digest": digest, **opened}
+            ).first()
             if changed is None:  # submitted (or approved) already: the same content is a duplicate
                 state = conn.execute(_STATE, {"key": meta.id}).one()
                 if state.content_hash == digest:
@@ -588,13 +643,18 @@ class Interviews:
                     ErrorCode.SUBMISSION_CONFLICT, Location(field="interview_id"), uuid=meta.id
                 )
             checked = not changed.practice and self.enforce_certification
-            if checked and not gate:  # it was not editable at the first look (rejected since): check now
+            if checked and not (gate and changed.certified):
+                # not editable at the first look (rejected since), or the certificate that opened the gate
+                # changed, was suspended or revoked, or expired meanwhile: the whole gate, inside the transaction
                 self._gate(conn, changed.interviewer_id, stamp, meta.mode)
             if (
                 answered or attempts > 1
             ):  # a draft's answers (a draft saved meanwhile: the retry deletes them)
                 conn.execute(_DELETE_ANSWERS, {"key": meta.id})
-            insert_answers(conn, rows)
+            if prepared is not None:
+                prepared.execute(conn)
+            else:
+                insert_answers(conn, rows)
             if media:  # each file answer names a stored file; files no answer names are deleted
                 check_and_prune(conn, meta.id, files)
             self._append_events(conn, meta.id, event_list, stamp)

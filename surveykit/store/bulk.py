@@ -44,20 +44,27 @@ def insert_answers(conn: Connection, rows: AnswerRows) -> int:
     return len(rows)
 
 
-#: up to this many rows one interview's answers go in one multi-row INSERT on PostgreSQL (7 parameters a row,
-#: far below the protocol's 65,535)
-VALUES_ROWS = 2000
+#: PostgreSQL: one interview's answers in one statement of fixed text (one array parameter per column,
+#: unnested into rows): one round trip, and the driver parses and prepares the statement once per connection
+#: (a multi-row VALUES would be a new text for each number of rows, with 7 parameters per row to parse)
+_UNNEST = (
+    f"INSERT INTO answers ({', '.join(ROW_COLUMNS)}) SELECT * FROM unnest("
+    "%s::uuid[], %s::text[], %s::text[], %s::float8[], %s::text[], %s::date[], %s::json[])"
+)
 
 
 @dataclass(frozen=True)
 class PreparedAnswers:
     """One interview's answer rows as the driver takes them, made before the transaction begins (so the
-    write lock or the transaction is held only for the statement itself): one multi-row ``INSERT ... VALUES``
-    on PostgreSQL (one round trip), the compiled INSERT and its rows on SQLite (an executemany in process)."""
+    write lock or the transaction is held only for the statement itself): one ``INSERT ... SELECT * FROM
+    unnest(arrays)`` on PostgreSQL (one round trip), the compiled INSERT and its rows on SQLite (an
+    executemany in process)."""
 
     sql: str
     params: Any
     rows: int
+    #: PostgreSQL: the column arrays (``params``), for a statement that inserts them with other work
+    arrays: tuple[list[Any], ...] | None = None
 
     def execute(self, conn: Connection) -> int:
         if self.rows:
@@ -71,15 +78,13 @@ def prepare_answers(conn_or_dialect: Any, rows: AnswerRows) -> PreparedAnswers |
     dialect = getattr(conn_or_dialect, "dialect", conn_or_dialect)
     n = len(rows)
     if not n:
-        return PreparedAnswers("", (), 0)
+        return PreparedAnswers("", (), 0, tuple([] for _ in ROW_COLUMNS))
     values = [
         c.tolist() if isinstance(c, np.ndarray) else list(c) for c in (rows.columns[k] for k in ROW_COLUMNS)
     ]
-    if dialect.name == "postgresql" and n <= VALUES_ROWS and dialect.paramstyle in ("format", "pyformat"):
-        choices = values[6]
-        values[6] = [None if v is None else json.dumps(v.split(), ensure_ascii=False) for v in choices]
-        params = tuple(value for row in zip(*values, strict=True) for value in row)
-        return PreparedAnswers(_values_sql(n), params, n)
+    if dialect.name == "postgresql" and dialect.paramstyle in ("format", "pyformat"):
+        values[6] = [None if v is None else json.dumps(v.split(), ensure_ascii=False) for v in values[6]]
+        return PreparedAnswers(_UNNEST, tuple(values), n, tuple(values))
     if dialect.paramstyle != "qmark" or n > SMALL:
         return None
     compiled, processors = _compiled_insert(dialect, answers, ROW_COLUMNS)
@@ -91,14 +96,6 @@ def prepare_answers(conn_or_dialect: Any, rows: AnswerRows) -> PreparedAnswers |
         by_name[name] = column if processor is None else [None if v is None else processor(v) for v in column]
     ordered = [by_name[key] for key in compiled.positiontup]
     return PreparedAnswers(compiled.string, list(zip(*ordered, strict=True)), n)
-
-
-@functools.lru_cache(maxsize=256)
-def _values_sql(n: int) -> str:
-    """PostgreSQL: the INSERT of ``n`` answer rows in one statement (the same text for the same count, so the
-    driver's prepared statements are reused)."""
-    row = "(%s::uuid, %s, %s, %s, %s, %s::date, %s::json)"
-    return f"INSERT INTO answers ({', '.join(ROW_COLUMNS)}) VALUES " + ", ".join([row] * n)
 
 
 def _map_unique(values: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:

@@ -20,13 +20,15 @@ Life of an interview::
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid as uuidlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from surveykit.errors import (
     AccessDenied,
@@ -183,6 +185,41 @@ _SUBMITTED = (
     )
 )
 _STATE = select(interviews.c.status, interviews.c.content_hash).where(interviews.c.id == bindparam("key"))
+# PostgreSQL: the whole of a plain submission (no draft answers to replace, no paradata, no files) in one
+# statement, so one transaction in one round trip: the status change, the answers and the audit entry, done
+# only when the interview is still as the first look saw it (same status, still without answers) and the
+# certificate that opened the gate is still valid, unchanged and neither suspended nor revoked; otherwise
+# nothing at all is done and the transaction of Interviews.submit's general path decides (duplicate, SK505,
+# SK507 with its reason, or a submission through another certificate)
+_SUBMIT_STATEMENT = text(
+    f"""
+WITH changed AS (
+    UPDATE interviews
+    SET status = 'submitted', submitted_at = :now, updated_at = :now, content_hash = :digest
+    WHERE id = CAST(:key AS uuid) AND status = :from_status
+      AND NOT EXISTS (SELECT 1 FROM answers WHERE interview_id = CAST(:key AS uuid))
+      AND (NOT :gate OR EXISTS (
+          SELECT 1 FROM certificates
+          WHERE serial = :serial AND person_id = :person AND status = 'valid'
+            AND issued_at = :issued_at AND valid_until IS NOT DISTINCT FROM :valid_until
+            AND issued_at <= :now AND (valid_until IS NULL OR valid_until > :now)))
+    RETURNING EXISTS (SELECT 1 FROM fieldwork_cases WHERE interview_id = CAST(:key AS uuid)) AS for_case
+), stored AS (
+    INSERT INTO answers ({", ".join(ROW_COLUMNS)})
+    SELECT * FROM unnest(CAST(:a0 AS uuid[]), CAST(:a1 AS text[]), CAST(:a2 AS text[]), CAST(:a3 AS float8[]),
+                         CAST(:a4 AS text[]), CAST(:a5 AS date[]), CAST(:a6 AS json[]))
+    WHERE EXISTS (SELECT 1 FROM changed)
+), audited AS (
+    INSERT INTO audit_log (at, actor, action, entity, entity_id, details)
+    SELECT :now, :actor, 'submit', 'interview', :key, CAST(:details AS json) FROM changed
+)
+SELECT for_case FROM changed
+"""
+).bindparams(
+    bindparam("now", type_=UTCDateTime()),
+    bindparam("issued_at", type_=UTCDateTime()),
+    bindparam("valid_until", type_=UTCDateTime()),
+)
 _DRAFT_SAVED = (
     update(interviews)
     .where(interviews.c.id == bindparam("key"))
@@ -626,6 +663,24 @@ class Interviews:
             "valid_until": certificate.valid_until if certificate is not None else None,
         }
 
+        certification = (
+            "checked" if gate else ("practice" if meta.practice else "not enforced")
+        )  # what the audit entry says when the status changes from the one the first look saw
+        if (
+            self.db.dialect == "postgresql"
+            and meta.status in EDITABLE
+            and not answered
+            and not event_list
+            and not media
+            and prepared is not None
+            and prepared.arrays is not None
+        ):
+            stored = self._submit_in_one_statement(
+                meta, digest, prepared.arrays, opened, gate, by, certification, len(rows)
+            )
+            if stored is not None:
+                return stored
+
         attempts = 0
 
         def work(conn: Connection) -> SubmitResult:
@@ -677,6 +732,48 @@ class Interviews:
             return SubmitResult(meta.id, "stored", digest, "submitted", for_case=bool(changed.for_case))
 
         return self.db.write(work, retry_integrity=True)
+
+    def _submit_in_one_statement(
+        self,
+        meta: InterviewMeta,
+        digest: str,
+        arrays: tuple[list[Any], ...],
+        opened: Mapping[str, Any],
+        gate: bool,
+        by: str | None,
+        certification: str,
+        count: int,
+    ) -> SubmitResult | None:
+        """PostgreSQL: :data:`_SUBMIT_STATEMENT` (one statement, so one transaction, in autocommit mode); None
+        when it did nothing (the general path then decides) or failed (it then changed nothing either)."""
+        details = {
+            "from": meta.status,
+            "content_hash": digest,
+            "answers": count,
+            "certification": certification,
+        }
+        params = {
+            "now": utcnow(),
+            "digest": digest,
+            "key": meta.id,
+            "from_status": meta.status,
+            "gate": gate,
+            **opened,
+            "actor": by or meta.interviewer_id,
+            "details": json.dumps(details),
+            **{f"a{i}": values for i, values in enumerate(arrays)},
+        }
+        try:
+            with self.db.query() as conn:
+                try:
+                    row = conn.execute(_SUBMIT_STATEMENT, params).first()
+                except DBAPIError:  # a draft saved meanwhile, a deadlock: the general path, with its retries
+                    return None
+        except StoreError:  # the connection could not be had: the general path says why
+            return None
+        if row is None:
+            return None
+        return SubmitResult(meta.id, "stored", digest, "submitted", for_case=bool(row.for_case))
 
     # --- review ------------------------------------------------------------------------------------------------
     def set_status(self, interview_id: str, target: str, *, by: str | None, note: str = "") -> InterviewMeta:

@@ -175,9 +175,8 @@ def checked_problem(
                 None if valid_until is None else valid_until.isoformat(),
                 record,
             ],
-            sort_keys=True,
-            ensure_ascii=False,
-            default=repr,
+            ensure_ascii=False,  # keys in the stored order: the same row gives the same text (another
+            default=repr,  # order only costs one more check)
         )
     except (TypeError, ValueError):  # a record that cannot be written as JSON: no memory, just the check
         content = None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid as uuidlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -617,8 +617,11 @@ class Interviews:
         *,
         events: Iterable[Event | Mapping[str, Any]] = (),
         by: str | None = None,
+        precheck: Callable[[InterviewMeta], None] | None = None,
     ) -> SubmitResult:
-        """Validate and store the final answers (``None``: the saved draft). Idempotent by UUID and content."""
+        """Validate and store the final answers (``None``: the saved draft). Idempotent by UUID and content.
+        ``precheck(meta)``: the caller's own check of the interview (e.g. that it is the signed-in person's),
+        run on submit's first look before anything else, so it costs no extra read."""
         key = normalize_uuid(interview_id)
         with self.db.query() as conn:
             rows = conn.execute(_FIRST_LOOK, {"key": key}).all() if key else []
@@ -627,6 +630,8 @@ class Interviews:
                     ErrorCode.NOT_FOUND, entity="interview", key=str(interview_id), suggestion=""
                 )
             meta = InterviewMeta.from_row(rows[0])
+            if precheck is not None:
+                precheck(meta)
             answered = bool(rows[0].answered)
             gate = meta.status in EDITABLE and not meta.practice and self.enforce_certification
             certificate = None  # the certificate that opens the gate (re-read inside the transaction)

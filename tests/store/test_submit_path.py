@@ -253,3 +253,29 @@ def test_another_issuer_key_makes_the_remembered_answers_void(world, monkeypatch
         settings.cache_clear()
     assert "not authentic" in str(caught.value)
     _nothing_submitted(world.store, meta.id)
+
+
+def test_a_guarded_submit_adds_only_the_session_check(world):
+    """Through the app-facing guarded store: the session is checked (one read), whose interview it is is
+    checked on the submission's own first look (no read of its own), and someone else's interview is
+    refused (SK515) before anything is written."""
+    from surveykit.store.guarded import GuardedStore
+
+    world.store.add_person("vera", "Vera", ["interviewer"], login="VERA01", access_code="7F3K-9QXM")
+    certify(world.store, "vera")
+    anna = GuardedStore(world.store, world.store.start_session("ANNA01", "7F3K-9QXM", app="test"))
+    vera = GuardedStore(world.store, world.store.start_session("VERA01", "7F3K-9QXM", app="test"))
+    anna.submit(
+        anna.start_interview("small", institution_id="csp1", mode="face_to_face").id, small_answers(1)
+    )
+    meta = anna.start_interview("small", institution_id="csp1", mode="face_to_face")
+    before = table_counts(world.store)
+    with pytest.raises(AccessDenied) as caught:
+        vera.submit(meta.id, small_answers(2))
+    assert caught.value.code is ErrorCode.NOT_YOURS
+    assert table_counts(world.store) == before
+    with _statements(world.store) as seen:
+        assert anna.submit(meta.id, small_answers(2)).outcome == "stored"
+    selects = [s for s in seen if s.startswith("SELECT")]
+    assert len(selects) == 2, selects  # the session, the first look
+    assert len(seen) == (8 if world.store.db.is_sqlite else 3), seen  # SQLite: + 2 BEGIN, UPDATE, 2 INSERT

@@ -14,19 +14,31 @@ an added role, a certificate moved to another person — makes it "not authentic
 reason says which. Suspension and revocation are the store's status column (the registry's word, changed
 through :class:`~surveykit.certificates.registry_store.StoreRegistry` and audited); they can only close the
 gate, never open it.
+
+Checking a signature costs about half a millisecond, and the gate runs on every submission, so
+:func:`checked_problem` remembers the answer per process, keyed by a digest of everything the answer depends
+on (the trusted keys, the serial, the columns and the whole record): any change to the row is a new key and
+is checked afresh. The status is not part of the answer (it is read from the row every time), so a
+certificate revoked after it was remembered is refused at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Collection, Mapping
+from pathlib import Path
 from typing import Any
 
 from .records import parse_iso
 from .serials import normalize_serial
-from .signing import PublicKey, check_proof, load_public_key
+from .signing import PublicKey, check_proof, load_public_key, public_key_path
 
-__all__ = ["REASONS", "gate_keys", "reason_text", "stored_problem"]
+__all__ = ["REASONS", "checked_problem", "gate_keys", "reason_text", "stored_problem"]
 
 PERSON_PREFIX = "urn:surveykit:person:"
 
@@ -59,15 +71,39 @@ REASONS: dict[str, dict[str, str]] = {
 }
 
 
+_lock = threading.Lock()
+_keys: tuple[Any, list[PublicKey] | str] | None = None  # (the key files' stamp, the answer)
+_answers: OrderedDict[bytes, tuple[str, dict[str, str]] | None] = OrderedDict()
+_ANSWERS_KEPT = 4096
+
+
+def _stamp(path: Path) -> tuple[str, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return str(path), info.st_mtime_ns, info.st_size
+
+
 def gate_keys() -> list[PublicKey] | str:
     """The trusted issuer keys of this installation (the ``signing_key`` setting's public key), or the
-    reason there are none."""
+    reason there are none. Read again whenever the key files change (their path, size or time)."""
+    global _keys
+    from surveykit.config import settings
     from surveykit.errors import CertificateError
 
+    private = Path(settings().signing_key)
+    stamp = (str(private), _stamp(public_key_path(private)), _stamp(private))
+    with _lock:
+        if _keys is not None and _keys[0] == stamp:
+            return _keys[1]
     try:
-        return [load_public_key()]
+        answer: list[PublicKey] | str = [load_public_key()]
     except CertificateError as err:
-        return str(err.location) if err.location is not None else str(err)
+        answer = str(err.location) if err.location is not None else str(err)
+    with _lock:
+        _keys = (stamp, answer)
+    return answer
 
 
 def _same_moment(a: dt.datetime | None, b: dt.datetime | None) -> bool:
@@ -115,6 +151,64 @@ def stored_problem(
         if not same:
             return "column_mismatch", {"what": what}
     return None
+
+
+def checked_problem(
+    record: Any,
+    *,
+    serial: str,
+    person_id: str | None,
+    roles: Collection[str],
+    issued_at: dt.datetime,
+    valid_until: dt.datetime | None,
+    keys: list[PublicKey],
+) -> tuple[str, dict[str, str]] | None:
+    """:func:`stored_problem`, remembered per process for the very same keys, columns and record."""
+    try:
+        content = json.dumps(
+            [
+                [k.raw.hex() for k in keys],
+                serial,
+                person_id,
+                sorted(roles),
+                issued_at.isoformat(),
+                None if valid_until is None else valid_until.isoformat(),
+                record,
+            ],
+            ensure_ascii=False,  # keys in the stored order: the same row gives the same text (another
+            default=repr,  # order only costs one more check)
+        )
+    except (TypeError, ValueError):  # a record that cannot be written as JSON: no memory, just the check
+        content = None
+    if content is None:
+        return stored_problem(
+            record,
+            serial=serial,
+            person_id=person_id,
+            roles=roles,
+            issued_at=issued_at,
+            valid_until=valid_until,
+            keys=keys,
+        )
+    digest = hashlib.sha256(content.encode()).digest()
+    with _lock:
+        if digest in _answers:
+            _answers.move_to_end(digest)
+            return _answers[digest]
+    answer = stored_problem(
+        record,
+        serial=serial,
+        person_id=person_id,
+        roles=roles,
+        issued_at=issued_at,
+        valid_until=valid_until,
+        keys=keys,
+    )
+    with _lock:
+        _answers[digest] = answer
+        while len(_answers) > _ANSWERS_KEPT:
+            _answers.popitem(last=False)
+    return answer
 
 
 #: the stored fields compared with the signed record, in the languages of the apps

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ from sqlalchemy.engine import Connection
 from surveykit.store.codec import ROW_COLUMNS, AnswerRows
 from surveykit.store.schema import UTCDateTime, answers
 
-__all__ = ["copy_records", "insert_answers", "insert_rows"]
+__all__ = ["PreparedAnswers", "copy_records", "insert_answers", "insert_rows", "prepare_answers"]
 
 CHUNK = 20000
 #: below this many rows a plain executemany beats setting up COPY (one COPY statement costs about as much as
@@ -40,6 +41,60 @@ def insert_answers(conn: Connection, rows: AnswerRows) -> int:
     else:
         insert_rows(conn, answers, ROW_COLUMNS, columns, converters={"choices": str.split})
     return len(rows)
+
+
+#: PostgreSQL: one interview's answers in one statement of fixed text (one array parameter per column,
+#: unnested into rows): one round trip, and the driver parses and prepares the statement once per connection
+#: (a multi-row VALUES would be a new text for each number of rows, with 7 parameters per row to parse)
+_UNNEST = (
+    f"INSERT INTO answers ({', '.join(ROW_COLUMNS)}) SELECT * FROM unnest("
+    "%s::uuid[], %s::text[], %s::text[], %s::float8[], %s::text[], %s::date[], %s::json[])"
+)
+
+
+@dataclass(frozen=True)
+class PreparedAnswers:
+    """One interview's answer rows as the driver takes them, made before the transaction begins (so the
+    write lock or the transaction is held only for the statement itself): one ``INSERT ... SELECT * FROM
+    unnest(arrays)`` on PostgreSQL (one round trip), the compiled INSERT and its rows on SQLite (an
+    executemany in process)."""
+
+    sql: str
+    params: Any
+    rows: int
+    #: PostgreSQL: the column arrays (``params``), for a statement that inserts them with other work
+    arrays: tuple[list[Any], ...] | None = None
+
+    def execute(self, conn: Connection) -> int:
+        if self.rows:
+            conn.exec_driver_sql(self.sql, self.params)
+        return self.rows
+
+
+def prepare_answers(conn_or_dialect: Any, rows: AnswerRows) -> PreparedAnswers | None:
+    """:func:`insert_answers` of a handful of rows (one interview), prepared ahead; None when the rows are too
+    many for one statement (use :func:`insert_answers` then)."""
+    dialect = getattr(conn_or_dialect, "dialect", conn_or_dialect)
+    n = len(rows)
+    if not n:
+        return PreparedAnswers("", (), 0, tuple([] for _ in ROW_COLUMNS))
+    values = [
+        c.tolist() if isinstance(c, np.ndarray) else list(c) for c in (rows.columns[k] for k in ROW_COLUMNS)
+    ]
+    if dialect.name == "postgresql" and dialect.paramstyle in ("format", "pyformat"):
+        values[6] = [None if v is None else json.dumps(v.split(), ensure_ascii=False) for v in values[6]]
+        return PreparedAnswers(_UNNEST, tuple(values), n, tuple(values))
+    if dialect.paramstyle != "qmark" or n > SMALL:
+        return None
+    compiled, processors = _compiled_insert(dialect, answers, ROW_COLUMNS)
+    by_name = {}
+    for name, column in zip(ROW_COLUMNS, values, strict=True):
+        processor = processors[name]
+        if name == "choices":
+            column = [None if v is None else v.split() for v in column]
+        by_name[name] = column if processor is None else [None if v is None else processor(v) for v in column]
+    ordered = [by_name[key] for key in compiled.positiontup]
+    return PreparedAnswers(compiled.string, list(zip(*ordered, strict=True)), n)
 
 
 def _map_unique(values: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:

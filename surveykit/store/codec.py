@@ -38,6 +38,7 @@ from surveykit.questionnaire.frame import (
     to_canonical,
     values_to_columns,
 )
+from surveykit.store.schema import ROW_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,7 +61,6 @@ __all__ = [
     "value_column",
 ]
 
-ROW_COLUMNS = ("interview_id", "path", "variable", "num", "text", "date", "choices")
 #: the content hash of an interview without any answer
 EMPTY_HASH = hashlib.sha256(b"").hexdigest()
 _PATH_TAIL = re.compile(r"^(?:(?P<parent>.*)/)?(?P<repeat>[^/\[\]]+)\[(?P<index>\d+)\]$")

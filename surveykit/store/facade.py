@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -407,12 +407,14 @@ class Store:
         *,
         events: Iterable[Event | Mapping[str, Any]] = (),
         by: str | None = None,
+        precheck: Callable[[InterviewMeta], None] | None = None,
     ) -> SubmitResult:
         """Validate and store the final answers (None: the saved draft). Same content again: "duplicate";
         different content after submission: SK505; validation errors: ValidationError; not certified: SK507.
         An interview conducted for a fieldwork case records the case's outcome too: complete or partial by
-        the rule of :mod:`surveykit.fieldwork.outcome` (AAPOR 1.1 / 1.2)."""
-        result = self.interviews.submit(interview_id, answers, events=events, by=by)
+        the rule of :mod:`surveykit.fieldwork.outcome` (AAPOR 1.1 / 1.2). ``precheck(meta)``: the caller's
+        check of the interview on submit's first look (the guarded store's "one's own interview")."""
+        result = self.interviews.submit(interview_id, answers, events=events, by=by, precheck=precheck)
         if result.outcome != "duplicate" and result.for_case:
             self.fieldwork.record_submission(interview_id, by=by)
         return result

@@ -227,11 +227,16 @@ class GuardedStore:
     def submit(
         self, interview_id: str, answers: Mapping[str, Any] | None = None, *, events: Iterable[Any] = ()
     ) -> Any:
-        """Submit one's own interview (nobody else's: SK515); the store's gate and validation apply."""
+        """Submit one's own interview (nobody else's: SK515); the store's gate and validation apply. Whose
+        interview it is is checked on the submission's own first look (no read of its own)."""
         person = self.check()
-        meta = self._meta(interview_id)
-        self._own_only(person, meta.interviewer_id, "interview", meta.id, self._own_permission(meta.practice))
-        return self._store.submit(interview_id, answers, events=events, by=person.id)
+
+        def own(meta: Any) -> None:
+            self._own_only(
+                person, meta.interviewer_id, "interview", meta.id, self._own_permission(meta.practice)
+            )
+
+        return self._store.submit(interview_id, answers, events=events, by=person.id, precheck=own)
 
     def drafts(self, interviewer_id: str | None = None, *, practice: bool | None = False) -> list[Any]:
         """One's own drafts and rejections (anyone's with ``interviews.read_all``)."""

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import uuid as uuidlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from surveykit.errors import (
     AccessDenied,
@@ -45,6 +47,7 @@ from surveykit.store.catalog import Catalog
 from surveykit.store.engine import Database
 from surveykit.store.files import check_and_prune
 from surveykit.store.records import (
+    CertificateRecord,
     Event,
     InterviewMeta,
     LoadedInterview,
@@ -54,9 +57,11 @@ from surveykit.store.records import (
 )
 from surveykit.store.schema import (
     MODES,
+    ROW_COLUMNS,
     UTCDateTime,
     answers,
     assignments,
+    certificates,
     fieldwork_cases,
     institutions,
     interviews,
@@ -66,7 +71,7 @@ from surveykit.store.schema import (
     utcnow,
 )
 from surveykit.store.schema import questionnaire_versions as qv
-from surveykit.store.training import certification_problem
+from surveykit.store.training import certification_problem, status_of
 
 __all__ = ["EDITABLE", "STATUS_FLOW", "Interviews", "interview_columns", "json_value", "normalize_uuid"]
 
@@ -96,13 +101,26 @@ _META_FOR_UPDATE = _META.with_for_update(of=interviews)
 _NOW = bindparam("now", type_=UTCDateTime())
 
 
-# submit's first look: the interview and whether it has answers
-_META_CERTIFIED = _META.add_columns(
-    select(answers.c.variable)
-    .where(answers.c.interview_id == interviews.c.id)
-    .limit(1)
-    .exists()
-    .label("answered"),
+# submit's first look, one statement: the interview, whether it has answers, and its interviewer's
+# certificates (newest first; one row of NULLs when there are none) for the certification gate
+_CERTIFICATE_COLUMNS = tuple(c.name for c in certificates.c)
+_FIRST_LOOK = (
+    select(
+        *interview_columns(),
+        select(answers.c.variable)
+        .where(answers.c.interview_id == interviews.c.id)
+        .limit(1)
+        .exists()
+        .label("answered"),
+        *(certificates.c[name].label(f"cert_{name}") for name in _CERTIFICATE_COLUMNS),
+    )
+    .select_from(
+        interviews.join(qv, qv.c.id == interviews.c.questionnaire_version_id).outerjoin(
+            certificates, certificates.c.person_id == interviews.c.interviewer_id
+        )
+    )
+    .where(interviews.c.id == bindparam("key"))
+    .order_by(certificates.c.issued_at.desc())
 )
 _OWNER = select(interviews.c.interviewer_id).where(interviews.c.id == bindparam("key"))
 # start's look-up in one round trip: the questionnaire version (the latest, or the one asked for), do the
@@ -128,10 +146,7 @@ _DELETE_ANSWERS = delete(answers).where(answers.c.interview_id == bindparam("key
 
 @functools.cache
 def _rows_query() -> Any:
-    """The answer rows of one interview (built on first use: the codec imports numpy and the expression engine,
-    which the sign-in page of an app does not need)."""
-    from surveykit.store.codec import ROW_COLUMNS
-
+    """The answer rows of one interview."""
     return select(*(answers.c[c] for c in ROW_COLUMNS)).where(answers.c.interview_id == bindparam("key"))
 
 
@@ -148,9 +163,58 @@ _SUBMITTED = (
         .where(fieldwork_cases.c.interview_id == bindparam("key"))  # RETURNING drops table names on SQLite
         .exists()
         .label("for_case"),
+        # is the certificate that opened the gate at the first look still valid now, unchanged (holder and
+        # dates) and neither suspended nor revoked? Read inside the transaction, in the same statement
+        select(certificates.c.serial)
+        .where(
+            certificates.c.serial == bindparam("serial"),
+            certificates.c.person_id == bindparam("person"),
+            certificates.c.status == "valid",
+            certificates.c.issued_at == bindparam("issued_at", type_=UTCDateTime()),
+            certificates.c.valid_until.is_not_distinct_from(bindparam("valid_until", type_=UTCDateTime())),
+            certificates.c.issued_at <= _NOW,
+            or_(certificates.c.valid_until.is_(None), certificates.c.valid_until > _NOW),
+        )
+        .exists()
+        .label("certified"),
     )
 )
 _STATE = select(interviews.c.status, interviews.c.content_hash).where(interviews.c.id == bindparam("key"))
+# PostgreSQL: the whole of a plain submission (no draft answers to replace, no paradata, no files) in one
+# statement, so one transaction in one round trip: the status change, the answers and the audit entry, done
+# only when the interview is still as the first look saw it (same status, still without answers) and the
+# certificate that opened the gate is still valid, unchanged and neither suspended nor revoked; otherwise
+# nothing at all is done and the transaction of Interviews.submit's general path decides (duplicate, SK505,
+# SK507 with its reason, or a submission through another certificate)
+_SUBMIT_STATEMENT = text(
+    f"""
+WITH changed AS (
+    UPDATE interviews
+    SET status = 'submitted', submitted_at = :now, updated_at = :now, content_hash = :digest
+    WHERE id = CAST(:key AS uuid) AND status = :from_status
+      AND NOT EXISTS (SELECT 1 FROM answers WHERE interview_id = CAST(:key AS uuid))
+      AND (NOT :gate OR EXISTS (
+          SELECT 1 FROM certificates
+          WHERE serial = :serial AND person_id = :person AND status = 'valid'
+            AND issued_at = :issued_at AND valid_until IS NOT DISTINCT FROM :valid_until
+            AND issued_at <= :now AND (valid_until IS NULL OR valid_until > :now)))
+    RETURNING EXISTS (SELECT 1 FROM fieldwork_cases WHERE interview_id = CAST(:key AS uuid)) AS for_case
+), stored AS (
+    INSERT INTO answers ({", ".join(ROW_COLUMNS)})
+    SELECT * FROM unnest(CAST(:a0 AS uuid[]), CAST(:a1 AS text[]), CAST(:a2 AS text[]), CAST(:a3 AS float8[]),
+                         CAST(:a4 AS text[]), CAST(:a5 AS date[]), CAST(:a6 AS json[]))
+    WHERE EXISTS (SELECT 1 FROM changed)
+), audited AS (
+    INSERT INTO audit_log (at, actor, action, entity, entity_id, details)
+    SELECT :now, :actor, 'submit', 'interview', :key, CAST(:details AS json) FROM changed
+)
+SELECT for_case FROM changed
+"""
+).bindparams(
+    bindparam("now", type_=UTCDateTime()),
+    bindparam("issued_at", type_=UTCDateTime()),
+    bindparam("valid_until", type_=UTCDateTime()),
+)
 _DRAFT_SAVED = (
     update(interviews)
     .where(interviews.c.id == bindparam("key"))
@@ -182,6 +246,18 @@ def json_value(value: Any) -> Any:
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return value
+
+
+def _certificates(rows: Sequence[Any]) -> list[CertificateRecord]:
+    """The interviewer's certificates carried by the rows of submit's first look (newest first)."""
+    found = []
+    for row in rows:
+        if row.cert_serial is None:
+            continue
+        data = {name: getattr(row, f"cert_{name}") for name in _CERTIFICATE_COLUMNS}
+        data["roles"] = tuple(data["roles"] or ())
+        found.append(CertificateRecord(**data))
+    return found
 
 
 def _invalid(field: str, detail: str, fix: str) -> StoreError:
@@ -542,11 +618,14 @@ class Interviews:
         *,
         events: Iterable[Event | Mapping[str, Any]] = (),
         by: str | None = None,
+        precheck: Callable[[InterviewMeta], None] | None = None,
     ) -> SubmitResult:
-        """Validate and store the final answers (``None``: the saved draft). Idempotent by UUID and content."""
+        """Validate and store the final answers (``None``: the saved draft). Idempotent by UUID and content.
+        ``precheck(meta)``: the caller's own check of the interview (e.g. that it is the signed-in person's),
+        run on submit's first look before anything else, so it costs no extra read."""
         from surveykit.questionnaire.validate import validate_answers
         from surveykit.questionnaire.validate_one import check_interview
-        from surveykit.store.bulk import insert_answers
+        from surveykit.store.bulk import insert_answers, prepare_answers
         from surveykit.store.codec import (
             content_hashes,
             levels_from_evaluation,
@@ -556,16 +635,23 @@ class Interviews:
 
         key = normalize_uuid(interview_id)
         with self.db.query() as conn:
-            row = conn.execute(_META_CERTIFIED, {"key": key, "now": utcnow()}).first() if key else None
-            if row is None:
+            rows = conn.execute(_FIRST_LOOK, {"key": key}).all() if key else []
+            if not rows:
                 raise NotFoundError(
                     ErrorCode.NOT_FOUND, entity="interview", key=str(interview_id), suggestion=""
                 )
-            meta = InterviewMeta.from_row(row)
-            answered = bool(row.answered)
+            meta = InterviewMeta.from_row(rows[0])
+            if precheck is not None:
+                precheck(meta)
+            answered = bool(rows[0].answered)
             gate = meta.status in EDITABLE and not meta.practice and self.enforce_certification
+            certificate = None  # the certificate that opens the gate (re-read inside the transaction)
             if gate:
-                self._gate(conn, meta.interviewer_id, utcnow(), meta.mode)  # raises SK507 with the reason
+                roles = self.gate.get(meta.mode) if self.gate is not None else None
+                status = status_of(_certificates(rows), meta.interviewer_id, utcnow(), roles)
+                if not status.valid:
+                    self._gate(conn, meta.interviewer_id, utcnow(), meta.mode)  # raises SK507 with the reason
+                certificate = next(c for c in _certificates(rows) if c.serial == status.serial)
         form = self.catalog.form(meta.questionnaire_version_id)
         if answers_ is None:
             answers_ = self.load(meta.id).answers
@@ -578,6 +664,7 @@ class Interviews:
             result.report.raise_if_errors(ValidationError)
             rows = rows_from_levels(form, levels_from_evaluation(result.evaluation), [meta.id])
         digest = content_hashes(rows)[0]
+        prepared = prepare_answers(self.db.engine.dialect, rows)  # driver values made before the transaction
         event_list = [Event.coerce(e) for e in events]
         media = {code for code, var in form.variables.items() if var.type.is_media}
         files = {
@@ -585,6 +672,30 @@ class Interviews:
             for variable, name in zip(rows.columns["variable"], rows.columns["text"], strict=True)
             if variable in media and name
         }
+        opened = {
+            "serial": certificate.serial if certificate is not None else None,
+            "person": meta.interviewer_id,
+            "issued_at": certificate.issued_at if certificate is not None else None,
+            "valid_until": certificate.valid_until if certificate is not None else None,
+        }
+
+        certification = (
+            "checked" if gate else ("practice" if meta.practice else "not enforced")
+        )  # what the audit entry says when the status changes from the one the first look saw
+        if (
+            self.db.dialect == "postgresql"
+            and meta.status in EDITABLE
+            and not answered
+            and not event_list
+            and not media
+            and prepared is not None
+            and prepared.arrays is not None
+        ):
+            stored = self._submit_in_one_statement(
+                meta, digest, prepared.arrays, opened, gate, by, certification, len(rows)
+            )
+            if stored is not None:
+                return stored
 
         attempts = 0
 
@@ -592,7 +703,9 @@ class Interviews:
             nonlocal attempts
             attempts += 1
             stamp = utcnow()
-            changed = conn.execute(_SUBMITTED, {"key": meta.id, "now": stamp, "digest": digest}).first()
+            changed = conn.execute(
+                _SUBMITTED, {"key": meta.id, "now": stamp, "digest": digest, **opened}
+            ).first()
             if changed is None:  # submitted (or approved) already: the same content is a duplicate
                 state = conn.execute(_STATE, {"key": meta.id}).one()
                 if state.content_hash == digest:
@@ -601,13 +714,18 @@ class Interviews:
                     ErrorCode.SUBMISSION_CONFLICT, Location(field="interview_id"), uuid=meta.id
                 )
             checked = not changed.practice and self.enforce_certification
-            if checked and not gate:  # it was not editable at the first look (rejected since): check now
+            if checked and not (gate and changed.certified):
+                # not editable at the first look (rejected since), or the certificate that opened the gate
+                # changed, was suspended or revoked, or expired meanwhile: the whole gate, inside the transaction
                 self._gate(conn, changed.interviewer_id, stamp, meta.mode)
             if (
                 answered or attempts > 1
             ):  # a draft's answers (a draft saved meanwhile: the retry deletes them)
                 conn.execute(_DELETE_ANSWERS, {"key": meta.id})
-            insert_answers(conn, rows)
+            if prepared is not None:
+                prepared.execute(conn)
+            else:
+                insert_answers(conn, rows)
             if media:  # each file answer names a stored file; files no answer names are deleted
                 check_and_prune(conn, meta.id, files)
             self._append_events(conn, meta.id, event_list, stamp)
@@ -630,6 +748,48 @@ class Interviews:
             return SubmitResult(meta.id, "stored", digest, "submitted", for_case=bool(changed.for_case))
 
         return self.db.write(work, retry_integrity=True)
+
+    def _submit_in_one_statement(
+        self,
+        meta: InterviewMeta,
+        digest: str,
+        arrays: tuple[list[Any], ...],
+        opened: Mapping[str, Any],
+        gate: bool,
+        by: str | None,
+        certification: str,
+        count: int,
+    ) -> SubmitResult | None:
+        """PostgreSQL: :data:`_SUBMIT_STATEMENT` (one statement, so one transaction, in autocommit mode); None
+        when it did nothing (the general path then decides) or failed (it then changed nothing either)."""
+        details = {
+            "from": meta.status,
+            "content_hash": digest,
+            "answers": count,
+            "certification": certification,
+        }
+        params = {
+            "now": utcnow(),
+            "digest": digest,
+            "key": meta.id,
+            "from_status": meta.status,
+            "gate": gate,
+            **opened,
+            "actor": by or meta.interviewer_id,
+            "details": json.dumps(details),
+            **{f"a{i}": values for i, values in enumerate(arrays)},
+        }
+        try:
+            with self.db.query() as conn:
+                try:
+                    row = conn.execute(_SUBMIT_STATEMENT, params).first()
+                except DBAPIError:  # a draft saved meanwhile, a deadlock: the general path, with its retries
+                    return None
+        except StoreError:  # the connection could not be had: the general path says why
+            return None
+        if row is None:
+            return None
+        return SubmitResult(meta.id, "stored", digest, "submitted", for_case=bool(row.for_case))
 
     # --- review ------------------------------------------------------------------------------------------------
     def set_status(self, interview_id: str, target: str, *, by: str | None, note: str = "") -> InterviewMeta:

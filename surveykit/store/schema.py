@@ -279,6 +279,9 @@ interviews = sa.Table(
     sa.Index(None, "assignment_id"),
 )
 
+#: the columns of an answer row, in the order the codec, the bulk writers and COPY use
+ROW_COLUMNS = ("interview_id", "path", "variable", "num", "text", "date", "choices")
+
 answers = sa.Table(
     "answers",
     metadata,

@@ -272,6 +272,10 @@ class WriterResult:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     cpu_seconds: float = 0.0  # CPU time of the writing (after the start barrier)
+    timed_cpu_seconds: float = 0.0  # CPU time of what the latencies time (the submit alone, or the INSERT)
+    #: latencies of the untimed warm-up writes before the barrier (``plan["warmup"]``): the first write of a
+    #: fresh process (its caches and prepared statements still empty), reported apart
+    cold: list[float] = field(default_factory=list)
 
 
 def _submit_writer(
@@ -287,6 +291,33 @@ def _submit_writer(
         barrier.abort()
         results.put(result)
         return
+    interviewer = plan["interviewers"][process % len(plan["interviewers"])]
+
+    def one(i: int, latencies: list[float]) -> None:
+        answers = plan["answers"][(process + i) % len(plan["answers"])]
+        try:
+            start = time.perf_counter()
+            meta = store.start_interview(
+                plan["questionnaire"],
+                institution_id=plan["institution"],
+                interviewer_id=interviewer,
+                mode=plan.get("mode", "face_to_face"),
+            )
+            submitted, cpu = time.perf_counter(), time.process_time()
+            outcome = store.submit(meta.id, answers)
+            done = time.perf_counter()
+            latencies.append(done - submitted if plan.get("latency") == "submit" else done - start)
+            if latencies is result.latencies:
+                result.timed_cpu_seconds += time.process_time() - cpu
+            if outcome.duplicate:
+                result.duplicates += 1
+            else:
+                result.stored.append(meta.id)
+        except Exception as err:  # every error is a failure of the test: collect, never lose it
+            result.errors.append(f"{type(err).__name__}: {err}")
+
+    for i in range(int(plan.get("warmup", 0))):  # before the barrier, one process at a time as they start
+        one(count + i, result.cold)
     try:
         barrier.wait(timeout=300)
     except threading.BrokenBarrierError:
@@ -296,27 +327,8 @@ def _submit_writer(
         return
     cpu = time.process_time()
     try:
-        interviewer = plan["interviewers"][process % len(plan["interviewers"])]
         for i in range(count):
-            answers = plan["answers"][(process + i) % len(plan["answers"])]
-            try:
-                start = time.perf_counter()
-                meta = store.start_interview(
-                    plan["questionnaire"],
-                    institution_id=plan["institution"],
-                    interviewer_id=interviewer,
-                    mode=plan.get("mode", "face_to_face"),
-                )
-                submitted = time.perf_counter()
-                outcome = store.submit(meta.id, answers)
-                done = time.perf_counter()
-                result.latencies.append(done - submitted if plan.get("latency") == "submit" else done - start)
-                if outcome.duplicate:
-                    result.duplicates += 1
-                else:
-                    result.stored.append(meta.id)
-            except Exception as err:  # every error is a failure of the test: collect, never lose it
-                result.errors.append(f"{type(err).__name__}: {err}")
+            one(i, result.latencies)
     finally:
         result.cpu_seconds = time.process_time() - cpu
         store.close()
@@ -333,19 +345,27 @@ def _insert_writer(
 
     result = WriterResult(process)
     db = Database(url, pool_size=1)
+    statement = text(f"INSERT INTO {plan['table']} (process, n, payload) VALUES (:p, :n, :payload)")
+
+    def one(i: int, latencies: list[float]) -> None:
+        start, cpu = time.perf_counter(), time.process_time()
+        try:
+            db.write(lambda conn: conn.execute(statement, {"p": process, "n": i, "payload": "x" * 64}))
+            latencies.append(time.perf_counter() - start)
+            if latencies is result.latencies:
+                result.timed_cpu_seconds += time.process_time() - cpu
+            result.stored.append(f"{process}:{i}")
+        except Exception as err:
+            result.errors.append(f"{type(err).__name__}: {err}")
+
     try:
+        for i in range(int(plan.get("warmup", 0))):  # as the submit writers: untimed, before the barrier
+            one(count + i, result.cold)
         barrier.wait(timeout=300)
-        statement = text(f"INSERT INTO {plan['table']} (process, n, payload) VALUES (:p, :n, :payload)")
+        cpu = time.process_time()
         for i in range(count):
-            start = time.perf_counter()
-            try:
-                db.write(
-                    lambda conn, i=i: conn.execute(statement, {"p": process, "n": i, "payload": "x" * 64})
-                )
-                result.latencies.append(time.perf_counter() - start)
-                result.stored.append(f"{process}:{i}")
-            except Exception as err:
-                result.errors.append(f"{type(err).__name__}: {err}")
+            one(i, result.latencies)
+        result.cpu_seconds = time.process_time() - cpu
     finally:
         db.dispose()
         results.put(result)
@@ -364,7 +384,9 @@ def run_writers(
     writing ``per_process`` times; returns their results and the wall-clock seconds from the start.
 
     ``kind="submit"``: start and submit interviews (``plan``: questionnaire, institution, interviewers, a list
-    of answer dicts used in turn, ``latency="submit"`` to time the submit alone); ``kind="insert"``: the bare INSERT baseline (``plan``: table).
+    of answer dicts used in turn, ``latency="submit"`` to time the submit alone); ``kind="insert"``: the bare
+    INSERT baseline (``plan``: table). ``plan["warmup"]``: writes each process makes before the barrier,
+    untimed (their latencies in :attr:`WriterResult.cold`), so that the figures are those of warm processes.
     Processes come from a fork server, so the caller's threads and open connections are never forked."""
     import multiprocessing
 

@@ -35,7 +35,14 @@ from surveykit.store.schema import (
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CertificationStatus", "Training", "authentic", "certification_problem", "certification_status"]
+__all__ = [
+    "CertificationStatus",
+    "Training",
+    "authentic",
+    "certification_problem",
+    "certification_status",
+    "status_of",
+]
 
 
 _CERTIFICATES_OF = (
@@ -109,8 +116,19 @@ def certification_status(
 ) -> CertificationStatus:
     """The certification gate for ``person_id`` at ``when`` (a naive time is taken as UTC). With ``roles``,
     only a certificate granting one of them counts (the gate of ``rules.yaml`` for the interview mode)."""
-    when = when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
     stored = [CertificateRecord.from_row(r) for r in conn.execute(_CERTIFICATES_OF, {"person": person_id})]
+    return status_of(stored, person_id, when, roles)
+
+
+def status_of(
+    stored: Sequence[CertificateRecord],
+    person_id: str,
+    when: dt.datetime,
+    roles: Collection[str] | None = None,
+) -> CertificationStatus:
+    """The certification gate's rule, applied to the person's stored certificates (newest first), as
+    :func:`certification_status` reads them."""
+    when = when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
     records, forged = authentic(stored)  # only what the issuer signed counts (an edited row does not)
     if forged and not any(c.valid_at(when) for c in records):
         serial, why = next(iter(forged.items()))
@@ -152,7 +170,7 @@ def authentic(
     The one home of this rule: the interview gate, ``certification_status`` and the bulk import use it."""
     if not records:
         return [], {}
-    from surveykit.certificates.stored import gate_keys, stored_problem
+    from surveykit.certificates.stored import checked_problem, gate_keys
 
     keys = gate_keys()
     if isinstance(keys, str):
@@ -160,7 +178,7 @@ def authentic(
     good: list[CertificateRecord] = []
     bad: dict[str, str] = {}
     for c in records:
-        problem = stored_problem(
+        problem = checked_problem(  # the signature is checked once per process for the same row content
             c.record,
             serial=c.serial,
             person_id=c.person_id,

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-import surveykit.store.interviews as interviews_module
+import surveykit.questionnaire.validate_one as validate_one_module
 from surveykit.certificates import stored as stored_certificates
 from surveykit.errors import AccessDenied, ErrorCode
 from surveykit.store import Store
@@ -147,14 +147,14 @@ def test_a_certificate_revoked_between_the_first_look_and_the_transaction_is_ref
     _submitted_once(world)
     meta = world.start("small")
     serial = _anna_serial(world.store)
-    original = interviews_module.check_interview
+    original = validate_one_module.check_interview
 
     def revoke_meanwhile(*args, **kwargs):
         with Store.open(world.store.db.url.render_as_string(hide_password=False)) as other:
             _revoke(other, serial)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(interviews_module, "check_interview", revoke_meanwhile)
+    monkeypatch.setattr(validate_one_module, "check_interview", revoke_meanwhile)
     before = table_counts(world.store)
     with pytest.raises(AccessDenied) as caught:
         world.store.submit(meta.id, small_answers(7))
@@ -179,7 +179,7 @@ def test_a_certificate_prolonged_between_the_first_look_and_the_transaction_is_c
         until = conn.execute(
             sa.select(certificates.c.valid_until).where(certificates.c.serial == serial)
         ).scalar_one()
-    original = interviews_module.check_interview
+    original = validate_one_module.check_interview
 
     def edit_meanwhile(*args, **kwargs):
         with world.store.db.transaction() as conn:
@@ -190,7 +190,7 @@ def test_a_certificate_prolonged_between_the_first_look_and_the_transaction_is_c
             )
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(interviews_module, "check_interview", edit_meanwhile)
+    monkeypatch.setattr(validate_one_module, "check_interview", edit_meanwhile)
     with pytest.raises(AccessDenied) as caught:
         world.store.submit(meta.id, small_answers(8))
     assert caught.value.code is ErrorCode.NOT_CERTIFIED and "not authentic" in str(caught.value)

@@ -958,7 +958,12 @@ def lint_item_file(checked: Any) -> Report:
 
 
 def lint_course_file(checked: Any) -> Report:
-    """``validate``'s extra check of a course file: the balance and length cues of the whole bank."""
+    """``validate``'s extra check of a course file: the balance and length cues of the whole bank, and the
+    quotes the lesson files type instead of generating them that differ from the questionnaires (SK852)."""
+    from surveykit.training.lessons import quote_problems
+
     root = Path(checked.path).resolve().parent
     found = lint_path(root, questionnaires=shipped_questionnaires(root.parent))
-    return Report((p for p in found if p.code in BANK_CODES), subject=str(checked.path))
+    report = Report((p for p in found if p.code in BANK_CODES), subject=str(checked.path))
+    report.extend(quote_problems(root).problems)
+    return report

@@ -304,7 +304,7 @@ def coverage(fragment: str, text: str) -> float:
 # "both", "A and B", "all except the last" (Haladyna et al. 2002, guidelines 24-25), in each language's
 # usual wordings. Matched on the normalised text (lower case, ё = е, punctuation as spaces).
 _QUANTIFIER = {
-    "ru": r"(?:все|всех|всем|ни один|ни одна|ни одного|ни одной|ничего|ничто|оба|обе|обоих|любой|любые|каждый)",
+    "ru": r"(?:все|всех|всем|ни один|ни одна|ни одно|ни одного|ни одной|ничего|ничто|оба|обе|обоих|любой|любые|каждый)",
     "en": r"(?:all|none|both|neither|each|any|either|every)",
 }
 _ALL_NONE = {
@@ -313,7 +313,11 @@ _ALL_NONE = {
         # "ни один из приведённых", "все вышеуказанные действия")
         rf"\b{_QUANTIFIER['ru']}\b(?:\s+\w+){{0,3}}?\s+(?:вы(?:ше)?)?(?:перечисл|указан|названн|приведен|упомянут)\w*"
         r"(?!\w)(?!\s+(?:в|во|на|по|из|у|для|при)\s)"
-        r"|\b(?:вышеперечисл|вышеуказан|вышеназван|вышеприведен|вышеизложен)\w*"
+        r"|\b(?:вышеперечисл|вышеуказан|вышеназван|вышеприведен|вышеизложен|вышесказан)\w*"
+        # an option that is only a quantifier, with at most a noun and a verdict: «Все варианты», «Оба верны»,
+        # «Ни один из них», «Всё сразу»
+        rf"|^{_QUANTIFIER['ru']}(?:\s+(?:из\s+)?(?:них|этих|вариант\w*|ответ\w*|сразу|вместе))?"
+        r"(?:\s+(?:не\s+)?(?:верн|правильн|неверн|подход)\w*)?$"
         # a quantifier with "options / answers" and a verdict ("все ответы верны", "верны все варианты",
         # "ни один вариант не подходит", "оба варианта правильные", "все варианты, кроме ...")
         r"|\b(?:все|всех|ни один|ни одна|ни одного|ничего|оба|обе)\b(?:\s+\w+){0,2}?\s+(?:вариант|ответ)\w*(?:\s+\w+){0,2}?\s+"
@@ -333,6 +337,10 @@ _ALL_NONE = {
         rf"|\b{_QUANTIFIER['en']}\s+of\s+the\s+(?:options|answers|choices|statements)\b"
         rf"|\b{_QUANTIFIER['en']}\s+(?:the\s+)?(?:options|answers|choices|statements)\s+(?:are|is)\b"
         r"|\bnone\s+(?:is|are)\s+(?:correct|right|true)\b"
+        # an option that is only a quantifier, with at most a noun and a verdict: "All are correct", "Both",
+        # "Every option", "None of them is right"
+        rf"|^{_QUANTIFIER['en']}(?:\s+(?:of\s+)?(?:them|these|those|options?|answers?|choices?))?"
+        r"(?:\s+(?:is|are)\s+(?:correct|right|true|wrong))?$"
         r"|\bno\s+(?:correct|right|true)\s+(?:answer|option)\b"
         r"|\ball\s+(?:except|but)\s+(?:the\s+|one|\w\b)"
         r"|\b(?:options?|answers?|choices?)\s+(?:[a-f]|\d)\s*(?:and|or)\s*(?:[a-f]|\d)\b"
@@ -958,7 +966,12 @@ def lint_item_file(checked: Any) -> Report:
 
 
 def lint_course_file(checked: Any) -> Report:
-    """``validate``'s extra check of a course file: the balance and length cues of the whole bank."""
+    """``validate``'s extra check of a course file: the balance and length cues of the whole bank, and the
+    quotes the lesson files type instead of generating them that differ from the questionnaires (SK852)."""
+    from surveykit.training.lessons import quote_problems
+
     root = Path(checked.path).resolve().parent
     found = lint_path(root, questionnaires=shipped_questionnaires(root.parent))
-    return Report((p for p in found if p.code in BANK_CODES), subject=str(checked.path))
+    report = Report((p for p in found if p.code in BANK_CODES), subject=str(checked.path))
+    report.extend(quote_problems(root).problems)
+    return report

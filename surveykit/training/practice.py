@@ -23,7 +23,8 @@ trainee recorded to the scoring.
 * every question the script's route reaches: 1 point when the recording equals the script (an open
   answer counts when it is the respondent's words as said in the interview's language: case, spacing and
   punctuation aside, at least :data:`VERBATIM_SIMILARITY` alike). Zero, with the reason: another answer; "don't know" recorded as
-  "no"; not recorded; or skipped because a filter was recorded wrongly (the filter loses its point too);
+  "no"; not asked or not recorded (an interview ended early); or skipped because a filter was recorded
+  otherwise than answered (that filter is named and loses its point too; a filter left blank skips nothing);
 * every question the script's route skips (the follow-up of a filter answered "no"): 1 point when nothing
   is recorded for it, 0 when an answer is recorded although the filter skips it;
 * the proxy flag of the cover sheet (paradata): 1 point when it matches the script (a relative or legal

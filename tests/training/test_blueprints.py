@@ -33,6 +33,8 @@ def test_every_draw_of_a_role_follows_its_blueprint_exactly(course: Course, role
             m: d.critical for m, d in plan.modules.items()
         }
         assert any("consent_privacy" in i.tags for i in items), (role, seed)
+        for tag, least in plan.require_tags.items():  # e.g. self-completion for the questionnaire-taker
+            assert sum(tag in i.tags for i in items) >= least, (role, seed, tag)
         assert not any(set(i.tags) & set(plan.exclude_tags) for i in items)
 
     for seed in range(DRAWS):
@@ -53,6 +55,9 @@ def test_each_role_answers_the_modules_it_needs(course: Course) -> None:
     assert observer.counts()["M7"] >= 8  # the checklists are their work
     assert "arithmetic" in interviewer.exclude_tags and "checklist" in interviewer.exclude_tags
     assert {"interview", "telephone"} <= set(taker.exclude_tags) and "M5" not in taker.counts()
+    assert (
+        taker.require_tags.get("self_completion", 0) >= 1
+    )  # the one mode the questionnaire-taker is certified for
     pool = [i for i in course.items if interviewer.eligible(i)]
     assert not [i.id for i in pool if "arithmetic" in i.tags]
     assert exam.certified_by("interviewer") == ("interviewer", "questionnaire_taker")

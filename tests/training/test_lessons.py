@@ -711,3 +711,19 @@ def test_interview_lengths_in_the_bank_and_personas_agree_with_the_questionnaire
     for path in [*(TRAINING / "items").glob("*.yaml"), *(TRAINING / "personas").glob("*.yaml")]:
         for said in typed.findall(path.read_text(encoding="utf-8")):
             assert int(said) == expected, (path.name, said)
+
+
+def test_surveykit_validate_reports_a_changed_lesson_quote_with_the_course(tmp_path) -> None:
+    """`surveykit validate questionnaires/training/course.yaml` runs the quote check too (SK852 at the lesson's
+    file and line), not only the test suite."""
+    from surveykit.filekinds import validate_file
+
+    root = tmp_path / "questionnaires"
+    shutil.copytree(QUESTIONNAIRES, root)
+    lesson = root / "training" / "lessons" / "ru" / "m0-l2.md"
+    text = lesson.read_text(encoding="utf-8")
+    exact = "(«Готовы ли Вы рекомендовать организацию…»)"
+    lesson.write_text(text.replace(exact, "(«Рекомендуете ли Вы организацию…»)"), encoding="utf-8")
+    report = validate_file(root / "training" / "course.yaml").report
+    [problem] = [p for p in report if p.code is ErrorCode.LESSON_QUOTE_DIFFERS]
+    assert problem.location.file.endswith("m0-l2.md") and problem.location.line == line_of(text, exact)

@@ -369,6 +369,10 @@ OPTIONS_POINTING_AT_OTHERS = [
     ("ru", "Все ответы, кроме последнего"),
     ("ru", "Правильны варианты 1 и 2"),
     ("ru", "И то, и другое"),
+    ("ru", "Все варианты"),
+    ("ru", "Ни одно из вышесказанного"),
+    ("ru", "Ни один из них"),
+    ("ru", "Оба верны"),
     ("en", "All the above"),
     ("en", "All of these"),
     ("en", "Each of the above"),
@@ -383,6 +387,10 @@ OPTIONS_POINTING_AT_OTHERS = [
     ("en", "Options 1 and 2"),
     ("en", "Both a and b"),
     ("en", "A and C are correct"),
+    ("en", "All are correct"),
+    ("en", "Both"),
+    ("en", "Every option"),
+    ("en", "None of them is right"),
 ]
 
 

@@ -92,7 +92,8 @@ def run(quick: bool = False) -> list[Measurement]:
                     page.locator(".sk-code input").fill(DEMO_ACCESS_CODE)
                     page.locator(".sk-sign-in").click()
                     page.locator("[class*='sk-start-']").first.click(timeout=180_000)
-                    page.locator(".sk-q-consent").wait_for(timeout=180_000)
+                    # an interview begins with the contact's first screen: who to interview and consent
+                    page.locator(".sk-contact-consent").wait_for(timeout=180_000)
                     return page
 
                 def open_bare():

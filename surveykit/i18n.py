@@ -74,6 +74,11 @@ def number_text(value: float, language: str, digits: int = 2) -> str:
     return text.replace(".", ",") if language == "ru" else text
 
 
+#: PyYAML's safe loader on libyaml where it is built in (the same documents, ~10x faster: every app page loads
+#: the catalog of its language when it opens), its pure-Python twin elsewhere
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.cache
 def ui_catalog(language: str) -> dict[str, Any]:
     """``locale/<lang>.yaml`` merged with every ``locale/<lang>/*.yaml`` (one file per area of the app)."""
@@ -83,7 +88,7 @@ def ui_catalog(language: str) -> dict[str, Any]:
         if not path.exists():
             continue
         with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
+            data = yaml.load(fh, Loader=_SAFE_LOADER) or {}
         catalog["errors"].update(data.pop("errors", None) or {})
         catalog.update(data)
     return catalog

@@ -33,7 +33,6 @@ Expressions (``relevant``, ``constraint``, ``required``, ``calculation``, ``choi
 
 from __future__ import annotations
 
-import enum
 import functools
 import hashlib
 import json
@@ -50,6 +49,8 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+
+from surveykit.questionnaire.types import MEDIA_ACCEPT, Mode, QuestionType
 
 __all__ = [
     "BUILTIN_CHOICE_LISTS",
@@ -97,67 +98,6 @@ class _Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=True, use_enum_values=False, allow_inf_nan=False
     )
-
-
-class QuestionType(enum.StrEnum):
-    SELECT_ONE = "select_one"
-    SELECT_MULTIPLE = "select_multiple"
-    YES_NO = "yes_no"
-    LIKERT = "likert"
-    MATRIX = "matrix"
-    INTEGER = "integer"
-    DECIMAL = "decimal"
-    TEXT = "text"
-    DATE = "date"
-    TIME = "time"
-    DATETIME = "datetime"
-    GEOPOINT = "geopoint"
-    IMAGE = "image"
-    AUDIO = "audio"
-    VIDEO = "video"
-    FILE = "file"
-    NOTE = "note"
-    CALCULATE = "calculate"
-
-    @property
-    def has_choices(self) -> bool:
-        return self in _CHOICE_TYPES
-
-    @property
-    def records_value(self) -> bool:
-        return self is not QuestionType.NOTE
-
-    @property
-    def is_media(self) -> bool:
-        """A question whose answer is a file kept with the interview."""
-        return self in MEDIA_ACCEPT
-
-
-_CHOICE_TYPES = {
-    QuestionType.SELECT_ONE,
-    QuestionType.SELECT_MULTIPLE,
-    QuestionType.YES_NO,
-    QuestionType.LIKERT,
-    QuestionType.MATRIX,
-}
-
-
-#: the file-upload types and the files each accepts (an HTML ``accept`` list: MIME patterns and suffixes)
-MEDIA_ACCEPT: dict[QuestionType, str] = {
-    QuestionType.IMAGE: "image/*",
-    QuestionType.AUDIO: "audio/*",
-    QuestionType.VIDEO: "video/*",
-    QuestionType.FILE: "",
-}
-
-
-class Mode(enum.StrEnum):
-    """How an interview is conducted (methodology: 675n allows all three for the recipient survey)."""
-
-    FACE_TO_FACE = "face_to_face"
-    TELEPHONE = "telephone"
-    SELF_COMPLETED = "self_completed"
-    OBSERVATION = "observation"  # website, information stand and premises audits
 
 
 class Choice(_Model):

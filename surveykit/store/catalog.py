@@ -15,7 +15,6 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection
 
 from surveykit.errors import ConflictError, ErrorCode, NotFoundError, did_you_mean
-from surveykit.questionnaire.model import Questionnaire
 from surveykit.store import audit
 from surveykit.store.engine import Database
 from surveykit.store.records import PublishedVersion
@@ -24,6 +23,7 @@ from surveykit.store.schema import utcnow
 
 if TYPE_CHECKING:
     from surveykit.questionnaire.compiled import Form
+    from surveykit.questionnaire.model import Questionnaire
 
 __all__ = ["Catalog", "parse_key"]
 
@@ -51,6 +51,8 @@ _EXACT = select(*_COLUMNS).where(
 
 @functools.lru_cache(maxsize=64)
 def _cached(content_hash: str, definition_json: str) -> Questionnaire:
+    from surveykit.questionnaire.model import Questionnaire  # pydantic models: on first use
+
     definition = json.loads(definition_json)
     return Questionnaire.model_validate(
         definition, context={"default_language": definition.get("default_language")}

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from surveykit.errors import ErrorCode, Location, NotFoundError, StoreError, Translated, ValidationError
-from surveykit.questionnaire.model import QuestionType
+from surveykit.questionnaire.types import QuestionType
 from surveykit.store.engine import Database
 from surveykit.store.schema import answer_files, interviews, utcnow
 

@@ -15,6 +15,14 @@ Life of an interview::
   refused (SK505) and nothing changes.
 * A real (non-practice) interview needs an interviewer with a valid certificate (SK507), unless the store
   was opened with ``enforce_certification=False``; the audit entry then says the check was not applied.
+
+A submission is short (issue 17): one first look (the interview, whether it has answers, and the
+interviewer's certificates, in one statement; signatures verified once per process,
+:func:`surveykit.certificates.stored.checked_problem`), validation and the driver values of the answer rows
+made outside any transaction, then one write transaction: the status change, which re-reads the certificate
+that opened the gate (suspended, revoked, expired or edited meanwhile: the whole gate runs again inside the
+transaction), the answers in one statement and the audit entry. On PostgreSQL a plain submission (no draft
+answers, paradata or files) is one statement (:data:`_SUBMIT_STATEMENT`), so two round trips in all.
 """
 
 from __future__ import annotations
@@ -647,11 +655,12 @@ class Interviews:
             gate = meta.status in EDITABLE and not meta.practice and self.enforce_certification
             certificate = None  # the certificate that opens the gate (re-read inside the transaction)
             if gate:
+                held = _certificates(rows)
                 roles = self.gate.get(meta.mode) if self.gate is not None else None
-                status = status_of(_certificates(rows), meta.interviewer_id, utcnow(), roles)
+                status = status_of(held, meta.interviewer_id, utcnow(), roles)
                 if not status.valid:
                     self._gate(conn, meta.interviewer_id, utcnow(), meta.mode)  # raises SK507 with the reason
-                certificate = next(c for c in _certificates(rows) if c.serial == status.serial)
+                certificate = next(c for c in held if c.serial == status.serial)
         form = self.catalog.form(meta.questionnaire_version_id)
         if answers_ is None:
             answers_ = self.load(meta.id).answers

@@ -293,16 +293,21 @@ def _submit_writer(
         return
     interviewer = plan["interviewers"][process % len(plan["interviewers"])]
 
+    def start_one() -> Any:
+        return store.start_interview(
+            plan["questionnaire"],
+            institution_id=plan["institution"],
+            interviewer_id=interviewer,
+            mode=plan.get("mode", "face_to_face"),
+        )
+
+    started: list[Any] = []
+
     def one(i: int, latencies: list[float]) -> None:
         answers = plan["answers"][(process + i) % len(plan["answers"])]
         try:
             start = time.perf_counter()
-            meta = store.start_interview(
-                plan["questionnaire"],
-                institution_id=plan["institution"],
-                interviewer_id=interviewer,
-                mode=plan.get("mode", "face_to_face"),
-            )
+            meta = started.pop() if started and latencies is result.latencies else start_one()
             submitted, cpu = time.perf_counter(), time.process_time()
             outcome = store.submit(meta.id, answers)
             done = time.perf_counter()
@@ -318,6 +323,12 @@ def _submit_writer(
 
     for i in range(int(plan.get("warmup", 0))):  # before the barrier, one process at a time as they start
         one(count + i, result.cold)
+    if plan.get("prestart"):  # the interviews started before the barrier: only submissions run together
+        try:
+            started.extend(start_one() for _ in range(count))
+        except Exception as err:
+            result.errors.append(f"start: {type(err).__name__}: {err}")
+            barrier.abort()
     try:
         barrier.wait(timeout=300)
     except threading.BrokenBarrierError:
@@ -386,7 +397,9 @@ def run_writers(
     ``kind="submit"``: start and submit interviews (``plan``: questionnaire, institution, interviewers, a list
     of answer dicts used in turn, ``latency="submit"`` to time the submit alone); ``kind="insert"``: the bare
     INSERT baseline (``plan``: table). ``plan["warmup"]``: writes each process makes before the barrier,
-    untimed (their latencies in :attr:`WriterResult.cold`), so that the figures are those of warm processes.
+    untimed (their latencies in :attr:`WriterResult.cold`), so that the figures are those of warm processes;
+    ``plan["prestart"]``: each submit writer starts all its interviews before the barrier, so that only
+    submissions run together (as only INSERTs do in the baseline).
     Processes come from a fork server, so the caller's threads and open connections are never forked."""
     import multiprocessing
 

@@ -104,7 +104,13 @@ class WorkflowConfig:
     suspend_certificates: bool = True
     requeue_all_interviews: bool = True
     form: tuple[FormItem, ...] = field(default_factory=tuple)
+    #: what the checker says first (``script:``, per language; empty: none configured)
+    script: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
+
+    def script_text(self, language: str) -> str:
+        """The checker's opening words in ``language`` (English when that language has none; "" if none)."""
+        return self.script.get(language) or self.script.get("en") or ""
 
 
 def default_workflow_path() -> Path:
@@ -164,6 +170,11 @@ def load_workflow(path: str | Path | None = None) -> WorkflowConfig:
                 f"'{outcome}' is not a back-check outcome{did_you_mean(outcome, BACKCHECK_OUTCOMES)}",
                 f"Use some of: {', '.join(BACKCHECK_OUTCOMES)}.",
             )
+    script = data.get("script") or {}
+    if not isinstance(script, Mapping) or not all(
+        isinstance(v, str) and v.strip() for v in script.values()
+    ):
+        raise _bad(path, "script", "not a text per language", "Write script: with ru: and en: texts.")
     items = []
     for position, raw in enumerate(data.get("form") or [], start=1):
         where = f"form[{position}]"
@@ -195,6 +206,7 @@ def load_workflow(path: str | Path | None = None) -> WorkflowConfig:
         suspend_certificates=bool(fals.get("suspend_certificates", True)),
         requeue_all_interviews=bool(fals.get("requeue_all_interviews", True)),
         form=tuple(items),
+        script={str(k): str(v).strip() for k, v in script.items()},
         source=str(path),
     )
 

@@ -654,8 +654,11 @@ class SupervisorApp(W.VBox):
         record.on_click(self.guard(save))
         labels = {code: item.text(lang) + (" *" if item.required else "") for code, item in
                   ((i.code, i) for i in config.form)}  # fmt: skip
+        script = W.HTML(f'<p><b>{_esc(t("casework.script", lang))}</b> {_esc(config.script_text(lang))}</p>')
+        script.add_class("sk-bc-script")
         fields = [
             self._field(t("casework.backcheck_pick", lang), pick, wide=True),
+            *([script] if config.script_text(lang) else []),
             *(self._field(labels[code], widget) for code, widget in answers.items()),
             self._field(t("casework.method", lang), method),
             self._field(t("casework.outcome", lang), outcome),

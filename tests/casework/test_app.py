@@ -61,7 +61,10 @@ def test_run_checks_then_decide_record_and_lift_in_the_app(demo, report_checks):
     assert first.resolution == "rejected" and demo.interview(first.interview_id).status == "rejected"
     assert demo.review_notes(first.interview_id)[-1].note == "Q3 and Q4 contradict each other"
 
-    # record a back-check: a full falsification suspends the interviewer and excludes the interview
+    # record a back-check: the checker's opening words first, then the form; a full falsification
+    # suspends the interviewer and excludes the interview
+    script = find(app, "sk-bc-script")[0].value
+    assert "Say first:" in script and "Your answers are confidential" in script
     pick = find(app, "sk-bc-pick")[0]
     check = demo.casework.backcheck(pick.value)
     find(app, "sk-bc-record")[0].click()  # the form's required answers are missing

@@ -221,6 +221,22 @@ def test_invalid_settings_name_the_file_and_key(tmp_path):
     assert "full_falsification" in str(err.value)
 
 
+def test_the_checkers_opening_words_state_confidentiality_in_both_languages(tmp_path):
+    """One doctrine with the consent scripts and the course: confidential, not anonymous; the interviewer is
+    checked, not the respondent; voluntary."""
+    ru, en = CONFIG.script_text("ru"), CONFIG.script_text("en")
+    assert "конфиденциальн" in ru and "аноним" not in ru and "интервьюера, а не Вас" in ru
+    assert "confidential" in en and "anonymous" not in en and "up to you" in en
+    assert CONFIG.script_text("bg") == en  # a language without its own text falls back to English
+    path = tmp_path / "workflow.yaml"
+    path.write_text("schema_version: 1\nscript: {ru: '', en: Hello}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        cw.load_workflow(path)
+    assert "script" in str(err.value) and str(path) in str(err.value)
+    path.write_text("schema_version: 1\n", encoding="utf-8")
+    assert cw.load_workflow(path).script_text("ru") == ""
+
+
 def test_the_interviewer_sees_the_supervisors_comment_on_a_returned_interview(world):
     import ipywidgets as W
 

@@ -328,7 +328,7 @@ MOVES: tuple[Move, ...] = (
         {"ru": "Подсказать, что отметить", "en": "Suggest what to tick"},
         True,
         {
-            "ru": "Анкетер не помогает выбрать ответ.",
+            "ru": "Анкетёр не помогает выбрать ответ.",
             "en": "A questionnaire-taker never helps choose an answer.",
         },
         modes=_HANDED,
@@ -351,7 +351,7 @@ MOVES: tuple[Move, ...] = (
         },
         True,
         {
-            "ru": "Анкетер проверяет полноту бланка, а не ответы.",
+            "ru": "Анкетёр проверяет полноту бланка, а не ответы.",
             "en": "A questionnaire-taker checks the form is complete, not the answers.",
         },
         modes=_HANDED,

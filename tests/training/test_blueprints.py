@@ -201,7 +201,7 @@ def test_broken_role_blueprints_are_reported(tmp_path: Path, change: str, needle
     replacement = {
         "  default_role: interviewer\n": "",
         "roles:\n  interviewer:": (
-            'roles:\n  questionnaire_taker:\n    name: {ru: "Анкетер", en: "Questionnaire-taker"}\n'
+            'roles:\n  questionnaire_taker:\n    name: {ru: "Анкетёр", en: "Questionnaire-taker"}\n'
             "    requires: [knowledge]\n  interviewer:"
         ),
         "M1: {items: 1, critical: 1}": "M1: {items: 1, critical: 2}",

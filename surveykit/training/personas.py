@@ -67,8 +67,11 @@ __all__ = [
 
 #: interview modes a persona can be met in (the questionnaire's settings.modes)
 MODES = ("face_to_face", "telephone", "self_completed")
-#: how a practice contact ends; ``complete`` is the only one with a full recording (AAPOR: 1.1 complete,
-#: 2.12 break-off, 2.11 refusal, 2.32 unable; an appointment is a call-back, not a final disposition)
+#: how a practice contact ends: the interview app's own outcomes, so that practice records what the field
+#: records — the interview's ``complete`` and ``break_off`` (surveykit.fieldwork.outcome) and the contact
+#: screen's ``refusal``, ``appointment``, ``unable`` (surveykit.fieldwork.dispositions.OUTCOMES, whose AAPOR
+#: codes they take: 1.1 complete, 2.12 break-off, 2.11 refusal, 2.32 unable; an appointment is a call-back, not
+#: a final disposition). tests/training_apps/test_personas_contact.py holds the two lists together.
 OUTCOMES = ("complete", "break_off", "refusal", "appointment", "unable")
 #: outcomes after which nothing of the questionnaire is recorded
 NO_INTERVIEW = ("refusal", "appointment", "unable")

@@ -63,11 +63,11 @@ from surveykit.training.personas import OUTCOMES, Persona
 
 __all__ = [
     "MOVES",
-    "OUTCOME_LABELS",
     "PROBES",
     "ContactLog",
     "Move",
     "VERBATIM_SIMILARITY",
+    "outcome_label",
     "LineScore",
     "PracticeReport",
     "Probe",
@@ -382,15 +382,18 @@ MOVES: tuple[Move, ...] = (
 )
 _MOVES = {m.id: m for m in MOVES}
 
-#: how a contact ended, as the trainee records it (AAPOR codes where a final disposition exists)
-OUTCOME_LABELS: dict[str, LocalText] = {
-    "complete": {"ru": "полное интервью", "en": "completed interview"},
-    "break_off": {"ru": "интервью прервано", "en": "break-off"},
-    "refusal": {"ru": "отказ", "en": "refusal"},
-    "appointment": {"ru": "назначена встреча (перезвонить)", "en": "appointment (call back)"},
-    "unable": {"ru": "не может участвовать (здоровье)", "en": "unable to take part (health)"},
-}
-assert set(OUTCOME_LABELS) == set(OUTCOMES)
+def outcome_label(outcome: str | None, language: str) -> str:
+    """How a contact ended, in the words of the interview app's own contact screen and interview end
+    (``locale/*/fieldwork.yaml``, ``outcome.*``: one home for the words, so practice records what the field
+    records); "nothing" when no outcome was recorded."""
+    from surveykit.i18n import t
+
+    return t(f"outcome.{outcome}" if outcome in OUTCOMES else "course.outcome_nothing", language)
+
+
+def outcome_labels(outcome: str | None) -> LocalText:
+    """:func:`outcome_label` in both languages (for a score line's feedback)."""
+    return {language: outcome_label(outcome, language) for language in ("ru", "en")}
 
 
 def moves_for(mode: str) -> tuple[Move, ...]:
@@ -725,13 +728,13 @@ _FEEDBACK: dict[str, LocalText] = {
     },
     "harmful_move": {"ru": "Недопустимо: {moves}", "en": "Not allowed: {moves}"},
     "outcome_right": {
-        "ru": "Итог контакта записан верно: {expected}.",
-        "en": "The contact outcome is right: {expected}.",
+        "ru": "Итог контакта записан верно: «{expected}».",
+        "en": "The contact outcome is right: '{expected}'.",
     },
     "outcome_wrong": {
-        "ru": "Записан итог «{recorded}», а произошло: {expected}. Неверный итог контакта искажает данные о "
+        "ru": "Записан итог «{recorded}», а произошло: «{expected}». Неверный итог контакта искажает данные о "
         "ходе опроса (это одна из форм фальсификации).",
-        "en": "'{recorded}' was recorded, but what happened was: {expected}. A wrong contact outcome misreports "
+        "en": "'{recorded}' was recorded, but what happened was: '{expected}'. A wrong contact outcome misreports "
         "process data (one of the forms of falsification).",
     },
     "closed_politely": {"ru": "Контакт закончен вежливо.", "en": "The contact was ended politely."},
@@ -1146,12 +1149,11 @@ def _contact_lines(persona: Persona, log: ContactLog) -> list[LineScore]:
     expected = persona.contact.outcome
     right = log.outcome == expected
     status = "outcome_right" if right else "outcome_wrong"
-    recorded_label = OUTCOME_LABELS.get(log.outcome or "", {"ru": "ничего", "en": "nothing"})
     lines.append(
         LineScore(
             code="outcome", kind="contact", status=status, points=1.0 if right else 0.0, max_points=1.0,
             expected=expected, recorded=log.outcome, label={"ru": "Итог контакта", "en": "Contact outcome"},
-            feedback=_feedback(status, expected=OUTCOME_LABELS[expected], recorded=recorded_label),
+            feedback=_feedback(status, expected=outcome_labels(expected), recorded=outcome_labels(log.outcome)),
         )
     )  # fmt: skip
     if expected != "complete":

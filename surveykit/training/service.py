@@ -834,7 +834,7 @@ class TrainingService:
     def persona_cards(self, language: str = "en") -> list[dict[str, Any]]:
         """The behaviour cards of the practice personas, for trainers: name, what the trainee is told, the
         story, what the persona tests, the expected outcome and the mode (never shown to trainees)."""
-        from surveykit.training.practice import _MODE_LABELS, OUTCOME_LABELS
+        from surveykit.training.practice import _MODE_LABELS, outcome_label
 
         cards = []
         for persona in self.personas().values():
@@ -845,7 +845,7 @@ class TrainingService:
                     "brief": persona.brief_in(language),
                     "story": pick(persona.description, language, "en"),
                     "behaviours": [pick(b, language, "en") for b in persona.behaviours],
-                    "outcome": pick(OUTCOME_LABELS[persona.contact.outcome], language, "en"),
+                    "outcome": outcome_label(persona.contact.outcome, language),
                     "mode": pick(_MODE_LABELS[persona.mode], language, "en"),
                     "proxy": persona.proxy,
                 }

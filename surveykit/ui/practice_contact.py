@@ -16,7 +16,8 @@ from typing import Any
 import ipywidgets as W
 
 from surveykit.i18n import pick, t
-from surveykit.training.practice import OUTCOME_LABELS, SimulatedRespondent, moves_for
+from surveykit.training.personas import OUTCOMES
+from surveykit.training.practice import SimulatedRespondent, moves_for, outcome_label
 
 __all__ = ["CONTACT_STYLE", "ContactPanel"]
 
@@ -71,7 +72,7 @@ class ContactPanel(W.VBox):
             buttons.append(button)
         self.moves_box = W.Box(buttons, layout=W.Layout(display="flex", flex_flow="row wrap"))
         options = [(t("course.outcome_choose", lang), None)] + [
-            (pick(label, lang, "en"), key) for key, label in OUTCOME_LABELS.items()
+            (outcome_label(key, lang), key) for key in OUTCOMES
         ]
         self.outcome = W.Dropdown(
             options=options,

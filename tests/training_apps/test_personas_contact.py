@@ -167,7 +167,24 @@ def test_a_refusal_handled_badly_loses_exactly_the_pressure_outcome_close_and_da
     assert harmful.recorded == ["insist", "compulsory"]
     assert "voluntary" in harmful.feedback_in("en") and "добровольное" in harmful.feedback_in("ru")
     assert "falsification" in report.line("outcome").feedback_in("en")
+    # in the interview app's own words for the outcomes
+    assert "«Договорились о встрече», а произошло: «Отказ»" in report.line("outcome").feedback_in("ru")
     assert report.possible - report.earned == 4
+
+
+def test_practice_outcomes_are_the_interview_apps_outcomes_with_its_words():
+    """A trainee records in practice what the field app records: the same outcomes, the same words."""
+    from surveykit.fieldwork.dispositions import OUTCOMES as APP_OUTCOMES
+    from surveykit.i18n import t
+    from surveykit.training.personas import OUTCOMES
+    from surveykit.training.practice import outcome_label
+
+    interview_end = {"complete", "break_off"}  # surveykit.fieldwork.outcome: from the interview itself
+    assert set(OUTCOMES) - interview_end <= set(APP_OUTCOMES) and interview_end <= set(OUTCOMES)
+    for language in ("ru", "en"):
+        for outcome in OUTCOMES:
+            assert outcome_label(outcome, language) == t(f"outcome.{outcome}", language) != f"outcome.{outcome}"
+        assert outcome_label(None, language) == {"ru": "ничего", "en": "nothing"}[language]
 
 
 def test_a_refusal_without_an_outcome_recorded_loses_the_outcome_point(personas, survey):
@@ -418,7 +435,7 @@ def test_behaviour_cards_are_never_shown_to_the_trainee_and_trainers_see_them(se
         service
     )
     cards = {c["id"]: c for c in trainer.persona_cards("ru")}
-    assert set(cards) == set(personas) and cards["refusal"]["outcome"] == "отказ"
+    assert set(cards) == set(personas) and cards["refusal"]["outcome"] == "Отказ"
     assert cards["refusal"]["behaviours"][0] == personas["refusal"].behaviours[0]["ru"]
 
 

@@ -56,7 +56,7 @@ def _sign_in(page, url: str, login: str) -> None:
 
 def _play(page, persona, lang: str) -> None:
     """One persona in one language, from the home page back to the home page."""
-    from surveykit.training.practice import OUTCOME_LABELS
+    from surveykit.training.practice import outcome_label
 
     page.click(f".sk-persona-{persona.id}", timeout=TIMEOUT)
     page.wait_for_selector(".sk-start-practice", timeout=TIMEOUT)
@@ -82,7 +82,7 @@ def _play(page, persona, lang: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"practice-{persona.id}-{lang}-contact.png"), full_page=True)
     if persona.contact.outcome != "complete":
         page.click(".sk-move-close_politely", timeout=TIMEOUT)
-    outcome = OUTCOME_LABELS[persona.contact.outcome][lang]
+    outcome = outcome_label(persona.contact.outcome, lang)
     page.locator(".sk-contact-outcome select").select_option(label=outcome)
     page.click(".sk-end-contact", timeout=TIMEOUT)
     page.wait_for_selector(".sk-practice-score", timeout=TIMEOUT)

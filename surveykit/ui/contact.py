@@ -13,13 +13,16 @@ import datetime as dt
 import html
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
 from surveykit.fieldwork import dispositions as D
 from surveykit.i18n import t
-from surveykit.interview.session import Field, InterviewSession
+
+if TYPE_CHECKING:  # the session (the expression engine, numpy) is loaded when an interview opens, not by the
+    # home page, which only formats times with when_text (issue 17, lean kernels)
+    from surveykit.interview.session import Field, InterviewSession
 
 __all__ = ["ContactScreen", "gate_of", "parse_time", "when_text"]
 
@@ -66,6 +69,8 @@ def parse_time(date: dt.date | None, text: str) -> dt.datetime | None:
 
 def gate_of(session: InterviewSession) -> Field | None:
     """The consent question of the first page: a choice question with a constraint (None: there is none)."""
+    from surveykit.interview.session import Field
+
     for block in session.view().blocks:
         if isinstance(block, Field) and block.choices and session.form.variables[block.variable].constraint:
             return block
@@ -203,6 +208,8 @@ class ContactScreen(W.VBox):
         return items
 
     def _consent(self, change: dict[str, Any]) -> None:
+        from surveykit.interview.session import Field
+
         value = change["new"]
         self.session.set_answer(self.gate.variable, value)
         field = next((b for b in self.session.view().blocks if isinstance(b, Field) and b.variable == self.gate.variable),

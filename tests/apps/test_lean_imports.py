@@ -106,14 +106,22 @@ app = InterviewApp.from_request()
 one("sk-login"), one("sk-code"), one("sk-sign-in")
 """
 
-#: the first screen, then an interview taken to submission through the widgets, as an interviewer does
-_INTERVIEW = (
+#: the first screen, then signed in: the home page (certificate line, assignments, drafts)
+_HOME = (
     _FIRST_SCREEN
     + """
 one("sk-login").value = "ANNA"
 one("sk-code").value = "1111-2222"
 one("sk-sign-in").click()
 assert app.person is not None, app.notice.value
+assert "sk-banner-ok" in app.body.children[0].value, app.body.children[0].value  # certified: checked
+"""
+)
+
+#: the home page, then an interview taken to submission through the widgets, as an interviewer does
+_INTERVIEW = (
+    _HOME
+    + """
 (go,) = [w for w in walk(app) if any(c.startswith("sk-start-") for c in getattr(w, "_dom_classes", ()))]
 go.click()
 one("sk-contact-consent").value = "yes"
@@ -154,6 +162,18 @@ def test_the_interview_apps_sign_in_page_needs_neither_pandas_nor_numpy(intervie
     probe = probe_imports(_FIRST_SCREEN, env=interview_env)
     assert probe.loaded(NO_FRAMES + NO_ARRAYS + HEAVY) == []
     assert "sqlalchemy" in probe.modules  # the store was really opened
+
+
+#: the interview's engine: loaded when an interview opens, never by the home page (issue 17, lean kernels)
+ENGINE = ("numpy", "surveykit.expressions", "surveykit.interview.session", "lark")
+
+
+def test_the_home_page_after_sign_in_does_not_load_the_interview_engine(interview_env):
+    """Signed in, the home page shows the (verified) certificate, the assignments and their contact history
+    without the expression engine and numpy, which a kernel loads only when an interview opens."""
+    probe = probe_imports(_HOME, env=interview_env)
+    assert probe.loaded(ENGINE + NO_FRAMES + HEAVY) == []
+    assert "surveykit.certificates.stored" in probe.modules  # the certificate's signature was really checked
 
 
 def test_an_interview_from_sign_in_to_submission_never_loads_pandas(interview_env):

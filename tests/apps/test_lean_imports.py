@@ -3,8 +3,8 @@ imports and exports, the analysis stack, plotting and the spreadsheet and SPSS/S
 use. Each app module is imported the way its notebook does, in a fresh interpreter.
 
 The interview app goes further (issue 17, memory per open interview): its sign-in page needs neither numpy nor
-pandas, and a whole interview (sign in, open, answer, submit, through the widgets the app shows and the store
-they call) never loads pandas."""
+pandas, its home page after sign-in not the interview engine (numpy, the expressions), and a whole interview
+(sign in, open, answer, submit, through the widgets the app shows and the store they call) never loads pandas."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ import re
 import shutil
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from surveykit.store import Store
 
@@ -71,6 +72,19 @@ def _tab(page, index: int, chart: str):
     return _chart(page, chart)
 
 
+def _texts(page, chart: str, selector: str) -> list[str]:
+    """The texts of a chart; a chart drawn again while it is read (its frame replaced, as happens when a tab's
+    chart is refreshed on a slow machine) is read again from its new frame."""
+    for attempt in range(5):
+        try:
+            return _chart(page, chart).locator(selector).all_text_contents()
+        except PlaywrightError as err:
+            if "detached" not in str(err) or attempt == 4:
+                raise
+            page.wait_for_timeout(500)
+    return []
+
+
 DROPDOWN_PROBLEMS = """() => {
   const problems = [];
   const canvas = document.createElement('canvas').getContext('2d');
@@ -109,12 +123,12 @@ def test_a_council_member_sees_places_without_gaps_and_nothing_small(served, wor
                     "() => document.querySelector('.sk-dash-tabs').innerText.includes('Rating')",
                     timeout=TIMEOUT,
                 )
-            rating = _tab(page, 0, ".sk-dash-rating-chart")
+            _tab(page, 0, ".sk-dash-rating-chart")
             page.wait_for_timeout(500)
-            ticks = [" ".join(t.split()) for t in rating.locator("g.ytick text").all_text_contents()]
+            ticks = [" ".join(t.split()) for t in _texts(page, ".sk-dash-rating-chart", "g.ytick text")]
             places = [int(m.group(1)) for t in ticks if (m := re.match(r"(\d+)\. ", t))]
             assert sorted(places) == list(range(1, len(places) + 1)), ticks  # no gap where a withheld one sat
-            bars = " ".join(rating.locator("text.bartext").all_text_contents())
+            bars = " ".join(_texts(page, ".sk-dash-rating-chart", "text.bartext"))
             assert ("не оценивается" if language == "ru" else "not rated") in bars
             assert not page.evaluate(DROPDOWN_PROBLEMS), page.evaluate(DROPDOWN_PROBLEMS)
             _screenshot(page, f"disclosure-rating-{language}.png", artifacts)
@@ -128,9 +142,9 @@ def test_a_council_member_sees_places_without_gaps_and_nothing_small(served, wor
             head = page.locator(".sk-dash-inst-head").inner_text()
             assert "n < 5" in head and not re.search(r"(место|place) \d", head) and "nan" not in head
             _screenshot(page, f"disclosure-withheld-institution-{language}.png", artifacts)
-            progress = _tab(page, 2, ".sk-dash-progress-chart")
+            _tab(page, 2, ".sk-dash-progress-chart")
             assert page.locator(".sk-dash-progress-by").is_hidden()  # no "by interviewer" for a council
-            text = " ".join(progress.locator("text").all_text_contents())
+            text = " ".join(_texts(page, ".sk-dash-progress-chart", "text"))
             assert "n < 5" in text and not [n for n in names if n in text]
             _screenshot(page, f"disclosure-fieldwork-{language}.png", artifacts)
             _tab(page, 3, ".sk-dash-question-chart")

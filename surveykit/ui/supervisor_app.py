@@ -624,7 +624,7 @@ class SupervisorApp(W.VBox):
                 options = [("—", "")] + [(self._choice(c), c) for c in item.choices]
                 widget: W.Widget = W.Dropdown(options=options, value="")
             else:
-                widget = W.Text(placeholder="YYYY-MM-DD" if item.type == "date" else "")
+                widget = W.Text(placeholder=t("casework.date_placeholder", lang) if item.type == "date" else "")
             widget.add_class(f"sk-bc-{item.code}")
             answers[item.code] = widget
         method = W.Dropdown(

@@ -65,6 +65,7 @@ def test_run_checks_then_decide_record_and_lift_in_the_app(demo, report_checks):
     # suspends the interviewer and excludes the interview
     script = find(app, "sk-bc-script")[0].value
     assert "Say first:" in script and "Your answers are confidential" in script
+    assert find(app, "sk-bc-date")[0].placeholder == "YYYY-MM-DD"
     pick = find(app, "sk-bc-pick")[0]
     check = demo.casework.backcheck(pick.value)
     find(app, "sk-bc-record")[0].click()  # the form's required answers are missing
@@ -98,3 +99,5 @@ def test_the_quality_tabs_in_russian(demo, report_checks):
     assert titles[8:] == ["Полевая работа", "Кампания"]  # pavel is a sociologist: the campaign too
     find(app, "sk-qc-run")[0].click()
     assert "Проверено интервью" in app.notice.value
+    assert find(app, "sk-bc-date")[0].placeholder == "ГГГГ-ММ-ДД"  # the back-check form in Russian
+    assert "Сначала скажите:" in find(app, "sk-bc-script")[0].value

@@ -147,52 +147,51 @@ def coerce(var: Variable, column: Any, n: int) -> CoercionResult:
                 numbers = np.where(fractional, np.nan, numbers)
             values[idx] = numbers
         return CoercionResult(values, bad, not_in_list, raw)
+    idx = np.flatnonzero(present)
     if kind is Kind.DATE:
         values = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-        for i in np.flatnonzero(present):
-            parsed = _to_date(raw[i])
-            if parsed is None:
-                bad[i] = True
-            else:
-                values[i] = np.datetime64(parsed, "D")
+        dates = _each(raw[idx], _to_date)
+        unread = np.fromiter((d is None for d in dates), dtype=bool, count=idx.size)
+        bad[idx[unread]] = True
+        values[idx[~unread]] = np.array([d for d in dates if d is not None], dtype="datetime64[D]")
         return CoercionResult(values, bad, not_in_list, raw)
     typed = _typed_question(var)
-    if typed is not None:
-        values = np.full(n, None, dtype=object)
-        for i in np.flatnonzero(present):
-            parsed = parse_typed(typed, raw[i])
-            if parsed is None:
-                bad[i] = True
-            else:
-                values[i] = parsed
-        return CoercionResult(values, bad, not_in_list, raw)
     values = np.full(n, None, dtype=object)
+    if typed is not None:
+        parsed = _each(raw[idx], lambda x: parse_typed(typed, x))
+        unread = np.fromiter((t is None for t in parsed), dtype=bool, count=idx.size)
+        bad[idx[unread]] = True
+        values[idx] = parsed
+        return CoercionResult(values, bad, not_in_list, raw)
     if kind is Kind.MULTI:
         order = {name: i for i, name in enumerate(var.choice_names)}
-        for i in np.flatnonzero(present):
-            names = _multi_names(raw[i])
+
+        def choices(value: Any) -> tuple[int, str | None]:  # (0 read, 1 unreadable, 2 not in list), names
+            names = _multi_names(value)
             if names is None:
-                bad[i] = True
-                continue
+                return 1, None
             if order and any(name not in order for name in names):
-                not_in_list[i] = True
-                continue
-            if names:
-                values[i] = " ".join(sorted(set(names), key=lambda x: order.get(x, len(order))))
+                return 2, None
+            return 0, " ".join(sorted(set(names), key=lambda x: order.get(x, len(order)))) if names else None
+
+        read = _each(raw[idx], choices)
+        status = np.fromiter((r[0] for r in read), dtype=np.int8, count=idx.size)
+        bad[idx[status == 1]] = True
+        not_in_list[idx[status == 2]] = True
+        values[idx] = [r[1] for r in read]
         return CoercionResult(values, bad, not_in_list, raw)
-    # single choice and text
-    idx = np.flatnonzero(present)
-    odd = np.fromiter(
-        (not isinstance(x, _TEXTUAL) or (isinstance(x, str) and "\0" in x) for x in raw[idx]),
-        dtype=bool,
-        count=idx.size,
+    # single choice and text: anything but text-like values (bytes, a dict, a set ...) is never stored as its
+    # Python repr; NUL: PostgreSQL refuses it
+    texts = _each(
+        raw[idx],
+        lambda x: None if not isinstance(x, _TEXTUAL) or (isinstance(x, str) and "\0" in x) else _to_text(x),
     )
-    if odd.any():  # bytes, a dict, a set ...: never stored as its Python repr; NUL: PostgreSQL refuses it
+    odd = np.fromiter((t is None for t in texts), dtype=bool, count=idx.size)
+    if odd.any():
         bad[idx[odd]] = True
+        texts = [t for t in texts if t is not None]
         idx = idx[~odd]
-    texts = (
-        np.array([_to_text(x) for x in raw[idx]], dtype=object) if idx.size else np.array([], dtype=object)
-    )
+    texts = np.array(texts + [None], dtype=object)[:-1]
     values[idx] = texts
     if _is_choice(var) and idx.size:
         if idx.size <= _SMALL:  # one interview in the app: plain Python beats building a pandas Series
@@ -208,6 +207,21 @@ def coerce(var: Variable, column: Any, n: int) -> CoercionResult:
 
 
 _SMALL = 64  # inputs up to this many values take the plain-Python path (one interview, a short page)
+
+
+def _each(values: np.ndarray, fn: Any) -> list[Any]:
+    """``fn`` of each value. A long column of text (a file read as text: bulk data, where dates, codes and
+    choice sets repeat) is read once per distinct text; any other input value by value (values of different
+    types can be equal, ``1 == 1.0 == True``, yet read differently)."""
+    items = values.tolist()
+    if len(items) <= _SMALL or not all(type(x) is str for x in items):
+        return [fn(x) for x in items]
+    read: dict[str, Any] = {}
+    for x in set(items):
+        read[x] = fn(x)
+    return [read[x] for x in items]
+
+
 #: what a text or single-choice answer may be given as (anything else is a wrong type, never its repr)
 _TEXTUAL = (str, bool, int, float, np.number, decimal.Decimal, dt.date)  # a pandas Timestamp is a date
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
@@ -232,8 +246,8 @@ def _number(value: Any) -> float:
 
 
 def _to_numbers(values: np.ndarray) -> np.ndarray:
-    if len(values) <= _SMALL:
-        return np.fromiter((_number(v) for v in values), dtype=float, count=len(values))
+    if len(values) <= _SMALL or all(type(v) is str for v in values.tolist()):  # a few, or text: as _each reads
+        return np.array(_each(values, _number), dtype=float)
     import pandas as pd
 
     out = np.full(len(values), np.nan)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from surveykit.errors import ErrorCode, Severity
+from surveykit.expressions import Kind
 from surveykit.questionnaire.io import load_questionnaire
 from surveykit.questionnaire.validate import validate_answers, validate_frame
 
@@ -299,3 +300,31 @@ def test_validation_never_raises_and_results_are_consistent(q, consent, age, ser
         assert problem.location.field is not None
     if consent != "yes":
         assert cleaned["age"] is None and cleaned["services"] is None
+
+
+def test_a_long_text_column_is_read_as_each_value_alone(q):
+    """A file's column (text, longer than the plain-Python size, values repeating) is read once per distinct
+    text (issue 17: 200,000 dates parsed one by one were most of an import's validation); the result must be
+    what each value read alone gives, value, unreadable and not-in-list flags alike, for every kind."""
+    from surveykit.questionnaire.compiled import compile_form
+    from surveykit.questionnaire.frame import _SMALL, coerce
+
+    pool = ["", "  ", "yes", "no", "dk", "north", "meals", "meals cleaning", "cleaning meals meals", "x y",
+            "4", "4.0", "4,5", "-3", "1e3", "nan", "abc", "2026-03-01", "01.03.2026", "2026-02-30",
+            "14:30", "2026-03-01 14:30", "55.7 37.6", "a\0b", "Спасибо, всё хорошо", "+7 900 123 45 67"]  # fmt: skip
+    rng = np.random.default_rng(5)
+    column = np.array(rng.choice(pool, 4 * _SMALL).tolist(), dtype=object)
+    form = compile_form(q)
+    kinds = set()
+    for var in form.variables_of(None):
+        kinds.add(var.kind)
+        together = coerce(var, column, len(column))
+        alone = [coerce(var, column[i : i + 1], 1) for i in range(len(column))]
+        assert together.bad_type.tolist() == [a.bad_type[0] for a in alone], var.code
+        assert together.not_in_list.tolist() == [a.not_in_list[0] for a in alone], var.code
+        expected = np.concatenate([a.values for a in alone])
+        if expected.dtype == object:
+            assert together.values.tolist() == expected.tolist(), var.code
+        else:
+            np.testing.assert_array_equal(together.values, expected, err_msg=var.code)
+    assert {Kind.STRING, Kind.MULTI, Kind.INTEGER, Kind.DECIMAL, Kind.DATE} <= kinds

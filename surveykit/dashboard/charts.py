@@ -145,7 +145,9 @@ def _level(data_or_view: Any) -> str:
     return fmt(profile.uncertainty.confidence * 100, "en", 0)
 
 
-def _category_label(category: str, data: DashboardData) -> str:
+def _category_label(category: str, data: DashboardData, reasons: Sequence[str] = ()) -> str:
+    """The legend entry of a colour category; for ``withheld``, the reasons of its bars decide the words
+    (:data:`surveykit.disclosure.DERIVED` alone: withheld so that a small cell cannot be derived)."""
     lang = data.language
     good, weak = data.thresholds("S")
     if category == "good_practice":
@@ -153,7 +155,11 @@ def _category_label(category: str, data: DashboardData) -> str:
     if category == "needs_improvement":
         return t("dash.category.needs_improvement", lang, weak=fmt(weak, lang, 0))
     if category == "withheld":
-        return t("dash.category.withheld", lang, k=data.disclosure.k)
+        derived = {r == DERIVED for r in reasons}
+        key = {frozenset({True}): "withheld_derived", frozenset({True, False}): "withheld_mixed"}.get(
+            frozenset(derived), "withheld"
+        )
+        return t(f"dash.category.{key}", lang, k=data.disclosure.k)
     return t(f"dash.category.{category}", lang)
 
 
@@ -350,7 +356,7 @@ def measures_chart(view: InstitutionView, data: DashboardData, level: str = "cri
                     x=np.zeros(len(sel)),
                     y=sel["label"],
                     orientation="h",
-                    name=_category_label(name, data),
+                    name=_category_label(name, data, list(sel["withheld_reason"])),
                     marker_color=PALETTE[name],
                     text=[data.disclosure.bar_label(lang, reason) for reason in sel["withheld_reason"]],
                     textposition="outside",

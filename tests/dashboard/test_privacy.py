@@ -249,6 +249,7 @@ def test_a_withheld_row_says_why_with_the_threshold_of_the_setting(sample, monke
 
     from surveykit.dashboard.export import council_tables
     from surveykit.disclosure import DERIVED, SMALL
+    from surveykit.i18n import t
     from surveykit.reports.content import InstitutionReport, RegionReport
 
     monkeypatch.setenv("SURVEYKIT_MIN_CELL_SIZE", "7")
@@ -273,6 +274,12 @@ def test_a_withheld_row_says_why_with_the_threshold_of_the_setting(sample, monke
             fig = charts.measures_chart(view, data, "criterion")
             texts = [x for trace in fig.data if trace.text is not None for x in np.atleast_1d(trace.text)]
             assert derived in texts and d.bar_label(language, SMALL) not in texts
+            # ... and so does its legend: only a derived bar there, so not "n < 7" alone
+            names = {trace.name for trace in fig.data}
+            assert t("dash.category.withheld_derived", language, k=7) in names
+            assert t("dash.category.withheld", language, k=7) not in names
+            indicators = charts.measures_chart(view, data, "indicator")  # 3.3 alone withheld: too few
+            assert t("dash.category.withheld", language, k=7) in {trace.name for trace in indicators.data}
             # the council workbook: K3 and S by their reason, 3.3 by its respondents
             tables = council_tables(data)
             cells = {str(v) for frame in tables.values() for v in frame.to_numpy().ravel()}

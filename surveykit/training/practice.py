@@ -892,7 +892,9 @@ def _label(var: Variable, width: int = 60) -> LocalText:
     out = {}
     for language in ("ru", "en"):
         text = pick(var.question.label, language, "en") or var.code
-        out[language] = text if len(text) <= width else text[: width - 3].rstrip(" ,.;:") + "…"
+        # shortened at a word's end ("…the organisa…" reads as a typo)
+        cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+        out[language] = text if len(text) <= width else cut.rstrip(" ,.;:—-") + "…"
     return out
 
 

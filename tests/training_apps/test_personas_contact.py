@@ -456,3 +456,22 @@ def test_the_practice_app_scores_a_refusal_ended_in_the_contact_panel(service, s
     assert "100 %" in app.body.children[0].value
     stored = store.interviews_frame("recipient_survey", practice=True, status=None)
     assert len(stored) == 1 and bool(stored["practice"].iloc[0])
+
+
+def test_a_shortened_question_on_the_score_sheet_ends_with_a_whole_word(survey):
+    """The score sheet shortens long question texts; a cut inside a word ("the organisa…") reads as a typo."""
+    from surveykit.questionnaire.compiled import compile_form
+    from surveykit.training.practice import _distinct_labels
+
+    form = compile_form(survey)
+    shortened = 0
+    for code, label in _distinct_labels(form).items():
+        for language in ("ru", "en"):
+            text = label[language]
+            if not text.endswith("…"):
+                continue
+            shortened += 1
+            full = form.variables[code].question.label[language]
+            head = text[:-1]
+            assert full.startswith(head) and full[len(head)] in " ,.;:—-", (code, language, text)
+    assert shortened
